@@ -1,0 +1,1 @@
+"""cli: the `cpo` command. Thin: parse, call the library, render."""

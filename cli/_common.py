@@ -1,0 +1,79 @@
+"""What every command shares: domain errors -> exit 1 in one place, JSON to stdout, messages to stderr.
+
+Exit codes: 0 success, 1 domain error (bad data, bad scenario, a fit that cannot
+be made: one clear message, no traceback), 2 usage error (typer/click).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import typer
+
+from failure_data.errors import DataError, DataValidationError
+from fleet_models.errors import FleetError
+from reliability.errors import ReliabilityError
+
+DOMAIN_ERRORS = (DataError, ReliabilityError, FleetError)
+
+
+def err(message: str) -> None:
+    """A message for the human: always stderr, so `--json` keeps stdout clean."""
+    print(message, file=sys.stderr)
+
+
+@contextlib.contextmanager
+def domain_errors(json_output: bool = False) -> Iterator[None]:
+    """Turn any domain error raised inside into one message on stderr and exit 1.
+
+    With ``json_output`` a validation failure is also written to stdout as JSON
+    (``{"error": ..., "problems": [...]}``) so scripts can read every problem.
+    """
+    try:
+        yield
+    except DOMAIN_ERRORS as e:
+        if json_output:
+            payload: dict[str, Any] = {"error": str(e).splitlines()[0] if str(e) else type(e).__name__}
+            if isinstance(e, DataValidationError):
+                payload["problems"] = [p.to_dict() for p in e.problems]
+            emit_json(payload)
+        err(f"Error: {e}")
+        raise typer.Exit(1) from None
+
+
+def _default(o: Any) -> Any:
+    try:
+        import numpy as np
+
+        if isinstance(o, np.generic):
+            return o.item()
+        if isinstance(o, np.ndarray):
+            return o.tolist()
+    except ImportError:  # pragma: no cover
+        pass
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+def _finite(x: Any) -> Any:
+    """JSON has no inf/nan: write them as null (strict JSON parsers refuse Infinity)."""
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    if isinstance(x, dict):
+        return {k: _finite(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_finite(v) for v in x]
+    return x
+
+
+def to_json(obj: Any) -> str:
+    return json.dumps(_finite(json.loads(json.dumps(obj, default=_default))), indent=2)
+
+
+def emit_json(obj: Any) -> None:
+    """Write one JSON document to stdout (numpy scalars converted; inf/nan as null)."""
+    sys.stdout.write(to_json(obj) + "\n")

@@ -1,0 +1,319 @@
+"""The one validated container for life records: `LifeTable`.
+
+Whatever shape a field log arrives in (durations, intervals, dated records,
+grouped counts, late entry), it ends up here with hours as the time unit and an
+explicit censoring kind per row:
+
+=========  ==========================  =====================
+kind       meaning                     lower, upper (hours)
+=========  ==========================  =====================
+exact      failed at a known age       t, t
+right      still working at age t      t, inf
+left       failed before age t         0, t
+interval   failed between two ages     a, b   (0 < a < b)
+=========  ==========================  =====================
+
+``entry`` is the age at which observation began (left truncation, 0 = from new)
+and ``count`` the number of identical units the row stands for (grouped data).
+Dead-on-arrival units (zero duration) are never part of the life table: they
+are kept apart in ``dead_on_arrival`` and counted in the summary.
+
+Readers in :mod:`failure_data.readers` turn files into a LifeTable and report
+problems with file line numbers; this class checks the finished arrays again
+(cheaply, vectorised) so a LifeTable built by hand is as trustworthy as one read
+from a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from failure_data.errors import DataValidationError, Problem
+
+KINDS = ("exact", "right", "left", "interval")
+CORE_COLUMNS = ("lower", "upper", "entry", "count", "kind", "line")
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a table came from: enough to say which data a fit was made on."""
+
+    path: str | None = None
+    sha256: str | None = None
+    format: str | None = None
+    rows: int | None = None
+    as_of: str | None = None
+    time_unit: str = "hours"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+@dataclass(frozen=True, eq=False)
+class LifeTable:
+    """Validated life records, one row per record, times in hours.
+
+    Build one with :meth:`from_durations` or :meth:`from_intervals` (or the
+    readers); the constructor checks the frame it is given and refuses it with
+    every problem listed.
+
+    Attributes
+    ----------
+    data:
+        Columns ``lower``, ``upper``, ``entry`` (float hours), ``count`` (int >= 1),
+        ``kind`` (one of ``KINDS``), ``line`` (source line, header = 1, or row
+        number + 2 for in-memory data) and any covariate columns
+        (``unit_id``, ``component``, ``temperature_c``, ...), kept as given.
+    dead_on_arrival:
+        Rows with zero duration, same columns, never passed to a life fit.
+    provenance:
+        Source file, hash, format, row count.
+    """
+
+    data: pd.DataFrame
+    dead_on_arrival: pd.DataFrame = field(default=None)  # type: ignore[assignment]
+    provenance: Provenance = field(default_factory=Provenance)
+
+    def __post_init__(self) -> None:
+        data = _normalise(self.data)
+        doa = self.dead_on_arrival
+        doa = data.iloc[0:0].copy() if doa is None else _normalise(doa, allow_zero=True)
+        object.__setattr__(self, "data", data)
+        object.__setattr__(self, "dead_on_arrival", doa)
+
+    # ------------------------------------------------------------------ builders
+    @classmethod
+    def from_durations(
+        cls,
+        duration: Iterable[float],
+        failed: Iterable[bool],
+        *,
+        entry: Iterable[float] | None = None,
+        count: Iterable[int] | None = None,
+        covariates: Mapping[str, Iterable[Any]] | pd.DataFrame | None = None,
+        provenance: Provenance | None = None,
+        lines: Iterable[int] | None = None,
+    ) -> LifeTable:
+        """Records of exact failure ages (``failed`` true) or right-censoring ages.
+
+        Zero durations become dead-on-arrival units.
+        """
+        d = np.asarray(duration, dtype=float)
+        f = np.asarray(failed)
+        if f.dtype != bool:
+            f = f.astype(float)
+            bad = ~np.isin(f, (0.0, 1.0))
+            if bad.any():
+                i = int(np.flatnonzero(bad)[0])
+                raise DataValidationError(
+                    [Problem(i + 2, "failed", str(f[i]), "must be 1/0 or true/false")]
+                )
+            f = f.astype(bool)
+        upper = np.where(f, d, np.inf)
+        frame = _frame(d, upper, np.where(f, "exact", "right"), entry, count, covariates, lines)
+        return cls._split_doa(frame, provenance)
+
+    @classmethod
+    def from_intervals(
+        cls,
+        lower: Iterable[float],
+        upper: Iterable[float],
+        *,
+        entry: Iterable[float] | None = None,
+        count: Iterable[int] | None = None,
+        covariates: Mapping[str, Iterable[Any]] | pd.DataFrame | None = None,
+        provenance: Provenance | None = None,
+        lines: Iterable[int] | None = None,
+    ) -> LifeTable:
+        """Inspection records: failed in ``(lower, upper]``.
+
+        ``lower == 0`` is left-censored; ``upper`` missing/inf is right-censored
+        at ``lower``; ``lower == upper`` is an exact failure age.
+        """
+        lo = np.asarray(lower, dtype=float)
+        hi = np.asarray(upper, dtype=float)
+        hi = np.where(np.isnan(hi), np.inf, hi)
+        kind = np.select(
+            [np.isinf(hi), lo == hi, lo == 0],
+            ["right", "exact", "left"],
+            default="interval",
+        )
+        frame = _frame(lo, hi, kind, entry, count, covariates, lines)
+        return cls._split_doa(frame, provenance)
+
+    @classmethod
+    def _split_doa(cls, frame: pd.DataFrame, provenance: Provenance | None) -> LifeTable:
+        zero = (frame["upper"] == 0) | ((frame["kind"] == "right") & (frame["lower"] == 0))
+        return cls(
+            data=frame.loc[~zero].reset_index(drop=True),
+            dead_on_arrival=frame.loc[zero].reset_index(drop=True),
+            provenance=provenance or Provenance(rows=len(frame)),
+        )
+
+    # ------------------------------------------------------------------ views
+    @property
+    def covariate_columns(self) -> list[str]:
+        return [c for c in self.data.columns if c not in CORE_COLUMNS]
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.data)
+
+    @property
+    def n_units(self) -> int:
+        """Units in the life table (sum of counts), dead-on-arrival excluded."""
+        return int(self.data["count"].sum())
+
+    @property
+    def n_failures(self) -> int:
+        """Failed units (exact, left- and interval-censored), dead-on-arrival excluded."""
+        return int(self.data.loc[self.data["kind"] != "right", "count"].sum())
+
+    @property
+    def n_dead_on_arrival(self) -> int:
+        return int(self.dead_on_arrival["count"].sum())
+
+    def units_by_kind(self) -> dict[str, int]:
+        s = self.data.groupby("kind", observed=False)["count"].sum()
+        return {k: int(s.get(k, 0)) for k in KINDS}
+
+    @property
+    def n_left_truncated(self) -> int:
+        return int(self.data.loc[self.data["entry"] > 0, "count"].sum())
+
+    @property
+    def device_hours(self) -> float:
+        """Hours observed, where they are known: exact and right-censored rows,
+        counted from ``entry``. Interval and left-censored rows are excluded
+        (their failure age is unknown); see :attr:`device_hours_known`."""
+        d = self.data
+        known = d["kind"].isin(("exact", "right"))
+        return float(((d.loc[known, "lower"] - d.loc[known, "entry"]) * d.loc[known, "count"]).sum())
+
+    @property
+    def device_hours_known(self) -> bool:
+        return bool(self.data["kind"].isin(("exact", "right")).all())
+
+    def select(self, **equals: Any) -> LifeTable:
+        """Rows whose covariates equal the given values, e.g. ``select(component="laser")``."""
+        mask = np.ones(len(self.data), dtype=bool)
+        dmask = np.ones(len(self.dead_on_arrival), dtype=bool)
+        for col, value in equals.items():
+            if col not in self.data.columns:
+                raise DataValidationError(
+                    [Problem(None, col, None, f"no such column; columns are {self.covariate_columns}")]
+                )
+            mask &= (self.data[col] == value).to_numpy()
+            dmask &= (self.dead_on_arrival[col] == value).to_numpy()
+        return LifeTable(
+            self.data.loc[mask].reset_index(drop=True),
+            self.dead_on_arrival.loc[dmask].reset_index(drop=True),
+            self.provenance,
+        )
+
+    def equals(self, other: LifeTable) -> bool:
+        """Same records, same order, same covariates (dtype-insensitive for covariates)."""
+        return _frames_equal(self.data, other.data) and _frames_equal(
+            self.dead_on_arrival, other.dead_on_arrival
+        )
+
+    def __repr__(self) -> str:
+        k = self.units_by_kind()
+        return (
+            f"LifeTable(rows={self.n_rows}, units={self.n_units}, failures={self.n_failures}, "
+            f"right={k['right']}, left={k['left']}, interval={k['interval']}, "
+            f"dead_on_arrival={self.n_dead_on_arrival})"
+        )
+
+
+# ---------------------------------------------------------------------- helpers
+def _frame(lower, upper, kind, entry, count, covariates, lines) -> pd.DataFrame:
+    n = len(lower)
+    frame = pd.DataFrame(
+        {
+            "lower": np.asarray(lower, dtype=float),
+            "upper": np.asarray(upper, dtype=float),
+            "entry": np.zeros(n) if entry is None else np.nan_to_num(np.asarray(entry, float)),
+            "count": np.ones(n, dtype=np.int64) if count is None else np.asarray(count),
+            "kind": np.asarray(kind, dtype=object),
+            "line": np.arange(2, n + 2) if lines is None else np.asarray(lines, dtype=np.int64),
+        }
+    )
+    if covariates is not None:
+        cov = pd.DataFrame(covariates).reset_index(drop=True)
+        clash = [c for c in cov.columns if c in CORE_COLUMNS]
+        if clash:
+            raise DataValidationError(
+                [Problem(None, c, None, "is a reserved life-table column; rename it") for c in clash]
+            )
+        if len(cov) != n:
+            raise DataValidationError(
+                [Problem(None, None, None, f"covariates have {len(cov)} rows, records have {n}")]
+            )
+        frame = pd.concat([frame, cov], axis=1)
+    return frame
+
+
+def _normalise(frame: pd.DataFrame, *, allow_zero: bool = False) -> pd.DataFrame:
+    """Check a finished life-table frame; raise with every problem (vectorised)."""
+    missing = [c for c in CORE_COLUMNS if c not in frame.columns]
+    if missing:
+        raise DataValidationError(
+            [Problem(None, c, None, "required life-table column is missing") for c in missing]
+        )
+    f = frame.copy()
+    for c in ("lower", "upper", "entry"):
+        f[c] = pd.to_numeric(f[c], errors="coerce").astype(float)
+    cnt = pd.to_numeric(f["count"], errors="coerce")
+    line = f["line"].to_numpy()
+    checks: list[tuple[np.ndarray, str, pd.Series, str]] = [
+        (f["lower"].isna().to_numpy(), "lower", f["lower"], "must be a number"),
+        (f["upper"].isna().to_numpy(), "upper", f["upper"], "must be a number (inf for right-censored)"),
+        ((f["lower"] < 0).to_numpy(), "lower", f["lower"], "must not be negative"),
+        ((f["upper"] < f["lower"]).to_numpy(), "upper", f["upper"], "must not be below lower"),
+        ((f["entry"] < 0).to_numpy(), "entry", f["entry"], "must not be negative"),
+        (
+            (cnt.isna() | (cnt < 1) | (cnt != np.floor(cnt))).to_numpy(),
+            "count",
+            f["count"],
+            "must be a whole number >= 1",
+        ),
+        (~f["kind"].isin(KINDS).to_numpy(), "kind", f["kind"], f"must be one of {KINDS}"),
+    ]
+    if not allow_zero:
+        # observation must begin before the event or the censoring age
+        bound = np.where(f["kind"].to_numpy() == "right", f["lower"], f["upper"])
+        checks.append(
+            ((f["entry"].to_numpy() >= bound) & (bound > 0), "entry", f["entry"],
+             "entry age must be below the failure or censoring age")
+        )
+        checks.append(((f["upper"] == 0).to_numpy(), "upper", f["upper"],
+                       "zero duration is dead-on-arrival; keep it out of the life table"))
+    problems: list[Problem] = []
+    for mask, col, values, msg in checks:
+        for i in np.flatnonzero(mask)[:20]:
+            problems.append(Problem(int(line[i]), col, str(values.iloc[i]), msg))
+    if problems:
+        raise DataValidationError(problems)
+    f["count"] = cnt.astype(np.int64)
+    f["line"] = f["line"].astype(np.int64)
+    # exact failure ages keep lower == upper; right-censored upper is inf
+    return f.reset_index(drop=True)
+
+
+def _frames_equal(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    if list(a.columns) != list(b.columns) or len(a) != len(b):
+        return False
+    for c in a.columns:
+        x, y = a[c].to_numpy(), b[c].to_numpy()
+        if c in ("lower", "upper", "entry"):
+            if not np.array_equal(x.astype(float), y.astype(float)):
+                return False
+        elif not (pd.Series(x).astype(str).to_numpy() == pd.Series(y).astype(str).to_numpy()).all():
+            return False
+    return True

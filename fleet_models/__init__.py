@@ -1,0 +1,22 @@
+"""fleet_models: Monte Carlo fleet simulation of pluggable and CPO switches.
+
+Public names are loaded on first use so that importing the package is cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "FleetError": "fleet_models.errors",
+    "ScenarioError": "fleet_models.errors",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'fleet_models' has no attribute {name!r}")

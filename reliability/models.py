@@ -1,0 +1,390 @@
+"""`LifeModel`: a life distribution with its parameters, uncertainty and provenance.
+
+A LifeModel is immutable and JSON round-trips exactly. Every distribution is
+described once in ``FAMILIES`` (parameter names, positivity, and how to build
+the equivalent frozen ``scipy.stats`` distribution); all the shared machinery
+(sf, cdf, pdf, hazard, ppf, sampling, residual-life sampling, mean, B-life,
+average FIT, acceleration, parameter draws) is written once on top of that.
+
+Parametrisations follow lifelines, in hours:
+
+============  ======================  =========================================
+distribution  parameters              survival function
+============  ======================  =========================================
+weibull       shape, scale            exp(-(t/scale)^shape)
+lognormal     mu, sigma               1 - Phi((ln t - mu)/sigma)
+exponential   scale (= MTTF)          exp(-t/scale)
+loglogistic   shape, scale            1 / (1 + (t/scale)^shape)
+gengamma      mu, ln_sigma, lambda_   lifelines' GeneralizedGammaFitter
+============  ======================  =========================================
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from reliability.errors import ParameterError
+
+HOURS_PER_YEAR = 8766.0  # 365.25 days
+FIT_HOURS = 1e9  # FIT = failures per 1e9 device-hours
+BOLTZMANN_EV = 8.617333262e-5  # eV/K (CODATA 2018)
+
+
+def _gengamma(p: Mapping[str, float]):
+    """lifelines' generalised gamma as a scipy distribution.
+
+    lifelines: Z = (ln t - mu)/sigma, sigma = exp(ln_sigma); for lambda > 0,
+    S(t) = Q(1/lambda^2, exp(lambda Z)/lambda^2) (upper regularised gamma), so
+    G = exp(lambda Z)/lambda^2 ~ Gamma(1/lambda^2) and
+    t = exp(mu) * (lambda^2 G)^(sigma/lambda): scipy's gengamma with
+    a = 1/lambda^2, c = lambda/sigma, scale = exp(mu) * lambda^(2 sigma/lambda).
+    For lambda < 0 the same map holds with S and F exchanged, which scipy's
+    gengamma with negative c reproduces.
+    """
+    lam, sigma, mu = p["lambda_"], math.exp(p["ln_sigma"]), p["mu"]
+    if abs(lam) < 1e-9:  # the lognormal limit
+        return stats.lognorm(s=sigma, scale=math.exp(mu))
+    a = 1.0 / lam**2
+    c = lam / sigma
+    scale = math.exp(mu + (sigma / lam) * math.log(lam**2))
+    return stats.gengamma(a=a, c=c, scale=scale)
+
+
+@dataclass(frozen=True)
+class Family:
+    params: tuple[str, ...]
+    positive: tuple[str, ...]
+    scipy: Callable[[Mapping[str, float]], Any]
+    time_scale: Callable[[dict[str, float], float], dict[str, float]]
+    """Parameters of the same law with every time divided by ``factor``."""
+
+
+def _scale_div(p: dict[str, float], f: float) -> dict[str, float]:
+    return {**p, "scale": p["scale"] / f}
+
+
+def _mu_shift(p: dict[str, float], f: float) -> dict[str, float]:
+    return {**p, "mu": p["mu"] - math.log(f)}
+
+
+FAMILIES: dict[str, Family] = {
+    "weibull": Family(
+        ("shape", "scale"), ("shape", "scale"),
+        lambda p: stats.weibull_min(c=p["shape"], scale=p["scale"]), _scale_div,
+    ),
+    "lognormal": Family(
+        ("mu", "sigma"), ("sigma",),
+        lambda p: stats.lognorm(s=p["sigma"], scale=math.exp(p["mu"])), _mu_shift,
+    ),
+    "exponential": Family(
+        ("scale",), ("scale",), lambda p: stats.expon(scale=p["scale"]), _scale_div,
+    ),
+    "loglogistic": Family(
+        ("shape", "scale"), ("shape", "scale"),
+        lambda p: stats.fisk(c=p["shape"], scale=p["scale"]), _scale_div,
+    ),
+    "gengamma": Family(("mu", "ln_sigma", "lambda_"), (), _gengamma, _mu_shift),
+}
+DISTRIBUTIONS = tuple(FAMILIES)
+
+
+@dataclass(frozen=True, eq=True)
+class LifeModel:
+    """A life distribution in hours, with optional parameter covariance and provenance.
+
+    Parameters
+    ----------
+    distribution:
+        One of ``DISTRIBUTIONS``.
+    parameters:
+        Parameter name -> value, names as in ``FAMILIES[distribution].params``.
+    covariance:
+        Optional square matrix (nested tuples) over ``parameters`` in their
+        declared order, on their natural scale (as lifelines' ``variance_matrix_``).
+    confidence:
+        Confidence level the model's intervals were computed at.
+    provenance:
+        Free-form JSON-able facts about the data (file, rows, failures, sha256,
+        method, source key for catalog models).
+    """
+
+    distribution: str
+    parameters: Mapping[str, float]
+    covariance: tuple[tuple[float, ...], ...] | None = None
+    confidence: float = 0.95
+    provenance: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.distribution not in FAMILIES:
+            raise ParameterError(
+                f"distribution {self.distribution!r} is not known; use one of {DISTRIBUTIONS}"
+            )
+        fam = FAMILIES[self.distribution]
+        given = set(self.parameters)
+        if given != set(fam.params):
+            raise ParameterError(
+                f"{self.distribution} takes parameters {fam.params}, got {tuple(sorted(given))}"
+            )
+        params = {k: float(self.parameters[k]) for k in fam.params}
+        for k, v in params.items():
+            if not math.isfinite(v):
+                raise ParameterError(f"{self.distribution} {k} = {v!r} must be a finite number")
+            if k in fam.positive and v <= 0:
+                raise ParameterError(f"{self.distribution} {k} = {v!r} must be > 0")
+        object.__setattr__(self, "parameters", _FrozenDict(params))
+        if self.covariance is not None:
+            cov = np.asarray(self.covariance, dtype=float)
+            n = len(fam.params)
+            if cov.shape != (n, n) or not np.all(np.isfinite(cov)):
+                raise ParameterError(
+                    f"covariance must be a finite {n}x{n} matrix over {fam.params}, got shape {cov.shape}"
+                )
+            object.__setattr__(self, "covariance", tuple(tuple(float(x) for x in r) for r in cov))
+        if not 0 < self.confidence < 1:
+            raise ParameterError(f"confidence = {self.confidence!r} must be in (0, 1)")
+        object.__setattr__(self, "provenance", _FrozenDict(dict(self.provenance)))
+
+    # ---------------------------------------------------------------- builders
+    @classmethod
+    def weibull(cls, shape: float, scale: float, **kw: Any) -> LifeModel:
+        return cls("weibull", {"shape": shape, "scale": scale}, **kw)
+
+    @classmethod
+    def lognormal(cls, mu: float, sigma: float, **kw: Any) -> LifeModel:
+        return cls("lognormal", {"mu": mu, "sigma": sigma}, **kw)
+
+    @classmethod
+    def exponential(cls, scale: float, **kw: Any) -> LifeModel:
+        return cls("exponential", {"scale": scale}, **kw)
+
+    @classmethod
+    def from_fit_rate(cls, fit: float, **kw: Any) -> LifeModel:
+        """Constant failure rate given in FIT (failures per 1e9 device-hours)."""
+        if not (math.isfinite(fit) and fit > 0):
+            raise ParameterError(f"fit_per_1e9h = {fit!r} must be > 0")
+        return cls.exponential(FIT_HOURS / fit, **kw)
+
+    # ---------------------------------------------------------------- scipy
+    @property
+    def dist(self):
+        """The equivalent frozen scipy.stats distribution."""
+        return FAMILIES[self.distribution].scipy(self.parameters)
+
+    def sf(self, t):
+        return self.dist.sf(t)
+
+    def cdf(self, t):
+        return self.dist.cdf(t)
+
+    def pdf(self, t):
+        return self.dist.pdf(t)
+
+    def hazard(self, t):
+        t = np.asarray(t, dtype=float)
+        d = self.dist
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.exp(d.logpdf(t) - d.logsf(t))
+
+    def cumulative_hazard(self, t):
+        return -self.dist.logsf(t)
+
+    def ppf(self, q):
+        return self.dist.ppf(q)
+
+    def mean(self) -> float:
+        """Mean time to failure, hours."""
+        return float(self.dist.mean())
+
+    mttf = mean
+
+    def b_life(self, p: float) -> float:
+        """Age by which a fraction ``p`` has failed (``b_life(0.10)`` = B10), hours."""
+        if not 0 < p < 1:
+            raise ParameterError(f"b_life fraction p = {p!r} must be in (0, 1)")
+        return float(self.dist.ppf(p))
+
+    def average_fit(self, hours: float) -> float:
+        """Average failure rate over [0, hours] in FIT: F(t)/t x 1e9.
+
+        For the exponential this is the constant-rate FIT 1e9/scale only in the
+        limit of small F; use :meth:`constant_fit` for that.
+        """
+        if not hours > 0:
+            raise ParameterError(f"window hours = {hours!r} must be > 0")
+        return float(self.cdf(hours) / hours * FIT_HOURS)
+
+    def constant_fit(self) -> float:
+        """FIT of a constant-rate (exponential) model: 1e9 / MTTF."""
+        if self.distribution != "exponential":
+            raise ParameterError(
+                f"constant_fit is defined for exponential models, this one is {self.distribution}; "
+                "use average_fit(hours)"
+            )
+        return FIT_HOURS / self.parameters["scale"]
+
+    # ---------------------------------------------------------------- sampling
+    def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        """``n`` lifetimes (hours), by inversion so a seed gives the same draws on any platform."""
+        return self.dist.isf(rng.random(n))
+
+    def sample_residual(self, age, rng: np.random.Generator) -> np.ndarray:
+        """Remaining life of units that have survived to ``age`` (array or scalar)."""
+        age = np.asarray(age, dtype=float)
+        u = rng.random(age.shape)
+        d = self.dist
+        return np.maximum(d.isf(u * d.sf(age)) - age, 0.0)
+
+    def sample_before(self, n: int, horizon: float, rng: np.random.Generator) -> np.ndarray:
+        """``n`` lifetimes drawn conditional on failing before ``horizon`` (truncated sampling)."""
+        f_h = self.cdf(horizon)
+        return self.ppf(rng.random(n) * f_h)
+
+    # ---------------------------------------------------------------- transforms
+    def accelerated(self, factor: float, **provenance: Any) -> LifeModel:
+        """The same law with every life divided by ``factor`` (acceleration factor).
+
+        ``factor`` > 1 shortens lives (hotter, harder driven). Covariance is
+        carried to the new parameters for the scale-type parameters only.
+        """
+        if not (math.isfinite(factor) and factor > 0):
+            raise ParameterError(f"acceleration factor = {factor!r} must be > 0")
+        fam = FAMILIES[self.distribution]
+        new = fam.time_scale(dict(self.parameters), factor)
+        cov = None
+        if self.covariance is not None:
+            # scale -> scale/f multiplies its row/column by 1/f; mu shifts keep variances
+            g = np.array([new[k] / self.parameters[k] if k == "scale" else 1.0 for k in fam.params])
+            cov = np.asarray(self.covariance) * np.outer(g, g)
+            cov = tuple(tuple(r) for r in cov)
+        prov = {**self.provenance, **provenance} if provenance else dict(self.provenance)
+        return replace(self, parameters=new, covariance=cov, provenance=prov)
+
+    def at_temperature(self, from_c: float, to_c: float, activation_energy_ev: float) -> LifeModel:
+        """Arrhenius shift of a model fitted at ``from_c`` to ``to_c`` (degrees Celsius)."""
+        af = arrhenius_factor(from_c, to_c, activation_energy_ev)
+        return self.accelerated(af, temperature_c=to_c, shifted_from_c=from_c,
+                                activation_energy_ev=activation_energy_ev)
+
+    def draw_parameters(self, rng: np.random.Generator) -> LifeModel:
+        """One draw of the parameters from their sampling distribution.
+
+        Positive parameters are drawn log-normally (delta method on the log
+        scale, so they stay positive), others normally, jointly through the
+        covariance. Without a covariance the model itself is returned.
+        """
+        if self.covariance is None:
+            return self
+        fam = FAMILIES[self.distribution]
+        names = fam.params
+        est = np.array([self.parameters[k] for k in names])
+        pos = np.array([k in fam.positive for k in names])
+        g = np.where(pos, 1.0 / est, 1.0)  # d log(p)/dp for positive params
+        cov = np.asarray(self.covariance) * np.outer(g, g)
+        centre = np.where(pos, np.log(est), est)
+        z = rng.multivariate_normal(centre, cov, method="cholesky" if _is_pd(cov) else "svd")
+        vals = np.where(pos, np.exp(z), z)
+        return replace(self, parameters=dict(zip(names, vals.tolist(), strict=True)))
+
+    # ---------------------------------------------------------------- JSON
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "distribution": self.distribution,
+            "parameters": dict(self.parameters),
+            "covariance": None if self.covariance is None else [list(r) for r in self.covariance],
+            "confidence": self.confidence,
+            "provenance": _plain(self.provenance),
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> LifeModel:
+        unknown = set(d) - {"distribution", "parameters", "covariance", "confidence", "provenance"}
+        if unknown or "distribution" not in d or "parameters" not in d:
+            raise ParameterError(
+                "a life model needs 'distribution' and 'parameters' "
+                f"(optional 'covariance', 'confidence', 'provenance'); unknown keys: {sorted(unknown)}"
+            )
+        cov = d.get("covariance")
+        return cls(
+            distribution=d["distribution"],
+            parameters=d["parameters"],
+            covariance=None if cov is None else tuple(tuple(r) for r in cov),
+            confidence=d.get("confidence", 0.95),
+            provenance=d.get("provenance") or {},
+        )
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> LifeModel:
+        return cls.from_dict(json.loads(text))
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(self.to_json() + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: str | Path) -> LifeModel:
+        p = Path(path)
+        try:
+            text = p.read_text(encoding="utf-8")
+        except OSError as e:
+            raise ParameterError(f"cannot read life model {str(p)!r}: {e.strerror}") from None
+        try:
+            return cls.from_json(text)
+        except json.JSONDecodeError as e:
+            raise ParameterError(
+                f"{str(p)!r} is not a life-model JSON file ({e.msg} at line {e.lineno}); "
+                "write one with `cpo fit FILE --save MODEL.json`"
+            ) from None
+
+    def __repr__(self) -> str:
+        ps = ", ".join(f"{k}={v:.6g}" for k, v in self.parameters.items())
+        return f"LifeModel({self.distribution}: {ps})"
+
+
+def arrhenius_factor(from_c: float, to_c: float, activation_energy_ev: float) -> float:
+    """Acceleration factor of life at ``to_c`` relative to ``from_c``:
+    AF = exp(Ea/k (1/T_from - 1/T_to)), > 1 when ``to_c`` is hotter."""
+    for name, c in (("from_c", from_c), ("to_c", to_c)):
+        if not c > -273.15:
+            raise ParameterError(f"temperature {name} = {c!r} degC is below absolute zero")
+    t_from, t_to = from_c + 273.15, to_c + 273.15
+    return math.exp(activation_energy_ev / BOLTZMANN_EV * (1.0 / t_from - 1.0 / t_to))
+
+
+class _FrozenDict(dict):
+    """A read-only dict so a LifeModel's parameters cannot be changed in place."""
+
+    def _ro(self, *a, **k):
+        raise TypeError("LifeModel is immutable; use dataclasses.replace or a builder")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _ro  # type: ignore[assignment]
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(json.dumps(_plain(self), sort_keys=True, default=str))
+
+
+def _plain(x: Any) -> Any:
+    if isinstance(x, Mapping):
+        return {str(k): _plain(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_plain(v) for v in x]
+    if isinstance(x, np.generic):
+        return x.item()
+    return x
+
+
+def _is_pd(m: np.ndarray) -> bool:
+    try:
+        np.linalg.cholesky(m)
+        return True
+    except np.linalg.LinAlgError:
+        return False
