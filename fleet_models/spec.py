@@ -53,6 +53,14 @@ class Architecture:
     description: str = ""
 
 
+class HandsOn(StrEnum):
+    """How long a repair holds its technician: exactly the policy's hours, or exponentially
+    distributed with that mean (real hands-on times vary; the queueing closed forms assume it)."""
+
+    FIXED = "fixed"
+    EXPONENTIAL = "exponential"
+
+
 @dataclass(frozen=True)
 class SparePool:
     """Base-stock pool: each failure needing a part orders one; it arrives after the lead time."""
@@ -69,6 +77,7 @@ class Policy:
     switch_replacement_hours: float = 8.0
     replace_switch_when_ports_down: int = 1
     maintenance_window_days: float | None = None  # None = no windows: replace when triggered
+    hands_on: HandsOn = HandsOn.FIXED
     spares: Mapping[str, SparePool] = field(default_factory=dict)  # name or "switch"; absent = unlimited
 
 
