@@ -1,0 +1,621 @@
+"""Read a field failure log (CSV or Parquet) into one validated `LifeTable`.
+
+The column names say which shape a log is (:class:`LogFormat`):
+
+==========  ===================================  ==============================
+format      required columns                     optional columns
+==========  ===================================  ==============================
+durations   ``duration``, ``failed``             ``entry`` (late entry), ``count``
+intervals   ``lower``, ``upper``                 ``entry``, ``count``
+dated       ``installed``, ``removed``,          ``count``
+            ``failed``
+==========  ===================================  ==============================
+
+Grouped data is the durations format with a ``count`` column. Any other column
+(``unit_id``, ``component``, ``temperature_c``, ...) is a covariate, kept as
+it is: ``unit_id`` and ``component`` as text, other columns as numbers when
+every non-empty value is a number, else as text. Dated logs also keep
+``installed`` (ISO date text) so that they can be written back.
+
+Every problem in a file is collected (vectorised, so a million rows take about
+a second) and the file is refused as a whole with a
+:class:`~failure_data.errors.DataValidationError` listing them: the line (the
+header is line 1, the first data row line 2; for Parquet "line" N is row
+N - 2 counted from 0, the same numbering), the column, the value and the fix.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from failure_data.errors import MAX_PROBLEMS, DataValidationError, Problem
+from failure_data.table import CORE_COLUMNS, LifeTable, Provenance
+from failure_data.units import HOURS_PER_DAY, TimeUnit
+
+TRUE_WORDS = ("1", "true", "yes", "y", "t")
+FALSE_WORDS = ("0", "false", "no", "n", "f")
+TEXT_COVARIATES = ("unit_id", "component")
+DATE_FORMAT = "%Y-%m-%d"
+
+
+class LogFormat(StrEnum):
+    """The shapes a field log comes in (grouped data = durations with ``count``)."""
+
+    durations = "durations"
+    intervals = "intervals"
+    dated = "dated"
+
+
+REQUIRED: dict[LogFormat, tuple[str, ...]] = {
+    LogFormat.durations: ("duration", "failed"),
+    LogFormat.intervals: ("lower", "upper"),
+    LogFormat.dated: ("installed", "removed", "failed"),
+}
+OPTIONAL: dict[LogFormat, tuple[str, ...]] = {
+    LogFormat.durations: ("entry", "count"),
+    LogFormat.intervals: ("entry", "count"),
+    LogFormat.dated: ("count",),
+}
+# columns whose presence says which format a file is; ``installed`` alone marks a
+# dated log only when no other format's columns are there (a durations log may
+# keep installation dates as a covariate)
+_MARKERS: dict[LogFormat, tuple[str, ...]] = {
+    LogFormat.durations: ("duration",),
+    LogFormat.intervals: ("lower", "upper"),
+    LogFormat.dated: ("removed",),
+}
+_KNOWN = {c for cols in (*REQUIRED.values(), *OPTIONAL.values()) for c in cols}
+_FORMS = "duration,failed (durations) or lower,upper (intervals) or installed,removed,failed (dated)"
+
+
+# ---------------------------------------------------------------------- format
+def _canonical(name: str) -> str:
+    """Known column names match whatever their case and surrounding spaces."""
+    key = str(name).strip().lower()
+    return key if key in _KNOWN or key in TEXT_COVARIATES else str(name).strip()
+
+
+def detect_format(columns: Iterable[str]) -> LogFormat:
+    """Which :class:`LogFormat` a header is, or a `DataValidationError` (line 1) saying why not.
+
+    Known names match case-insensitively. A header naming columns of two
+    formats, matching none, or lacking a required column is refused.
+    """
+    cols = [_canonical(c) for c in columns]
+    present = set(cols)
+    found = [f for f in LogFormat if any(m in present for m in _MARKERS[f])]
+    if not found and "installed" in present:
+        found = [LogFormat.dated]
+    if not found:
+        raise DataValidationError(
+            [Problem(1, None, ",".join(map(str, columns)),
+                     f"column names match no field-log format; name the columns {_FORMS}")]
+        )
+    if len(found) > 1:
+        marks = sorted(m for f in found for m in _MARKERS[f] if m in present)
+        raise DataValidationError(
+            [Problem(1, m, m, f"columns of several formats ({', '.join(found)}) in one file; "
+                     f"keep the columns of one format: {_FORMS}") for m in marks]
+        )
+    fmt = found[0]
+    missing = [c for c in REQUIRED[fmt] if c not in present]
+    if missing:
+        raise DataValidationError(
+            [Problem(1, c, None, f"required column of the {fmt} format is missing; add it "
+                     f"(a {fmt} log has columns {', '.join(REQUIRED[fmt])})") for c in missing]
+        )
+    return fmt
+
+
+# ---------------------------------------------------------------------- problems
+class _Problems:
+    """Collects problems check by check; keeps the first MAX_PROBLEMS of each, counts all."""
+
+    def __init__(self, lines: np.ndarray, order: dict[str, int]):
+        self.lines = lines
+        self.order = order
+        self.items: list[Problem] = []
+        self.total = 0
+
+    def add(self, mask: np.ndarray, column: str, text: Callable[[int], str | None],
+            message: str | Callable[[int], str]) -> None:
+        idx = np.flatnonzero(mask)
+        self.total += len(idx)
+        for i in idx[:MAX_PROBLEMS]:
+            msg = message(int(i)) if callable(message) else message
+            self.items.append(Problem(int(self.lines[i]), column, text(int(i)), msg))
+
+    def raise_if_any(self, source: str) -> None:
+        if self.total:
+            ranked = sorted(
+                self.items,
+                key=lambda p: (p.line if p.line is not None else 0, self.order.get(p.column, 999)),
+            )
+            raise DataValidationError(ranked[:MAX_PROBLEMS], source=source, total=self.total)
+
+
+def _refuse(source: str, message: str, *, line: int | None = None, column: str | None = None,
+            value: str | None = None) -> DataValidationError:
+    return DataValidationError([Problem(line, column, value, message)], source=source)
+
+
+# ---------------------------------------------------------------------- columns
+@dataclass
+class _Column:
+    """One input column: its arrow values and how to quote a cell in a message."""
+
+    name: str
+    arr: pa.ChunkedArray
+
+    def text(self, i: int) -> str | None:
+        v = self.arr[i].as_py()
+        return None if v is None else str(v)
+
+    @property
+    def is_text(self) -> bool:
+        return pa.types.is_string(self.arr.type) or pa.types.is_large_string(self.arr.type)
+
+    def trimmed(self) -> pa.ChunkedArray:
+        return pc.utf8_trim_whitespace(self.arr)
+
+    def empty(self) -> np.ndarray:
+        if self.is_text:
+            e = pc.or_kleene(pc.is_null(self.arr), pc.equal(self.trimmed(), ""))
+            return e.to_numpy(zero_copy_only=False).astype(bool)
+        return pc.is_null(self.arr).to_numpy(zero_copy_only=False).astype(bool)
+
+
+def _np(a) -> np.ndarray:
+    return a.to_numpy(zero_copy_only=False)
+
+
+def _numbers(col: _Column) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(values with NaN where empty or bad, empty mask, not-a-number mask)."""
+    empty = col.empty()
+    t = col.arr.type
+    if col.is_text:
+        trimmed = col.trimmed().cast(pa.string())
+        s = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+        try:
+            vals = _np(pc.cast(s, pa.float64())).astype(float)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            vals = pd.to_numeric(pd.Series(_np(s), dtype=object), errors="coerce").to_numpy(float)
+            raw = pd.Series(_np(s), dtype=object).str.lower()
+            nan_text = raw.isin(("nan", "-nan", "+nan")).to_numpy()
+            bad = np.isnan(vals) & ~empty & ~nan_text
+            return vals, empty, bad
+        return vals, empty, np.zeros(len(vals), dtype=bool)
+    if pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t):
+        vals = _np(pc.cast(col.arr, pa.float64())).astype(float)
+        vals = np.where(empty, np.nan, vals)
+        return vals, empty, np.zeros(len(vals), dtype=bool)
+    return np.full(len(empty), np.nan), empty, ~empty
+
+
+def _booleans(col: _Column) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(values, empty mask, not-boolean-like mask)."""
+    empty = col.empty()
+    t = col.arr.type
+    if col.is_text:
+        low = pc.utf8_lower(col.trimmed())
+        yes = _np(pc.is_in(low, value_set=pa.array(TRUE_WORDS))).astype(bool)
+        no = _np(pc.is_in(low, value_set=pa.array(FALSE_WORDS))).astype(bool)
+        return yes, empty, ~yes & ~no & ~empty
+    if pa.types.is_boolean(t):
+        vals = _np(pc.fill_null(col.arr, False)).astype(bool)
+        return vals, empty, np.zeros(len(vals), dtype=bool)
+    if pa.types.is_integer(t) or pa.types.is_floating(t):
+        v = _np(pc.cast(col.arr, pa.float64())).astype(float)
+        return v == 1.0, empty, ~np.isin(v, (0.0, 1.0)) & ~empty
+    return np.zeros(len(empty), dtype=bool), empty, ~empty
+
+
+def _dates(col: _Column) -> tuple[np.ndarray, np.ndarray, np.ndarray, pa.ChunkedArray | None]:
+    """(days since 1970-01-01 as float, NaN where empty/bad; empty mask; bad mask; ISO text)."""
+    empty = col.empty()
+    t = col.arr.type
+    n = len(empty)
+    if col.is_text:
+        s = col.trimmed()
+        nulled = pc.if_else(pc.equal(s, ""), pa.scalar(None, s.type), s)
+        try:  # fast path: arrow's cast accepts exactly YYYY-MM-DD with a valid day
+            d = _np(pc.cast(pc.cast(nulled, pa.date32()), pa.int32())).astype(float)
+            return d, empty, np.zeros(n, dtype=bool), s
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
+        ts = pc.strptime(s, format=DATE_FORMAT, unit="s", error_is_null=True)
+        iso = pc.strftime(ts, format=DATE_FORMAT)
+        # strptime rolls 2024-02-30 over to March and accepts 2024-1-5: insist on the exact text
+        ok = _np(pc.fill_null(pc.equal(iso, s), False)).astype(bool)
+        secs = _np(pc.cast(ts, pa.int64())).astype(float)
+        days = np.where(ok, secs / 86400.0, np.nan)
+        return days, empty, ~ok & ~empty, iso
+    if pa.types.is_date32(t) or pa.types.is_date64(t) or pa.types.is_timestamp(t):
+        ts = pc.cast(col.arr, pa.timestamp("s")) if not pa.types.is_timestamp(t) else col.arr
+        secs = _np(pc.cast(pc.cast(ts, pa.timestamp("s")), pa.int64())).astype(float)
+        whole = np.isnan(secs) | (np.mod(secs, 86400.0) == 0)
+        days = np.where(whole & ~empty, secs / 86400.0, np.nan)
+        iso = pc.strftime(pc.cast(ts, pa.timestamp("s")), format=DATE_FORMAT)
+        return days, empty, ~whole & ~empty, iso
+    return np.full(n, np.nan), empty, ~empty, None
+
+
+# ---------------------------------------------------------------------- files
+def _hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _line_numbers(data: bytes, n_rows: int, header_line: int = 1) -> np.ndarray:
+    """File line of each data row: row index + 2, unless blank lines are skipped in between."""
+    if b"\n\n" not in data and b"\n\r\n" not in data:
+        return np.arange(2, n_rows + 2, dtype=np.int64)
+    buf = np.frombuffer(data, dtype=np.uint8)
+    nl = np.flatnonzero(buf == 10)
+    starts = np.concatenate(([0], nl + 1))
+    ends = np.concatenate((nl, [len(buf)]))
+    length = ends - starts
+    cr_only = (length == 1) & (buf[np.minimum(starts, len(buf) - 1)] == 13)
+    blank = (length == 0) | cr_only
+    numbers = np.flatnonzero(~blank) + 1  # 1-based line numbers of non-blank lines
+    return numbers[numbers > header_line][:n_rows].astype(np.int64)
+
+
+def _read_csv(data: bytes, source: str) -> tuple[pa.Table, np.ndarray]:
+    import pyarrow.csv as pacsv
+
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise _refuse(source, f"not UTF-8 text (byte 0x{data[e.start]:02x}); re-save it as UTF-8",
+                      line=line) from None
+    if not data.strip():
+        raise _refuse(source, "the file is empty; a field log needs a header line and data rows")
+    first = data.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8")
+    header = next(iter(__import__("csv").reader([first])), [])
+    if len(header) == 1:
+        for sep, name in ((";", "';'"), ("\t", "tab"), ("|", "'|'")):
+            if sep in header[0]:
+                raise _refuse(source, f"looks like {name}-separated; save it comma-separated",
+                              line=1, value=first[:80])
+    names = [h.strip() for h in header]
+    dup = sorted({c for c in map(_canonical, names) if list(map(_canonical, names)).count(c) > 1})
+    if dup:
+        raise DataValidationError(
+            [Problem(1, c, c, "column name appears more than once; rename or drop one") for c in dup],
+            source=source,
+        )
+    if any(not h for h in names):
+        i = names.index("")
+        raise _refuse(source, f"column {i + 1} has no name; name it or delete the column", line=1)
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(data),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+            parse_options=pacsv.ParseOptions(newlines_in_values=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={h: pa.string() for h in names}, strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowException) as e:
+        raise DataValidationError(_ragged_rows(data, len(names)) or [
+            Problem(None, None, None, f"cannot be parsed as CSV ({str(e).splitlines()[0]}); "
+                    "check the delimiter (comma) and the quoting")], source=source) from None
+    if table.num_rows == 0:
+        raise _refuse(source, "the file has a header but no data rows; add the records", line=1)
+    return table, _line_numbers(data, table.num_rows)
+
+
+def _ragged_rows(data: bytes, width: int) -> list[Problem]:
+    """Lines whose number of fields is not the header's (slow path, only on a parse error)."""
+    import csv
+    import io
+
+    out: list[Problem] = []
+    reader = csv.reader(io.StringIO(data.decode("utf-8")))
+    for row in reader:
+        n = reader.line_num
+        if n == 1 or not row or len(row) == width:
+            continue
+        out.append(Problem(n, None, ",".join(row)[:80],
+                           f"has {len(row)} fields, the header has {width}; "
+                           "check the delimiter (comma) and quote values that contain commas"))
+        if len(out) >= MAX_PROBLEMS:
+            break
+    return out
+
+
+def _read_parquet(data: bytes, source: str) -> tuple[pa.Table, np.ndarray]:
+    import pyarrow.parquet as pq
+
+    if not data:
+        raise _refuse(source, "the file is empty; a field log needs a header line and data rows")
+    try:
+        table = pq.read_table(pa.BufferReader(data))
+    except (pa.ArrowException, OSError) as e:
+        raise _refuse(source, f"not a readable Parquet file ({str(e).splitlines()[0]}); "
+                      "re-export it as Parquet or CSV") from None
+    if table.num_rows == 0:
+        raise _refuse(source, "the file has columns but no data rows; add the records", line=1)
+    return table, np.arange(2, table.num_rows + 2, dtype=np.int64)
+
+
+# ---------------------------------------------------------------------- validation
+@dataclass
+class _Parsed:
+    """What the format-specific checks produce."""
+
+    kind: str  # "durations" (duration/failed) or "intervals" (lower/upper)
+    a: np.ndarray  # duration or lower, hours
+    b: np.ndarray  # failed (bool) or upper (hours, NaN = right-censored)
+    entry: np.ndarray | None
+    count: np.ndarray | None
+    extra: dict[str, object]  # covariates produced by the format (dated: installed)
+    as_of: str | None
+
+
+def _required_numbers(col: _Column, probs: _Problems, what: str) -> np.ndarray:
+    vals, empty, bad = _numbers(col)
+    probs.add(empty, col.name, col.text, f"is empty; every row needs {what}")
+    probs.add(bad, col.name, col.text, f"is not a number; write {what} as a plain number (e.g. 1250.5)")
+    nan = np.isnan(vals) & ~empty & ~bad
+    probs.add(nan, col.name, col.text, f"is NaN; write {what} as a number")
+    probs.add(np.isinf(vals), col.name, col.text, "must be finite")
+    probs.add(vals < 0, col.name, col.text,
+              "is negative; ages count from installation and cannot be below 0")
+    return vals
+
+
+def _failed(col: _Column, probs: _Problems) -> np.ndarray:
+    vals, empty, bad = _booleans(col)
+    probs.add(empty, col.name, col.text, "is empty; say whether the unit failed: 1/0, true/false or yes/no")
+    probs.add(bad, col.name, col.text, "is not boolean-like; write 1/0, true/false or yes/no")
+    return vals
+
+
+def _count(col: _Column | None, probs: _Problems) -> np.ndarray | None:
+    if col is None:
+        return None
+    vals, empty, bad = _numbers(col)
+    wrong = ~empty & ~bad & ~((vals >= 1) & (vals == np.floor(vals)) & (vals < 2**53))
+    probs.add(empty | bad | wrong, col.name, col.text,
+              "count must be a whole number >= 1 (the number of identical units this row stands for)")
+    return np.where(np.isfinite(vals), vals, 1).astype(np.int64)
+
+
+def _entry(col: _Column | None, probs: _Problems, unit: TimeUnit) -> np.ndarray | None:
+    if col is None:
+        return None
+    vals, empty, bad = _numbers(col)
+    probs.add(bad, col.name, col.text,
+              f"is not a number; write the age in {unit} when observation began (empty = from new)")
+    probs.add(np.isnan(vals) & ~empty & ~bad, col.name, col.text, "is NaN; write a number (empty = from new)")
+    probs.add(np.isinf(vals), col.name, col.text, "must be finite")
+    probs.add(vals < 0, col.name, col.text, "is negative; the entry age cannot be below 0")
+    return np.where(empty, 0.0, vals) * unit.hours_per_unit
+
+
+def _check_durations(cols: dict[str, _Column], probs: _Problems, unit: TimeUnit) -> _Parsed:
+    h = unit.hours_per_unit
+    dur = _required_numbers(cols["duration"], probs, f"the age in {unit} at failure or end of observation")
+    failed = _failed(cols["failed"], probs)
+    entry = _entry(cols.get("entry"), probs, unit)
+    if entry is not None:
+        e = entry / h
+        late = (e >= dur) & ~((e == 0) & (dur == 0))
+        probs.add(late, "entry", cols["entry"].text,
+                  lambda i: f"entry age is not below the duration {cols['duration'].text(i)}; "
+                  "observation must begin before the failure or censoring age: fix entry or duration")
+    return _Parsed("durations", dur * h, failed, entry, _count(cols.get("count"), probs), {}, None)
+
+
+def _check_intervals(cols: dict[str, _Column], probs: _Problems, unit: TimeUnit) -> _Parsed:
+    h = unit.hours_per_unit
+    lo = _required_numbers(cols["lower"], probs,
+                           f"the age in {unit} at the last inspection the unit was seen working (0 = none)")
+    up, empty, bad = _numbers(cols["upper"])
+    ucol = cols["upper"]
+    probs.add(bad, "upper", ucol.text, f"is not a number; write the age in {unit} at the inspection that "
+              "found the unit failed, or leave it empty if it is still working")
+    probs.add(np.isnan(up) & ~empty & ~bad, "upper", ucol.text,
+              "is NaN; leave it empty for a unit still working")
+    probs.add(np.isinf(up), "upper", ucol.text, "must be finite; leave it empty for a unit still working")
+    probs.add(up < 0, "upper", ucol.text, "is negative; ages cannot be below 0")
+    probs.add(lo > up, "lower", cols["lower"].text,
+              lambda i: f"lower is above upper ({ucol.text(i)}); the unit failed between lower and "
+              "upper: swap them or fix the inspection ages")
+    entry = _entry(cols.get("entry"), probs, unit)
+    if entry is not None:
+        e = entry / h
+        bound = np.where(np.isnan(up), lo, up)
+        probs.add((e >= bound) & (bound > 0), "entry", cols["entry"].text,
+                  "entry age is not below the failure or censoring age; observation must begin "
+                  "before it: fix entry, lower or upper")
+    up = np.where(np.isinf(up), np.nan, up)
+    return _Parsed("intervals", lo * h, up * h, entry, _count(cols.get("count"), probs), {}, None)
+
+
+def _check_dated(cols: dict[str, _Column], probs: _Problems, as_of: _dt.date | None) -> _Parsed:
+    icol, rcol = cols["installed"], cols["removed"]
+    inst, iempty, ibad, iso = _dates(icol)
+    rem, rempty, rbad, _ = _dates(rcol)
+    probs.add(iempty, "installed", icol.text, "is empty; every row needs its installation date (YYYY-MM-DD)")
+    probs.add(ibad, "installed", icol.text, "is not a date; write it as YYYY-MM-DD")
+    probs.add(rbad, "removed", rcol.text,
+              "is not a date; write it as YYYY-MM-DD, or leave it empty if the unit is still in service")
+    failed = _failed(cols["failed"], probs)
+    probs.add(failed & rempty, "removed", rcol.text,
+              "is empty but failed is 1; give the date the failed unit was removed, or set failed "
+              "to 0 if it is still in service")
+    probs.add(rem < inst, "removed", rcol.text,
+              lambda i: f"removal date is before the installation date {icol.text(i)}; fix one of them")
+    if as_of is None:
+        latest = np.fmax(np.nanmax(inst) if np.isfinite(inst).any() else np.nan,
+                         np.nanmax(rem) if np.isfinite(rem).any() else np.nan)
+        as_of_day = latest
+    else:
+        as_of_day = float((as_of - _dt.date(1970, 1, 1)).days)
+        later = f"is after the as-of date {as_of.isoformat()}; fix the date or pass a later --as-of"
+        probs.add(inst > as_of_day, "installed", icol.text, later)
+        probs.add(rem > as_of_day, "removed", rcol.text, later)
+    end = np.where(rempty, as_of_day, rem)
+    hours = (end - inst) * HOURS_PER_DAY
+    as_of_iso = None
+    if np.isfinite(as_of_day):
+        as_of_iso = (_dt.date(1970, 1, 1) + _dt.timedelta(days=int(as_of_day))).isoformat()
+    installed = _np(iso) if iso is not None else _np(icol.arr)
+    return _Parsed("durations", hours, failed, None, _count(cols.get("count"), probs),
+                   {"installed": installed}, as_of_iso)
+
+
+def _codes(col: _Column) -> tuple[np.ndarray, int]:
+    enc = pc.dictionary_encode(pc.utf8_trim_whitespace(col.arr.cast(pa.string()))).combine_chunks()
+    return _np(pc.fill_null(enc.indices, -1)).astype(np.int64), len(enc.dictionary)
+
+
+def _duplicates(covs: dict[str, _Column], probs: _Problems) -> None:
+    """The same unit_id twice within a component (or within the file without a component column)."""
+    if "unit_id" not in covs:
+        return
+    ids = covs["unit_id"]
+    key, n_ids = _codes(ids)
+    if "component" in covs:
+        comp, _ = _codes(covs["component"])
+        key = comp * (n_ids + 1) + key
+    blank = ids.empty()
+    dup = pd.Series(key).duplicated(keep="first").to_numpy() & ~blank
+    if not dup.any():
+        return
+    _, first_index, inverse = np.unique(key, return_index=True, return_inverse=True)
+    first_line = probs.lines[first_index[inverse]]
+    where = " within its component" if "component" in covs else ""
+
+    def msg(i: int) -> str:
+        return (f"unit_id appears again{where} (first on line {first_line[i]}); each unit must "
+                "appear once: merge the rows or give distinct ids")
+
+    probs.add(dup, "unit_id", ids.text, msg)
+
+
+def _covariate(col: _Column) -> np.ndarray | pd.Series:
+    """A covariate as it is: identifiers as text, all-numeric columns as numbers, else text."""
+    if not col.is_text or col.name in TEXT_COVARIATES:
+        return col.arr.to_pandas() if not col.is_text else _np(col.arr)
+    empty = col.empty()
+    vals, _, bad = _numbers(col)
+    if bad.any() or empty.all():
+        return _np(col.arr)
+    if not empty.any() and np.all(vals == np.floor(vals)) and np.all(np.abs(vals) < 2**53):
+        try:
+            return _np(pc.cast(col.trimmed(), pa.int64())).astype(np.int64)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass  # "85.0" stays a float
+    return vals
+
+
+# ---------------------------------------------------------------------- public
+def _as_date(as_of: _dt.date | str | None, source: str) -> _dt.date | None:
+    if as_of is None or isinstance(as_of, _dt.date):
+        return as_of if not isinstance(as_of, _dt.datetime) else as_of.date()
+    try:
+        return _dt.datetime.strptime(str(as_of).strip(), DATE_FORMAT).date()
+    except ValueError:
+        raise _refuse(source, "the as-of date is not a date; write it as YYYY-MM-DD",
+                      column="as_of", value=str(as_of)) from None
+
+
+def read_life_table(
+    path: str | Path,
+    *,
+    as_of: _dt.date | str | None = None,
+    time_unit: TimeUnit | str = "hours",
+) -> LifeTable:
+    """Read and validate a CSV or Parquet field log; return its `LifeTable` (hours).
+
+    Parameters
+    ----------
+    path:
+        ``.parquet`` (or any file starting with Parquet's magic bytes) is read as
+        Parquet, anything else as comma-separated UTF-8 text.
+    as_of:
+        Dated logs only: the date observation ended (units still in service are
+        right-censored there). Default: the latest date in the file, recorded in
+        ``provenance.as_of``. Dates after it are refused.
+    time_unit:
+        Unit of the duration-like columns (duration, entry, lower, upper):
+        hours, days or years. Dated logs are exact: days x 24.
+
+    Raises
+    ------
+    DataValidationError
+        With every problem in the file (up to ``MAX_PROBLEMS`` listed, all counted).
+    """
+    source = str(path)
+    try:
+        unit = TimeUnit(str(time_unit))
+    except ValueError:
+        raise _refuse(source, f"time unit must be one of {', '.join(TimeUnit)}",
+                      column="time_unit", value=str(time_unit)) from None
+    when = _as_date(as_of, source)
+    p = Path(path)
+    if not p.exists():
+        raise _refuse(source, "file not found; check the path")
+    if p.is_dir():
+        raise _refuse(source, "is a directory, not a file; give the path of a CSV or Parquet log")
+    try:
+        data = p.read_bytes()
+    except OSError as e:
+        raise _refuse(source, f"cannot be read ({e.strerror}); check its permissions") from None
+    if data[:4] == b"PAR1" or p.suffix.lower() in (".parquet", ".pq"):
+        table, lines = _read_parquet(data, source)
+    else:
+        table, lines = _read_csv(data, source)
+
+    names = [_canonical(c) for c in table.column_names]
+    try:
+        fmt = detect_format(table.column_names)
+    except DataValidationError as e:
+        raise DataValidationError(e.problems, source=source) from None
+    used = set(REQUIRED[fmt]) | set(OPTIONAL[fmt])
+    reserved = [n for n in names if n not in used and n != "installed" and n in (*CORE_COLUMNS, *_KNOWN)]
+    if reserved:
+        raise DataValidationError(
+            [Problem(1, n, n, f"'{n}' is not a column of the {fmt} format and is a reserved name; "
+                     "rename or drop it") for n in reserved], source=source)
+
+    cols = {n: _Column(n, table.column(i)) for i, n in enumerate(names)}
+    order = {n: i for i, n in enumerate(names)}
+    probs = _Problems(lines, order)
+    if fmt is LogFormat.durations:
+        parsed = _check_durations(cols, probs, unit)
+    elif fmt is LogFormat.intervals:
+        parsed = _check_intervals(cols, probs, unit)
+    else:
+        parsed = _check_dated(cols, probs, when)
+    covs = {n: c for n, c in cols.items() if n not in used}
+    _duplicates(covs, probs)
+    probs.raise_if_any(source)
+
+    covariates = pd.DataFrame({n: _covariate(c) for n, c in covs.items()}, copy=False)
+    for k, v in parsed.extra.items():
+        covariates[k] = v
+    prov = Provenance(path=source, sha256=_hash(data), format=str(fmt), rows=table.num_rows,
+                      as_of=parsed.as_of, time_unit=str(unit))
+    kw = dict(entry=parsed.entry, count=parsed.count, covariates=covariates if len(covariates.columns)
+              else None, provenance=prov, lines=lines)
+    if parsed.kind == "durations":
+        return LifeTable.from_durations(parsed.a, parsed.b.astype(bool), **kw)
+    return LifeTable.from_intervals(parsed.a, parsed.b, **kw)
