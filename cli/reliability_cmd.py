@@ -1,9 +1,297 @@
-"""Placeholder: commands are added by their issue."""
+"""`cpo fit`, `cpo bound`, `cpo plan-pilot`: life-data analysis commands.
+
+Only typer is imported at module level; the library (pandas, scipy, lifelines,
+matplotlib) is imported inside the commands, so `cpo --help` stays fast.
+
+JSON documents (one shape per command, keys that do not apply are null):
+
+* ``cpo fit``: distribution, parameters, units, intervals, standard_errors,
+  covariance, confidence, interval_method, log_likelihood, aic, converged,
+  n_units, n_failures, n_records, mttf_hours, b10_hours, ranking (list),
+  alt (null unless --stress), component, source, saved_to, plot.
+* ``cpo bound``: method (chi-square | weibayes), confidence, failures,
+  device_hours, rate_upper_per_hour, fit_upper, mttf_lower_hours, shape,
+  scale_lower_hours, n_units, source.
+* ``cpo plan-pilot``: target_fit, confidence, failures_allowed, device_hours,
+  units, hours_per_unit, units_per_switch, switches, months.
+"""
 
 from __future__ import annotations
 
+from enum import StrEnum
+from pathlib import Path
+
 import typer
+
+from cli._common import domain_errors, emit_json, err
+
+
+class DistChoice(StrEnum):
+    auto = "auto"
+    weibull = "weibull"
+    lognormal = "lognormal"
+    exponential = "exponential"
+    loglogistic = "loglogistic"
+    gengamma = "gengamma"
+
+
+class ModelChoice(StrEnum):
+    arrhenius = "arrhenius"
+    power = "power"
+
+
+class UnitChoice(StrEnum):
+    hours = "hours"
+    days = "days"
+    years = "years"
+
+
+_CONF = typer.Option(0.95, "--confidence", "-c", help="Confidence level in (0, 1), e.g. 0.95.")
+_JSON = typer.Option(False, "--json", help="Write one JSON document to stdout.")
+
+
+def _read(path: Path, time_unit: UnitChoice, as_of: str | None, component: str | None):
+    from failure_data.readers import read_life_table
+    from reliability.fitting import select_component
+
+    table = read_life_table(path, as_of=as_of, time_unit=time_unit.value)
+    return select_component(table, component)
+
+
+def _source(table) -> dict:
+    p = table.provenance
+    return {"file": p.path, "sha256": p.sha256, "format": p.format, "rows": p.rows, "as_of": p.as_of,
+            "time_unit": p.time_unit}
+
+
+def fit_cmd(
+    file: Path = typer.Argument(..., help="Field log (CSV or Parquet): durations, intervals or dated."),
+    component: str = typer.Option(None, "--component", help="Fit only this component's rows."),
+    dist: DistChoice = typer.Option(
+        DistChoice.weibull, "--dist", help="Distribution, or auto to fit all and rank them by AIC."
+    ),
+    confidence: float = _CONF,
+    time_unit: UnitChoice = typer.Option(
+        UnitChoice.hours, "--time-unit", help="Unit of duration columns in the file."
+    ),
+    as_of: str = typer.Option(None, "--as-of", help="Dated logs: end of observation, YYYY-MM-DD."),
+    json_output: bool = _JSON,
+    save: Path = typer.Option(None, "--save", help="Write the fitted LifeModel JSON here."),
+    plot: Path = typer.Option(None, "--plot", help="Draw the probability plot to FILE.png or FILE.svg."),
+    stress: str = typer.Option(None, "--stress", help="ALT: stress column (e.g. temperature_c)."),
+    model: ModelChoice = typer.Option(
+        ModelChoice.arrhenius, "--model", help="ALT life-stress model: arrhenius (°C) or power."
+    ),
+    at: float = typer.Option(None, "--at", help="ALT: use-condition stress the model is reported at."),
+) -> None:
+    """Fit a life distribution to a field log (maximum likelihood, every censoring kind).
+
+    Intervals are Wald on the log scale for positive parameters (wald-log).
+    With --stress/--at, fit an accelerated-life model and report it at the use stress.
+    """
+    if (stress is None) != (at is None):
+        raise typer.BadParameter("--stress and --at go together (e.g. --stress temperature_c --at 45)")
+    if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
+        raise typer.BadParameter(f"--plot {str(plot)!r} must end in .png or .svg")
+    with domain_errors(json_output):
+        from reliability.errors import ParameterError
+        from reliability.fitting import fit
+
+        table = _read(file, time_unit, as_of, component)
+        extra = {"component": component} if component else {}
+        alt = None
+        if stress is not None:
+            from reliability.alt import ALTSpec, StressModel, fit_alt
+
+            if dist == DistChoice.auto:
+                raise ParameterError("--dist auto cannot be combined with --stress; use weibull or lognormal")
+            d = "weibull" if dist == DistChoice.weibull else dist.value
+            alt = fit_alt(table, ALTSpec(stress, StressModel(model.value), at, d),  # type: ignore[arg-type]
+                          confidence=confidence, extra_provenance=extra)
+            result = alt.fit
+        else:
+            result = fit(table, dist.value, confidence=confidence, extra_provenance=extra)
+            if result.ranking is None:
+                from reliability.fitting import _ranking
+
+                result = result.with_ranking(_ranking({result.distribution: result}))
+        if save is not None:
+            result.model.save(save)
+        if plot is not None:
+            from reliability.plotting import save_probability_plot
+
+            save_probability_plot(result, str(plot))
+        doc = result.to_dict()
+        doc["ranking"] = result.ranking.to_dict(orient="records")
+        doc["alt"] = alt.to_dict() if alt is not None else None
+        doc["component"] = component
+        doc["source"] = _source(table)
+        doc["saved_to"] = str(save) if save is not None else None
+        doc["plot"] = str(plot) if plot is not None else None
+        if json_output:
+            emit_json(doc)
+            return
+        _print_fit(result, alt, doc)
+
+
+def _print_fit(result, alt, doc) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    src = doc["source"]
+    head = f"{src['file']} ({src['format']}, {src['rows']} rows" + (
+        f", as of {src['as_of']}" if src["as_of"] else "") + ")"
+    if doc["component"]:
+        head += f"  component {doc['component']}"
+    console.print(head)
+    title = None
+    if alt is not None:
+        title = (f"{result.distribution.value} life at {alt.spec.stress_column} = {alt.spec.use_stress:g} "
+                 f"({alt.spec.model.value}, common shape)")
+    console.print(result.summary_table(title=title))
+    if alt is not None:
+        lo, hi = alt.coefficient_interval
+        pct = f"{result.confidence * 100:g}%"
+        unit = " eV" if alt.coefficient_name == "activation_energy_ev" else ""
+        console.print(f"{alt.coefficient_name} = {alt.coefficient:.4g}{unit} "
+                      f"(se {alt.coefficient_se:.3g}; {pct} Wald {lo:.4g} .. {hi:.4g})")
+        t = Table(title=f"acceleration factors to {alt.spec.stress_column} = {alt.spec.use_stress:g}")
+        for c in ("stress", "units", "failures", "acceleration factor"):
+            t.add_column(c, justify="right")
+        for r in alt.acceleration_factors.itertuples():
+            t.add_row(f"{r.stress:g}", f"{r.n_units:,}", f"{r.n_failures:,}", f"{r.acceleration_factor:.4g}")
+        console.print(t)
+    if len(doc["ranking"]) > 1:
+        t = Table(title="distributions ranked by AIC")
+        for c in ("distribution", "log-likelihood", "AIC", "ΔAIC", "converged"):
+            t.add_column(c, justify="right" if c not in ("distribution",) else "left")
+        for r in doc["ranking"]:
+            ok = r["converged"]
+            t.add_row(r["distribution"], f"{r['log_likelihood']:.4f}" if ok else "-",
+                      f"{r['aic']:.4f}" if ok else "-", f"{r['delta_aic']:.3f}" if ok else "-",
+                      "yes" if ok else "no")
+        console.print(t)
+    if doc["saved_to"]:
+        err(f"saved life model to {doc['saved_to']}")
+    if doc["plot"]:
+        err(f"wrote probability plot to {doc['plot']}")
+
+
+def bound_cmd(
+    file: Path = typer.Argument(
+        None, help="Field log: bound from its failures and device-hours, or Weibayes with --shape."
+    ),
+    failures: int = typer.Option(None, "--failures", help="Failures observed (R)."),
+    device_hours: float = typer.Option(None, "--device-hours", help="Device-hours observed (T)."),
+    shape: float = typer.Option(None, "--shape", help="Weibayes: assumed Weibull shape (beta)."),
+    confidence: float = _CONF,
+    component: str = typer.Option(None, "--component", help="Use only this component's rows."),
+    time_unit: UnitChoice = typer.Option(UnitChoice.hours, "--time-unit", help="Unit of duration columns."),
+    as_of: str = typer.Option(None, "--as-of", help="Dated logs: end of observation, YYYY-MM-DD."),
+    json_output: bool = _JSON,
+) -> None:
+    """Upper bound on the failure rate (FIT) and lower bound on MTTF from few or zero failures.
+
+    Chi-square bound chi2(C, 2R+2)/(2T); with FILE --shape BETA the Weibayes lower
+    bound on the Weibull scale.
+    """
+    if file is None and (failures is None or device_hours is None):
+        raise typer.BadParameter("give --failures R --device-hours T, or a FILE (with --shape for Weibayes)")
+    if file is not None and (failures is not None or device_hours is not None):
+        raise typer.BadParameter("give either FILE or --failures/--device-hours, not both")
+    if file is None and shape is not None:
+        raise typer.BadParameter("--shape (Weibayes) needs a FILE with every unit's age")
+    with domain_errors(json_output):
+        from reliability.bounds import (
+            bound_document,
+            rate_bound_from_table,
+            rate_upper_bound,
+            weibayes_from_table,
+        )
+
+        source = None
+        if file is None:
+            doc = bound_document(rate_upper_bound(failures, device_hours, confidence), None)
+        else:
+            table = _read(file, time_unit, as_of, component)
+            source = _source(table)
+            if shape is not None:
+                doc = bound_document(None, weibayes_from_table(table, shape, confidence))
+            else:
+                doc = bound_document(rate_bound_from_table(table, confidence), None)
+        doc["source"] = source
+        if json_output:
+            emit_json(doc)
+            return
+        _print_bound(doc)
+
+
+def _print_bound(doc: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    pct = f"{doc['confidence'] * 100:g}%"
+    t = Table(title=f"{doc['method']} bound, one-sided {pct}")
+    t.add_column("quantity")
+    t.add_column("value", justify="right")
+    rows = [
+        ("failures", doc["failures"], "{:,}"),
+        ("device-hours", doc["device_hours"], "{:,.6g}"),
+        ("units", doc["n_units"], "{:,}"),
+        ("assumed Weibull shape", doc["shape"], "{:.4g}"),
+        (f"failure rate upper bound (FIT, {pct})", doc["fit_upper"], "{:,.6g}"),
+        ("failure rate upper bound (/hour)", doc["rate_upper_per_hour"], "{:.6g}"),
+        (f"MTTF lower bound (hours, {pct})", doc["mttf_lower_hours"], "{:,.6g}"),
+        (f"Weibull scale lower bound (hours, {pct})", doc["scale_lower_hours"], "{:,.6g}"),
+    ]
+    for name, v, fmt in rows:
+        if v is not None:
+            t.add_row(name, fmt.format(v))
+    Console().print(t)
+
+
+def plan_pilot_cmd(
+    target_fit: float = typer.Option(..., "--target-fit", help="FIT to demonstrate (failures per 1e9 h)."),
+    confidence: float = _CONF,
+    failures_allowed: int = typer.Option(0, "--failures-allowed", help="Failures the test may see (R)."),
+    units: int = typer.Option(None, "--units", help="Units on test: gives hours per unit."),
+    units_per_switch: int = typer.Option(None, "--units-per-switch", help="Units (ports, engines) per switch."),
+    switches: int = typer.Option(None, "--switches", help="Switches in the pilot: gives months."),
+    json_output: bool = _JSON,
+) -> None:
+    """Device-hours a zero- (or R-) failure demonstration needs to show a FIT target.
+
+    T = chi2(C, 2R+2) / (2 x target rate); per unit T/N; months T/(U x S)/730.5 h.
+    """
+    with domain_errors(json_output):
+        from reliability.planning import PilotRequest, plan_pilot
+
+        plan = plan_pilot(PilotRequest(target_fit, confidence, failures_allowed, units,
+                                       units_per_switch, switches))
+        doc = plan.to_dict()
+        if json_output:
+            emit_json(doc)
+            return
+        from rich.console import Console
+        from rich.table import Table
+
+        pct = f"{doc['confidence'] * 100:g}%"
+        t = Table(title=f"pilot to demonstrate {doc['target_fit']:g} FIT at {pct} "
+                        f"with {doc['failures_allowed']} failures allowed")
+        t.add_column("quantity")
+        t.add_column("value", justify="right")
+        t.add_row("device-hours needed", f"{doc['device_hours']:,.6g}")
+        if doc["hours_per_unit"] is not None:
+            t.add_row(f"hours per unit ({doc['units']:,} units)", f"{doc['hours_per_unit']:,.6g}")
+        if doc["months"] is not None:
+            t.add_row(f"calendar months ({doc['switches']:,} switches x {doc['units_per_switch']:,} units)",
+                      f"{doc['months']:,.4g}")
+        Console().print(t)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the `cpo` app."""
+    app.command("fit")(fit_cmd)
+    app.command("bound")(bound_cmd)
+    app.command("plan-pilot")(plan_pilot_cmd)

@@ -1,0 +1,271 @@
+"""Accelerated life tests: Arrhenius (temperature) and inverse power law (current, voltage).
+
+The life's log-scale follows a line in a transformed stress ``x`` with a common
+shape (lifelines AFT regression, ``WeibullAFTFitter`` or ``LogNormalAFTFitter``):
+
+* Arrhenius: ``x = 1 / (k_B T)`` with T in kelvin, so ``ln scale = b0 + Ea * x``;
+  the coefficient of x is the activation energy ``Ea`` in eV.
+* Inverse power: ``x = ln(stress)``, so ``scale ∝ stress^(-n)``; ``n = -b1``.
+
+``x`` is centred at the use stress (x - x_use) so the intercept is the log-scale
+at use and the optimiser is well conditioned; times are divided by a typical
+age before lifelines sees them and mapped back exactly as in
+:mod:`reliability.fitting`. The saved model is the use-condition one, with
+covariance over its (shape, scale) or (mu, sigma) by the delta method from the
+regression's variance matrix.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from reliability._checks import check_confidence
+from reliability.errors import FitError, ParameterError
+from reliability.fitting import (
+    Distribution,
+    FitResult,
+    _provenance,
+    refuse_zero_failures,
+    summary_frame,
+)
+from reliability.models import BOLTZMANN_EV, LifeModel
+
+if TYPE_CHECKING:  # pragma: no cover
+    from failure_data.table import LifeTable
+
+KELVIN = 273.15
+
+
+class StressModel(StrEnum):
+    arrhenius = "arrhenius"
+    power = "power"
+
+    @classmethod
+    def parse(cls, value: str | StressModel) -> StressModel:
+        try:
+            return cls(str(value).lower())
+        except ValueError:
+            raise ParameterError(
+                f"stress model {value!r} is not known; use one of {[m.value for m in cls]}"
+            ) from None
+
+
+def stress_transform(model: StressModel, stress) -> np.ndarray:
+    """The regression covariate: 1/(k_B T) for Arrhenius (stress in °C), ln(stress) for power."""
+    s = np.asarray(stress, dtype=float)
+    if model == StressModel.arrhenius:
+        bad = ~(np.isfinite(s) & (s > -KELVIN))
+        if bad.any():
+            raise ParameterError(
+                f"temperature {s[bad][0]!r} °C is not a finite temperature above absolute zero"
+            )
+        return 1.0 / (BOLTZMANN_EV * (s + KELVIN))
+    bad = ~(np.isfinite(s) & (s > 0))
+    if bad.any():
+        raise ParameterError(f"stress {s[bad][0]!r} must be a finite number > 0 for the power law")
+    return np.log(s)
+
+
+@dataclass(frozen=True)
+class ALTSpec:
+    """What to fit: the stress column, the life-stress model, the use stress."""
+
+    stress_column: str
+    model: StressModel
+    use_stress: float
+    distribution: Distribution = Distribution.weibull
+
+
+@dataclass(frozen=True)
+class ALTResult:
+    """ALT fit: the use-condition life model and the life-stress relationship."""
+
+    spec: ALTSpec
+    fit: FitResult  # the use-condition model (parameters at use_stress)
+    coefficient: float  # Ea (eV) for Arrhenius, n for power
+    coefficient_se: float
+    coefficient_interval: tuple[float, float]
+    acceleration_factors: pd.DataFrame = field(compare=False)  # stress, n_units, n_failures, af
+
+    @property
+    def coefficient_name(self) -> str:
+        return "activation_energy_ev" if self.spec.model == StressModel.arrhenius else "power_exponent_n"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "model": self.spec.model.value,
+            "stress_column": self.spec.stress_column,
+            "use_stress": self.spec.use_stress,
+            "coefficient_name": self.coefficient_name,
+            "activation_energy_ev": self.coefficient if self.spec.model == StressModel.arrhenius else None,
+            "power_exponent_n": self.coefficient if self.spec.model == StressModel.power else None,
+            "coefficient_se": self.coefficient_se,
+            "coefficient_interval": list(self.coefficient_interval),
+            "acceleration_factors": [
+                {"stress": float(r.stress), "n_units": int(r.n_units), "n_failures": int(r.n_failures),
+                 "acceleration_factor": float(r.acceleration_factor)}
+                for r in self.acceleration_factors.itertuples()
+            ],
+        }
+
+
+_AFT = {Distribution.weibull: ("WeibullAFTFitter", "lambda_", "rho_"),
+        Distribution.lognormal: ("LogNormalAFTFitter", "mu_", "sigma_")}
+
+
+def _grouped(table: LifeTable, col: str) -> pd.DataFrame:
+    d = table.data
+    g = d.groupby(["lower", "upper", "entry", col], sort=True, observed=True)["count"].sum().reset_index()
+    return g
+
+
+def fit_alt(table: LifeTable, spec: ALTSpec, *, confidence: float = 0.95,
+            extra_provenance: Mapping[str, Any] | None = None) -> ALTResult:
+    """Fit a common-shape life whose scale follows the stress model; report it at ``use_stress``."""
+    import lifelines
+    from lifelines.exceptions import ApproximationWarning, ConvergenceError, StatisticalWarning
+
+    confidence = check_confidence(confidence)
+    dist = Distribution.parse(spec.distribution)
+    model = StressModel.parse(spec.model)
+    if dist not in _AFT:
+        raise ParameterError(
+            f"accelerated-life fits take --dist weibull or lognormal, not {dist.value!r}"
+        )
+    if spec.stress_column not in table.data.columns:
+        raise ParameterError(
+            f"stress column {spec.stress_column!r} is not in the data; columns are {table.covariate_columns}"
+        )
+    refuse_zero_failures(table)
+    raw_stress = pd.to_numeric(table.data[spec.stress_column], errors="coerce")
+    if raw_stress.isna().any():
+        i = int(np.flatnonzero(raw_stress.isna().to_numpy())[0])
+        raise ParameterError(
+            f"line {int(table.data['line'].iloc[i])}: stress {spec.stress_column} = "
+            f"{table.data[spec.stress_column].iloc[i]!r} is not a number"
+        )
+    levels = np.unique(raw_stress.to_numpy(dtype=float))
+    if levels.size < 2:
+        raise ParameterError(
+            f"an accelerated-life fit needs at least two stress levels in {spec.stress_column!r}; "
+            f"found only {levels.tolist()}"
+        )
+    x_use = float(stress_transform(model, [spec.use_stress])[0])
+
+    g = _grouped(table.select(), spec.stress_column)
+    g["x"] = stress_transform(model, g[spec.stress_column].to_numpy(dtype=float)) - x_use
+    exact = (g["lower"] == g["upper"]).to_numpy()
+    right_only = bool(np.all(exact | np.isinf(g["upper"].to_numpy())))
+    obs = np.where(np.isinf(g["upper"]), g["lower"], g["upper"]).astype(float)
+    c = float(np.exp(np.average(np.log(obs[obs > 0]), weights=g["count"].to_numpy()[obs > 0])))
+
+    cls_name, loc_name, shp_name = _AFT[dist]
+    df = pd.DataFrame({"x": g["x"].to_numpy(), "w": g["count"].to_numpy(dtype=float),
+                       "entry": g["entry"].to_numpy() / c})
+    fitter = getattr(lifelines, cls_name)(alpha=1 - confidence, penalizer=0.0)
+    kw = {"weights_col": "w", "entry_col": "entry"}
+    if not df["entry"].gt(0).any():
+        df = df.drop(columns="entry")
+        kw.pop("entry_col")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            if right_only:
+                df["T"] = obs / c
+                df["E"] = exact
+                fitter.fit(df, duration_col="T", event_col="E", **kw)
+            else:
+                df["lo"] = g["lower"].to_numpy() / c
+                df["hi"] = g["upper"].to_numpy() / c
+                fitter.fit_interval_censoring(df, lower_bound_col="lo", upper_bound_col="hi", **kw)
+        except ConvergenceError:
+            raise _alt_not_converged(dist, "the optimiser did not converge") from None
+        except (ValueError, FloatingPointError, np.linalg.LinAlgError) as e:
+            raise _alt_not_converged(dist, f"lifelines refused the fit ({str(e).splitlines()[0]})") from None
+    if any(issubclass(w.category, ApproximationWarning | StatisticalWarning) for w in caught):
+        raise _alt_not_converged(dist, "the Hessian at the optimum is not invertible or not positive")
+
+    keys = [(loc_name, "Intercept"), (loc_name, "x"), (shp_name, "Intercept")]
+    theta = fitter.params_.loc[keys].to_numpy(dtype=float)
+    vcov = fitter.variance_matrix_.loc[keys, keys].to_numpy(dtype=float)
+    if not np.all(np.isfinite(theta)) or not np.all(np.isfinite(vcov)):
+        raise _alt_not_converged(dist, "the optimiser returned non-finite values")
+    b0, b1, g0 = theta
+    n_exact = float(df["w"].to_numpy()[exact].sum())
+    ll = float(fitter.log_likelihood_) - n_exact * math.log(c)
+
+    if dist == Distribution.weibull:
+        params = {"shape": math.exp(g0), "scale": c * math.exp(b0)}
+        jac = np.array([[0.0, 0.0, params["shape"]], [params["scale"], 0.0, 0.0]])
+    else:
+        params = {"mu": b0 + math.log(c), "sigma": math.exp(g0)}
+        jac = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, params["sigma"]]])
+    cov = jac @ vcov @ jac.T
+    try:
+        np.linalg.cholesky(vcov)
+    except np.linalg.LinAlgError:
+        raise _alt_not_converged(dist, "the covariance matrix is not positive definite") from None
+
+    sign = 1.0 if model == StressModel.arrhenius else -1.0
+    coef, coef_se = sign * b1, math.sqrt(vcov[1, 1])
+    z = stats.norm.ppf(0.5 + confidence / 2)
+    coef_ci = (coef - z * coef_se, coef + z * coef_se)
+
+    x_levels = stress_transform(model, levels) - x_use
+    per = table.data.assign(_s=raw_stress.to_numpy(dtype=float))
+    units = per.groupby("_s")["count"].sum()
+    fails = per.loc[per["kind"] != "right"].groupby("_s")["count"].sum()
+    afs = pd.DataFrame({
+        "stress": levels,
+        "n_units": [int(units.get(s, 0)) for s in levels],
+        "n_failures": [int(fails.get(s, 0)) for s in levels],
+        # life at use / life at the test stress: exp(b0) / exp(b0 + b1 (x_s - x_use))
+        "acceleration_factor": np.exp(-b1 * x_levels),
+    })
+    extra = {
+        "alt_model": model.value, "stress_column": spec.stress_column, "use_stress": spec.use_stress,
+        ("activation_energy_ev" if model == StressModel.arrhenius else "power_exponent_n"): coef,
+        "method_alt": f"lifelines {cls_name}, common shape, covariate centred at the use stress",
+        **(extra_provenance or {}),
+    }
+    k = 3
+    model_use = LifeModel(dist.value, params, covariance=tuple(map(tuple, cov)), confidence=confidence,
+                          provenance=_provenance(table, dist, _Len(len(g)), extra))
+    result = FitResult(
+        distribution=dist, model=model_use, summary=summary_frame(dist, params, cov, confidence),
+        log_likelihood=ll, aic=2 * k - 2 * ll, converged=True, n_units=table.n_units,
+        n_failures=table.n_failures, n_records=len(g), confidence=confidence, table=table,
+    )
+    ranking = pd.DataFrame([{
+        "distribution": dist.value, "n_parameters": k, "log_likelihood": ll, "aic": result.aic,
+        "delta_aic": 0.0, "converged": True, "message": "",
+    }])
+    return ALTResult(spec=replace(spec, model=model, distribution=dist), fit=result.with_ranking(ranking),
+                     coefficient=coef, coefficient_se=coef_se, coefficient_interval=coef_ci,
+                     acceleration_factors=afs)
+
+
+class _Len:
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def __len__(self) -> int:
+        return self.n
+
+
+def _alt_not_converged(dist: Distribution, why: str) -> FitError:
+    other = "lognormal" if dist == Distribution.weibull else "weibull"
+    return FitError(
+        f"the accelerated-life {dist.value} fit did not converge: {why}; no estimates are reported. "
+        f"Try --dist {other}, check the stress column's values and unit (°C for arrhenius), "
+        "or add failures at more stress levels."
+    )

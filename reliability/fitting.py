@@ -1,0 +1,531 @@
+"""Parametric life-data fits through lifelines, for every censoring kind a `LifeTable` holds.
+
+* Identical records ``(lower, upper, entry)`` are grouped first and fitted with
+  ``weights=`` (their summed ``count``), so a million-unit fleet costs what its
+  distinct records cost.
+* Pure exact/right-censored data (optionally left-truncated) goes through
+  lifelines' ``fit(durations, event_observed, entry=, weights=)``; anything with
+  left- or interval-censored rows through ``fit_interval_censoring(lower, upper,
+  entry=, weights=)``, which handles exact, right, left and interval rows together.
+* Times are divided by a data-driven factor ``c`` before lifelines sees them (its
+  optimiser works on the raw scale parameter and stops early when that is
+  1e5-1e7 hours); parameters, covariance and the log-likelihood are mapped back
+  exactly: ``scale_h = c * scale``, ``mu_h = mu + ln c``, and
+  ``LL_h = LL - (exact failures) * ln c`` (the density's Jacobian; survival and
+  interval probabilities do not change). ``log_likelihood`` is therefore the full
+  weighted log-likelihood in hours, the number lifelines reports when it is fed hours.
+* Intervals are Wald intervals on the log scale for positive parameters
+  (``exp(ln p +- z se/p)``) and plain Wald intervals for the others (lognormal
+  ``mu``, gengamma ``mu``, ``ln_sigma``, ``lambda_``): ``interval_method = "wald-log"``.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from reliability._checks import check_confidence
+from reliability.errors import FitError, ParameterError
+from reliability.models import FAMILIES, LifeModel
+
+if TYPE_CHECKING:  # pragma: no cover
+    from failure_data.table import LifeTable
+
+INTERVAL_METHOD = "wald-log"
+INTERVAL_METHOD_TEXT = (
+    "Wald on the log scale for positive parameters, exp(ln p +- z*se/p); "
+    "plain Wald for unrestricted ones"
+)
+
+
+class Distribution(StrEnum):
+    """Life distributions that can be fitted (lifelines' parametrisations, hours)."""
+
+    weibull = "weibull"
+    lognormal = "lognormal"
+    exponential = "exponential"
+    loglogistic = "loglogistic"
+    gengamma = "gengamma"
+
+    @classmethod
+    def parse(cls, value: str | Distribution) -> Distribution:
+        try:
+            return cls(str(value).lower())
+        except ValueError:
+            raise ParameterError(
+                f"distribution {value!r} is not known; use one of {[d.value for d in cls]}"
+            ) from None
+
+
+@dataclass(frozen=True)
+class _Spec:
+    fitter: str  # lifelines class name
+    names: Mapping[str, str]  # our parameter name -> lifelines attribute, in our order
+    units: Mapping[str, str]
+
+
+_SPECS: dict[Distribution, _Spec] = {
+    Distribution.weibull: _Spec(
+        "WeibullFitter", {"shape": "rho_", "scale": "lambda_"}, {"shape": "-", "scale": "hours"}
+    ),
+    Distribution.lognormal: _Spec(
+        "LogNormalFitter", {"mu": "mu_", "sigma": "sigma_"},
+        {"mu": "ln(hours)", "sigma": "ln(hours)"},
+    ),
+    Distribution.exponential: _Spec(
+        "ExponentialFitter", {"scale": "lambda_"}, {"scale": "hours (MTTF)"}
+    ),
+    Distribution.loglogistic: _Spec(
+        "LogLogisticFitter", {"shape": "beta_", "scale": "alpha_"}, {"shape": "-", "scale": "hours"}
+    ),
+    Distribution.gengamma: _Spec(
+        "GeneralizedGammaFitter", {"mu": "mu_", "ln_sigma": "ln_sigma_", "lambda_": "lambda_"},
+        {"mu": "ln(hours)", "ln_sigma": "-", "lambda_": "-"},
+    ),
+}
+
+PARAMETER_UNITS: dict[str, Mapping[str, str]] = {d.value: s.units for d, s in _SPECS.items()}
+
+
+# ---------------------------------------------------------------------- records
+@dataclass(frozen=True)
+class GroupedRecords:
+    """Distinct ``(lower, upper, entry)`` records of a LifeTable with their summed counts."""
+
+    lower: np.ndarray
+    upper: np.ndarray
+    entry: np.ndarray
+    weight: np.ndarray
+
+    @property
+    def exact(self) -> np.ndarray:
+        return self.lower == self.upper
+
+    @property
+    def right_only(self) -> bool:
+        """Only exact failures and right-censored rows (entry allowed)."""
+        return bool(np.all(self.exact | np.isinf(self.upper)))
+
+    @property
+    def n_exact(self) -> float:
+        return float(self.weight[self.exact].sum())
+
+    def __len__(self) -> int:
+        return len(self.lower)
+
+    def scaled(self, c: float) -> GroupedRecords:
+        return GroupedRecords(self.lower / c, self.upper / c, self.entry / c, self.weight)
+
+    def typical_time(self) -> float:
+        """Weighted geometric mean of the observed ages (a scale for the optimiser)."""
+        t = np.where(np.isinf(self.upper), self.lower,
+                     np.where(self.lower > 0, np.sqrt(self.lower * self.upper), self.upper))
+        ok = t > 0
+        if not ok.any():
+            return 1.0
+        return float(np.exp(np.average(np.log(t[ok]), weights=self.weight[ok])))
+
+
+def group_records(table: LifeTable) -> GroupedRecords:
+    """Group identical ``(lower, upper, entry)`` rows, summing ``count``."""
+    d = table.data
+    g = (
+        d[["lower", "upper", "entry", "count"]]
+        .groupby(["lower", "upper", "entry"], sort=True, observed=True)["count"]
+        .sum()
+    )
+    idx = g.index
+    return GroupedRecords(
+        lower=idx.get_level_values(0).to_numpy(dtype=float),
+        upper=idx.get_level_values(1).to_numpy(dtype=float),
+        entry=idx.get_level_values(2).to_numpy(dtype=float),
+        weight=g.to_numpy(dtype=float),
+    )
+
+
+# ---------------------------------------------------------------------- result
+@dataclass(frozen=True)
+class FitResult:
+    """A fitted life model with its summary, likelihood and data facts.
+
+    ``summary`` is indexed by parameter with columns ``estimate``, ``se``,
+    ``lower``, ``upper``, ``unit``. ``log_likelihood`` is the full weighted
+    log-likelihood with times in hours.
+    """
+
+    distribution: Distribution
+    model: LifeModel
+    summary: pd.DataFrame = field(compare=False)
+    log_likelihood: float
+    aic: float
+    converged: bool
+    n_units: int
+    n_failures: int
+    n_records: int
+    confidence: float
+    interval_method: str = INTERVAL_METHOD
+    table: Any = field(default=None, repr=False, compare=False)
+    ranking: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def parameters(self) -> dict[str, float]:
+        return dict(self.model.parameters)
+
+    @property
+    def intervals(self) -> dict[str, list[float]]:
+        return {k: [float(r.lower), float(r.upper)] for k, r in self.summary.iterrows()}
+
+    @property
+    def mttf_hours(self) -> float:
+        return _safe(self.model.mean)
+
+    @property
+    def b10_hours(self) -> float:
+        return _safe(lambda: self.model.b_life(0.10))
+
+    def with_ranking(self, ranking: pd.DataFrame) -> FitResult:
+        from dataclasses import replace
+
+        return replace(self, ranking=ranking)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document of `cpo fit --json` (without the ``alt`` and ``ranking`` keys)."""
+        return {
+            "distribution": self.distribution.value,
+            "parameters": self.parameters,
+            "units": dict(PARAMETER_UNITS[self.distribution.value]),
+            "intervals": self.intervals,
+            "standard_errors": {k: float(v) for k, v in self.summary["se"].items()},
+            "covariance": [list(r) for r in self.model.covariance] if self.model.covariance else None,
+            "confidence": self.confidence,
+            "interval_method": self.interval_method,
+            "log_likelihood": self.log_likelihood,
+            "aic": self.aic,
+            "converged": self.converged,
+            "n_units": self.n_units,
+            "n_failures": self.n_failures,
+            "n_records": self.n_records,
+            "mttf_hours": self.mttf_hours,
+            "b10_hours": self.b10_hours,
+        }
+
+    def summary_table(self, title: str | None = None):
+        """A rich Table in the spirit of lifelines' ``print_summary``."""
+        from rich.table import Table
+
+        pct = f"{self.confidence * 100:g}%"
+        t = Table(title=title or f"{self.distribution.value} fit (maximum likelihood, lifelines)")
+        for col in ("parameter", "estimate", "se", f"lower {pct}", f"upper {pct}", "unit"):
+            t.add_column(col, justify="left" if col in ("parameter", "unit") else "right")
+        for name, r in self.summary.iterrows():
+            t.add_row(str(name), _g(r.estimate), _g(r.se), _g(r.lower), _g(r.upper), r.unit)
+        t.caption = (
+            f"units {self.n_units:,}  failures {self.n_failures:,}  distinct records {self.n_records:,}\n"
+            f"log-likelihood {self.log_likelihood:.4f} (hours)  AIC {self.aic:.4f}\n"
+            f"MTTF {_g(self.mttf_hours)} h  B10 {_g(self.b10_hours)} h\n"
+            f"intervals: {self.interval_method} ({INTERVAL_METHOD_TEXT})"
+        )
+        return t
+
+    def print_summary(self, console=None) -> None:
+        from rich.console import Console
+
+        (console or Console()).print(self.summary_table())
+
+    def plot_probability(self, ax=None):
+        """Probability plot (Weibull paper for Weibull fits) with band and nonparametric points."""
+        from reliability.plotting import plot_probability
+
+        return plot_probability(self, ax=ax)
+
+
+def _safe(f) -> float:
+    try:
+        v = float(f())
+    except (ValueError, OverflowError, ZeroDivisionError):
+        return math.nan
+    return v if math.isfinite(v) else math.nan
+
+
+def _g(x: float) -> str:
+    return "-" if x is None or not math.isfinite(x) else f"{x:.6g}"
+
+
+# ---------------------------------------------------------------------- fitting
+def _fitter_class(dist: Distribution):
+    import lifelines
+
+    return getattr(lifelines, _SPECS[dist].fitter)
+
+
+def _raw_fit(dist: Distribution, rec: GroupedRecords, confidence: float, initial: np.ndarray | None):
+    """One lifelines fit on already-scaled records; returns the fitter or raises FitError."""
+    from lifelines.exceptions import ApproximationWarning, ConvergenceError, StatisticalWarning
+
+    fitter = _fitter_class(dist)(alpha=1 - confidence)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            if rec.right_only:
+                fitter.fit(
+                    np.where(rec.exact, rec.upper, rec.lower), rec.exact,
+                    entry=rec.entry, weights=rec.weight, initial_point=initial,
+                )
+            else:
+                fitter.fit_interval_censoring(
+                    rec.lower, rec.upper, entry=rec.entry, weights=rec.weight, initial_point=initial
+                )
+        except ConvergenceError:
+            raise _not_converged(dist, "the optimiser did not converge") from None
+        except (ValueError, FloatingPointError, np.linalg.LinAlgError) as e:
+            raise _not_converged(dist, f"lifelines refused the fit ({str(e).splitlines()[0]})") from None
+    bad = [w for w in caught if issubclass(w.category, ApproximationWarning | StatisticalWarning)]
+    if bad:
+        raise _not_converged(dist, "the Hessian at the optimum is not invertible or not positive")
+    return fitter
+
+
+def _not_converged(dist: Distribution, why: str) -> FitError:
+    others = [d.value for d in Distribution if d != dist and d != Distribution.gengamma]
+    return FitError(
+        f"the {dist.value} fit did not converge: {why}; no estimates are reported. "
+        f"Try another --dist ({', '.join(others)}, or auto to compare them), check that the "
+        "time unit (--time-unit) is right, or add data (more failures make a better-defined optimum)."
+    )
+
+
+def _to_ours(dist: Distribution, fitter) -> tuple[dict[str, float], np.ndarray]:
+    spec = _SPECS[dist]
+    params = {k: float(getattr(fitter, v)) for k, v in spec.names.items()}
+    cov = fitter.variance_matrix_.loc[list(spec.names.values()), list(spec.names.values())].to_numpy()
+    return params, np.asarray(cov, dtype=float)
+
+
+def _location(dist: Distribution, params: Mapping[str, float]) -> float:
+    return params["scale"] if "scale" in params else math.exp(params["mu"])
+
+
+def _initial(dist: Distribution, params: Mapping[str, float]) -> np.ndarray:
+    spec = _SPECS[dist]
+    order = list(_fitter_class(dist)._fitted_parameter_names)
+    inv = {v: k for k, v in spec.names.items()}
+    return np.array([params[inv[n]] for n in order], dtype=float)
+
+
+def _default_start(dist: Distribution) -> dict[str, float]:
+    return {
+        Distribution.weibull: {"shape": 1.0, "scale": 1.0},
+        Distribution.lognormal: {"mu": 0.0, "sigma": 1.0},
+        Distribution.exponential: {"scale": 1.0},
+        Distribution.loglogistic: {"shape": 1.0, "scale": 1.0},
+        Distribution.gengamma: {"mu": 0.0, "ln_sigma": 0.0, "lambda_": 1.0},
+    }[dist]
+
+
+def _rescale(dist: Distribution, params: Mapping[str, float], cov: np.ndarray, c: float):
+    """Parameters/covariance with times multiplied by ``c``."""
+    new = FAMILIES[dist.value].time_scale(dict(params), 1.0 / c)
+    jac = np.array([c if k == "scale" else 1.0 for k in _SPECS[dist].names])
+    return new, cov * np.outer(jac, jac)
+
+
+def fit_grouped(
+    rec: GroupedRecords, dist: Distribution, confidence: float, start: Mapping[str, float] | None = None
+) -> tuple[dict[str, float], np.ndarray, float]:
+    """Fit grouped records; returns (parameters in hours, covariance in hours, log-likelihood in hours)."""
+    c = rec.typical_time()
+    if start is None and dist == Distribution.gengamma:
+        # start from the Weibull optimum (gengamma with lambda = 1 is that Weibull)
+        p, _, _ = fit_grouped(rec, Distribution.weibull, confidence)
+        start = {"mu": math.log(p["scale"]), "ln_sigma": -math.log(p["shape"]), "lambda_": 1.0}
+    p_u = _default_start(dist) if start is None else FAMILIES[dist.value].time_scale(dict(start), c)
+    for _ in range(3):
+        fitter = _raw_fit(dist, rec.scaled(c), confidence, _initial(dist, p_u))
+        p_u, cov_u = _to_ours(dist, fitter)
+        loc = _location(dist, p_u)
+        if abs(math.log(loc)) < math.log(4.0):
+            break
+        # the optimum sits far from 1 in these units: refit with the time unit at the optimum
+        c *= loc
+        p_u = FAMILIES[dist.value].time_scale(p_u, loc)
+    ll = float(fitter.log_likelihood_) - rec.n_exact * math.log(c)
+    params, cov = _rescale(dist, p_u, cov_u, c)
+    if not all(math.isfinite(v) for v in params.values()) or not math.isfinite(ll):
+        raise _not_converged(dist, "the optimiser returned non-finite values")
+    try:
+        np.linalg.cholesky(cov)
+    except np.linalg.LinAlgError:
+        raise _not_converged(dist, "the covariance matrix is not positive definite") from None
+    return params, cov, ll
+
+
+def summary_frame(
+    dist: Distribution, params: Mapping[str, float], cov: np.ndarray, confidence: float
+) -> pd.DataFrame:
+    """Estimate, se, interval (``wald-log``) and unit per parameter."""
+    z = stats.norm.ppf(0.5 + confidence / 2)
+    positive = FAMILIES[dist.value].positive
+    rows = []
+    for i, k in enumerate(_SPECS[dist].names):
+        est, se = params[k], math.sqrt(cov[i, i])
+        if k in positive:
+            w = min(z * se / est, 700.0)  # beyond exp(700) the interval is unbounded anyway
+            lo, hi = est * math.exp(-w), est * math.exp(w)
+        else:
+            lo, hi = est - z * se, est + z * se
+        rows.append((k, est, se, lo, hi, _SPECS[dist].units[k]))
+    return pd.DataFrame(rows, columns=["parameter", "estimate", "se", "lower", "upper", "unit"]).set_index(
+        "parameter"
+    )
+
+
+def _provenance(table: LifeTable, dist: Distribution, rec: GroupedRecords, extra) -> dict[str, Any]:
+    prov = table.provenance
+    out = {
+        "file": prov.path,
+        "sha256": prov.sha256,
+        "format": prov.format,
+        "rows": prov.rows,
+        "as_of": prov.as_of,
+        "time_unit_in_file": prov.time_unit,
+        "n_units": table.n_units,
+        "n_failures": table.n_failures,
+        "n_records_fitted": len(rec),
+        "units_by_kind": table.units_by_kind(),
+        "n_left_truncated": table.n_left_truncated,
+        "n_dead_on_arrival": table.n_dead_on_arrival,
+        "method": f"maximum likelihood, lifelines {_SPECS[dist].fitter}, grouped records weighted by count",
+        "interval_method": INTERVAL_METHOD,
+    }
+    out.update(extra or {})
+    return out
+
+
+def refuse_zero_failures(table: LifeTable) -> None:
+    if table.n_failures == 0:
+        raise FitError(
+            f"the data has 0 failures among {table.n_units:,} units: a parametric fit cannot be made "
+            "(the likelihood has no optimum). Bound the failure rate instead: "
+            f"`cpo bound --failures 0 --device-hours {table.device_hours:.6g}`, or with an assumed "
+            "Weibull shape `cpo bound FILE --shape BETA` (Weibayes)."
+        )
+
+
+def fit(
+    table: LifeTable,
+    dist: Distribution | str = Distribution.weibull,
+    *,
+    confidence: float = 0.95,
+    extra_provenance: Mapping[str, Any] | None = None,
+) -> FitResult:
+    """Maximum-likelihood fit of one distribution to a LifeTable.
+
+    Raises FitError for zero failures (pointing to `cpo bound`) and for fits that
+    do not converge (never returns numbers from an unconverged optimiser).
+    """
+    confidence = check_confidence(confidence)
+    if isinstance(dist, str) and str(dist).lower() == "auto":
+        return fit_auto(table, confidence=confidence, extra_provenance=extra_provenance)
+    dist = Distribution.parse(dist)
+    refuse_zero_failures(table)
+    rec = group_records(table)
+    params, cov, ll = fit_grouped(rec, dist, confidence)
+    return _result(table, dist, rec, params, cov, ll, confidence, extra_provenance)
+
+
+def _result(table, dist, rec, params, cov, ll, confidence, extra) -> FitResult:
+    k = len(params)
+    model = LifeModel(
+        dist.value, params, covariance=tuple(map(tuple, cov)), confidence=confidence,
+        provenance=_provenance(table, dist, rec, extra),
+    )
+    return FitResult(
+        distribution=dist,
+        model=model,
+        summary=summary_frame(dist, params, cov, confidence),
+        log_likelihood=ll,
+        aic=2 * k - 2 * ll,
+        converged=True,
+        n_units=table.n_units,
+        n_failures=table.n_failures,
+        n_records=len(rec),
+        confidence=confidence,
+        table=table,
+    )
+
+
+def fit_all(
+    table: LifeTable, *, confidence: float = 0.95, extra_provenance: Mapping[str, Any] | None = None
+) -> dict[Distribution, FitResult | FitError]:
+    """Every distribution fitted (or the FitError saying why not)."""
+    confidence = check_confidence(confidence)
+    refuse_zero_failures(table)
+    rec = group_records(table)
+    out: dict[Distribution, FitResult | FitError] = {}
+    for dist in Distribution:
+        try:
+            params, cov, ll = fit_grouped(rec, dist, confidence)
+            out[dist] = _result(table, dist, rec, params, cov, ll, confidence, extra_provenance)
+        except FitError as e:
+            out[dist] = e
+    return out
+
+
+def _ranking(fits: Mapping[Distribution, FitResult | FitError]) -> pd.DataFrame:
+    rows = []
+    for d, r in fits.items():
+        if isinstance(r, FitResult):
+            rows.append((d.value, len(r.parameters), r.log_likelihood, r.aic, True, ""))
+        else:
+            rows.append((d.value, len(FAMILIES[d.value].params), math.nan, math.nan, False, str(r)))
+    df = pd.DataFrame(
+        rows, columns=["distribution", "n_parameters", "log_likelihood", "aic", "converged", "message"]
+    )
+    df = df.sort_values(["converged", "aic"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    df.insert(4, "delta_aic", df["aic"] - df["aic"].min())
+    return df
+
+
+def rank_distributions(table: LifeTable, *, confidence: float = 0.95) -> pd.DataFrame:
+    """One row per distribution: log_likelihood, aic, delta_aic, converged; best (lowest AIC) first."""
+    return _ranking(fit_all(table, confidence=confidence))
+
+
+def fit_auto(
+    table: LifeTable, *, confidence: float = 0.95, extra_provenance: Mapping[str, Any] | None = None
+) -> FitResult:
+    """Fit every distribution, return the lowest-AIC one with ``ranking`` attached."""
+    fits = fit_all(table, confidence=confidence, extra_provenance=extra_provenance)
+    ranking = _ranking(fits)
+    if not ranking["converged"].any():
+        raise FitError(
+            "no distribution converged on this data: "
+            + "; ".join(str(e).split(":")[0] for e in fits.values())
+            + ". Check the time unit (--time-unit) and the data, or bound the rate with `cpo bound`."
+        )
+    best = Distribution(ranking.loc[0, "distribution"])
+    return fits[best].with_ranking(ranking)  # type: ignore[union-attr]
+
+
+def select_component(table: LifeTable, component: str | None) -> LifeTable:
+    """The rows of one component; a name that matches nothing is refused, naming those that exist."""
+    if component is None:
+        return table
+    if "component" not in table.data.columns:
+        raise ParameterError(
+            f"--component {component!r} was given but the data has no 'component' column; "
+            f"its columns are {table.covariate_columns}"
+        )
+    sub = table.select(component=component)
+    if sub.n_units == 0:
+        names = sorted({str(v) for v in table.data["component"].dropna().unique()})
+        raise ParameterError(f"component {component!r} matches no rows; the components are {names}")
+    return sub
