@@ -11,6 +11,10 @@ from typing import Any
 _EXPORTS = {
     "FleetError": "fleet_models.errors",
     "ScenarioError": "fleet_models.errors",
+    "FleetResult": "fleet_models.results",
+    "run": "fleet_models.runner",
+    "simulate": "fleet_models.engine",
+    "metric_names": "fleet_models.engine",
 }
 
 __all__ = sorted(_EXPORTS)

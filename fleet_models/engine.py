@@ -1,0 +1,654 @@
+"""The SimPy fleet engine: one replication of one architecture.
+
+What is simulated (the reference semantics; the README's "Fleet simulation"
+section says the same in plain words):
+
+Fleet and units
+    ``fleet.switches`` switches of ``fleet.ports_per_switch`` ports, all new at
+    t = 0. For every component kind a switch holds ``per_switch`` units; unit i
+    covers ports [i*ppu, (i+1)*ppu) (``ports_per_unit`` None: every port of the
+    switch). A unit has ``elements`` elements with independent lives drawn from
+    ``life`` and works while at least ``needed`` of them do. A port is up only
+    while every unit covering it is up and its switch is not being replaced.
+
+Failure-driven sampling (cost grows with failures, not units)
+    Of the N = switches*per_switch*elements elements of a kind, alive and new
+    from t0 with a remaining horizon H', only Binomial(N, F(H')) fail inside it:
+    which ones is drawn without replacement and their times by truncated
+    sampling (``LifeModel.sample_before``, closed forms for Weibull and
+    exponential). Only those become events. A swapped element or a replaced
+    switch draws fresh lives from age zero when the repair completes, thinned
+    the same way to the remaining horizon (for one element: a uniform u gives the
+    life ppf(u), which fails inside iff u < F(H'), so the same thinning). A unit
+    under repair does not age; units keep ageing while their ports are down for
+    another unit's repair. A switch replacement renews every unit in it: the
+    switch's generation counter is bumped so pending failure and repair events
+    of the old units are ignored, and all its units draw new lives.
+
+Repair
+    A failure is detected ``detection_hours`` after it happens.
+    ``swap``: at detection the repair orders a part from the component's spare
+    pool if one is configured (base stock: every demand orders one part at once,
+    it arrives after the lead time) and takes a part, waiting FCFS for the next
+    arrival when none is on hand (``spare_waits`` counts those demands); then it
+    queues FCFS for a technician (``policy.technicians``, 0 = unlimited) and
+    holds them ``swap_hours`` (exponential with that mean when
+    ``policy.hands_on`` is exponential); the element is back at the end. For a
+    redundant unit every failed element is repaired this way and the unit's
+    ports are down only while fewer than ``needed`` elements are up.
+    ``replace-switch``: a unit that goes down (fewer than ``needed`` elements up)
+    takes its ports down at once and leaves the switch *degraded* (awaiting a
+    replacement) from that moment. Element failures of such a unit that leave it
+    working are latent: nothing is repaired until the switch is replaced. When a
+    failure in a degraded switch is detected, a replacement is triggered at once
+    if the switch has ``replace_switch_when_ports_down`` (k) or more ports down,
+    or if a switch-wide unit (ppu None) is among its failed units; otherwise, with
+    ``maintenance_window_days`` set, at the next window (windows at multiples of
+    that period from t = 0); otherwise the switch runs degraded until k is
+    reached or the horizon ends. A replacement takes a ``switch`` spare (pool
+    ``switch`` if configured, same base-stock rules) and then a technician,
+    and holds them ``switch_replacement_hours`` during which every port of the
+    switch is down; it ends the degraded state when it starts, and every unit
+    is new when it ends. A repair of a unit whose switch was replaced meanwhile
+    is dropped (its part, if it took one, goes back to stock; the part it
+    ordered still arrives).
+
+Metrics (``metric_names``), all truncated at the horizon
+    port_availability      up port-hours / (ports * horizon); replacement
+                           downtime, planned or not, is down time
+    failures_<component>   element failures of that kind inside the horizon
+    swaps                  swap repairs whose hands-on time started
+    switch_replacements    switch replacements that started
+    port_down_hours        port-hours down
+    unplanned_outages      failure events that took at least one port down at
+                           the moment of failure
+    degraded_switch_hours  switch-hours spent holding failed units awaiting
+                           replacement (until the replacement starts)
+    technician_hours       hands-on hours (swaps and replacements)
+    spare_waits            part demands that found no part on hand
+    job_interruptions      the fleet's GPUs (switches*ports*gpus_per_port) form
+                           max(1, floor(GPUs/job_gpus)) jobs over consecutive
+                           ports (a port belongs to the job of its first GPU,
+                           the remainder joins the last job); an unplanned
+                           outage interrupts every job owning a port it took
+                           down, unless that job was interrupted less than
+                           ``restart_hours`` ago. A replacement triggered at
+                           once (k reached or switch-wide failure) also
+                           interrupts the jobs of the ports it takes down; a
+                           maintenance-window replacement is planned and
+                           interrupts nothing.
+
+Determinism
+    Replication i of architecture A uses
+    ``SeedSequence(entropy=seed, spawn_key=(i, zlib.crc32(A.name)))`` (a child
+    of child i of ``SeedSequence(seed)``), so results depend neither on how
+    replications are grouped nor on the other architectures of the scenario.
+    Initial failures are scheduled sorted by (time, switch, unit, kind) and all
+    later events in the order the (deterministic) simulation creates them; SimPy
+    orders events by time then insertion.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
+
+import numpy as np
+import simpy
+from simpy.events import Timeout
+
+from fleet_models.errors import ScenarioError
+from fleet_models.spec import Architecture, Component, HandsOn, Repair, Scenario, SparePool
+from reliability.models import LifeModel
+
+SWITCH_POOL = "switch"
+"""Name of the spare pool (``policy.spares``) replacement switches come from."""
+
+COMMON_METRICS = (
+    "swaps",
+    "switch_replacements",
+    "port_down_hours",
+    "unplanned_outages",
+    "degraded_switch_hours",
+    "technician_hours",
+    "spare_waits",
+    "job_interruptions",
+)
+
+
+def failure_metric(component: str) -> str:
+    """Column name of the failure count of one component kind."""
+    return f"failures_{component}"
+
+
+def metric_names(architecture: Architecture) -> tuple[str, ...]:
+    """The metrics of one replication of ``architecture``, in output order."""
+    return (
+        "port_availability",
+        *(failure_metric(c.name) for c in architecture.components),
+        *COMMON_METRICS,
+    )
+
+
+def replication_seed(seed: int, replication: int, architecture: str) -> np.random.SeedSequence:
+    """Seed of replication ``replication`` of the architecture named ``architecture``."""
+    if not (isinstance(seed, int | np.integer) and seed >= 0):
+        raise ScenarioError(f"seed = {seed!r} must be an integer >= 0")
+    if replication < 0:
+        raise ScenarioError(f"replication index = {replication!r} must be >= 0")
+    return np.random.SeedSequence(
+        entropy=int(seed), spawn_key=(int(replication), zlib.crc32(architecture.encode()))
+    )
+
+
+def replication_rng(seed: int, replication: int, architecture: str) -> np.random.Generator:
+    return np.random.Generator(np.random.PCG64(replication_seed(seed, replication, architecture)))
+
+
+@dataclass(frozen=True)
+class ReplicationOutcome:
+    """Metrics of one replication of one architecture, and how many SimPy events it took."""
+
+    metrics: dict[str, float]
+    events: int
+
+
+def simulate(
+    scenario: Scenario, architecture: Architecture, replication: int, seed: int | None = None
+) -> ReplicationOutcome:
+    """Run replication ``replication`` of ``architecture`` under ``scenario``.
+
+    ``seed`` overrides ``scenario.seed``. With ``scenario.uncertainty`` every
+    component whose life model has a covariance first draws its parameters
+    (``LifeModel.draw_parameters``) from the replication's generator.
+    """
+    check_architecture(scenario, architecture)
+    rng = replication_rng(scenario.seed if seed is None else seed, replication, architecture.name)
+    lives = [
+        c.life.draw_parameters(rng) if scenario.uncertainty and c.life.covariance is not None
+        else c.life
+        for c in architecture.components
+    ]
+    return _FleetSim(scenario, architecture, lives, rng).run()
+
+
+def check_architecture(scenario: Scenario, architecture: Architecture) -> None:
+    """Refuse what the engine cannot simulate, naming the field (hand-built specs skip the parser)."""
+    try:
+        ai = scenario.architectures.index(architecture)
+        where = f"architectures[{ai}]"
+    except ValueError:
+        where = f"architecture {architecture.name!r}"
+    if not scenario.horizon_hours > 0:
+        raise ScenarioError(f"horizon_hours = {scenario.horizon_hours!r} must be > 0")
+    if scenario.fleet.switches < 1 or scenario.fleet.ports_per_switch < 1:
+        raise ScenarioError(
+            f"fleet.switches = {scenario.fleet.switches!r} and fleet.ports_per_switch = "
+            f"{scenario.fleet.ports_per_switch!r} must be >= 1"
+        )
+    names = [c.name for c in architecture.components]
+    for ci, c in enumerate(architecture.components):
+        path = f"{where}.components[{ci}]"
+        if names.count(c.name) > 1:
+            raise ScenarioError(f"{path}.name = {c.name!r} is used twice; names must be unique")
+        if c.per_switch < 1:
+            raise ScenarioError(f"{path}.per_switch = {c.per_switch!r} must be >= 1")
+        if not 1 <= c.needed <= c.elements:
+            raise ScenarioError(
+                f"{path}.needed = {c.needed!r} must be between 1 and elements = {c.elements!r}"
+            )
+        if c.ports_per_unit is not None:
+            if c.ports_per_unit < 1:
+                raise ScenarioError(f"{path}.ports_per_unit = {c.ports_per_unit!r} must be >= 1")
+            covered = c.per_switch * c.ports_per_unit
+            if covered > scenario.fleet.ports_per_switch:
+                raise ScenarioError(
+                    f"{path}: per_switch x ports_per_unit = {c.per_switch} x {c.ports_per_unit} = "
+                    f"{covered} ports exceeds fleet.ports_per_switch = "
+                    f"{scenario.fleet.ports_per_switch}; lower one of them"
+                )
+
+
+# --------------------------------------------------------------------------- sampling
+
+
+class _Life:
+    """Fast scalar/vector cdf and ppf of a LifeModel (closed forms for Weibull/exponential)."""
+
+    def __init__(self, model: LifeModel) -> None:
+        self.model = model
+        p = model.parameters
+        if model.distribution == "weibull":
+            self.shape: float | None = p["shape"]
+            self.scale = p["scale"]
+        elif model.distribution == "exponential":
+            self.shape, self.scale = 1.0, p["scale"]
+        else:
+            self.shape, self.scale = None, 0.0
+
+    def cdf(self, t: float) -> float:
+        if t <= 0.0:
+            return 0.0
+        if self.shape is not None:
+            return -math.expm1(-((t / self.scale) ** self.shape))
+        return float(self.model.cdf(t))
+
+    def failing(self, n: int, horizon: float, rng: np.random.Generator):
+        """Which of ``n`` new elements fail within ``horizon`` and after how long.
+
+        Binomial thinning then truncated sampling; returns (indices, times).
+        """
+        f = self.cdf(horizon)
+        count = int(rng.binomial(n, f)) if f > 0.0 else 0
+        if count == 0:
+            return _EMPTY_I, _EMPTY_F
+        idx = rng.choice(n, size=count, replace=False) if count < n else np.arange(n)
+        if self.shape is not None:  # the closed form of LifeModel.sample_before
+            times = self.scale * (-np.log1p(-rng.random(count) * f)) ** (1.0 / self.shape)
+        else:
+            times = np.asarray(self.model.sample_before(count, horizon, rng), dtype=float)
+        return idx, times
+
+    def one(self, horizon: float, rng: np.random.Generator) -> float | None:
+        """Life of one new element if it fails within ``horizon``, else None.
+
+        The same thinning for n = 1: with u uniform, P(u < F(h)) = F(h) and,
+        given that, u / F(h) is uniform, so ppf(u) is the truncated draw.
+        """
+        u = rng.random()
+        f = self.cdf(horizon)
+        if u >= f:
+            return None
+        if self.shape is not None:
+            return self.scale * (-math.log1p(-u)) ** (1.0 / self.shape)
+        return float(self.model.ppf(u))
+
+
+_EMPTY_I = np.zeros(0, dtype=np.int64)
+_EMPTY_F = np.zeros(0, dtype=float)
+
+
+# --------------------------------------------------------------------------- state
+
+
+class _Kind:
+    __slots__ = ("index", "name", "per_switch", "ppu", "elements", "needed", "swap", "life",
+                 "pool", "down_at")
+
+    def __init__(self, index: int, comp: Component, life: LifeModel, pool: _Pool | None) -> None:
+        self.index = index
+        self.name = comp.name
+        self.per_switch = comp.per_switch
+        self.ppu = comp.ports_per_unit
+        self.elements = comp.elements
+        self.needed = comp.needed
+        self.swap = comp.repair is Repair.SWAP
+        self.life = _Life(life)
+        self.pool = pool
+        self.down_at = comp.elements - comp.needed + 1  # failed elements that take the unit down
+
+
+class _Pool:
+    """Base-stock spare pool: a simpy.Container (FCFS gets) refilled by orders after the lead time."""
+
+    def __init__(self, env: simpy.Environment, spec: SparePool) -> None:
+        self.env = env
+        self.lead = spec.lead_time_hours
+        self.store = simpy.Container(env, init=spec.stock)
+
+    def order(self) -> None:
+        ev = Timeout(self.env, self.lead)
+        ev.callbacks.append(self._arrive)
+
+    def _arrive(self, _ev) -> None:
+        self.store.put(1)
+
+
+class _Switch:
+    __slots__ = ("gen", "reasons", "n_down", "failed", "degraded", "awaiting", "switch_wide",
+                 "pending", "window_gen")
+
+    def __init__(self, ports: int) -> None:
+        self.gen = 0  # bumped when a replacement starts: older events are stale
+        self.reasons = np.zeros(ports, dtype=np.int32)  # why each port is down (0 = up)
+        self.n_down = 0
+        self.failed: dict[tuple[int, int], int] = {}  # (kind, unit) -> failed elements
+        self.degraded = False  # holds replace-switch units that are down
+        self.awaiting = 0  # detected down replace-switch units
+        self.switch_wide = False  # a detected down replace-switch unit covers the whole switch
+        self.pending = False  # a replacement is under way (queued or in progress)
+        self.window_gen = -1  # generation a window replacement is scheduled for
+
+
+class _FleetSim:
+    def __init__(
+        self,
+        scenario: Scenario,
+        architecture: Architecture,
+        lives: Sequence[LifeModel],
+        rng: np.random.Generator,
+    ) -> None:
+        self.rng = rng
+        self.arch = architecture
+        fleet, pol, costs = scenario.fleet, scenario.policy, scenario.costs
+        self.S, self.P, self.H = fleet.switches, fleet.ports_per_switch, float(scenario.horizon_hours)
+        self.env = simpy.Environment()
+        self.techs = simpy.Resource(self.env, capacity=pol.technicians) if pol.technicians > 0 else None
+        self.detection = float(pol.detection_hours)
+        self.swap_hours = float(pol.swap_hours)
+        self.repl_hours = float(pol.switch_replacement_hours)
+        self.exp_hands_on = pol.hands_on is HandsOn.EXPONENTIAL
+        self.k = pol.replace_switch_when_ports_down
+        self.window = (
+            None if pol.maintenance_window_days is None else float(pol.maintenance_window_days) * 24.0
+        )
+        pools: dict[str, _Pool] = {}
+
+        def pool(name: str) -> _Pool | None:
+            if name not in pol.spares:
+                return None
+            if name not in pools:
+                pools[name] = _Pool(self.env, pol.spares[name])
+            return pools[name]
+
+        self.kinds = [
+            _Kind(i, c, life, pool(c.name) if c.repair is Repair.SWAP else None)
+            for i, (c, life) in enumerate(zip(architecture.components, lives, strict=True))
+        ]
+        self.switch_pool = (
+            pool(SWITCH_POOL) if any(not k.swap for k in self.kinds) else None
+        )
+        # jobs over consecutive ports
+        self.gpp = float(costs.gpus_per_port)
+        self.job_gpus = float(costs.job_gpus)
+        self.n_jobs = max(1, int(self.S * self.P * self.gpp // self.job_gpus))
+        self.restart = float(costs.restart_hours)
+        self.last_interrupt: dict[int, float] = {}
+        # state and counters
+        self.switches: dict[int, _Switch] = {}
+        self.total_down = 0
+        self.n_degraded = 0
+        self.last = 0.0
+        self.down_area = 0.0
+        self.degraded_area = 0.0
+        self.failures = [0] * len(self.kinds)
+        self.swaps = 0
+        self.replacements = 0
+        self.outages = 0
+        self.tech_hours = 0.0
+        self.spare_waits = 0
+        self.interruptions = 0
+
+    # ----------------------------------------------------------------- running
+    def run(self) -> ReplicationOutcome:
+        self._schedule_initial()
+        env, horizon, n = self.env, self.H, 0
+        while env.peek() < horizon:
+            env.step()
+            n += 1
+        self._advance(horizon)
+        port_hours = self.S * self.P * horizon
+        m: dict[str, float] = {"port_availability": 1.0 - self.down_area / port_hours}
+        for k in self.kinds:
+            m[failure_metric(k.name)] = float(self.failures[k.index])
+        m.update(
+            swaps=float(self.swaps),
+            switch_replacements=float(self.replacements),
+            port_down_hours=self.down_area,
+            unplanned_outages=float(self.outages),
+            degraded_switch_hours=self.degraded_area,
+            technician_hours=self.tech_hours,
+            spare_waits=float(self.spare_waits),
+            job_interruptions=float(self.interruptions),
+        )
+        return ReplicationOutcome(m, n)
+
+    def _schedule_initial(self) -> None:
+        times, sw, unit, kind = [], [], [], []
+        for k in self.kinds:
+            per = k.per_switch * k.elements
+            idx, t = k.life.failing(self.S * per, self.H, self.rng)
+            times.append(t)
+            sw.append(idx // per)
+            unit.append((idx // k.elements) % k.per_switch)
+            kind.append(np.full(idx.size, k.index))
+        t, s, u, ki = (np.concatenate(a) for a in (times, sw, unit, kind))
+        order = np.lexsort((ki, u, s, t))
+        for j in order.tolist():
+            self._at(float(t[j]), partial(self._fail, self.kinds[ki[j]], int(s[j]), int(u[j]), 0))
+
+    def _at(self, delay: float, callback) -> None:
+        Timeout(self.env, delay).callbacks.append(callback)
+
+    def _switch(self, s: int) -> _Switch:
+        sw = self.switches.get(s)
+        if sw is None:
+            sw = self.switches[s] = _Switch(self.P)
+        return sw
+
+    def _advance(self, now: float | None = None) -> None:
+        now = self.env.now if now is None else now
+        dt = now - self.last
+        if dt > 0.0:
+            self.down_area += self.total_down * dt
+            self.degraded_area += self.n_degraded * dt
+            self.last = now
+
+    def _hands_on(self, mean: float) -> float:
+        if self.exp_hands_on and mean > 0.0:
+            return float(self.rng.exponential(mean))
+        return mean
+
+    # ----------------------------------------------------------------- ports
+    def _span(self, k: _Kind, u: int) -> tuple[int, int]:
+        if k.ppu is None:
+            return 0, self.P
+        return u * k.ppu, (u + 1) * k.ppu
+
+    def _unit_down(self, sw: _Switch, k: _Kind, u: int):
+        """Mark unit ``u`` of kind ``k`` down; return the ports that went down (int or array)."""
+        a, b = self._span(k, u)
+        self._advance()
+        if b - a == 1:
+            r = sw.reasons
+            v = r[a]
+            r[a] = v + 1
+            if v == 0:
+                sw.n_down += 1
+                self.total_down += 1
+                return a
+            return None
+        seg = sw.reasons[a:b]
+        newly = np.flatnonzero(seg == 0)
+        seg += 1
+        if newly.size:
+            sw.n_down += newly.size
+            self.total_down += newly.size
+            return newly + a
+        return None
+
+    def _unit_up(self, sw: _Switch, k: _Kind, u: int) -> None:
+        a, b = self._span(k, u)
+        self._advance()
+        if b - a == 1:
+            r = sw.reasons
+            v = r[a] - 1
+            r[a] = v
+            if v == 0:
+                sw.n_down -= 1
+                self.total_down -= 1
+            return
+        seg = sw.reasons[a:b]
+        seg -= 1
+        up = int(np.count_nonzero(seg == 0))
+        sw.n_down -= up
+        self.total_down -= up
+
+    def _interrupt(self, s: int, ports) -> None:
+        """Interrupt the jobs owning ``ports`` of switch ``s`` (unless already restarting)."""
+        base, last_job = s * self.P, self.n_jobs - 1
+        if isinstance(ports, np.ndarray):
+            jobs = np.unique(
+                np.minimum(((base + ports) * self.gpp // self.job_gpus).astype(np.int64), last_job)
+            ).tolist()
+        else:
+            jobs = (min(int((base + ports) * self.gpp // self.job_gpus), last_job),)
+        now = self.env.now
+        for j in jobs:
+            t = self.last_interrupt.get(j)
+            if t is None or now - t >= self.restart:
+                self.interruptions += 1
+                self.last_interrupt[j] = now
+
+    # ----------------------------------------------------------------- failures
+    def _fail(self, k: _Kind, s: int, u: int, gen: int, _ev=None) -> None:
+        sw = self.switches.get(s)
+        if sw is None:
+            if gen != 0:
+                return
+            sw = self._switch(s)
+        elif sw.gen != gen:
+            return  # the unit was renewed by a switch replacement
+        self.failures[k.index] += 1
+        key = (k.index, u)
+        f = sw.failed.get(key, 0) + 1
+        sw.failed[key] = f
+        went_down = f == k.down_at
+        if went_down:
+            newly = self._unit_down(sw, k, u)
+            if newly is not None:
+                self.outages += 1
+                self._interrupt(s, newly)
+        if k.swap:
+            self.env.process(self._swap(k, s, u, sw, gen))
+        elif went_down:
+            if not sw.degraded:
+                self._advance()
+                sw.degraded = True
+                self.n_degraded += 1
+            self._at(self.detection, partial(self._replace_detected, k, s, sw, gen))
+
+    def _renew_element(self, k: _Kind, s: int, u: int, sw: _Switch) -> None:
+        life = k.life.one(self.H - self.env.now, self.rng)
+        if life is not None:
+            self._at(life, partial(self._fail, k, s, u, sw.gen))
+
+    def _renew_switch(self, s: int, sw: _Switch) -> None:
+        remaining = self.H - self.env.now
+        items = []
+        for k in self.kinds:
+            idx, t = k.life.failing(k.per_switch * k.elements, remaining, self.rng)
+            for j, tj in zip((idx // k.elements).tolist(), t.tolist(), strict=True):
+                items.append((tj, j, k.index))
+        items.sort()
+        for tj, j, ki in items:
+            self._at(tj, partial(self._fail, self.kinds[ki], s, j, sw.gen))
+
+    # ----------------------------------------------------------------- swap repair
+    def _take_part(self, pool: _Pool):
+        pool.order()
+        get = pool.store.get(1)
+        if not get.triggered:
+            self.spare_waits += 1
+        return get
+
+    def _swap(self, k: _Kind, s: int, u: int, sw: _Switch, gen: int):
+        yield Timeout(self.env, self.detection)
+        if sw.gen != gen:
+            return
+        self._consider_replacement(s, sw)
+        if k.pool is not None:
+            yield self._take_part(k.pool)
+            if sw.gen != gen:
+                k.pool.store.put(1)
+                return
+        req = None
+        if self.techs is not None:
+            req = self.techs.request()
+            yield req
+            if sw.gen != gen:
+                self.techs.release(req)
+                return
+        hold = self._hands_on(self.swap_hours)
+        self.swaps += 1
+        self.tech_hours += min(hold, self.H - self.env.now)
+        yield Timeout(self.env, hold)
+        if req is not None:
+            self.techs.release(req)
+        if sw.gen != gen:
+            return
+        key = (k.index, u)
+        f = sw.failed[key] - 1
+        if f == k.down_at - 1:
+            self._unit_up(sw, k, u)
+        if f:
+            sw.failed[key] = f
+        else:
+            del sw.failed[key]
+        self._renew_element(k, s, u, sw)
+
+    # ----------------------------------------------------------------- switch replacement
+    def _replace_detected(self, k: _Kind, s: int, sw: _Switch, gen: int, _ev=None) -> None:
+        if sw.gen != gen:
+            return
+        sw.awaiting += 1
+        if k.ppu is None:
+            sw.switch_wide = True
+        self._consider_replacement(s, sw)
+
+    def _consider_replacement(self, s: int, sw: _Switch) -> None:
+        """At a detection: replace now if k ports are down or a switch-wide unit failed,
+        else book the next maintenance window (if any)."""
+        if sw.pending or not sw.awaiting:
+            return
+        if sw.switch_wide or sw.n_down >= self.k:
+            self.env.process(self._replace(s, sw, planned=False))
+        elif self.window is not None and sw.window_gen != sw.gen:
+            sw.window_gen = sw.gen
+            now = self.env.now
+            at = math.ceil(now / self.window) * self.window
+            self._at(at - now, partial(self._window, s, sw, sw.gen))
+
+    def _window(self, s: int, sw: _Switch, gen: int, _ev=None) -> None:
+        if sw.gen == gen and not sw.pending and sw.awaiting:
+            self.env.process(self._replace(s, sw, planned=True))
+
+    def _replace(self, s: int, sw: _Switch, planned: bool):
+        sw.pending = True
+        if self.switch_pool is not None:
+            yield self._take_part(self.switch_pool)
+        req = None
+        if self.techs is not None:
+            req = self.techs.request()
+            yield req
+        # the replacement starts: every port down, every unit's old life void
+        self.replacements += 1
+        self._advance()
+        sw.gen += 1
+        if sw.degraded:
+            sw.degraded = False
+            self.n_degraded -= 1
+        r = sw.reasons
+        newly = np.flatnonzero(r == 0)
+        r[:] = 1
+        self.total_down += newly.size
+        sw.n_down = self.P
+        if not planned and newly.size:
+            self._interrupt(s, newly)
+        sw.failed.clear()
+        sw.awaiting = 0
+        sw.switch_wide = False
+        hold = self._hands_on(self.repl_hours)
+        self.tech_hours += min(hold, self.H - self.env.now)
+        yield Timeout(self.env, hold)
+        if req is not None:
+            self.techs.release(req)
+        self._advance()
+        r[:] = 0
+        self.total_down -= self.P
+        sw.n_down = 0
+        sw.pending = False
+        self._renew_switch(s, sw)
