@@ -17,6 +17,13 @@ _EXPORTS = {
     "Problem": "failure_data.errors",
     "TimeUnit": "failure_data.units",
     "parse_duration": "failure_data.units",
+    "read_life_table": "failure_data.readers",
+    "detect_format": "failure_data.readers",
+    "LogFormat": "failure_data.readers",
+    "samples_path": "failure_data.readers",
+    "write_life_table": "failure_data.writers",
+    "synthesize": "failure_data.synth",
+    "SynthSpec": "failure_data.synth",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -527,6 +527,18 @@ def _covariate(col: _Column) -> np.ndarray | pd.Series:
 
 
 # ---------------------------------------------------------------------- public
+SAMPLES = ("pluggable_800g_dated.csv", "cpo_els_pilot.csv", "laser_htol.csv", "engine_inspections.csv")
+
+
+def samples_path(name: str) -> Path:
+    """Path of a sample log shipped in ``failure_data/samples`` (see the README there)."""
+    from importlib.resources import files
+
+    if name not in SAMPLES:
+        raise DataValidationError([Problem(None, None, name, f"no such sample; samples are {', '.join(SAMPLES)}")])
+    return Path(str(files("failure_data").joinpath("samples", name)))
+
+
 def _as_date(as_of: _dt.date | str | None, source: str) -> _dt.date | None:
     if as_of is None or isinstance(as_of, _dt.date):
         return as_of if not isinstance(as_of, _dt.datetime) else as_of.date()

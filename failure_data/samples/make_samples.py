@@ -1,0 +1,137 @@
+"""Regenerate the sample field logs shipped in failure_data/samples/ (run once, from the checkout root).
+
+    python failure_data/samples/make_samples.py            # rewrite the four CSV files
+    python failure_data/samples/make_samples.py --check    # exit 1 if any file differs
+
+Three samples are `cpo data synth` commands (``COMMANDS``; several commands
+are concatenated under one header); the 800G fleet is a mixture of two
+Weibull populations drawn with ``failure_data.synth.synthesize`` and
+``Mixture`` (``pluggable_800g``). The true parameters, seeds and as-of dates
+are in README.md next to this script; tests/test_data_samples.py checks that
+this script reproduces every file byte for byte.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+# Laser stress test: Weibull with a common shape; scale at the field
+# temperature 45 degC is 2e5 h and follows Arrhenius with Ea = 0.52 eV
+# (published-figures key laser-ea), scale(T) = 2e5 / AF(45 -> T).
+HTOL_SHAPE = 1.8
+HTOL_FIELD_SCALE_H = 2e5
+HTOL_FIELD_C = 45.0
+HTOL_EA_EV = 0.52
+HTOL_TEMPS_C = (85, 105, 125)
+HTOL_UNITS_PER_TEMP = 80
+HTOL_HOURS = "3000h"
+
+
+def htol_scale(temp_c: float) -> str:
+    """Weibull scale (hours) at ``temp_c``, 6 significant digits, as passed to `cpo data synth`."""
+    from reliability.models import arrhenius_factor
+
+    return f"{HTOL_FIELD_SCALE_H / arrhenius_factor(HTOL_FIELD_C, temp_c, HTOL_EA_EV):.6g}"
+
+
+def commands() -> dict[str, list[list[str]]]:
+    """`cpo data synth` argument lists per sample file (outputs concatenated, one header)."""
+    htol = [
+        ["data", "synth", "--dist", "weibull", "--shape", str(HTOL_SHAPE), "--scale", htol_scale(t),
+         "--units", str(HTOL_UNITS_PER_TEMP), "--horizon", HTOL_HOURS, "--stagger", "0",
+         "--format", "durations", "--component", "laser", "--temperature-c", str(t),
+         "--unit-prefix", f"L{t}-", "--seed", str(t)]
+        for t in HTOL_TEMPS_C
+    ]
+    return {
+        "cpo_els_pilot.csv": [
+            ["data", "synth", "--dist", "exponential", "--scale", "2.5e6", "--units", "256",
+             "--horizon", "1y", "--stagger", "60d", "--format", "durations", "--component", "els",
+             "--temperature-c", "45", "--unit-prefix", "ELS", "--seed", "7"],
+        ],
+        "laser_htol.csv": htol,
+        "engine_inspections.csv": [
+            ["data", "synth", "--dist", "weibull", "--shape", "1.5", "--scale", "1e5", "--units", "400",
+             "--horizon", "2y", "--stagger", "180d", "--inspect-every", "90d", "--format", "intervals",
+             "--component", "engine", "--unit-prefix", "OE", "--seed", "11"],
+        ],
+    }
+
+
+def run_commands(argvs: list[list[str]]) -> bytes:
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    out: list[str] = []
+    for k, argv in enumerate(argvs):
+        result = CliRunner().invoke(app, argv)
+        if result.exit_code != 0:
+            raise SystemExit(f"cpo {' '.join(argv)} failed: {result.output}")
+        text = result.stdout
+        out.append(text if k == 0 else text.split("\n", 1)[1])
+    return "".join(out).encode("utf-8")
+
+
+# 800G pluggable fleet with infant mortality: 3 % weak units, Weibull(0.5, 500 h)
+# (decreasing hazard: most fail in the first weeks, published-figures key
+# fb-infant), and 97 % main population, Weibull(1.2, 6e5 h). 2,000 modules
+# installed uniformly over the first year from 2024-01-01, observed 2 years.
+FLEET = {"units": 2000, "weak_fraction": 0.03, "weak_shape": 0.5, "weak_scale": 500.0,
+         "main_shape": 1.2, "main_scale": 6e5, "horizon": "2y", "stagger": "1y",
+         "start": "2024-01-01", "seed": 800}
+
+
+def pluggable_800g() -> bytes:
+    import numpy as np
+
+    from failure_data.synth import Mixture, SynthSpec, synthesize
+    from failure_data.units import parse_duration
+    from reliability.models import LifeModel
+
+    f = FLEET
+    model = Mixture([
+        (f["weak_fraction"], LifeModel.weibull(f["weak_shape"], f["weak_scale"])),
+        (1 - f["weak_fraction"], LifeModel.weibull(f["main_shape"], f["main_scale"])),
+    ])
+    spec = SynthSpec(units=f["units"], horizon_hours=parse_duration(f["horizon"]), fmt="dated",
+                     stagger_hours=parse_duration(f["stagger"]), start_date=f["start"],
+                     component="pluggable_800g", unit_prefix="P")
+    frame = synthesize(model, spec, np.random.default_rng(f["seed"]))
+    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def build(name: str) -> bytes:
+    """The bytes of sample ``name`` as this script makes them."""
+    if name == "pluggable_800g_dated.csv":
+        return pluggable_800g()
+    return run_commands(commands()[name])
+
+
+NAMES = ("pluggable_800g_dated.csv", "cpo_els_pilot.csv", "laser_htol.csv", "engine_inspections.csv")
+
+
+def main(argv: list[str]) -> int:
+    check = "--check" in argv
+    differ = []
+    for name in NAMES:
+        data = build(name)
+        path = HERE / name
+        if check:
+            if not path.exists() or path.read_bytes() != data:
+                differ.append(name)
+        else:
+            path.write_bytes(data)
+            print(f"wrote {path} ({len(data):,} bytes)")
+    if differ:
+        print("differ from the generator: " + ", ".join(differ))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(HERE.parents[1]))
+    raise SystemExit(main(sys.argv[1:]))
