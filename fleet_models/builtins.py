@@ -1,0 +1,359 @@
+"""Built-in architectures and scenarios, every number read from the catalog of published figures.
+
+Architectures (128 x 800G switches, as Nvidia Spectrum-X Photonics: key ``sx-photonics``):
+
+- ``pluggable-dsp``: one 800G DSP module per port, hot-swapped.
+- ``lpo``: one linear-drive (no DSP) module per port, hot-swapped.
+- ``cpo-internal-laser``: 32 optical engines of 4 ports and one internal laser
+  per port on the package; either failure means replacing the switch.
+- ``cpo-els``: the same engines (replace the switch) fed by 16 front-panel
+  external laser sources of 8 lasers, hot-swapped.
+
+Each also has a ``switch-board`` component (ASIC, board, power, fans: a failure
+takes every port down and replaces the switch), the same in all four.
+
+Each number's catalog key is kept per field (`field_sources`) so `cpo scenario
+show` can print ``# source: KEY (conf)`` beside it; ``Component.source`` lists
+the keys of a component.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Mapping
+from typing import Any
+
+from failure_data.catalog import get
+from fleet_models.spec import (
+    Architecture,
+    Component,
+    Costs,
+    Fleet,
+    Policy,
+    Repair,
+    Scenario,
+    SparePool,
+)
+from reliability.models import FIT_HOURS, HOURS_PER_YEAR, LifeModel
+
+DEFAULT_SEED = 20261123
+PORTS = 128  # sx-photonics: 128 x 800G
+
+
+def value(key: str, item: str | None = None) -> float:
+    """A catalog number: the entry's value, or one item's (its value, else its range midpoint)."""
+    entry = get(key)
+    fig = entry.item(item).best if item is not None else entry.value
+    if fig is None:
+        raise ValueError(f"catalog entry {key!r} has no number{f' for item {item!r}' if item else ''}")
+    return fig
+
+
+def catalog_life(key: str) -> LifeModel:
+    """The life model of a catalog entry, as a scenario's ``life = { catalog = KEY }`` gives it."""
+    from fleet_models import scenario
+
+    p = scenario._Problems()
+    model = scenario.parse_life({"catalog": key}, f"catalog.{key}", p, None)
+    if model is None:
+        raise p.error("catalog")
+    return model
+
+
+# ---------------------------------------------------------------------- policy and cost defaults
+
+# field -> (value from the catalog, catalog key); fields not listed keep the spec.py default.
+def _policy_defaults() -> dict[str, tuple[Any, str]]:
+    return {
+        "detection_hours": (value("detection-hours"), "detection-hours"),
+        "swap_hours": (value("swap-time") / 60.0, "swap-time"),
+        "switch_replacement_hours": (value("switch-replacement-hours"), "switch-replacement-hours"),
+    }
+
+
+def _cost_defaults() -> dict[str, tuple[Any, str]]:
+    return {
+        "electricity_usd_per_kwh": (value("power-price"), "power-price"),
+        "pue": (value("pue"), "pue"),
+        "discount_rate": (value("discount-rate"), "discount-rate"),
+        "technician_usd_per_hour": (value("technician-rate"), "technician-rate"),
+        "gpu_hour_usd": (value("gpu-hour"), "gpu-hour"),
+        "gpus_per_port": (value("gpus-per-port"), "gpus-per-port"),
+        "job_gpus": (int(value("llama3-interrupts", "gpus")), "llama3-interrupts"),
+        "checkpoint_interval_hours": (value("checkpoint-interval"), "checkpoint-interval"),
+        "restart_hours": (value("restart-hours"), "restart-hours"),
+    }
+
+
+def default_policy() -> Policy:
+    """The maintenance policy a scenario gets for every field it does not set (no spare pools)."""
+    return dataclasses.replace(Policy(), **{k: v for k, (v, _) in _policy_defaults().items()})
+
+
+def default_costs() -> Costs:
+    """The costs a scenario gets for every field it does not set."""
+    return dataclasses.replace(Costs(), **{k: v for k, (v, _) in _cost_defaults().items()})
+
+
+def default_switch_spares() -> SparePool:
+    """Spare switches of the built-in scenarios: stock (placeholder) and lead time (switch-lead)."""
+    return SparePool(stock=int(value("switch-spares")), lead_time_hours=value("switch-lead-days") * 24.0)
+
+
+# ---------------------------------------------------------------------- architectures
+
+
+@dataclasses.dataclass
+class _Built:
+    arch: Architecture
+    sources: dict[str, Any]  # field -> key; "components" -> {name: {field -> key}}
+
+
+def _comp(name: str, sources: dict[str, str], **fields: Any) -> tuple[Component, dict[str, str]]:
+    keys = sorted({k.strip() for s in sources.values() for k in s.split(",") if k.strip()})
+    return Component(name=name, source=", ".join(keys), **fields), sources
+
+
+def _switch_board() -> tuple[Component, dict[str, str]]:
+    return _comp(
+        "switch-board", {"life": "switch-afr-fit"},
+        per_switch=1, ports_per_unit=None, life=catalog_life("switch-afr-fit"),
+        repair=Repair.REPLACE_SWITCH,
+    )
+
+
+def _arch(name: str, description: str, comps: list[tuple[Component, dict[str, str]]]) -> _Built:
+    arch = Architecture(
+        name=name, components=tuple(c for c, _ in comps),
+        switch_price_usd=value("switch-price"), switch_power_w=0.0, description=description,
+    )
+    return _Built(arch, {"switch_price_usd": "switch-price",
+                         "components": {c.name: s for c, s in comps}})
+
+
+def _pluggable_dsp() -> _Built:
+    module = _comp(
+        "dsp-module",
+        {"per_switch": "sx-photonics", "life": "avago-sr332", "price_usd": "module-price",
+         "power_w": "module-power"},
+        per_switch=PORTS, ports_per_unit=1, life=catalog_life("avago-sr332"), repair=Repair.SWAP,
+        price_usd=value("module-price", "dr8-800g"), power_w=value("module-power", "dsp-800g"),
+    )
+    return _arch("pluggable-dsp", "128 x 800G DSP pluggable modules (252 FIT, 16.5 W), hot-swapped",
+                 [_switch_board(), module])
+
+
+def _lpo() -> _Built:
+    module = _comp(
+        "lpo-module",
+        {"per_switch": "sx-photonics", "life": "lpo-module-fit", "price_usd": "module-price",
+         "power_w": "module-power"},
+        per_switch=PORTS, ports_per_unit=1, life=catalog_life("lpo-module-fit"), repair=Repair.SWAP,
+        price_usd=value("module-price", "lpo-800g"), power_w=value("module-power", "lpo-800g"),
+    )
+    return _arch("lpo", "128 x 800G linear-drive modules without DSP (144 FIT inferred, 8.5 W), "
+                 "hot-swapped", [_switch_board(), module])
+
+
+def _engine(laser: str) -> tuple[Component, dict[str, str]]:
+    n = int(value("cpo-engine-count", "engines"))
+    return _comp(
+        "optical-engine",
+        {"per_switch": "cpo-engine-count", "ports_per_unit": "cpo-engine-count",
+         "life": "cpo-engine-fit", "repair": "humboldt-laser", "price_usd": "cpo-engine-price",
+         "power_w": "cpo-engine-power"},
+        per_switch=n, ports_per_unit=int(value("cpo-engine-count", "ports-per-engine")),
+        life=catalog_life("cpo-engine-fit"), repair=Repair.REPLACE_SWITCH,
+        price_usd=value("cpo-engine-price", laser), power_w=value("cpo-engine-power", laser),
+    )
+
+
+def _cpo_internal_laser() -> _Built:
+    lasers = _comp(
+        "internal-laser",
+        {"per_switch": "cpo-lasers-per-port", "life": "dfb-fit", "repair": "humboldt-laser"},
+        per_switch=int(value("cpo-lasers-per-port") * PORTS), ports_per_unit=1,
+        life=catalog_life("dfb-fit"), repair=Repair.REPLACE_SWITCH,
+    )
+    return _arch(
+        "cpo-internal-laser",
+        "32 x 3.2T optical engines (4 ports each, 160 FIT placeholder) and 128 internal lasers "
+        "(125 FIT) on the package: any failure means replacing the switch; price and power in the engines",
+        [_switch_board(), _engine("internal-laser"), lasers],
+    )
+
+
+def _cpo_els() -> _Built:
+    per_els = int(value("els-size"))
+    els = _comp(
+        "els",
+        {"per_switch": "els-size, cpo-lasers-per-port", "ports_per_unit": "els-size", "elements": "els-size",
+         "needed": "els-size", "life": "dfb-fit", "repair": "humboldt-laser", "price_usd": "els-price",
+         "power_w": "els-temp"},
+        per_switch=int(value("cpo-lasers-per-port") * PORTS) // per_els, ports_per_unit=per_els,
+        elements=per_els, needed=per_els, life=catalog_life("dfb-fit"), repair=Repair.SWAP,
+        price_usd=value("els-price"), power_w=value("els-temp", "aoi-power-w"),
+    )
+    return _arch(
+        "cpo-els",
+        "32 x 3.2T optical engines (replace the switch) fed by 16 external laser sources of 8 lasers "
+        "(125 FIT each), hot-swapped; a laser failure counts its ELS's 8 ports down until the swap",
+        [_switch_board(), _engine("external-laser"), els],
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _built() -> dict[str, _Built]:
+    return {b.arch.name: b for b in (_pluggable_dsp(), _lpo(), _cpo_internal_laser(), _cpo_els())}
+
+
+def builtin_architectures() -> dict[str, Architecture]:
+    """The four built-in architectures by name."""
+    return {name: b.arch for name, b in _built().items()}
+
+
+# ---------------------------------------------------------------------- scenarios
+
+SCENARIO_DESCRIPTIONS = {
+    "default": "early deployment: 128 switches of 128 x 800G, 5 years, all four architectures, "
+               "4 spare switches on a 6-month lead time",
+    "cpo-pilot": "pilot: 16 switches, 2 years, pluggable DSP vs CPO with external lasers; CPO "
+                 "switches replaced when 4 ports are down or at a 30-day maintenance window",
+}
+
+
+def default_scenario() -> Scenario:
+    """The scenario `cpo simulate` runs without a file."""
+    archs = builtin_architectures()
+    return Scenario(
+        name="default", horizon_hours=5 * HOURS_PER_YEAR,
+        fleet=Fleet(switches=128, ports_per_switch=PORTS, port_gbps=800.0),
+        architectures=tuple(archs.values()),
+        policy=dataclasses.replace(default_policy(), spares={"switch": default_switch_spares()}),
+        costs=default_costs(), replications=200, seed=DEFAULT_SEED,
+    )
+
+
+def _cpo_pilot() -> Scenario:
+    archs = builtin_architectures()
+    return Scenario(
+        name="cpo-pilot", horizon_hours=2 * HOURS_PER_YEAR,
+        fleet=Fleet(switches=16, ports_per_switch=PORTS, port_gbps=800.0),
+        architectures=(archs["pluggable-dsp"], archs["cpo-els"]),
+        policy=dataclasses.replace(
+            default_policy(), replace_switch_when_ports_down=4, maintenance_window_days=30.0,
+            spares={"switch": dataclasses.replace(default_switch_spares(), stock=1)},
+        ),
+        costs=default_costs(), replications=500, seed=DEFAULT_SEED,
+    )
+
+
+def builtin_scenarios() -> dict[str, Scenario]:
+    """The built-in scenarios by name (``default`` first)."""
+    return {"default": default_scenario(), "cpo-pilot": _cpo_pilot()}
+
+
+# ---------------------------------------------------------------------- sources for comments
+
+
+def field_sources(scenario: Scenario) -> dict[str, str]:
+    """Field path -> catalog key(s), for every value equal to the catalog default it came from.
+
+    A value the scenario changed cites nothing (it is the user's). Paths are
+    as in error messages: ``policy.swap_hours``, ``architectures[0].components[1].price_usd``.
+    """
+    out: dict[str, str] = {}
+    for defaults, obj, prefix in ((_policy_defaults(), scenario.policy, "policy"),
+                                  (_cost_defaults(), scenario.costs, "costs")):
+        for f, (v, key) in defaults.items():
+            if getattr(obj, f) == v:
+                out[f"{prefix}.{f}"] = key
+    pool = default_switch_spares()
+    sw = scenario.policy.spares.get("switch")
+    if sw is not None:
+        if sw.stock == pool.stock:
+            out["policy.spares.switch.stock"] = "switch-spares"
+        if sw.lead_time_hours == pool.lead_time_hours:
+            out["policy.spares.switch.lead_time_days"] = "switch-lead-days"
+    if scenario.fleet.ports_per_switch == PORTS:
+        out["fleet.ports_per_switch"] = "sx-photonics"
+    if scenario.fleet.port_gbps == 800.0:
+        out["fleet.port_gbps"] = "sx-photonics"
+    built = _built()
+    for i, arch in enumerate(scenario.architectures):
+        ref = built.get(arch.name)
+        if ref is not None:
+            for f, key in ref.sources.items():
+                if f != "components" and getattr(arch, f) == getattr(ref.arch, f):
+                    out[f"architectures[{i}].{f}"] = key
+        for j, comp in enumerate(arch.components):
+            cpath = f"architectures[{i}].components[{j}]"
+            for f, key in _component_sources(comp, ref).items():
+                out[f"{cpath}.{f}"] = key
+            src = comp.life.provenance.get("source")
+            if isinstance(src, str) and _is_key(src):
+                out[f"{cpath}.life"] = src
+    return out
+
+
+def _component_sources(comp: Component, ref: _Built | None) -> dict[str, str]:
+    """Sources of ``comp``'s fields that equal a built-in component of the same name."""
+    candidates = ([ref] if ref is not None else []) + list(_built().values())
+    for b in candidates:
+        same = next((c for c in b.arch.components if c.name == comp.name), None)
+        if same is not None:
+            src = b.sources["components"][comp.name]
+            return {f: k for f, k in src.items() if f != "life" and getattr(comp, f) == getattr(same, f)}
+    return {}
+
+
+def _is_key(key: str) -> bool:
+    try:
+        get(key)
+    except Exception:
+        return False
+    return True
+
+
+def field_comments(scenario: Scenario) -> dict[str, str]:
+    """The comments `scenario_to_toml` writes: sources with confidence, FITs, port coverage."""
+    out = {path: "source: " + ", ".join(get(k.strip()).cite() for k in keys.split(","))
+           for path, keys in field_sources(scenario).items()}
+    if scenario.policy.maintenance_window_days is None:
+        out["policy.maintenance_window_days"] = ("not set: a triggered switch replacement starts at "
+                                                 "once (set a number of days to batch them)")
+    out["policy.technicians"] = out.get("policy.technicians", "0 = unlimited")
+    n = scenario.fleet.ports_per_switch
+    for i, arch in enumerate(scenario.architectures):
+        for j, comp in enumerate(arch.components):
+            cpath = f"architectures[{i}].components[{j}]"
+            out[f"{cpath}.ports_per_unit"] = _coverage(comp, n)
+            life = _life_summary(comp.life)
+            if life:
+                out[f"{cpath}.life"] = f"{out[cpath + '.life']}: {life}" if cpath + ".life" in out else life
+    return out
+
+
+def _coverage(comp: Component, ports: int) -> str:
+    if comp.ports_per_unit is None:
+        return f"a failure takes all {ports} ports of the switch down"
+    covered = comp.per_switch * comp.ports_per_unit
+    if covered == ports:
+        return f"{comp.per_switch} units x {comp.ports_per_unit} ports cover all {ports} ports"
+    return (f"{comp.per_switch} units x {comp.ports_per_unit} ports cover ports 0-{covered - 1}; "
+            f"ports {covered}-{ports - 1} have no {comp.name}")
+
+
+def _life_summary(life: LifeModel) -> str:
+    if life.distribution == "exponential":
+        return f"{FIT_HOURS / life.parameters['scale']:.4g} FIT, MTTF {life.mean():.4g} h"
+    try:
+        return f"MTTF {life.mean():.4g} h"
+    except Exception:  # pragma: no cover - a model without a finite mean
+        return ""
+
+
+def sources_table(scenario: Scenario) -> Mapping[str, str]:
+    """Alias of `field_sources` for callers that want ``{path: key}``."""
+    return field_sources(scenario)
