@@ -233,7 +233,8 @@ class _Life:
         if t <= 0.0:
             return 0.0
         if self.shape is not None:
-            return -math.expm1(-((t / self.scale) ** self.shape))
+            log_h = self.shape * math.log(t / self.scale)  # log cumulative hazard
+            return 1.0 if log_h > 700.0 else -math.expm1(-math.exp(log_h))
         return float(self.model.cdf(t))
 
     def failing(self, n: int, horizon: float, rng: np.random.Generator):
