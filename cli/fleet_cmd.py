@@ -1,9 +1,114 @@
-"""Placeholder: commands are added by their issue."""
+"""`cpo simulate`: run a scenario's replications and report means with 95 % intervals."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Any
+
 import typer
+
+from cli._common import domain_errors, emit_json, err, to_json
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the `cpo` app."""
+    app.command("simulate")(simulate)
+
+
+def simulate(
+    scenario: Path | None = typer.Argument(
+        None, help="Scenario TOML file (see `cpo scenario init`); omit it to run the built-in "
+        "default scenario.", show_default=False,
+    ),
+    replications: int | None = typer.Option(
+        None, "--replications", "-n", min=1,
+        help="Replications per architecture (default: the scenario's `replications`).",
+    ),
+    seed: int | None = typer.Option(
+        None, "--seed", min=0, help="Seed of the run (default: the scenario's `seed`).",
+    ),
+    workers: int | None = typer.Option(
+        None, "--workers", "-w", min=1,
+        help="Worker processes (default: min(CPUs, 2); 1 runs in this process). "
+        "Results do not depend on it.",
+    ),
+    json_output: bool = typer.Option(
+        False, "--json", help="Write the summary as one JSON document on stdout, nothing else.",
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", "-o", file_okay=False,
+        help="Also write DIR/replications.csv (one row per replication and architecture) "
+        "and DIR/summary.json.",
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or messages."),
+) -> None:
+    """Simulate every architecture of a fleet scenario (Monte Carlo, SimPy): port availability,
+    failures, swaps, switch replacements, spares, technician hours and job interruptions, each
+    as the mean over replications with its 95 % confidence interval."""
+    with domain_errors(json_output):
+        from fleet_models.runner import run
+
+        sc = _load(scenario)
+        with _progress(enabled=not quiet and sys.stderr.isatty()) as progress:
+            result = run(sc, replications=replications, seed=seed, workers=workers,
+                         progress=progress)
+        if out is not None:
+            _write(result, out, quiet)
+    if json_output:
+        emit_json(result.to_dict())
+    else:
+        result.print_summary()
+
+
+def _load(path: Path | None) -> Any:
+    if path is None:
+        from fleet_models.builtins import default_scenario
+
+        return default_scenario()
+    from fleet_models.scenario import load_scenario
+
+    return load_scenario(path)
+
+
+def _write(result: Any, out: Path, quiet: bool) -> None:
+    from fleet_models.errors import FleetError
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        result.replications.to_csv(out / "replications.csv", index=False)
+        (out / "summary.json").write_text(to_json(result.to_dict()) + "\n", encoding="utf-8")
+    except OSError as e:
+        raise FleetError(f"cannot write results to {str(out)!r}: {e.strerror or e}; "
+                         "choose another --out directory") from None
+    if not quiet:
+        err(f"wrote {out / 'replications.csv'} and {out / 'summary.json'}")
+
+
+class _progress:
+    """A rich progress bar on stderr (a no-op when disabled); yields progress(done, total)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __enter__(self):
+        if not self.enabled:
+            return None
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        self.bar = Progress("simulating", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                            console=Console(stderr=True), transient=True)
+        self.bar.__enter__()
+        self.task = self.bar.add_task("simulate", total=None)
+
+        def update(done: int, total: int) -> None:
+            self.bar.update(self.task, completed=done, total=total)
+
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)

@@ -89,36 +89,32 @@ class FleetResult:
         }
 
     def print_summary(self, console: Any = None) -> None:
-        """A rich table on stdout: one row per metric, one column per architecture
-        (mean and ci95 of the mean)."""
+        """A rich table on stdout: one row per metric x architecture with the mean over
+        replications and the 95 % confidence interval of that mean."""
         from rich.console import Console
         from rich.table import Table
 
         console = console or Console()
         summ = self.summary()
         table = Table(
-            title=(f"{self.scenario}: {self.n_replications} replication(s), seed {self.seed}, "
-                   f"horizon {self.horizon_hours:g} h — mean [95 % CI of the mean]"),
+            title=(f"{self.scenario}: {self.n_replications} replication(s) per architecture, "
+                   f"seed {self.seed}, horizon {self.horizon_hours:g} h"),
         )
-        table.add_column("metric")
-        for arch in self.architectures:
-            table.add_column(f"{arch}\nmean", justify="right")
-            table.add_column(f"{arch}\nci95", justify="right")
+        for name, justify in (("metric", "left"), ("architecture", "left"), ("mean", "right"),
+                              ("ci95 of the mean", "right")):
+            table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
         comps: list[str] = []
         for arch in self.architectures:
             comps += [c for c in self.components[arch] if c not in comps]
         metrics = ["port_availability", *(failure_metric(c) for c in comps), *COMMON_METRICS]
-        idx = summ.set_index(["architecture", "metric"])
+        idx = summ.set_index(["metric", "architecture"])
         for metric in metrics:
-            cells = []
-            for arch in self.architectures:
-                if (arch, metric) in idx.index:
-                    r = idx.loc[(arch, metric)]
-                    cells += [_fmt(r["mean"], metric),
-                              f"[{_fmt(r['ci95_low'], metric)}, {_fmt(r['ci95_high'], metric)}]"]
-                else:
-                    cells += ["—", "—"]
-            table.add_row(metric, *cells)
+            rows = [a for a in self.architectures if (metric, a) in idx.index]
+            for i, arch in enumerate(rows):
+                r = idx.loc[(metric, arch)]
+                table.add_row(metric if i == 0 else "", arch, _fmt(r["mean"], metric),
+                              f"[{_fmt(r['ci95_low'], metric)}, {_fmt(r['ci95_high'], metric)}]",
+                              end_section=i == len(rows) - 1)
         console.print(table)
         if self.n_replications == 1:
             console.print("Note: one replication, so no interval can be estimated; ci95 is "

@@ -1,0 +1,146 @@
+"""`cpo simulate`: human table, pure JSON, --out files, the default scenario, clean errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from cli.main import app
+from fleet_models.runner import run
+from fleet_models.scenario import load_scenario
+
+SMALL = """
+name = "small"
+horizon_years = 2
+replications = 3
+seed = 7
+
+[fleet]
+switches = 4
+ports_per_switch = 8
+
+[policy]
+detection_hours = 0.5
+technicians = 1
+
+[policy.spares.module]
+stock = 1
+lead_time_days = 10
+
+[[architectures]]
+name = "plug"
+[[architectures.components]]
+name = "module"
+per_switch = 8
+ports_per_unit = 1
+life = { fit_per_1e9h = 20000 }
+repair = "swap"
+
+[[architectures]]
+name = "cpo"
+[[architectures.components]]
+name = "engine"
+per_switch = 2
+ports_per_unit = 4
+life = { distribution = "weibull", shape = 1.2, scale = 2e5 }
+repair = "replace-switch"
+"""
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    path = tmp_path / "small.toml"
+    path.write_text(SMALL, encoding="utf-8")
+    return path
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(app, ["simulate", *args])
+
+
+def test_json_is_the_documented_shape_and_matches_the_library(small):
+    res = invoke(str(small), "--json", "--workers", "1")
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)  # stdout is one JSON document, nothing else
+    assert list(doc) == ["scenario", "replications", "seed", "horizon_hours", "architectures"]
+    assert (doc["scenario"], doc["replications"], doc["seed"]) == ("small", 3, 7)
+    assert doc["horizon_hours"] == pytest.approx(2 * 8766.0)
+    assert list(doc["architectures"]) == ["plug", "cpo"]
+    assert list(doc["architectures"]["plug"]["failures"]) == ["module"]
+    expected = run(load_scenario(small), workers=1).to_dict()
+    assert doc == json.loads(json.dumps(expected))
+
+
+def test_replications_and_seed_override_the_scenario(small):
+    res = invoke(str(small), "--json", "--replications", "2", "--seed", "11", "--workers", "1")
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert (doc["replications"], doc["seed"]) == (2, 11)
+
+
+def test_human_table(small):
+    res = invoke(str(small), "--workers", "1", "--quiet")
+    assert res.exit_code == 0, res.output
+    for word in ("port_availability", "failures_module", "failures_engine", "job_interruptions",
+                 "plug", "cpo", "ci95"):
+        assert word in res.stdout
+
+
+def test_out_writes_tidy_csv_and_summary(small, tmp_path):
+    out = tmp_path / "results"
+    res = invoke(str(small), "--out", str(out), "--json", "--workers", "2")
+    assert res.exit_code == 0, res.output
+    frame = pd.read_csv(out / "replications.csv")
+    assert list(frame.columns[:2]) == ["replication", "architecture"]
+    assert len(frame) == 3 * 2
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary == json.loads(res.stdout)
+
+
+def test_default_scenario_runs_without_a_file():
+    res = invoke("--replications", "2", "--workers", "1", "--json")
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["scenario"] == "default" and doc["replications"] == 2
+    assert len(doc["architectures"]) >= 2
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["missing.toml"], "not found"),
+        (["BAD"], "fleet.switches"),
+    ],
+)
+def test_bad_scenario_is_one_clean_error(args, message, tmp_path):
+    if args == ["BAD"]:
+        bad = tmp_path / "bad.toml"
+        bad.write_text(SMALL.replace("switches = 4", "switches = -4"), encoding="utf-8")
+        args = [str(bad)]
+    res = invoke(*args)
+    assert res.exit_code == 1
+    assert message in res.stderr
+    assert "Traceback" not in res.output
+
+
+def test_bad_scenario_with_json_writes_a_json_error(tmp_path):
+    res = invoke(str(tmp_path / "missing.toml"), "--json")
+    assert res.exit_code == 1
+    assert "error" in json.loads(res.stdout)
+
+
+@pytest.mark.parametrize("args", [["--replications", "0"], ["--workers", "0"], ["--seed", "-1"]])
+def test_bad_options_are_usage_errors(args, small):
+    assert invoke(str(small), *args).exit_code == 2
+
+
+def test_unwritable_out_is_a_clean_error(small, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    res = invoke(str(small), "--out", str(blocker / "sub"), "--workers", "1")
+    assert res.exit_code == 1
+    assert "cannot write results" in res.stderr
