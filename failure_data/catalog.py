@@ -104,6 +104,19 @@ class CatalogEntry:
                 f"catalog entry {self.key!r} has no item {name!r}; its items: {sorted(self.items)}"
             ) from None
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able data (confidence as its text, items as value/low/high/note tables)."""
+        return {
+            "key": self.key, "section": self.section, "parameter": self.parameter, "text": self.text,
+            "value": self.value, "low": self.low, "high": self.high, "value_note": self.value_note,
+            "unit": self.unit, "source": self.source, "confidence": str(self.confidence),
+            "notes": self.notes,
+            "items": {k: {"value": f.value, "low": f.low, "high": f.high, "note": f.note}
+                      for k, f in self.items.items()},
+            "derived_from": list(self.derived_from),
+            "life": None if self.life is None else dict(self.life), "life_note": self.life_note,
+        }
+
     def cite(self) -> str:
         """``KEY (confidence)``, as comments and tables print it."""
         return f"{self.key} ({self.confidence})"

@@ -11,6 +11,13 @@ from typing import Any
 _EXPORTS = {
     "FleetError": "fleet_models.errors",
     "ScenarioError": "fleet_models.errors",
+    "parse_scenario": "fleet_models.scenario",
+    "load_scenario": "fleet_models.scenario",
+    "scenario_to_toml": "fleet_models.scenario",
+    "scenario_to_dict": "fleet_models.scenario",
+    "default_scenario": "fleet_models.builtins",
+    "builtin_scenarios": "fleet_models.builtins",
+    "builtin_architectures": "fleet_models.builtins",
     "FleetResult": "fleet_models.results",
     "run": "fleet_models.runner",
     "simulate": "fleet_models.engine",

@@ -151,6 +151,8 @@ class Range:
 def _num(x: float | None) -> str:
     if x is None:
         return ""
+    if isinstance(x, int):
+        return f"{x:_}" if abs(x) >= 10_000 else str(x)
     return f"{x:,.0f}".replace(",", "_") if float(x).is_integer() and abs(x) >= 1e4 else f"{x:g}"
 
 
