@@ -415,7 +415,8 @@ def _check_durations(cols: dict[str, _Column], probs: _Problems, unit: TimeUnit)
     entry = _entry(cols.get("entry"), probs, unit)
     if entry is not None:
         e = entry / h
-        late = (e >= dur) & ~((e == 0) & (dur == 0))
+        # only against a valid duration (a bad one is reported already)
+        late = (e >= dur) & ~((e == 0) & (dur == 0)) & np.isfinite(dur) & (dur >= 0)
         probs.add(late, "entry", cols["entry"].text,
                   lambda i: f"entry age is not below the duration {cols['duration'].text(i)}; "
                   "observation must begin before the failure or censoring age: fix entry or duration")
@@ -441,7 +442,7 @@ def _check_intervals(cols: dict[str, _Column], probs: _Problems, unit: TimeUnit)
     if entry is not None:
         e = entry / h
         bound = np.where(np.isnan(up), lo, up)
-        probs.add((e >= bound) & (bound > 0), "entry", cols["entry"].text,
+        probs.add((e >= bound) & (bound > 0) & np.isfinite(bound), "entry", cols["entry"].text,
                   "entry age is not below the failure or censoring age; observation must begin "
                   "before it: fix entry, lower or upper")
     up = np.where(np.isinf(up), np.nan, up)
