@@ -524,7 +524,10 @@ class _FleetSim:
                 self.outages += 1
                 self._interrupt(s, newly)
         if k.swap:
-            self.env.process(self._swap(k, s, u, sw, gen))
+            if k.pool is None and self.techs is None:
+                self._at(self.detection, partial(self._swap_detected, k, s, u, sw, gen))
+            else:
+                self.env.process(self._swap(k, s, u, sw, gen))
         elif went_down:
             if not sw.degraded:
                 self._advance()
@@ -557,6 +560,7 @@ class _FleetSim:
         return get
 
     def _swap(self, k: _Kind, s: int, u: int, sw: _Switch, gen: int):
+        """Swap repair that may queue (for a part or a technician): a SimPy process."""
         yield Timeout(self.env, self.detection)
         if sw.gen != gen:
             return
@@ -573,12 +577,26 @@ class _FleetSim:
             if sw.gen != gen:
                 self.techs.release(req)
                 return
+        yield Timeout(self.env, self._start_swap())
+        if req is not None:
+            self.techs.release(req)
+        self._swap_done(k, s, u, sw, gen)
+
+    def _swap_detected(self, k: _Kind, s: int, u: int, sw: _Switch, gen: int, _ev=None) -> None:
+        """Swap repair that never queues (no pool, unlimited technicians): two timed callbacks
+        instead of a process, the same steps and order as :meth:`_swap`."""
+        if sw.gen != gen:
+            return
+        self._consider_replacement(s, sw)
+        self._at(self._start_swap(), partial(self._swap_done, k, s, u, sw, gen))
+
+    def _start_swap(self) -> float:
         hold = self._hands_on(self.swap_hours)
         self.swaps += 1
         self.tech_hours += min(hold, self.H - self.env.now)
-        yield Timeout(self.env, hold)
-        if req is not None:
-            self.techs.release(req)
+        return hold
+
+    def _swap_done(self, k: _Kind, s: int, u: int, sw: _Switch, gen: int, _ev=None) -> None:
         if sw.gen != gen:
             return
         key = (k.index, u)
