@@ -264,10 +264,11 @@ def convert(value: Any, tp: Any, path: str, p: _Problems, rng: Range | None = No
             if not math.isfinite(value):
                 p.add(path, value, "must be a finite number")
                 return False, None
-            return _in_range(float(value), path, p, rng)
+            ok, _ = _in_range(value, path, p, rng)  # the message quotes the value as written
+            return ok, float(value) if ok else None
     elif tp is str:
         if isinstance(value, str):
-            if not value.strip():
+            if not value.strip() and path.rsplit(".", 1)[-1] == "name":
                 p.add(path, value, "must not be empty")
                 return False, None
             return True, value
@@ -696,7 +697,7 @@ def _architecture(raw: Any, path: str, p: _Problems,
     if len(p.items) > n_before:
         return None
     arch = _construct(Architecture, {**values, "components": tuple(c for _, c in comps)}, path, p, raw,
-                      base=None)
+                      base=base)
     return (arch, comps) if arch is not None else None
 
 
@@ -825,9 +826,9 @@ def life_to_dict(life: LifeModel) -> dict[str, Any]:
 
 
 def _hours_as(hours: float, per_unit: float) -> float | None:
-    """``hours`` in a larger unit if that converts back exactly, else None."""
+    """``hours`` in a larger unit if that is a short number converting back exactly, else None."""
     v = hours / per_unit
-    return v if v * per_unit == hours else None
+    return v if v * per_unit == hours and round(v, 6) == v else None
 
 
 def _obj_to_dict(obj: Any) -> dict[str, Any]:
