@@ -241,7 +241,7 @@ def synth_cmd(
     scale: float = typer.Option(None, "--scale", help="weibull/loglogistic/exponential scale, hours."),
     mu: float = typer.Option(None, "--mu", help="lognormal mu (log hours)."),
     sigma: float = typer.Option(None, "--sigma", help="lognormal sigma."),
-    units: int = typer.Option(1000, "--units", min=1, help="Number of units."),
+    units: int = typer.Option(1000, "--units", help="Number of units (>= 1)."),
     horizon: str = typer.Option("2y", "--horizon", help="Observation length: 500h, 90d, 6w, 18m, 2y."),
     stagger: str = typer.Option(
         "50%", "--stagger",
@@ -266,6 +266,8 @@ def synth_cmd(
     if json_output and output is None:
         raise typer.BadParameter("--json needs -o FILE (the log itself goes to stdout otherwise)",
                                  param_hint="--json")
+    if units < 1:
+        raise typer.BadParameter(f"{units!r}: the number of units must be >= 1", param_hint="--units")
     model = _model(dist, {"shape": shape, "scale": scale, "mu": mu, "sigma": sigma})
     h = _duration(horizon, "--horizon")
     try:
