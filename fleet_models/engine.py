@@ -98,6 +98,7 @@ from functools import partial
 
 import numpy as np
 import simpy
+from scipy.special import ndtr, ndtri
 from simpy.events import Timeout
 
 from fleet_models.errors import ScenarioError
@@ -175,6 +176,28 @@ def simulate(
     return _FleetSim(scenario, architecture, lives, rng).run()
 
 
+def check_scenario(scenario: Scenario) -> None:
+    """Refuse a scenario the engine cannot simulate faithfully, naming the field."""
+    if not scenario.architectures:
+        raise ScenarioError("the scenario has no architectures; add at least one [[architectures]]")
+    names = [a.name for a in scenario.architectures]
+    for i, name in enumerate(names):
+        if names.index(name) != i:
+            raise ScenarioError(f"architectures[{i}].name = {name!r} is used twice; names must be "
+                                "unique")
+    for a in scenario.architectures:
+        check_architecture(scenario, a)
+    swapped = {c.name for a in scenario.architectures for c in a.components
+               if c.repair is Repair.SWAP}
+    for pool in scenario.policy.spares:
+        if pool != SWITCH_POOL and pool not in swapped:
+            raise ScenarioError(
+                f"policy.spares.{pool}: no architecture swaps a component named {pool!r} (a "
+                "component repaired by replacing the switch draws on policy.spares.switch); "
+                "remove the table or name a swapped component"
+            )
+
+
 def check_architecture(scenario: Scenario, architecture: Architecture) -> None:
     """Refuse what the engine cannot simulate, naming the field (hand-built specs skip the parser)."""
     try:
@@ -216,41 +239,58 @@ def check_architecture(scenario: Scenario, architecture: Architecture) -> None:
 
 
 class _Life:
-    """Fast scalar/vector cdf and ppf of a LifeModel (closed forms for Weibull/exponential)."""
+    """Fast scalar cdf and ppf of a LifeModel: closed forms for the Weibull, exponential,
+    lognormal and log-logistic families (the same laws as ``LifeModel.dist``), scipy otherwise.
+    Scalar scipy calls cost tens of microseconds; these run once or twice per failure."""
 
     def __init__(self, model: LifeModel) -> None:
         self.model = model
+        self.family = model.distribution
         p = model.parameters
-        if model.distribution == "weibull":
-            self.shape: float | None = p["shape"]
-            self.scale = p["scale"]
-        elif model.distribution == "exponential":
-            self.shape, self.scale = 1.0, p["scale"]
-        else:
-            self.shape, self.scale = None, 0.0
+        if self.family == "exponential":
+            self.family, self.shape, self.scale = "weibull", 1.0, p["scale"]
+        elif self.family in ("weibull", "loglogistic"):
+            self.shape, self.scale = p["shape"], p["scale"]
+        elif self.family == "lognormal":
+            self.mu, self.sigma = p["mu"], p["sigma"]
 
     def cdf(self, t: float) -> float:
         if t <= 0.0:
             return 0.0
-        if self.shape is not None:
+        fam = self.family
+        if fam == "weibull":  # 1 - exp(-(t/scale)^shape)
             log_h = self.shape * math.log(t / self.scale)  # log cumulative hazard
             return 1.0 if log_h > 700.0 else -math.expm1(-math.exp(log_h))
+        if fam == "loglogistic":  # 1 / (1 + (t/scale)^-shape)
+            z = -self.shape * math.log(t / self.scale)
+            return 0.0 if z > 700.0 else 1.0 / (1.0 + math.exp(z))
+        if fam == "lognormal":  # Phi((ln t - mu) / sigma)
+            return float(ndtr((math.log(t) - self.mu) / self.sigma))
         return float(self.model.cdf(t))
+
+    def ppf(self, q):
+        """Inverse cdf, for an array or a float ``q`` in [0, 1)."""
+        fam = self.family
+        if fam == "weibull":
+            return self.scale * (-np.log1p(-q)) ** (1.0 / self.shape)
+        if fam == "loglogistic":
+            return self.scale * (q / (1.0 - q)) ** (1.0 / self.shape)
+        if fam == "lognormal":
+            return np.exp(self.mu + self.sigma * ndtri(q))
+        return self.model.ppf(q)
 
     def failing(self, n: int, horizon: float, rng: np.random.Generator):
         """Which of ``n`` new elements fail within ``horizon`` and after how long.
 
-        Binomial thinning then truncated sampling; returns (indices, times).
+        Binomial thinning, then truncated sampling ppf(U * F(horizon)) as in
+        ``LifeModel.sample_before``; returns (indices, times).
         """
         f = self.cdf(horizon)
         count = int(rng.binomial(n, f)) if f > 0.0 else 0
         if count == 0:
             return _EMPTY_I, _EMPTY_F
         idx = rng.choice(n, size=count, replace=False) if count < n else np.arange(n)
-        if self.shape is not None:  # the closed form of LifeModel.sample_before
-            times = self.scale * (-np.log1p(-rng.random(count) * f)) ** (1.0 / self.shape)
-        else:
-            times = np.asarray(self.model.sample_before(count, horizon, rng), dtype=float)
+        times = np.asarray(self.ppf(rng.random(count) * f), dtype=float)
         return idx, times
 
     def one(self, horizon: float, rng: np.random.Generator) -> float | None:
@@ -260,12 +300,9 @@ class _Life:
         given that, u / F(h) is uniform, so ppf(u) is the truncated draw.
         """
         u = rng.random()
-        f = self.cdf(horizon)
-        if u >= f:
+        if u >= self.cdf(horizon):
             return None
-        if self.shape is not None:
-            return self.scale * (-math.log1p(-u)) ** (1.0 / self.shape)
-        return float(self.model.ppf(u))
+        return float(self.ppf(u))
 
 
 _EMPTY_I = np.zeros(0, dtype=np.int64)

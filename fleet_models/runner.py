@@ -18,7 +18,7 @@ import pandas as pd
 
 from fleet_models.engine import (
     COMMON_METRICS,
-    check_architecture,
+    check_scenario,
     failure_metric,
     replication_seed,
     simulate,
@@ -63,14 +63,8 @@ def run(
     if not (isinstance(workers, int) and workers >= 1):
         raise ScenarioError(f"workers = {workers!r} must be an integer >= 1")
     replication_seed(seed, 0, "")  # validates the seed
-    if not scenario.architectures:
-        raise ScenarioError("the scenario has no architectures; add at least one [[architectures]]")
+    check_scenario(scenario)
     names = [a.name for a in scenario.architectures]
-    for i, name in enumerate(names):
-        if names.index(name) != i:
-            raise ScenarioError(f"architectures[{i}].name = {name!r} is used twice")
-    for a in scenario.architectures:
-        check_architecture(scenario, a)
 
     size = max(1, math.ceil(n / (workers * 4)))
     tasks = [

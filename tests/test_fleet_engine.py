@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from fleet_models.engine import metric_names, simulate
+from fleet_models.engine import _Life, metric_names, simulate
 from fleet_models.errors import ScenarioError
 from fleet_models.runner import run
 from fleet_models.spec import (
@@ -195,6 +195,29 @@ def test_job_interruptions_respect_restart(restart, expected):
     assert m["job_interruptions"] == expected
 
 
+@pytest.mark.parametrize("life", [
+    LifeModel.weibull(1.3, 1e5),
+    LifeModel.exponential(3e4),
+    LifeModel.lognormal(10.0, 1.2),
+    LifeModel("loglogistic", {"shape": 2.5, "scale": 4e4}),
+    LifeModel("gengamma", {"mu": 10.0, "ln_sigma": 0.1, "lambda_": 0.5}),
+], ids=lambda m: m.distribution)
+def test_fast_life_laws_are_the_life_models(life):
+    # the engine's closed forms must be the LifeModel's own (scipy) cdf and truncated sampling
+    fast = _Life(life)
+    for t in (1.0, 1e3, 3e4, 1e5, 1e6):
+        assert fast.cdf(t) == pytest.approx(float(life.cdf(t)), rel=1e-12, abs=1e-300)
+    rng_a, rng_b = np.random.default_rng(3), np.random.default_rng(3)
+    idx, times = fast.failing(1000, 5e4, rng_a)
+    # reference: LifeModel.sample_before after the same binomial and choice draws
+    count = rng_b.binomial(1000, float(life.cdf(5e4)))
+    ref_idx = rng_b.choice(1000, size=count, replace=False)
+    ref = life.sample_before(count, 5e4, rng_b)
+    np.testing.assert_array_equal(idx, ref_idx)
+    np.testing.assert_allclose(times, ref, rtol=1e-9)
+    assert (times <= 5e4 * (1 + 1e-12)).all()
+
+
 # ------------------------------------------------------------------ invariants
 
 
@@ -311,8 +334,9 @@ def test_replication_alone_equals_replication_among_others():
     for name, value in alone.items():
         assert row[name] == value
     # and whatever the other architectures of the scenario
-    only_cpo = Scenario("x", sc.horizon_hours, sc.fleet, (sc.architectures[1],), policy=sc.policy,
-                        replications=6, seed=99)
+    # (the module spare pool only serves "plug", so it goes with it)
+    only_cpo = Scenario("x", sc.horizon_hours, sc.fleet, (sc.architectures[1],),
+                        policy=Policy(technicians=2), replications=6, seed=99)
     sub = res[res["architecture"] == "cpo"].reset_index(drop=True)
     got = run(only_cpo, workers=1).replications
     pd.testing.assert_frame_equal(got[sub.columns.intersection(got.columns)],
@@ -372,13 +396,15 @@ def test_progress_is_reported():
         ({"component": {"needed": 3}}, r"components\[0\]\.needed = 3"),
         ({"component": {"per_switch": 0}}, r"components\[0\]\.per_switch = 0"),
         ({"horizon": 0.0}, "horizon_hours = 0.0"),
+        ({"spares": {"engine": SparePool(1, 10.0)}}, r"policy.spares.engine: no architecture swaps"),
     ],
 )
 def test_bad_runs_are_refused_with_the_field(change, match):
     comp = dict(name="m", per_switch=8, ports_per_unit=1, life=LifeModel.exponential(1e4))
     comp.update(change.get("component", {}))
     sc = Scenario("bad", change.get("horizon", 100.0), Fleet(2, 8),
-                  (Architecture("a", (Component(**comp),)),))
+                  (Architecture("a", (Component(**comp),)),),
+                  policy=Policy(spares=change.get("spares", {})))
     kwargs = {k: v for k, v in change.items() if k in ("replications", "workers", "seed")}
     with pytest.raises(ScenarioError, match=match):
         run(sc, **kwargs)
