@@ -84,3 +84,15 @@ def test_catalog_command():
     assert e["confidence"] == "inferred" and e["derived_from"] == ["gill-switch", "msft-switch"]
     r = run("scenario", "catalog", "gil-switch")
     assert r.exit_code == 1 and "'gill-switch'" in r.stderr
+
+
+def test_readme_example_scenario_validates():
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- section: scenario -->")[1].split("<!-- end section: scenario -->")[0]
+    (example,) = re.findall(r"```toml\n(.*?)```", section, flags=re.S)
+    s = parse_scenario(tomllib.loads(example))
+    assert [a.name for a in s.architectures] == ["pluggable-dsp", "cpo-els-hot"]
+    assert s.policy.spares["switch"].lead_time_hours == 180 * 24
