@@ -95,7 +95,7 @@ def show_cmd(
 
         scenario = _resolve(name)
         if json_output:
-            emit_json({"scenario": scenario_to_dict(scenario), "sources": field_comments(scenario)})
+            emit_json({"scenario": scenario_to_dict(scenario), "comments": field_comments(scenario)})
             return
         sys.stdout.write(scenario_to_toml(scenario))
 

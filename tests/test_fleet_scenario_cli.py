@@ -40,7 +40,7 @@ def test_show_default_prints_resolved_toml_with_sources():
     r = run("scenario", "show", "default", "--json")
     doc = json.loads(r.stdout)
     assert parse_scenario(doc["scenario"]) == default_scenario()
-    assert doc["sources"]["costs.pue"] == "source: pue (H)"
+    assert doc["comments"]["costs.pue"] == "source: pue (H)"
 
 
 def test_init_writes_a_valid_file_and_refuses_to_overwrite(tmp_path):
