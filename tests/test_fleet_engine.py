@@ -12,6 +12,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from fleet_models.engine import _Life, metric_names, simulate
@@ -22,6 +24,7 @@ from fleet_models.spec import (
     Component,
     Costs,
     Fleet,
+    HandsOn,
     Policy,
     Repair,
     Scenario,
@@ -408,3 +411,61 @@ def test_bad_runs_are_refused_with_the_field(change, match):
     kwargs = {k: v for k, v in change.items() if k in ("replications", "workers", "seed")}
     with pytest.raises(ScenarioError, match=match):
         run(sc, **kwargs)
+
+
+# ------------------------------------------------------------------ property: any small fleet
+
+
+
+@st.composite
+def small_scenarios(draw):
+    ports = draw(st.sampled_from([1, 4, 8]))
+    comps = []
+    for i in range(draw(st.integers(1, 3))):
+        ppu = draw(st.sampled_from([None, 1, ports]))
+        per_switch = 1 if ppu in (None, ports) else draw(st.integers(1, ports))
+        elements = draw(st.integers(1, 3))
+        comps.append(Component(
+            f"c{i}", per_switch, ppu,
+            LifeModel.weibull(draw(st.floats(0.5, 3.0)), draw(st.floats(200.0, 5000.0))),
+            repair=draw(st.sampled_from(list(Repair))), elements=elements,
+            needed=draw(st.integers(1, elements)),
+        ))
+    swapped = [c.name for c in comps if c.repair is Repair.SWAP]
+    spares = {}
+    if swapped and draw(st.booleans()):
+        spares[swapped[0]] = SparePool(draw(st.integers(0, 2)), draw(st.floats(0.0, 300.0)))
+    if draw(st.booleans()):
+        spares["switch"] = SparePool(draw(st.integers(0, 2)), draw(st.floats(0.0, 300.0)))
+    policy = Policy(
+        detection_hours=draw(st.floats(0.0, 5.0)), technicians=draw(st.integers(0, 2)),
+        swap_hours=draw(st.floats(0.0, 10.0)), switch_replacement_hours=draw(st.floats(0.0, 20.0)),
+        replace_switch_when_ports_down=draw(st.integers(1, ports + 1)),
+        maintenance_window_days=draw(st.sampled_from([None, 1.0, 30.0])),
+        hands_on=draw(st.sampled_from(list(HandsOn))), spares=spares,
+    )
+    return Scenario("p", draw(st.floats(100.0, 5000.0)), Fleet(draw(st.integers(1, 4)), ports),
+                    (Architecture("a", tuple(comps)),), policy=policy, replications=1,
+                    seed=draw(st.integers(0, 2**32)))
+
+
+@settings(max_examples=40, deadline=None)
+@given(small_scenarios())
+def test_any_small_fleet_gives_consistent_metrics(sc):
+    m = simulate(sc, sc.architectures[0], 0).metrics
+    arch = sc.architectures[0]
+    port_hours = sc.fleet.switches * sc.fleet.ports_per_switch * sc.horizon_hours
+    assert 0.0 <= m["port_availability"] <= 1.0
+    assert m["port_down_hours"] == pytest.approx((1 - m["port_availability"]) * port_hours,
+                                                 rel=1e-9, abs=1e-6)
+    assert all(v >= 0 for v in m.values())
+    swap_failures = sum(m[f"failures_{c.name}"] for c in arch.components
+                        if c.repair is Repair.SWAP)
+    switch_failures = sum(m[f"failures_{c.name}"] for c in arch.components
+                          if c.repair is Repair.REPLACE_SWITCH)
+    assert m["swaps"] <= swap_failures
+    assert m["switch_replacements"] <= switch_failures
+    assert m["unplanned_outages"] <= swap_failures + switch_failures
+    assert m["degraded_switch_hours"] <= sc.fleet.switches * sc.horizon_hours + 1e-6
+    if sc.policy.technicians:
+        assert m["technician_hours"] <= sc.policy.technicians * sc.horizon_hours + 1e-6
