@@ -156,6 +156,8 @@ class _Column:
 
     name: str
     arr: pa.ChunkedArray
+    _trimmed: pa.ChunkedArray | None = None
+    _empty: np.ndarray | None = None
 
     def text(self, i: int) -> str | None:
         v = self.arr[i].as_py()
@@ -166,13 +168,18 @@ class _Column:
         return pa.types.is_string(self.arr.type) or pa.types.is_large_string(self.arr.type)
 
     def trimmed(self) -> pa.ChunkedArray:
-        return pc.utf8_trim_whitespace(self.arr)
+        if self._trimmed is None:  # computed once: several checks need it
+            self._trimmed = pc.utf8_trim_whitespace(self.arr)
+        return self._trimmed
 
     def empty(self) -> np.ndarray:
-        if self.is_text:
-            e = pc.or_kleene(pc.is_null(self.arr), pc.equal(self.trimmed(), ""))
-            return e.to_numpy(zero_copy_only=False).astype(bool)
-        return pc.is_null(self.arr).to_numpy(zero_copy_only=False).astype(bool)
+        if self._empty is None:
+            if self.is_text:
+                e = pc.or_kleene(pc.is_null(self.arr), pc.equal(self.trimmed(), ""))
+            else:
+                e = pc.is_null(self.arr)
+            self._empty = e.to_numpy(zero_copy_only=False).astype(bool)
+        return self._empty
 
 
 def _np(a) -> np.ndarray:
@@ -483,7 +490,7 @@ def _check_dated(cols: dict[str, _Column], probs: _Problems, as_of: _dt.date | N
 
 
 def _codes(col: _Column) -> tuple[np.ndarray, int]:
-    enc = pc.dictionary_encode(pc.utf8_trim_whitespace(col.arr.cast(pa.string()))).combine_chunks()
+    enc = pc.dictionary_encode(col.trimmed().cast(pa.string())).combine_chunks()
     return _np(pc.fill_null(enc.indices, -1)).astype(np.int64), len(enc.dictionary)
 
 
@@ -492,11 +499,17 @@ def _duplicates(covs: dict[str, _Column], probs: _Problems) -> None:
     if "unit_id" not in covs:
         return
     ids = covs["unit_id"]
+    blank = ids.empty()
+    text = ids.trimmed().cast(pa.string())
+    if "component" in covs:
+        comp = covs["component"].trimmed().cast(pa.string())
+        text = pc.binary_join_element_wise(comp, text, "\x1f")
+    if not blank.any() and len(pc.unique(text)) == len(blank):
+        return  # fast path: every key distinct
     key, n_ids = _codes(ids)
     if "component" in covs:
         comp, _ = _codes(covs["component"])
         key = comp * (n_ids + 1) + key
-    blank = ids.empty()
     dup = pd.Series(key).duplicated(keep="first").to_numpy() & ~blank
     if not dup.any():
         return

@@ -148,12 +148,13 @@ class LifeTable:
 
     @classmethod
     def _split_doa(cls, frame: pd.DataFrame, provenance: Provenance | None) -> LifeTable:
-        zero = (frame["upper"] == 0) | ((frame["kind"] == "right") & (frame["lower"] == 0))
-        return cls(
-            data=frame.loc[~zero].reset_index(drop=True),
-            dead_on_arrival=frame.loc[zero].reset_index(drop=True),
-            provenance=provenance or Provenance(rows=len(frame)),
-        )
+        zero = ((frame["upper"] == 0) | ((frame["kind"] == "right") & (frame["lower"] == 0))).to_numpy()
+        if zero.any():  # take() copies once; the fresh index is set in place (no second copy)
+            data, doa = frame.take(np.flatnonzero(~zero)), frame.take(np.flatnonzero(zero))
+            data.index, doa.index = pd.RangeIndex(len(data)), pd.RangeIndex(len(doa))
+        else:
+            data, doa = frame, frame.iloc[0:0].copy()
+        return cls(data=data, dead_on_arrival=doa, provenance=provenance or Provenance(rows=len(frame)))
 
     # ------------------------------------------------------------------ views
     @property
@@ -234,18 +235,17 @@ class LifeTable:
 # ---------------------------------------------------------------------- helpers
 def _frame(lower, upper, kind, entry, count, covariates, lines) -> pd.DataFrame:
     n = len(lower)
-    frame = pd.DataFrame(
-        {
-            "lower": np.asarray(lower, dtype=float),
-            "upper": np.asarray(upper, dtype=float),
-            "entry": np.zeros(n) if entry is None else np.nan_to_num(np.asarray(entry, float)),
-            "count": np.ones(n, dtype=np.int64) if count is None else np.asarray(count),
-            "kind": np.asarray(kind, dtype=object),
-            "line": np.arange(2, n + 2) if lines is None else np.asarray(lines, dtype=np.int64),
-        }
-    )
+    columns: dict[str, Any] = {
+        "lower": np.asarray(lower, dtype=float),
+        "upper": np.asarray(upper, dtype=float),
+        "entry": np.zeros(n) if entry is None else np.nan_to_num(np.asarray(entry, float)),
+        "count": np.ones(n, dtype=np.int64) if count is None else np.asarray(count),
+        "kind": np.asarray(kind, dtype=object),
+        "line": np.arange(2, n + 2) if lines is None else np.asarray(lines, dtype=np.int64),
+    }
     if covariates is not None:
-        cov = pd.DataFrame(covariates).reset_index(drop=True)
+        cov = pd.DataFrame(covariates).copy(deep=False)  # shallow: the caller's frame is untouched
+        cov.index = pd.RangeIndex(len(cov))
         clash = [c for c in cov.columns if c in CORE_COLUMNS]
         if clash:
             raise DataValidationError(
@@ -255,8 +255,10 @@ def _frame(lower, upper, kind, entry, count, covariates, lines) -> pd.DataFrame:
             raise DataValidationError(
                 [Problem(None, None, None, f"covariates have {len(cov)} rows, records have {n}")]
             )
-        frame = pd.concat([frame, cov], axis=1)
-    return frame
+        # one DataFrame built from the columns (a concat would copy every block again)
+        columns.update({c: cov[c] for c in cov.columns})
+        return pd.DataFrame(columns, index=pd.RangeIndex(n))
+    return pd.DataFrame(columns)
 
 
 def _normalise(frame: pd.DataFrame, *, allow_zero: bool = False) -> pd.DataFrame:
@@ -303,7 +305,8 @@ def _normalise(frame: pd.DataFrame, *, allow_zero: bool = False) -> pd.DataFrame
     f["count"] = cnt.astype(np.int64)
     f["line"] = f["line"].astype(np.int64)
     # exact failure ages keep lower == upper; right-censored upper is inf
-    return f.reset_index(drop=True)
+    f.index = pd.RangeIndex(len(f))  # f is a copy already: no second copy for the index
+    return f
 
 
 def _frames_equal(a: pd.DataFrame, b: pd.DataFrame) -> bool:
