@@ -90,6 +90,12 @@ def test_human_table(small):
         assert word in res.stdout
 
 
+def test_one_replication_says_its_interval_is_a_point(small):
+    res = invoke(str(small), "--workers", "1", "--replications", "1")
+    assert res.exit_code == 0, res.output
+    assert "one replication" in res.stdout
+
+
 def test_out_writes_tidy_csv_and_summary(small, tmp_path):
     out = tmp_path / "results"
     res = invoke(str(small), "--out", str(out), "--json", "--workers", "2")

@@ -292,7 +292,7 @@ def test_parameter_uncertainty_widens_the_spread():
 
     def failures(uncertainty: bool) -> pd.Series:
         sc = Scenario("u", 43830.0, Fleet(20, 100), (Architecture("a", (comp,)),),
-                      replications=30, seed=5, uncertainty=uncertainty)
+                      replications=20, seed=5, uncertainty=uncertainty)
         return run(sc, workers=1).replications["failures_m"]
 
     fixed, drawn = failures(False), failures(True)
