@@ -171,8 +171,13 @@ def validate_cmd(
         from failure_data.readers import read_life_table
 
         table = read_life_table(file, as_of=as_of, time_unit=time_unit.value)
-        if table.provenance.format == "dated" and as_of is None:
+        dated = table.provenance.format == "dated"
+        if dated and as_of is None:
             err(f"as-of date: {table.provenance.as_of} (latest date in the file; set --as-of to change)")
+        if not dated and as_of is not None:
+            err(f"note: --as-of applies to dated logs only; this is a {table.provenance.format} log")
+        if dated and time_unit is not UnitChoice.hours:
+            err("note: --time-unit does not apply to dated logs (dates give hours exactly)")
         summary = summarize(table)
     if json_output:
         emit_json(summary)

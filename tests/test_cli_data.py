@@ -141,3 +141,12 @@ def test_synth_bad_parameters_are_usage_errors(extra, text):
     assert r.exit_code == 2
     assert text in " ".join((r.output + r.stderr).split())  # rich wraps long lines
     assert "Traceback" not in r.output + r.stderr
+
+
+def test_validate_notes_options_that_do_not_apply(tmp_path):
+    r = runner.invoke(app, ["data", "validate", _log(tmp_path, "duration,failed\n5,1\n"), "--as-of", "2024-01-01"])
+    assert r.exit_code == 0 and "--as-of applies to dated logs only" in r.stderr
+    dated = _log(tmp_path, "installed,removed,failed\n2024-01-01,,0\n", name="d.csv")
+    r = runner.invoke(app, ["data", "validate", dated, "--time-unit", "days", "--as-of", "2024-01-03", "--json"])
+    assert r.exit_code == 0 and "does not apply to dated logs" in r.stderr
+    assert json.loads(r.stdout)["device_hours"] == 48.0

@@ -125,6 +125,26 @@ def test_parquet_problems_count_rows_like_lines(tmp_path):
     assert [(q.line, q.column) for q in e.problems] == [(4, "duration")]
 
 
+def test_parquet_with_typed_columns(tmp_path):
+    # native Parquet types: dates, booleans and integers, with nulls for "empty"
+    p = tmp_path / "log.parquet"
+    pd.DataFrame({
+        "unit_id": ["a", "b", "c"],
+        "installed": [dt.date(2024, 1, 1), dt.date(2024, 1, 1), dt.date(2024, 2, 1)],
+        "removed": [dt.date(2024, 1, 3), None, None],
+        "failed": [True, False, False],
+        "count": [1, 2, 1],
+    }).to_parquet(p)
+    t = read_life_table(p, as_of="2024-02-11")
+    assert t.data["lower"].tolist() == [48.0, 41 * 24.0, 10 * 24.0]
+    assert t.data["kind"].tolist() == ["exact", "right", "right"]
+    assert t.n_units == 4 and t.data["installed"].tolist() == ["2024-01-01", "2024-01-01", "2024-02-01"]
+    q = tmp_path / "bad.parquet"
+    pd.DataFrame({"duration": [1.0, float("nan")], "failed": [1, 3]}).to_parquet(q)
+    e = _refused(q)
+    assert [(x.line, x.column) for x in e.problems] == [(3, "duration"), (3, "failed")]
+
+
 def test_every_problem_is_reported_together_sorted_by_line(tmp_path):
     text = "unit_id,duration,failed,count\nA,5,1,1\nB,-1,1,1\nC,x,maybe,1\nD,7,0,0\nA,8,0,1\n"
     e = _refused(_write(tmp_path, text))
