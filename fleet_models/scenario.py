@@ -904,9 +904,9 @@ def _emit_table(lines: list[str], header: str, path: list[str], d: Mapping[str, 
             continue
         kpath = f"{logical}.{key}" if logical else key
         c = comments.get(kpath)
-        lines.append(f"{_key(key)} = {toml_value(v)}" + (f"  # {c}" if c else ""))
+        lines.append(f"{_key(key)} = {toml_value(v)}" + (f"  # {_clean(c)}" if c else ""))
     for key in _note_keys(comments, logical, d):
-        lines.append(f"# {key}: {comments[f'{logical}.{key}' if logical else key]}")
+        lines.append(f"# {_clean(key)}: {_clean(comments[f'{logical}.{key}' if logical else key])}")
     for key, v in d.items():
         if isinstance(v, dict) and key != "life":
             sub = f"{header}.{_key(key)}" if header else _key(key)
@@ -919,6 +919,11 @@ def _emit_table(lines: list[str], header: str, path: list[str], d: Mapping[str, 
             for i, item in enumerate(v):
                 lines += ["", f"[[{sub}]]"]
                 _emit_table(lines, sub, [*path, f".{key}" if path else key, f"[{i}]"], item, comments)
+
+
+def _clean(text: str) -> str:
+    """A comment cannot hold control characters (TOML) or line breaks: escape them."""
+    return "".join(c if c == "\t" or (ord(c) >= 0x20 and ord(c) != 0x7F) else repr(c)[1:-1] for c in text)
 
 
 def _note_keys(comments: Mapping[str, str], logical: str, d: Mapping[str, Any]) -> list[str]:
@@ -941,7 +946,12 @@ _BARE = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
 def _key(k: str) -> str:
-    return k if k and set(k) <= _BARE else json.dumps(k, ensure_ascii=False)
+    return k if k and set(k) <= _BARE else _toml_string(k)
+
+
+def _toml_string(text: str) -> str:
+    """A TOML basic string: JSON escapes are TOML escapes, except DEL, which TOML also forbids raw."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def toml_value(v: Any) -> str:
@@ -957,7 +967,7 @@ def toml_value(v: Any) -> str:
             return "inf" if v > 0 else "-inf"
         return repr(v)
     if isinstance(v, str):
-        return json.dumps(v, ensure_ascii=False)
+        return _toml_string(v)
     if isinstance(v, Mapping):
         items = [f"{_key(str(k))} = {toml_value(x)}" for k, x in v.items() if x is not None]
         return "{ " + ", ".join(items) + " }" if items else "{}"

@@ -449,3 +449,46 @@ def test_starter_file_documents_every_field_and_validates():
             assert f"{key} =" in text, (cls.__name__, key)
     for d in FIELD_DOCS:
         assert d.meaning in text or d.key in ("base",), d.key
+
+
+# ---------------------------------------------------------------------- round trip, property-based
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_pos = st.floats(min_value=1e-3, max_value=1e7, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def scenarios(draw):
+    ports = draw(st.integers(1, 256))
+    ppu = draw(st.integers(1, ports))
+    life = draw(st.one_of(
+        st.builds(LifeModel.weibull, _pos, _pos),
+        st.builds(LifeModel.lognormal, st.floats(-20, 20), _pos),
+        st.builds(LifeModel.from_fit_rate, st.floats(1e-3, 1e6)),
+    ))
+    comp = Component(
+        name=draw(st.text(min_size=1, max_size=12).filter(lambda s: s.strip() and s != "switch")),
+        per_switch=draw(st.integers(1, ports // ppu)), ports_per_unit=draw(st.sampled_from([ppu, None])),
+        life=life, repair=draw(st.sampled_from(list(Repair))), elements=3, needed=draw(st.integers(1, 3)),
+        price_usd=draw(st.floats(0, 1e6)), power_w=draw(st.floats(0, 1e3)),
+    )
+    policy = Policy(
+        detection_hours=draw(st.floats(0, 100)), technicians=draw(st.integers(0, 50)),
+        swap_hours=draw(_pos.filter(lambda x: x < 1e3)), replace_switch_when_ports_down=draw(st.integers(1, ports)),
+        maintenance_window_days=draw(st.one_of(st.none(), st.floats(0.01, 365))),
+        spares={"switch": SparePool(draw(st.integers(0, 100)), draw(st.floats(0, 8766)))},
+    )
+    return Scenario(
+        name="p", horizon_hours=draw(st.floats(0.01, 50 * 8766)), fleet=Fleet(draw(st.integers(1, 1000)), ports),
+        architectures=(Architecture(name="a", components=(comp,)),), policy=policy,
+        costs=Costs(pue=draw(st.floats(1, 5)), discount_rate=draw(st.floats(0, 0.99))),
+        replications=draw(st.integers(1, 100_000)), seed=draw(st.integers(0, 2**63 - 1)),
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(scenarios())
+def test_any_valid_scenario_round_trips_exactly(s):
+    assert parse_scenario(tomllib.loads(scenario_to_toml(s))) == s
