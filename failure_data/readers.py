@@ -280,6 +280,9 @@ def _line_numbers(data: bytes, n_rows: int, header_line: int = 1) -> np.ndarray:
 def _read_csv(data: bytes, source: str) -> tuple[pa.Table, np.ndarray]:
     import pyarrow.csv as pacsv
 
+    if data.startswith(b"PK\x03\x04"):
+        raise _refuse(source, "is a zip archive (an Excel workbook?), not CSV text; export the sheet "
+                      "as CSV UTF-8 (comma-separated)")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:

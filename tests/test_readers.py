@@ -83,17 +83,26 @@ REFUSED = [
     ("tab-separated", "duration\tfailed\n5\t1\n", {}, 1, None, "tab-separated"),
     ("not-utf8", "duration,failed,component\n5,1,laser\n6,0,caf\xe9\n".encode("latin-1"), {}, 3, None,
      "re-save it as UTF-8"),
+    ("excel-workbook", b"PK\x03\x04\x14\x00 rest of a zip", {}, None, None, "export the sheet as CSV"),
     ("ragged-row", "duration,failed\n5,1\n6,0,7\n", {}, 3, None, "fields"),
     ("bad-as-of", "installed,removed,failed\n2024-01-01,,0\n", {"as_of": "01/02/2024"}, None, "as_of",
      "YYYY-MM-DD"),
     ("bad-time-unit", "duration,failed\n5,1\n", {"time_unit": "weeks"}, None, "time_unit", "time unit"),
+    # not a CSV text: None = no file at all; a name ending in .parquet = written as that file
+    ("missing-file", None, {}, None, None, "file not found"),
+    ("corrupt-parquet", b"PAR1 this is not really parquet", {"name": "log.parquet"}, None, None,
+     "not a readable Parquet file"),
+    ("empty-parquet", b"", {"name": "log.parquet"}, None, None, "empty"),
 ]
 
 
 @pytest.mark.parametrize("content,options,line,column,text", [c[1:] for c in REFUSED],
                          ids=[c[0] for c in REFUSED])
 def test_refused_inputs_name_line_and_column(tmp_path, content, options, line, column, text):
-    e = _refused(_write(tmp_path, content), **options)
+    options = dict(options)
+    name = options.pop("name", "log.csv")
+    path = tmp_path / name if content is None else _write(tmp_path, content, name=name)
+    e = _refused(path, **options)
     assert any(p.line == line and p.column == column for p in e.problems), e.problems
     message = str(e)
     assert text in message
@@ -101,20 +110,11 @@ def test_refused_inputs_name_line_and_column(tmp_path, content, options, line, c
         assert f"line {line}" in message
     if column is not None:
         assert f"column '{column}'" in message
-    assert str(tmp_path / "log.csv") in message  # the file is named
+    assert str(path) in message  # the file is named
 
 
-def test_missing_file_and_directory_are_refused(tmp_path):
-    e = _refused(tmp_path / "nope.csv")
-    assert "file not found" in str(e) and "nope.csv" in str(e)
-    e = _refused(tmp_path)
-    assert "is a directory" in str(e)
-
-
-def test_corrupt_parquet_is_refused(tmp_path):
-    p = _write(tmp_path, b"PAR1 this is not really parquet", name="log.parquet")
-    e = _refused(p)
-    assert "not a readable Parquet file" in str(e)
+def test_a_directory_is_refused(tmp_path):
+    assert "is a directory" in str(_refused(tmp_path))
 
 
 def test_parquet_problems_count_rows_like_lines(tmp_path):
