@@ -102,7 +102,11 @@ class _Problems:
     def error(self, source: str | None) -> ScenarioError:
         n = len(self.items)
         head = f"{source}: " if source else ""
-        lines = [f"{head}invalid scenario, {n} problem{'s' if n != 1 else ''}; nothing was run:"]
+        if n == 1:  # one line, so `--json`'s "error" (the first line) says it all
+            e = ScenarioError(f"{head}invalid scenario: {self.items[0]}")
+            e.problems = list(self.items)  # type: ignore[attr-defined]
+            return e
+        lines = [f"{head}invalid scenario, {n} problems; nothing was run:"]
         lines += [f"  - {p}" for p in self.items[:MAX_SHOWN]]
         if n > MAX_SHOWN:
             lines.append(f"  ... and {n - MAX_SHOWN} more")
