@@ -252,11 +252,11 @@ def _safe(f) -> float:
         v = float(f())
     except (ValueError, OverflowError, ZeroDivisionError):
         return math.nan
-    return v if math.isfinite(v) else math.nan
+    return v
 
 
 def _g(x: float) -> str:
-    return "-" if x is None or not math.isfinite(x) else f"{x:.6g}"
+    return "-" if x is None or math.isnan(x) else f"{x:.6g}"
 
 
 # ---------------------------------------------------------------------- fitting

@@ -200,7 +200,15 @@ class LifeModel:
         return self.dist.ppf(q)
 
     def mean(self) -> float:
-        """Mean time to failure, hours."""
+        """Mean time to failure, hours (``inf`` when the first moment does not exist)."""
+        p = self.parameters
+        if self.distribution == "loglogistic" and p["shape"] <= 1:
+            return math.inf  # E[T] = integral of 1/(1 + (t/s)^k) diverges for k <= 1
+        if self.distribution == "gengamma" and p["lambda_"] < -1e-9:
+            # scipy gengamma(a, c < 0): E[T] = scale Gamma(a + 1/c)/Gamma(a) only when a + 1/c > 0;
+            # scipy returns a finite number regardless, so check here (a = 1/l^2, 1/c = sigma/l)
+            if 1.0 / p["lambda_"] ** 2 + math.exp(p["ln_sigma"]) / p["lambda_"] <= 0:
+                return math.inf
         return float(self.dist.mean())
 
     mttf = mean

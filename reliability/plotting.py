@@ -77,30 +77,18 @@ def plot_probability(result: FitResult, ax=None, *, title: str | None = None):
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    from reliability.nonparametric import nonparametric
 
     model = result.model
     label, to_y, from_y = _PAPER[model.distribution]
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 5.5), dpi=110)
 
-    points = None
-    if result.table is not None:
-        try:
-            np_est = nonparametric(result.table, confidence=result.confidence)
-            f = 1.0 - np_est["survival"].to_numpy()
-            ok = (f > 0) & (f < 1) & ~(np_est["events"].to_numpy() == 0)
-            points = (np_est["time"].to_numpy()[ok], f[ok], np_est["method"].iloc[0])
-        except Exception:  # noqa: BLE001  (points are a courtesy; the fitted line is the result)
-            points = None
-
+    points = _points(result)
     if points is not None and points[0].size:
-        lo_t, hi_t = points[0].min(), points[0].max()
+        lo_t, hi_t = points[0].min() / 3, points[0].max() * 3
     else:
-        lo_t, hi_t = model.ppf(0.01), model.ppf(0.99)
-    lo_t = min(lo_t, model.ppf(0.001)) if math.isfinite(model.ppf(0.001)) else lo_t
-    hi_t = max(hi_t, model.b_life(0.5)) if math.isfinite(model.b_life(0.5)) else hi_t
-    t = np.geomspace(max(lo_t / 2, 1e-6), hi_t * 2, 300)
+        lo_t, hi_t = float(model.ppf(0.01)), float(model.ppf(0.99))
+    t = np.geomspace(max(lo_t, 1e-6), hi_t, 300)
     y, y_lo, y_hi = band(model, t, result.confidence)
     x = np.log(t)
     pct = f"{result.confidence * 100:g}%"
@@ -111,10 +99,14 @@ def plot_probability(result: FitResult, ax=None, *, title: str | None = None):
         ax.plot(np.log(points[0]), to_y(points[1]), "o", ms=4, color="tab:red",
                 label=f"{points[2]} estimate of F(t)")
 
-    # ticks: ages in hours on x, unreliability in % on y
-    xt = np.arange(math.floor(math.log10(t[0])), math.ceil(math.log10(t[-1])) + 1)
-    ax.set_xticks(xt * math.log(10))
-    ax.set_xticklabels([f"1e{int(v)}" if abs(v) > 3 else f"{10.0**v:g}" for v in xt])
+    # ticks: ages in hours on x (1-2-5 steps), unreliability in % on y
+    decades = np.arange(math.floor(math.log10(t[0])), math.ceil(math.log10(t[-1])) + 1)
+    xt = np.array([m * 10.0**d for d in decades for m in (1, 2, 5)])
+    xt = xt[(xt >= t[0]) & (xt <= t[-1])]
+    if xt.size > 12:  # long ranges: decades only
+        xt = xt[np.isclose(np.log10(xt) % 1, 0) | np.isclose(np.log10(xt) % 1, 1)]
+    ax.set_xticks(np.log(xt))
+    ax.set_xticklabels([f"{v:,.0f}" if v >= 1 else f"{v:g}" for v in xt], rotation=45, fontsize=8)
     ax.set_xlim(x[0], x[-1])
     probs = np.array([0.001, 0.01, 0.05, 0.1, 0.2, 0.5, 0.632, 0.9, 0.99, 0.999])
     ylim = (min(np.nanmin(y_lo[np.isfinite(y_lo)]), np.nanmin(y)), max(np.nanmax(y_hi[np.isfinite(y_hi)]), np.nanmax(y)))
@@ -130,6 +122,31 @@ def plot_probability(result: FitResult, ax=None, *, title: str | None = None):
     ax.grid(True, alpha=0.3)
     ax.legend(loc="upper left", fontsize=8)
     return ax
+
+
+def _points(result: FitResult):
+    """Nonparametric F(t) points: KM at failure ages, Turnbull where the estimate steps."""
+    import warnings
+
+    from reliability.fitting import group_records
+    from reliability.nonparametric import kaplan_meier, turnbull
+
+    if result.table is None:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # lifelines' NPMLE warns as it iterates; points are a guide
+        try:
+            if group_records(result.table).right_only:
+                est = kaplan_meier(result.table, confidence=result.confidence)
+                est = est[est["events"] > 0]
+            else:
+                est = turnbull(result.table, confidence=result.confidence, n_boot=0)
+                est = est[est["survival"].diff().fillna(-1.0) < 0]
+        except Exception:  # noqa: BLE001  (points are a courtesy; the fitted line is the result)
+            return None
+    f = 1.0 - est["survival"].to_numpy()
+    ok = (f > 0) & (f < 1)
+    return est["time"].to_numpy()[ok], f[ok], est["method"].iloc[0] if len(est) else ""
 
 
 def save_probability_plot(result: FitResult, path: str, *, title: str | None = None) -> None:

@@ -172,3 +172,15 @@ def test_draw_parameters_centre_and_spread():
     assert ls.std(ddof=1) == pytest.approx(0.025, rel=3 / math.sqrt(2 * (len(ls) - 1)))
     assert np.all(draws > 0)
     assert LifeModel.weibull(2.0, 1e5).draw_parameters(rng) == LifeModel.weibull(2.0, 1e5)
+
+
+def test_mean_is_infinite_when_the_moment_does_not_exist():
+    # log-logistic: E[T] = integral of 1/(1 + (t/s)^k) dt diverges for k <= 1 (scipy returns nan)
+    assert LifeModel("loglogistic", {"shape": 0.8, "scale": 1e4}).mean() == math.inf
+    # gengamma with lambda < 0 is scipy gengamma(a = 1/l^2, c = l/sigma < 0): E[T] finite only if
+    # a + 1/c > 0 (scipy returns a finite number regardless); here a + 1/c = 0.0085 - 1.28 < 0
+    m = LifeModel("gengamma", {"mu": 9.8, "ln_sigma": 2.64, "lambda_": -10.9})
+    assert m.mean() == math.inf
+    # and the tail is indeed too heavy: S(t) ~ t^(-|c| a) with |c| a < 1, so t S(t) -> inf
+    assert float(m.sf(1e40)) * 1e40 > float(m.sf(1e20)) * 1e20 > 1e10
+    assert math.isfinite(MODELS["gengamma_neg"].mean())  # a + 1/c = 6.25 - 1.52 > 0

@@ -1,0 +1,176 @@
+"""`cpo fit`, `cpo bound`, `cpo plan-pilot` through the CLI: exit codes, JSON shape, --save, errors."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from typer.testing import CliRunner
+
+from cli.main import app
+from reliability.models import LifeModel
+
+SAMPLES = __import__("pathlib").Path(__file__).resolve().parents[1] / "failure_data" / "samples"
+FIT_KEYS = {"distribution", "parameters", "intervals", "confidence", "log_likelihood", "aic", "n_units",
+            "n_failures", "mttf_hours", "b10_hours", "interval_method", "ranking", "alt", "component",
+            "source", "saved_to", "plot", "units", "standard_errors", "covariance", "converged",
+            "n_records"}
+BOUND_KEYS = {"method", "confidence", "failures", "device_hours", "rate_upper_per_hour", "fit_upper",
+              "mttf_lower_hours", "shape", "scale_lower_hours", "n_units", "source"}
+
+runner = CliRunner()
+
+
+def _run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def durations_csv(tmp_path_factory):
+    rng = np.random.default_rng(4)
+    n = 300
+    t = 5e4 * rng.weibull(1.5, n)
+    c = rng.uniform(1e4, 4e4, n)
+    p = tmp_path_factory.mktemp("d") / "log.csv"
+    pd.DataFrame({
+        "duration": np.minimum(t, c).round(2), "failed": (t <= c).astype(int),
+        "component": np.where(np.arange(n) % 2 == 0, "laser", "dsp"),
+    }).to_csv(p, index=False)
+    return p
+
+
+def test_fit_json_shape_and_save_round_trip(durations_csv, tmp_path):
+    model_path = tmp_path / "m.json"
+    res = _run("fit", durations_csv, "--json", "--save", model_path)
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert set(doc) == FIT_KEYS
+    assert doc["distribution"] == "weibull" and set(doc["parameters"]) == {"shape", "scale"}
+    assert doc["interval_method"] == "wald-log"
+    lo, hi = doc["intervals"]["scale"]
+    assert lo < doc["parameters"]["scale"] < hi
+    assert doc["n_units"] == 300 and len(doc["ranking"]) == 1 and doc["alt"] is None
+    m = LifeModel.load(model_path)
+    assert m.parameters == doc["parameters"]
+    assert m.provenance["sha256"] == doc["source"]["sha256"] and m.provenance["rows"] == 300
+    assert LifeModel.from_json(m.to_json()) == m
+    # MTTF and B10 are those of the saved model
+    assert doc["mttf_hours"] == pytest.approx(m.mean(), rel=1e-12)
+    assert doc["b10_hours"] == pytest.approx(m.b_life(0.1), rel=1e-12)
+
+
+def test_fit_auto_component_and_human_output(durations_csv, tmp_path):
+    res = _run("fit", durations_csv, "--dist", "auto", "--component", "laser", "--json")
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert set(doc) == FIT_KEYS
+    assert doc["n_units"] == 150 and doc["component"] == "laser"
+    assert [r["distribution"] for r in doc["ranking"]][0] == doc["distribution"]
+    assert len(doc["ranking"]) == 5
+    png = tmp_path / "p.png"
+    res = _run("fit", durations_csv, "--plot", png)
+    assert res.exit_code == 0, res.output
+    assert png.stat().st_size > 5000
+    assert "wald-log" in res.stdout and "hours" in res.stdout and "log-likelihood" in res.stdout
+
+
+def test_fit_unknown_component_names_existing_ones(durations_csv):
+    res = _run("fit", durations_csv, "--component", "modulator")
+    assert res.exit_code == 1
+    assert "'modulator'" in res.stderr and "dsp" in res.stderr and "laser" in res.stderr
+    assert "Traceback" not in res.output
+
+
+def test_fit_zero_failures_points_to_bound(tmp_path):
+    p = tmp_path / "z.csv"
+    pd.DataFrame({"duration": [100.0, 200.0], "failed": [0, 0]}).to_csv(p, index=False)
+    res = _run("fit", p, "--json")
+    assert res.exit_code == 1
+    assert "cpo bound --failures 0 --device-hours 300" in res.stderr
+    assert "cpo bound" in json.loads(res.stdout)["error"]
+
+
+def test_alt_fit_on_shipped_htol_sample(tmp_path):
+    path = SAMPLES / "laser_htol.csv"
+    model_path = tmp_path / "use.json"
+    res = _run("fit", path, "--stress", "temperature_c", "--model", "arrhenius", "--at", "45", "--json",
+               "--save", model_path)
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert set(doc) == FIT_KEYS
+    alt = doc["alt"]
+    lo, hi = alt["coefficient_interval"]
+    assert lo < alt["activation_energy_ev"] < hi
+    # the sample's documented truth (failure_data/samples/README.md): Ea 0.52 eV, scale 2e5 h at 45 °C
+    assert lo < 0.52 < hi
+    assert doc["intervals"]["scale"][0] < 2e5 < doc["intervals"]["scale"][1]
+    assert [a["stress"] for a in alt["acceleration_factors"]] == [85.0, 105.0, 125.0]
+    # saved model is the use-condition one
+    assert LifeModel.load(model_path).parameters == doc["parameters"]
+
+
+@pytest.mark.parametrize("name, args", [
+    ("dated", ["pluggable_800g_dated.csv", "--as-of", "2025-12-31"]),
+    ("intervals", ["engine_inspections.csv"]),
+])
+def test_fit_shipped_samples(name, args):
+    res = _run("fit", SAMPLES / args[0], *args[1:], "--json")
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["source"]["format"] == name and doc["n_failures"] > 0
+
+
+def test_bound_counts_json():
+    res = _run("bound", "--failures", "0", "--device-hours", "1e6", "--json")
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert set(doc) == BOUND_KEYS
+    assert doc["fit_upper"] == pytest.approx(stats.chi2.ppf(0.95, 2) / 2e6 * 1e9, rel=1e-12)
+    assert doc["mttf_lower_hours"] == pytest.approx(2e6 / stats.chi2.ppf(0.95, 2), rel=1e-12)
+    assert doc["confidence"] == 0.95
+
+
+def test_bound_file_modes(tmp_path):
+    p = tmp_path / "w.csv"
+    pd.DataFrame({"duration": [1000.0, 2000.0, 3000.0], "failed": [0, 0, 1]}).to_csv(p, index=False)
+    res = _run("bound", p, "--shape", "2", "--confidence", "0.9", "--json")
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert set(doc) == BOUND_KEYS and doc["method"] == "weibayes"
+    ref = math.sqrt(2 * (1000**2 + 2000**2 + 3000**2) / stats.chi2.ppf(0.9, 4))
+    assert doc["scale_lower_hours"] == pytest.approx(ref, rel=1e-12)
+    res = _run("bound", p, "--json")
+    doc = json.loads(res.stdout)
+    assert doc["method"] == "chi-square" and doc["device_hours"] == 6000.0 and doc["failures"] == 1
+    res = _run("bound", p)
+    assert res.exit_code == 0 and "FIT" in res.stdout
+
+
+def test_plan_pilot_json():
+    res = _run("plan-pilot", "--target-fit", "100", "--units", "1024", "--units-per-switch", "64",
+               "--switches", "16", "--json")
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    th = stats.chi2.ppf(0.95, 2) / (2 * 100e-9)
+    assert doc["device_hours"] == pytest.approx(th, rel=1e-12)
+    assert doc["hours_per_unit"] == pytest.approx(th / 1024, rel=1e-12)
+    assert doc["months"] == pytest.approx(th / 1024 / 730.5, rel=1e-12)
+    res = _run("plan-pilot", "--target-fit", "100", "--json")
+    doc2 = json.loads(res.stdout)
+    assert set(doc2) == set(doc) and doc2["months"] is None and doc2["hours_per_unit"] is None
+
+
+@pytest.mark.parametrize("args", [
+    ["bound"],  # neither FILE nor counts
+    ["bound", "--failures", "1"],  # device-hours missing
+    ["fit", "x.csv", "--stress", "temperature_c"],  # --at missing
+    ["fit", "x.csv", "--dist", "normal"],  # not a choice
+    ["fit", "x.csv", "--plot", "p.pdf"],
+])
+def test_usage_errors_exit_2(args):
+    res = _run(*args)
+    assert res.exit_code == 2, res.output
