@@ -316,14 +316,48 @@ def _is_key(key: str) -> bool:
     return True
 
 
+# Built-in values that cite no figure, and why (written as comments while they are unchanged).
+_NOTES: dict[tuple[str, str], str] = {
+    ("switch-board", "price_usd"): "the switch itself is priced by switch_price_usd",
+    ("switch-board", "power_w"): "the switch itself is powered by switch_power_w",
+    ("internal-laser", "price_usd"): "included in the optical engine's price (cpo-asp prices engine + laser)",
+    ("internal-laser", "power_w"): "included in the optical engine's power (bailly-power is per port)",
+}
+_SWITCH_POWER_NOTE = ("not in the catalog: ASIC, fans and power supplies are alike in every "
+                      "architecture, so only optics power is counted")
+
+
+def _cite(key: str) -> str:
+    e = get(key)
+    return e.cite() + (f" from {', '.join(e.derived_from)}" if e.derived_from else "")
+
+
+def _notes(scenario: Scenario) -> dict[str, str]:
+    out: dict[str, str] = {}
+    built = _built()
+    for i, arch in enumerate(scenario.architectures):
+        if arch.name in built and arch.switch_power_w == built[arch.name].arch.switch_power_w == 0.0:
+            out[f"architectures[{i}].switch_power_w"] = _SWITCH_POWER_NOTE
+        for j, comp in enumerate(arch.components):
+            for (name, f), note in _NOTES.items():
+                if comp.name == name and getattr(comp, f) == 0.0:
+                    out[f"architectures[{i}].components[{j}].{f}"] = note
+    return out
+
+
 def field_comments(scenario: Scenario) -> dict[str, str]:
     """The comments `scenario_to_toml` writes: sources with confidence, FITs, port coverage."""
-    out = {path: "source: " + ", ".join(get(k.strip()).cite() for k in keys.split(","))
+    out = {path: "source: " + ", ".join(_cite(k.strip()) for k in keys.split(","))
            for path, keys in field_sources(scenario).items()}
+    out.update(_notes(scenario))
     if scenario.policy.maintenance_window_days is None:
         out["policy.maintenance_window_days"] = ("not set: a triggered switch replacement starts at "
                                                  "once (set a number of days to batch them)")
     out["policy.technicians"] = out.get("policy.technicians", "0 = unlimited")
+    out["policy.replace_switch_when_ports_down"] = "a policy choice: 1 = replace at once"
+    out["policy.hands_on"] = "a policy choice: fixed or exponential hands-on times"
+    if scenario.uncertainty is False:
+        out["uncertainty"] = "true: draw life parameters per replication from their covariance"
     n = scenario.fleet.ports_per_switch
     for i, arch in enumerate(scenario.architectures):
         for j, comp in enumerate(arch.components):
