@@ -529,9 +529,8 @@ class _FleetSim:
         """Interrupt the jobs owning ``ports`` of switch ``s`` (unless already restarting)."""
         base, last_job = s * self.P, self.n_jobs - 1
         if isinstance(ports, np.ndarray):
-            jobs = np.unique(
-                np.minimum(((base + ports) * self.gpp // self.job_gpus).astype(np.int64), last_job)
-            ).tolist()
+            ids = np.minimum(((base + ports) * self.gpp // self.job_gpus).astype(np.int64), last_job)
+            jobs = dict.fromkeys(ids.tolist())  # distinct, in port order
         else:
             jobs = (min(int((base + ports) * self.gpp // self.job_gpus), last_job),)
         now = self.env.now
@@ -581,7 +580,13 @@ class _FleetSim:
         remaining = self.H - self.env.now
         items = []
         for k in self.kinds:
-            idx, t = k.life.failing(k.per_switch * k.elements, remaining, self.rng)
+            n = k.per_switch * k.elements
+            if n == 1:  # the same thinning, one uniform instead of three array draws
+                life = k.life.one(remaining, self.rng)
+                if life is not None:
+                    items.append((life, 0, k.index))
+                continue
+            idx, t = k.life.failing(n, remaining, self.rng)
             for j, tj in zip((idx // k.elements).tolist(), t.tolist(), strict=True):
                 items.append((tj, j, k.index))
         items.sort()
