@@ -12,7 +12,6 @@ import math
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from multiprocessing.reduction import ForkingPickler
 
 import pandas as pd
 
@@ -26,18 +25,9 @@ from fleet_models.engine import (
 from fleet_models.errors import ScenarioError
 from fleet_models.results import KEY_COLUMNS, FleetResult
 from fleet_models.spec import Scenario
-from reliability.models import LifeModel
 
 Progress = Callable[[int, int], None]
 """progress(done, total): called after each chunk, counting (replication, architecture) pairs."""
-
-
-def _reduce_life(model: LifeModel):
-    # LifeModel's read-only parameter dict does not unpickle; send it as its (exact) JSON dict.
-    return LifeModel.from_dict, (model.to_dict(),)
-
-
-ForkingPickler.register(LifeModel, _reduce_life)
 
 
 def default_workers() -> int:

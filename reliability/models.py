@@ -379,6 +379,10 @@ class _FrozenDict(dict):
     def __hash__(self) -> int:  # type: ignore[override]
         return hash(json.dumps(_plain(self), sort_keys=True, default=str))
 
+    def __reduce__(self):
+        # pickle (process pools) rebuilds from a plain dict instead of item-by-item assignment
+        return (_FrozenDict, (dict(self),))
+
 
 def _plain(x: Any) -> Any:
     if isinstance(x, Mapping):
