@@ -248,11 +248,13 @@ def _dates(col: _Column) -> tuple[np.ndarray, np.ndarray, np.ndarray, pa.Chunked
         days = np.where(ok, secs / 86400.0, np.nan)
         return days, empty, ~ok & ~empty, iso
     if pa.types.is_date32(t) or pa.types.is_date64(t) or pa.types.is_timestamp(t):
-        ts = pc.cast(col.arr, pa.timestamp("s")) if not pa.types.is_timestamp(t) else col.arr
-        secs = _np(pc.cast(pc.cast(ts, pa.timestamp("s")), pa.int64())).astype(float)
-        whole = np.isnan(secs) | (np.mod(secs, 86400.0) == 0)
-        days = np.where(whole & ~empty, secs / 86400.0, np.nan)
-        iso = pc.strftime(pc.cast(ts, pa.timestamp("s")), format=DATE_FORMAT)
+        # count in the column's own unit, so a time of day (even sub-second) is seen and refused
+        ts = col.arr if pa.types.is_timestamp(t) else pc.cast(col.arr, pa.timestamp("s"))
+        per_day = 86400.0 * {"s": 1, "ms": 1e3, "us": 1e6, "ns": 1e9}[ts.type.unit]
+        ticks = np.asarray(_np(pc.cast(ts, pa.int64())), dtype=float)
+        whole = np.isnan(ticks) | (np.mod(ticks, per_day) == 0)
+        days = np.where(whole & ~empty, ticks / per_day, np.nan)
+        iso = pc.strftime(ts, format=DATE_FORMAT)
         return days, empty, ~whole & ~empty, iso
     return np.full(n, np.nan), empty, ~empty, None
 

@@ -145,6 +145,17 @@ def test_parquet_with_typed_columns(tmp_path):
     assert [(x.line, x.column) for x in e.problems] == [(3, "duration"), (3, "failed")]
 
 
+def test_parquet_timestamps_must_be_whole_days(tmp_path):
+    p = tmp_path / "ts.parquet"
+    pd.DataFrame({
+        "installed": pd.to_datetime(["2024-01-01T00:00:00", "2024-01-01T00:00:00.5"], format="ISO8601"),
+        "removed": pd.to_datetime(["2024-01-02", None]),
+        "failed": [1, 0],
+    }).to_parquet(p)
+    e = _refused(p, as_of="2024-02-01")
+    assert [(x.line, x.column) for x in e.problems] == [(3, "installed")]
+
+
 def test_every_problem_is_reported_together_sorted_by_line(tmp_path):
     text = "unit_id,duration,failed,count\nA,5,1,1\nB,-1,1,1\nC,x,maybe,1\nD,7,0,0\nA,8,0,1\n"
     e = _refused(_write(tmp_path, text))
