@@ -26,6 +26,7 @@ N - 2 counted from 0, the same numbering), the column, the value and the fix.
 
 from __future__ import annotations
 
+import csv
 import datetime as _dt
 import hashlib
 from collections.abc import Callable, Iterable
@@ -279,6 +280,20 @@ def _line_numbers(data: bytes, n_rows: int, header_line: int = 1) -> np.ndarray:
     return numbers[numbers > header_line][:n_rows].astype(np.int64)
 
 
+def _check_header(names: list[str], source: str) -> None:
+    """Every column named, and named once (known names compared case-insensitively)."""
+    canon = [_canonical(n) for n in names]
+    dup = sorted({c for c in canon if canon.count(c) > 1})
+    if dup:
+        raise DataValidationError(
+            [Problem(1, c, c, "column name appears more than once; rename or drop one") for c in dup],
+            source=source,
+        )
+    if "" in canon:
+        i = canon.index("")
+        raise _refuse(source, f"column {i + 1} has no name; name it or delete the column", line=1)
+
+
 def _read_csv(data: bytes, source: str) -> tuple[pa.Table, np.ndarray]:
     import pyarrow.csv as pacsv
 
@@ -296,22 +311,14 @@ def _read_csv(data: bytes, source: str) -> tuple[pa.Table, np.ndarray]:
     if not data.strip():
         raise _refuse(source, "the file is empty; a field log needs a header line and data rows")
     first = data.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8")
-    header = next(iter(__import__("csv").reader([first])), [])
+    header = next(iter(csv.reader([first])), [])
     if len(header) == 1:
         for sep, name in ((";", "';'"), ("\t", "tab"), ("|", "'|'")):
             if sep in header[0]:
                 raise _refuse(source, f"looks like {name}-separated; save it comma-separated",
                               line=1, value=first[:80])
     names = [h.strip() for h in header]
-    dup = sorted({c for c in map(_canonical, names) if list(map(_canonical, names)).count(c) > 1})
-    if dup:
-        raise DataValidationError(
-            [Problem(1, c, c, "column name appears more than once; rename or drop one") for c in dup],
-            source=source,
-        )
-    if any(not h for h in names):
-        i = names.index("")
-        raise _refuse(source, f"column {i + 1} has no name; name it or delete the column", line=1)
+    _check_header(names, source)
     try:
         table = pacsv.read_csv(
             pa.BufferReader(data),
@@ -333,7 +340,6 @@ def _read_csv(data: bytes, source: str) -> tuple[pa.Table, np.ndarray]:
 
 def _ragged_rows(data: bytes, width: int) -> list[Problem]:
     """Lines whose number of fields is not the header's (slow path, only on a parse error)."""
-    import csv
     import io
 
     out: list[Problem] = []
@@ -360,6 +366,7 @@ def _read_parquet(data: bytes, source: str) -> tuple[pa.Table, np.ndarray]:
     except (pa.ArrowException, OSError) as e:
         raise _refuse(source, f"not a readable Parquet file ({str(e).splitlines()[0]}); "
                       "re-export it as Parquet or CSV") from None
+    _check_header([str(n).strip() for n in table.column_names], source)
     if table.num_rows == 0:
         raise _refuse(source, "the file has columns but no data rows; add the records", line=1)
     return table, np.arange(2, table.num_rows + 2, dtype=np.int64)
