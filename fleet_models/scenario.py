@@ -43,6 +43,7 @@ from fleet_models.spec import (
     Costs,
     Fleet,
     Policy,
+    Repair,
     Scenario,
     SparePool,
 )
@@ -743,11 +744,16 @@ def _cross_checks(fleet: Fleet, archs, policy: Policy, p: _Problems) -> None:
     if k > n:
         p.add("policy.replace_switch_when_ports_down", k, f"must be in [1, {n}] (fleet.ports_per_switch)")
     names = {c.name for _, arch, _ in archs for c in arch.components}
+    swapped = {c.name for _, arch, _ in archs for c in arch.components if c.repair is Repair.SWAP}
     for name in policy.spares:
         if name != SWITCH and name not in names:
             allowed = sorted(names | {SWITCH})
             p.add(f"policy.spares.{name}", _NO_VALUE, f"is not a component of any architecture nor "
                   f"\"switch\"{_suggest(name, allowed)}; allowed: {', '.join(allowed)}")
+        elif name != SWITCH and name not in swapped:
+            p.add(f"policy.spares.{name}", _NO_VALUE, "is never swapped (every architecture repairs "
+                  "it by replacing the switch, which draws on policy.spares.switch); remove the "
+                  "table or give the switch pool the stock")
 
 
 # ---------------------------------------------------------------------- public API

@@ -193,6 +193,8 @@ INVALID = [
     ("window 0", doc(policy__maintenance_window_days=0), ["policy.maintenance_window_days = 0: must be in (0, "]),
     ("spares unknown name", doc(policy__spares={"lazer": {"stock": 1, "lead_time_days": 3}}),
      ["policy.spares.lazer", "not a component", "allowed: e, m, switch"]),
+    ("spares for a never-swapped component", doc(policy__spares={"e": {"stock": 1, "lead_time_days": 3}}),
+     ["policy.spares.e", "never swapped", "policy.spares.switch"]),
     ("spares negative stock", doc(policy__spares={"m": {"stock": -1, "lead_time_days": 3}}),
      ["policy.spares.m.stock = -1: must be in [0, "]),
     ("spares both lead times", doc(policy__spares={"m": {"stock": 1, "lead_time_days": 3,
