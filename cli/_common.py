@@ -15,7 +15,7 @@ from typing import Any
 
 import typer
 
-from failure_data.errors import DataError, DataValidationError
+from failure_data.errors import DataError
 from fleet_models.errors import FleetError
 from reliability.errors import ReliabilityError
 
@@ -32,15 +32,17 @@ def domain_errors(json_output: bool = False) -> Iterator[None]:
     """Turn any domain error raised inside into one message on stderr and exit 1.
 
     With ``json_output`` a validation failure is also written to stdout as JSON
-    (``{"error": ..., "problems": [...]}``) so scripts can read every problem.
+    (``{"error": ..., "problems": [...]}``; data problems name line and column,
+    scenario problems the field path) so scripts can read every problem.
     """
     try:
         yield
     except DOMAIN_ERRORS as e:
         if json_output:
             payload: dict[str, Any] = {"error": str(e).splitlines()[0] if str(e) else type(e).__name__}
-            if isinstance(e, DataValidationError):
-                payload["problems"] = [p.to_dict() for p in e.problems]
+            problems = getattr(e, "problems", None)
+            if problems:  # DataValidationError (line, column, ...) or ScenarioError (field, ...)
+                payload["problems"] = [p.to_dict() for p in problems]
             emit_json(payload)
         err(f"Error: {e}")
         raise typer.Exit(1) from None

@@ -8,4 +8,12 @@ class FleetError(Exception):
 
 
 class ScenarioError(FleetError):
-    """A scenario field is invalid; the message names the field path, the value and the allowed range."""
+    """A scenario field is invalid; the message names the field path, the value and the allowed range.
+
+    ``problems`` lists every problem found (objects with ``to_dict()``), so the CLI's
+    ``--json`` error document can carry them all.
+    """
+
+    def __init__(self, message: str, problems: tuple = ()) -> None:
+        super().__init__(message)
+        self.problems = list(problems)

@@ -84,6 +84,10 @@ class ScenarioProblem:
     value: Any
     message: str
 
+    def to_dict(self) -> dict[str, Any]:
+        value = None if self.value is _NO_VALUE else show_value(self.value)
+        return {"field": self.path, "value": value, "message": self.message}
+
     def __str__(self) -> str:
         if self.value is _NO_VALUE:
             return f"{self.path}: {self.message}"
@@ -104,16 +108,12 @@ class _Problems:
         n = len(self.items)
         head = f"{source}: " if source else ""
         if n == 1:  # one line, so `--json`'s "error" (the first line) says it all
-            e = ScenarioError(f"{head}invalid scenario: {self.items[0]}")
-            e.problems = list(self.items)  # type: ignore[attr-defined]
-            return e
+            return ScenarioError(f"{head}invalid scenario: {self.items[0]}", self.items)
         lines = [f"{head}invalid scenario, {n} problems; nothing was run:"]
         lines += [f"  - {p}" for p in self.items[:MAX_SHOWN]]
         if n > MAX_SHOWN:
             lines.append(f"  ... and {n - MAX_SHOWN} more")
-        e = ScenarioError("\n".join(lines))
-        e.problems = list(self.items)  # type: ignore[attr-defined]
-        return e
+        return ScenarioError("\n".join(lines), self.items)
 
 
 def _join(path: str, key: str | int) -> str:
