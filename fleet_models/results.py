@@ -89,8 +89,9 @@ class FleetResult:
         }
 
     def print_summary(self, console: Any = None) -> None:
-        """A rich table on stdout: one row per metric x architecture with the mean over
-        replications and the 95 % confidence interval of that mean."""
+        """A rich table on stdout to compare architectures side by side: one row per metric,
+        one column per architecture, each cell the mean over replications with the 95 %
+        confidence interval of that mean beneath it ("-" where a metric does not apply)."""
         from rich.console import Console
         from rich.table import Table
 
@@ -98,23 +99,27 @@ class FleetResult:
         summ = self.summary()
         table = Table(
             title=(f"{self.scenario}: {self.n_replications} replication(s) per architecture, "
-                   f"seed {self.seed}, horizon {self.horizon_hours:g} h"),
+                   f"seed {self.seed}, horizon {self.horizon_hours:g} h "
+                   "(each cell: mean, then [ci95 of the mean])"),
         )
-        for name, justify in (("metric", "left"), ("architecture", "left"), ("mean", "right"),
-                              ("ci95 of the mean", "right")):
-            table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+        table.add_column("metric", justify="left", overflow="fold")
+        for arch in self.architectures:
+            table.add_column(arch, justify="right", overflow="fold")
         comps: list[str] = []
         for arch in self.architectures:
             comps += [c for c in self.components[arch] if c not in comps]
         metrics = ["port_availability", *(failure_metric(c) for c in comps), *COMMON_METRICS]
         idx = summ.set_index(["metric", "architecture"])
         for metric in metrics:
-            rows = [a for a in self.architectures if (metric, a) in idx.index]
-            for i, arch in enumerate(rows):
+            cells = []
+            for arch in self.architectures:
+                if (metric, arch) not in idx.index:
+                    cells.append("-")
+                    continue
                 r = idx.loc[(metric, arch)]
-                table.add_row(metric if i == 0 else "", arch, _fmt(r["mean"], metric),
-                              f"[{_fmt(r['ci95_low'], metric)}, {_fmt(r['ci95_high'], metric)}]",
-                              end_section=i == len(rows) - 1)
+                cells.append(f"{_fmt(r['mean'], metric)}\n"
+                             f"[{_fmt(r['ci95_low'], metric)}, {_fmt(r['ci95_high'], metric)}]")
+            table.add_row(metric, *cells, end_section=True)
         console.print(table)
         if self.n_replications == 1:
             console.print("Note: one replication, so no interval can be estimated; ci95 is "
