@@ -93,12 +93,13 @@ class FleetResult:
         one column per architecture, each cell the mean over replications with the 95 %
         confidence interval of that mean beneath it ("-" where a metric does not apply)."""
         from rich.console import Console
+        from rich.markup import escape
         from rich.table import Table
 
         console = console or Console()
         summ = self.summary()
         table = Table(
-            title=(f"{self.scenario}: {self.n_replications} replication(s) per architecture, "
+            title=escape(f"{self.scenario}: {self.n_replications} replication(s) per architecture, "
                    f"seed {self.seed}, horizon {self.horizon_hours:g} h "
                    "(each cell: mean, then [ci95 of the mean])"),
         )
@@ -117,8 +118,8 @@ class FleetResult:
                     cells.append("-")
                     continue
                 r = idx.loc[(metric, arch)]
-                cells.append(f"{_fmt(r['mean'], metric)}\n"
-                             f"[{_fmt(r['ci95_low'], metric)}, {_fmt(r['ci95_high'], metric)}]")
+                cells.append(escape(f"{_fmt(r['mean'], metric)}\n"
+                                    f"[{_fmt(r['ci95_low'], metric)}, {_fmt(r['ci95_high'], metric)}]"))
             table.add_row(metric, *cells, end_section=True)
         console.print(table)
         if self.n_replications == 1:
