@@ -6,11 +6,11 @@ imported inside the commands, so `cpo --help` stays fast.
 JSON document of ``cpo data validate --json`` (always this shape):
 file, sha256, format, as_of, time_unit, rows, units, failures, right_censored,
 left_censored, interval_censored, left_truncated, dead_on_arrival,
-device_hours (null unless every duration is known), components
+zero_exposure (units observed for 0 h that had not failed), device_hours (null unless every duration is known), components
 ({name: {units, failures, device_hours, dead_on_arrival}}; {} without a
 component column), problems ([] here; a refused file exits 1 with
-{"error", "problems"}). ``units`` excludes dead-on-arrival units, which are
-counted in ``dead_on_arrival``.
+{"error", "problems"}). ``units`` excludes dead-on-arrival and zero-exposure
+units, which are counted in ``dead_on_arrival`` and ``zero_exposure``.
 
 JSON document of ``cpo data synth --json`` (needs -o): file, format, rows,
 units, failures, as_of (dated logs, else null), seed, model.
@@ -89,6 +89,7 @@ def summarize(table) -> dict[str, Any]:
         "interval_censored": kinds["interval"],
         "left_truncated": table.n_left_truncated,
         "dead_on_arrival": table.n_dead_on_arrival,
+        "zero_exposure": table.n_zero_exposure,
         "device_hours": table.device_hours if table.device_hours_known else None,
         "components": {},
         "problems": [],
@@ -105,6 +106,7 @@ def summarize(table) -> dict[str, Any]:
     g = frame.groupby(frame["component"].astype(str), sort=True)
     stats = g.agg(units=("count", "sum"), failures=("_failed", "sum"), hours=("_hours", "sum"),
                   unknown=("_unknown", "any"))
+    doa = doa[doa["kind"] != "right"]  # zero-exposure survivors are not dead on arrival
     doa_counts = doa.groupby(doa["component"].astype(str))["count"].sum() if len(doa) else {}
     names = sorted(set(stats.index) | set(doa_counts.keys() if len(doa) else []))
     for name in names:
@@ -136,7 +138,9 @@ def _render(s: dict[str, Any]) -> None:
         ("failures", s["failures"]), ("right-censored", s["right_censored"]),
         ("left-censored", s["left_censored"]), ("interval-censored", s["interval_censored"]),
         ("left-truncated (late entry)", s["left_truncated"]),
-        ("dead-on-arrival", s["dead_on_arrival"]), ("device-hours", s["device_hours"]),
+        ("dead-on-arrival", s["dead_on_arrival"]),
+        ("zero exposure (observed 0 h, not failed)", s["zero_exposure"]),
+        ("device-hours", s["device_hours"]),
     ]
     for k, v in rows:
         t.add_row(k, num(v))

@@ -70,7 +70,10 @@ class LifeTable:
         number + 2 for in-memory data) and any covariate columns
         (``unit_id``, ``component``, ``temperature_c``, ...), kept as given.
     dead_on_arrival:
-        Rows with zero duration, same columns, never passed to a life fit.
+        Rows with zero duration, same columns, never passed to a life fit: units
+        that failed at age zero (dead on arrival, :attr:`n_dead_on_arrival`) and
+        units observed for no time at all that had not failed (installed on the
+        as-of date, say: :attr:`n_zero_exposure`).
     provenance:
         Source file, hash, format, row count.
     """
@@ -177,7 +180,16 @@ class LifeTable:
 
     @property
     def n_dead_on_arrival(self) -> int:
-        return int(self.dead_on_arrival["count"].sum())
+        """Units that failed at age zero (kept out of the life table)."""
+        d = self.dead_on_arrival
+        return int(d.loc[d["kind"] != "right", "count"].sum())
+
+    @property
+    def n_zero_exposure(self) -> int:
+        """Units observed for zero hours without failing (kept out of the life table):
+        they carry no information on life, and are not dead on arrival either."""
+        d = self.dead_on_arrival
+        return int(d.loc[d["kind"] == "right", "count"].sum())
 
     def units_by_kind(self) -> dict[str, int]:
         s = self.data.groupby("kind", observed=False)["count"].sum()
@@ -228,7 +240,7 @@ class LifeTable:
         return (
             f"LifeTable(rows={self.n_rows}, units={self.n_units}, failures={self.n_failures}, "
             f"right={k['right']}, left={k['left']}, interval={k['interval']}, "
-            f"dead_on_arrival={self.n_dead_on_arrival})"
+            f"dead_on_arrival={self.n_dead_on_arrival}, zero_exposure={self.n_zero_exposure})"
         )
 
 

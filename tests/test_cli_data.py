@@ -14,7 +14,7 @@ runner = CliRunner()
 
 JSON_KEYS = {"file", "sha256", "format", "as_of", "time_unit", "rows", "units", "failures",
              "right_censored", "left_censored", "interval_censored", "left_truncated",
-             "dead_on_arrival", "device_hours", "components", "problems"}
+             "dead_on_arrival", "zero_exposure", "device_hours", "components", "problems"}
 
 
 def _log(tmp_path, text, name="log.csv"):

@@ -222,7 +222,8 @@ def test_boolean_words(tmp_path):
 
 def test_dead_on_arrival_counted_apart(tmp_path):
     t = read_life_table(_write(tmp_path, "duration,failed\n0,1\n0,0\n5,1\n8,0\n"))
-    assert t.n_dead_on_arrival == 2
+    # line 2 failed at age 0 (dead on arrival); line 3 was observed for 0 h without failing
+    assert (t.n_dead_on_arrival, t.n_zero_exposure) == (1, 1)
     assert (t.n_units, t.n_failures) == (2, 1)
     assert sorted(t.dead_on_arrival["line"]) == [2, 3]
     assert (t.data["lower"] > 0).all()
@@ -244,8 +245,8 @@ def test_intervals_kinds(tmp_path):
     t = read_life_table(_write(tmp_path, text))
     assert t.data["kind"].tolist() == ["left", "interval", "right", "exact"]
     assert t.data["upper"].tolist() == [100.0, 200.0, math.inf, 150.0]
-    # lower = 0 with no upper: never seen working after installation = zero duration
-    assert t.n_dead_on_arrival == 1
+    # lower = 0 with no upper: no exposure and no failure, kept apart but not dead on arrival
+    assert (t.n_dead_on_arrival, t.n_zero_exposure) == (0, 1)
     assert not t.device_hours_known
 
 

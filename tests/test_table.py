@@ -71,3 +71,12 @@ def test_interval_with_upper_below_lower_refused():
 def test_reserved_covariate_name_refused():
     with pytest.raises(DataValidationError, match="reserved"):
         LifeTable.from_durations([1], [1], covariates=pd.DataFrame({"kind": ["x"]}))
+
+
+def test_zero_exposure_survivors_are_not_dead_on_arrival():
+    # a unit that failed at age 0 is dead on arrival; one observed for 0 h that had not
+    # failed (installed on the as-of date) carries no information and is counted apart
+    t = LifeTable.from_durations([0, 0, 0, 5], [1, 0, 0, 1], count=[2, 3, 1, 1])
+    assert t.n_dead_on_arrival == 2
+    assert t.n_zero_exposure == 4
+    assert t.n_units == 1
