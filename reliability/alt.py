@@ -34,6 +34,7 @@ from reliability.fitting import (
     Distribution,
     FitResult,
     _provenance,
+    group_records,
     refuse_zero_failures,
     summary_frame,
 )
@@ -172,7 +173,9 @@ def fit_alt(table: LifeTable, spec: ALTSpec, *, confidence: float = 0.95,
     df = pd.DataFrame({"x": g["x"].to_numpy(), "w": g["count"].to_numpy(dtype=float),
                        "entry": g["entry"].to_numpy() / c})
     fitter = getattr(lifelines, cls_name)(alpha=1 - confidence, penalizer=0.0)
-    kw = {"weights_col": "w", "entry_col": "entry"}
+    # BFGS on lifelines' mean negative log-likelihood: the default gtol (1e-5) stops short of the
+    # optimum when failures are few among many units
+    kw: dict[str, Any] = {"weights_col": "w", "entry_col": "entry", "fit_options": {"gtol": 1e-10}}
     if not df["entry"].gt(0).any():
         df = df.drop(columns="entry")
         kw.pop("entry_col")
@@ -239,7 +242,8 @@ def fit_alt(table: LifeTable, spec: ALTSpec, *, confidence: float = 0.95,
     }
     k = 3
     model_use = LifeModel(dist.value, params, covariance=tuple(map(tuple, cov)), confidence=confidence,
-                          provenance=_provenance(table, dist, _Len(len(g)), extra))
+                          provenance={**_provenance(table, dist, group_records(table), extra),
+                                      "n_records_fitted": len(g)})
     result = FitResult(
         distribution=dist, model=model_use, summary=summary_frame(dist, params, cov, confidence),
         log_likelihood=ll, aic=2 * k - 2 * ll, converged=True, n_units=table.n_units,
@@ -252,14 +256,6 @@ def fit_alt(table: LifeTable, spec: ALTSpec, *, confidence: float = 0.95,
     return ALTResult(spec=replace(spec, model=model, distribution=dist), fit=result.with_ranking(ranking),
                      coefficient=coef, coefficient_se=coef_se, coefficient_interval=coef_ci,
                      acceleration_factors=afs)
-
-
-class _Len:
-    def __init__(self, n: int) -> None:
-        self.n = n
-
-    def __len__(self) -> int:
-        return self.n
 
 
 def _alt_not_converged(dist: Distribution, why: str) -> FitError:

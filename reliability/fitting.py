@@ -125,13 +125,43 @@ class GroupedRecords:
         return GroupedRecords(self.lower / c, self.upper / c, self.entry / c, self.weight)
 
     def typical_time(self) -> float:
-        """Weighted geometric mean of the observed ages (a scale for the optimiser)."""
+        """Exposure per failure (the exponential MLE for exact/right data): a time unit in which
+        the optimum sits near 1, so lifelines' optimiser is well scaled."""
         t = np.where(np.isinf(self.upper), self.lower,
-                     np.where(self.lower > 0, np.sqrt(self.lower * self.upper), self.upper))
+                     np.where(self.lower > 0, 0.5 * (self.lower + self.upper), self.upper))
+        exposure = float(np.sum(self.weight * np.maximum(t - self.entry, 0.0)))
+        failures = self.n_failures
+        if failures > 0 and exposure > 0:
+            return exposure / failures
         ok = t > 0
-        if not ok.any():
-            return 1.0
-        return float(np.exp(np.average(np.log(t[ok]), weights=self.weight[ok])))
+        return float(np.exp(np.average(np.log(t[ok]), weights=self.weight[ok]))) if ok.any() else 1.0
+
+    # facts about the data, computed on the distinct records (cheap for a million-unit table)
+    @property
+    def n_units(self) -> int:
+        return int(self.weight.sum())
+
+    @property
+    def n_failures(self) -> int:
+        return int(self.weight[np.isfinite(self.upper)].sum())
+
+    @property
+    def device_hours(self) -> float:
+        """Observed hours of exact and right-censored records, from entry (as LifeTable.device_hours)."""
+        known = self.exact | np.isinf(self.upper)
+        return float(np.sum(((self.lower - self.entry) * self.weight)[known]))
+
+    def units_by_kind(self) -> dict[str, int]:
+        right = np.isinf(self.upper)
+        exact = self.exact
+        left = (self.lower == 0) & ~right & ~exact
+        interval = ~(right | exact | left)
+        return {k: int(self.weight[m].sum()) for k, m in
+                (("exact", exact), ("right", right), ("left", left), ("interval", interval))}
+
+    @property
+    def n_left_truncated(self) -> int:
+        return int(self.weight[self.entry > 0].sum())
 
 
 def group_records(table: LifeTable) -> GroupedRecords:
@@ -271,17 +301,21 @@ def _raw_fit(dist: Distribution, rec: GroupedRecords, confidence: float, initial
     from lifelines.exceptions import ApproximationWarning, ConvergenceError, StatisticalWarning
 
     fitter = _fitter_class(dist)(alpha=1 - confidence)
+    # lifelines minimises the mean negative log-likelihood; with few failures among many units its
+    # gradient is tiny, and L-BFGS-B's default gtol (1e-5) stops ~1e-4 short of the optimum
+    opts = {"ftol": 1e-14} if fitter._scipy_fit_method == "SLSQP" else {"gtol": 1e-11}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             if rec.right_only:
                 fitter.fit(
                     np.where(rec.exact, rec.upper, rec.lower), rec.exact,
-                    entry=rec.entry, weights=rec.weight, initial_point=initial,
+                    entry=rec.entry, weights=rec.weight, initial_point=initial, fit_options=opts,
                 )
             else:
                 fitter.fit_interval_censoring(
-                    rec.lower, rec.upper, entry=rec.entry, weights=rec.weight, initial_point=initial
+                    rec.lower, rec.upper, entry=rec.entry, weights=rec.weight, initial_point=initial,
+                    fit_options=opts,
                 )
         except ConvergenceError:
             raise _not_converged(dist, "the optimiser did not converge") from None
@@ -396,11 +430,11 @@ def _provenance(table: LifeTable, dist: Distribution, rec: GroupedRecords, extra
         "rows": prov.rows,
         "as_of": prov.as_of,
         "time_unit_in_file": prov.time_unit,
-        "n_units": table.n_units,
-        "n_failures": table.n_failures,
+        "n_units": rec.n_units,
+        "n_failures": rec.n_failures,
         "n_records_fitted": len(rec),
-        "units_by_kind": table.units_by_kind(),
-        "n_left_truncated": table.n_left_truncated,
+        "units_by_kind": rec.units_by_kind(),
+        "n_left_truncated": rec.n_left_truncated,
         "n_dead_on_arrival": table.n_dead_on_arrival,
         "method": f"maximum likelihood, lifelines {_SPECS[dist].fitter}, grouped records weighted by count",
         "interval_method": INTERVAL_METHOD,
@@ -409,12 +443,13 @@ def _provenance(table: LifeTable, dist: Distribution, rec: GroupedRecords, extra
     return out
 
 
-def refuse_zero_failures(table: LifeTable) -> None:
-    if table.n_failures == 0:
+def refuse_zero_failures(table: LifeTable, rec: GroupedRecords | None = None) -> None:
+    facts = table if rec is None else rec
+    if facts.n_failures == 0:
         raise FitError(
-            f"the data has 0 failures among {table.n_units:,} units: a parametric fit cannot be made "
+            f"the data has 0 failures among {facts.n_units:,} units: a parametric fit cannot be made "
             "(the likelihood has no optimum). Bound the failure rate instead: "
-            f"`cpo bound --failures 0 --device-hours {table.device_hours:.6g}`, or with an assumed "
+            f"`cpo bound --failures 0 --device-hours {facts.device_hours:.6g}`, or with an assumed "
             "Weibull shape `cpo bound FILE --shape BETA` (Weibayes)."
         )
 
@@ -435,8 +470,8 @@ def fit(
     if isinstance(dist, str) and str(dist).lower() == "auto":
         return fit_auto(table, confidence=confidence, extra_provenance=extra_provenance)
     dist = Distribution.parse(dist)
-    refuse_zero_failures(table)
     rec = group_records(table)
+    refuse_zero_failures(table, rec)
     params, cov, ll = fit_grouped(rec, dist, confidence)
     return _result(table, dist, rec, params, cov, ll, confidence, extra_provenance)
 
@@ -454,8 +489,8 @@ def _result(table, dist, rec, params, cov, ll, confidence, extra) -> FitResult:
         log_likelihood=ll,
         aic=2 * k - 2 * ll,
         converged=True,
-        n_units=table.n_units,
-        n_failures=table.n_failures,
+        n_units=rec.n_units,
+        n_failures=rec.n_failures,
         n_records=len(rec),
         confidence=confidence,
         table=table,
@@ -467,8 +502,8 @@ def fit_all(
 ) -> dict[Distribution, FitResult | FitError]:
     """Every distribution fitted (or the FitError saying why not)."""
     confidence = check_confidence(confidence)
-    refuse_zero_failures(table)
     rec = group_records(table)
+    refuse_zero_failures(table, rec)
     out: dict[Distribution, FitResult | FitError] = {}
     for dist in Distribution:
         try:
