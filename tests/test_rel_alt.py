@@ -133,3 +133,31 @@ def test_single_stress_level_refused():
     t = LifeTable.from_durations([10.0, 20.0, 30.0], [True, True, False], covariates={"temperature_c": [85] * 3})
     with pytest.raises(ParameterError, match="two stress levels"):
         fit_alt(t, ALTSpec("temperature_c", StressModel.arrhenius, 45.0))
+
+
+def test_arrhenius_interval_censored_matches_written_out_likelihood():
+    rng = np.random.default_rng(3)
+    temps = np.repeat([85.0, 105.0, 125.0], 80)
+    x = _x(temps) - _x(T_USE)
+    t = 2e5 * np.exp(0.7 * x) * rng.weibull(1.8, temps.size)
+    insp = np.arange(250.0, 5001.0, 250.0)  # inspected every 250 h until 5,000 h
+    k = np.searchsorted(insp, t)
+    lo = np.where(k == 0, 0.0, insp[np.maximum(k - 1, 0)])
+    hi = np.where(k < insp.size, insp[np.minimum(k, insp.size - 1)], np.inf)
+    lo = np.where(np.isinf(hi), insp[-1], lo)
+    table = LifeTable.from_intervals(lo, hi, covariates={"temperature_c": temps})
+    r = fit_alt(table, ALTSpec("temperature_c", StressModel.arrhenius, T_USE))
+
+    def nll(th):  # log(S(lo) - S(hi)) per unit, S(inf) = 0
+        a, b, g = th
+        s = np.exp(a + b * x)
+        sf = lambda u: np.exp(-((u / s) ** math.exp(g)))  # noqa: E731
+        p = sf(lo) - np.where(np.isinf(hi), 0.0, sf(np.where(np.isinf(hi), 1.0, hi)))
+        return -np.sum(np.log(p))
+
+    ref = optimize.minimize(nll, [12.0, 0.5, 0.5], method="Nelder-Mead",
+                            options={"xatol": 1e-11, "fatol": 1e-12, "maxiter": 40_000, "maxfev": 80_000})
+    assert r.fit.parameters["scale"] == pytest.approx(math.exp(ref.x[0]), rel=1e-4)
+    assert r.coefficient == pytest.approx(ref.x[1], rel=1e-4)
+    assert r.fit.parameters["shape"] == pytest.approx(math.exp(ref.x[2]), rel=1e-4)
+    assert r.fit.log_likelihood == pytest.approx(-ref.fun, rel=1e-8)
