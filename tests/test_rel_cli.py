@@ -174,3 +174,23 @@ def test_plan_pilot_json():
 def test_usage_errors_exit_2(args):
     res = _run(*args)
     assert res.exit_code == 2, res.output
+
+
+def test_power_law_alt_via_cli(tmp_path):
+    rng = np.random.default_rng(12)
+    cur = np.repeat([150.0, 200.0, 300.0], 60)
+    t = 3e5 * (cur / 80.0) ** -1.8 * rng.weibull(1.5, cur.size)
+    p = tmp_path / "cur.csv"
+    pd.DataFrame({"duration": np.minimum(t, 2e4).round(1), "failed": (t <= 2e4).astype(int),
+                  "current_ma": cur}).to_csv(p, index=False)
+    res = _run("fit", p, "--stress", "current_ma", "--model", "power", "--at", "80", "--json")
+    assert res.exit_code == 0, res.output
+    alt = json.loads(res.stdout)["alt"]
+    assert alt["model"] == "power" and alt["activation_energy_ev"] is None
+    lo, hi = alt["coefficient_interval"]
+    assert lo < alt["power_exponent_n"] < hi
+    # AF from test current I to use current 80 mA: (I/80)^n
+    for a in alt["acceleration_factors"]:
+        assert a["acceleration_factor"] == pytest.approx((a["stress"] / 80.0) ** alt["power_exponent_n"], rel=1e-10)
+    res = _run("fit", p, "--stress", "current_ma", "--model", "power", "--at", "80")
+    assert res.exit_code == 0 and "power_exponent_n" in res.stdout

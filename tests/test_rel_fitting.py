@@ -142,6 +142,19 @@ def test_ball_bearings_published_weibull_mle():
     assert fit(table, "exponential").parameters["scale"] == pytest.approx(np.mean(BEARINGS), rel=1e-4)
 
 
+def test_kececioglu_weibull_mle_and_covariance_as_published_by_reliasoft():
+    # ReliaSoft, "Life Data Analysis Reference" (ReliaWiki, The Weibull Distribution, Example 1
+    # from Kececioglu, repeated with MLE): six failures at 93, 34, 16, 120, 53, 75 h give
+    # beta = 1.933, eta = 73.526, Var(beta) = 0.4211, Cov = 3.272, Var(eta) = 266.646 (Weibull++).
+    r = fit(LifeTable.from_durations([93, 34, 16, 120, 53, 75], np.ones(6, bool)), "weibull")
+    assert r.parameters["shape"] == pytest.approx(1.933, abs=5e-4)
+    assert r.parameters["scale"] == pytest.approx(73.526, abs=5e-4)
+    cov = np.asarray(r.model.covariance)  # order: shape, scale
+    assert cov[0, 0] == pytest.approx(0.4211, abs=5e-5)
+    assert cov[0, 1] == pytest.approx(3.272, abs=5e-4)
+    assert cov[1, 1] == pytest.approx(266.646, abs=5e-3)
+
+
 def test_log_likelihood_is_lifelines_full_loglik_in_hours():
     from lifelines import WeibullFitter
 
@@ -340,3 +353,15 @@ def test_singular_hessian_is_refused(monkeypatch):
     monkeypatch.setattr(lifelines.LogNormalFitter, "fit", warn)
     with pytest.raises(FitError, match="Hessian"):
         fit(TABLES["right"], "lognormal")
+
+
+def test_fitted_model_saves_and_loads_equal(tmp_path):
+    r = fit(TABLES["mixed"], "lognormal", confidence=0.9)
+    p = tmp_path / "m.json"
+    r.model.save(p)
+    back = LifeModel.load(p)
+    assert back == r.model
+    assert back.confidence == 0.9
+    for key in ("file", "rows", "n_failures", "sha256", "n_units", "method"):
+        assert key in back.provenance
+    assert back.provenance["units_by_kind"] == TABLES["mixed"].units_by_kind()
