@@ -120,7 +120,11 @@ def fit_cmd(
         if plot is not None:
             from reliability.plotting import save_probability_plot
 
-            save_probability_plot(result, str(plot))
+            title = None
+            if alt is not None:
+                title = (f"{result.distribution.value} at {stress} = {at:g} ({model.value}); "
+                         "test ages x acceleration factor")
+            save_probability_plot(result, str(plot), title=title)
         doc = result.to_dict()
         doc["ranking"] = result.ranking.to_dict(orient="records")
         doc["alt"] = alt.to_dict() if alt is not None else None

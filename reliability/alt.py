@@ -247,7 +247,8 @@ def fit_alt(table: LifeTable, spec: ALTSpec, *, confidence: float = 0.95,
     result = FitResult(
         distribution=dist, model=model_use, summary=summary_frame(dist, params, cov, confidence),
         log_likelihood=ll, aic=2 * k - 2 * ll, converged=True, n_units=table.n_units,
-        n_failures=table.n_failures, n_records=len(g), confidence=confidence, table=table,
+        n_failures=table.n_failures, n_records=len(g), confidence=confidence,
+        table=_at_use(table, raw_stress.to_numpy(dtype=float), stress_transform(model, raw_stress.to_numpy(dtype=float)) - x_use, b1),
     )
     ranking = pd.DataFrame([{
         "distribution": dist.value, "n_parameters": k, "log_likelihood": ll, "aic": result.aic,
@@ -256,6 +257,18 @@ def fit_alt(table: LifeTable, spec: ALTSpec, *, confidence: float = 0.95,
     return ALTResult(spec=replace(spec, model=model, distribution=dist), fit=result.with_ranking(ranking),
                      coefficient=coef, coefficient_se=coef_se, coefficient_interval=coef_ci,
                      acceleration_factors=afs)
+
+
+def _at_use(table: LifeTable, stress: np.ndarray, x: np.ndarray, b1: float) -> LifeTable:
+    """The records with every age multiplied by its acceleration factor to the use stress: the
+    equivalent use-condition sample, for probability plots of the use-condition model."""
+    from failure_data.table import LifeTable as _LifeTable
+
+    af = np.exp(-b1 * x)
+    d = table.data.copy()
+    for c in ("lower", "upper", "entry"):
+        d[c] = d[c].to_numpy() * af
+    return _LifeTable(d, table.dead_on_arrival, table.provenance)
 
 
 def _alt_not_converged(dist: Distribution, why: str) -> FitError:

@@ -260,7 +260,10 @@ class FitResult:
         t.caption = (
             f"units {self.n_units:,}  failures {self.n_failures:,}  distinct records {self.n_records:,}\n"
             f"log-likelihood {self.log_likelihood:.4f} (hours)  AIC {self.aic:.4f}\n"
-            f"MTTF {_g(self.mttf_hours)} h  B10 {_g(self.b10_hours)} h\n"
+            f"MTTF {_g(self.mttf_hours)} h  B10 {_g(self.b10_hours)} h"
+            + (f"  ({doa:,} dead on arrival, not in the fit)" if (doa := self.model.provenance.get(
+                "n_dead_on_arrival", 0)) else "")
+            + "\n"
             f"intervals: {self.interval_method} ({INTERVAL_METHOD_TEXT})"
         )
         return t

@@ -194,3 +194,16 @@ def test_power_law_alt_via_cli(tmp_path):
         assert a["acceleration_factor"] == pytest.approx((a["stress"] / 80.0) ** alt["power_exponent_n"], rel=1e-10)
     res = _run("fit", p, "--stress", "current_ma", "--model", "power", "--at", "80")
     assert res.exit_code == 0 and "power_exponent_n" in res.stdout
+
+
+def test_time_unit_days_scales_hours(tmp_path, durations_csv):
+    df = pd.read_csv(durations_csv)
+    df["duration"] = df["duration"] / 24.0
+    p = tmp_path / "days.csv"
+    df.to_csv(p, index=False)
+    hours = json.loads(_run("fit", durations_csv, "--json").stdout)
+    days = json.loads(_run("fit", p, "--time-unit", "days", "--json").stdout)
+    # the same lives in days, converted once at the edge: the same model in hours
+    assert days["parameters"]["scale"] == pytest.approx(hours["parameters"]["scale"], rel=1e-6)
+    assert days["parameters"]["shape"] == pytest.approx(hours["parameters"]["shape"], rel=1e-6)
+    assert days["source"]["time_unit"] == "days"
