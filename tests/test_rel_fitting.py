@@ -365,3 +365,31 @@ def test_fitted_model_saves_and_loads_equal(tmp_path):
     for key in ("file", "rows", "n_failures", "sha256", "n_units", "method"):
         assert key in back.provenance
     assert back.provenance["units_by_kind"] == TABLES["mixed"].units_by_kind()
+
+
+def test_interval_censoring_with_late_entry_against_written_out_likelihood():
+    # units first inspected at a later age (entered observation late), then every 4,000 h
+    rng = np.random.default_rng(31)
+    n = 400
+    e_all = rng.choice([0.0, 4000.0, 8000.0], 4 * n)
+    t_all = 3e4 * rng.weibull(1.3, 4 * n)
+    alive = t_all > e_all  # only units still working when first seen are in the data
+    entry, t = e_all[alive][:n], t_all[alive][:n]
+    grid = np.arange(4000.0, 40001.0, 4000.0)
+    k = np.searchsorted(grid, t)
+    lo = np.where(k == 0, 0.0, grid[np.maximum(k - 1, 0)])
+    hi = np.where(k < grid.size, grid[np.minimum(k, grid.size - 1)], np.inf)
+    lo = np.where(np.isinf(hi), grid[-1], lo)
+    table = LifeTable.from_intervals(lo, hi, entry=entry)
+    assert table.n_left_truncated > 0 and table.units_by_kind()["interval"] > 0
+    r = fit(table, "weibull")
+
+    def nll(th):
+        return -_loglik(LifeModel.weibull(*np.exp(th)), table)
+
+    ref = optimize.minimize(nll, [0.0, math.log(2e4)], method="Nelder-Mead",
+                            options={"xatol": 1e-11, "fatol": 1e-12, "maxiter": 20_000})
+    shape, scale = np.exp(ref.x)
+    assert r.parameters["shape"] == pytest.approx(shape, rel=1e-4)
+    assert r.parameters["scale"] == pytest.approx(scale, rel=1e-4)
+    assert r.log_likelihood == pytest.approx(-ref.fun, rel=1e-8)
