@@ -98,6 +98,11 @@ def fit_cmd(
         from reliability.fitting import fit
 
         table = _read(file, time_unit, as_of, component)
+        if component is None and "component" in table.data.columns:
+            names = sorted({str(v) for v in table.data["component"].dropna().unique()})
+            if len(names) > 1:
+                err(f"note: {len(names)} components pooled in one fit ({', '.join(names[:8])}); "
+                    "fit one with --component NAME")
         extra = {"component": component} if component else {}
         alt = None
         if stress is not None:

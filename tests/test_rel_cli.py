@@ -49,6 +49,7 @@ def test_fit_json_shape_and_save_round_trip(durations_csv, tmp_path):
     assert res.exit_code == 0, res.output
     doc = json.loads(res.stdout)
     assert set(doc) == FIT_KEYS
+    assert "2 components pooled" in res.stderr  # the log mixes laser and dsp rows
     assert doc["distribution"] == "weibull" and set(doc["parameters"]) == {"shape", "scale"}
     assert doc["interval_method"] == "wald-log"
     lo, hi = doc["intervals"]["scale"]
