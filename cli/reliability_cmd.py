@@ -116,10 +116,6 @@ def fit_cmd(
             result = alt.fit
         else:
             result = fit(table, dist.value, confidence=confidence, extra_provenance=extra)
-            if result.ranking is None:
-                from reliability.fitting import _ranking
-
-                result = result.with_ranking(_ranking({result.distribution: result}))
         if save is not None:
             result.model.save(save)
         if plot is not None:

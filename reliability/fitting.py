@@ -204,6 +204,7 @@ class FitResult:
     interval_method: str = INTERVAL_METHOD
     table: Any = field(default=None, repr=False, compare=False)
     ranking: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    """One row per distribution fitted (all of them for ``auto``), best AIC first."""
 
     @property
     def parameters(self) -> dict[str, float]:
@@ -476,7 +477,8 @@ def fit(
     rec = group_records(table)
     refuse_zero_failures(table, rec)
     params, cov, ll = fit_grouped(rec, dist, confidence)
-    return _result(table, dist, rec, params, cov, ll, confidence, extra_provenance)
+    result = _result(table, dist, rec, params, cov, ll, confidence, extra_provenance)
+    return result.with_ranking(_ranking({dist: result}))
 
 
 def _result(table, dist, rec, params, cov, ll, confidence, extra) -> FitResult:
