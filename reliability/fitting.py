@@ -122,6 +122,12 @@ class GroupedRecords:
         return len(self.lower)
 
     def scaled(self, c: float) -> GroupedRecords:
+        """Times divided by ``c``. A single distinct record is split into two half-weight copies
+        (same likelihood): lifelines squeezes length-1 inputs to scalars and fails."""
+        if len(self.lower) == 1:
+            two = np.repeat
+            return GroupedRecords(two(self.lower / c, 2), two(self.upper / c, 2), two(self.entry / c, 2),
+                                  two(self.weight / 2.0, 2))
         return GroupedRecords(self.lower / c, self.upper / c, self.entry / c, self.weight)
 
     def typical_time(self) -> float:
@@ -323,8 +329,10 @@ def _raw_fit(dist: Distribution, rec: GroupedRecords, confidence: float, initial
                 )
         except ConvergenceError:
             raise _not_converged(dist, "the optimiser did not converge") from None
-        except (ValueError, FloatingPointError, np.linalg.LinAlgError) as e:
-            raise _not_converged(dist, f"lifelines refused the fit ({str(e).splitlines()[0]})") from None
+        except (ValueError, TypeError, ZeroDivisionError, OverflowError, FloatingPointError,
+                np.linalg.LinAlgError) as e:
+            first = str(e).splitlines()[0] if str(e) else type(e).__name__
+            raise _not_converged(dist, f"lifelines refused the fit ({first})") from None
     bad = [w for w in caught if issubclass(w.category, ApproximationWarning | StatisticalWarning)]
     if bad:
         raise _not_converged(dist, "the Hessian at the optimum is not invertible or not positive")
@@ -375,10 +383,42 @@ def _rescale(dist: Distribution, params: Mapping[str, float], cov: np.ndarray, c
     return new, cov * np.outer(jac, jac)
 
 
+def _refuse_single_failure_age(rec: GroupedRecords, dist: Distribution) -> None:
+    """With every failure at one age (or in one interval) and no unit seen running beyond it, a
+    2+ parameter family has no unique optimum: the likelihood grows without bound as the law
+    concentrates there, or is flat along a ridge. (Units running beyond make it well posed.)"""
+    if dist == Distribution.exponential:
+        return
+    failed = np.isfinite(rec.upper)
+    ages = {(float(a), float(b)) for a, b in zip(rec.lower[failed], rec.upper[failed], strict=True)}
+    if len(ages) == 1:
+        (a, b), = ages
+        if np.any(rec.lower[~failed] > b):
+            return
+        where = f"at {a:g} h" if a == b else f"in ({a:g}, {b:g}] h"
+        raise FitError(
+            f"every failure happened {where}: a {dist.value} has no unique maximum-likelihood fit "
+            "to one failure age. Use --dist exponential, or bound the rate with `cpo bound`."
+        )
+
+
+def _degenerate(dist: Distribution, params: Mapping[str, float]) -> str | None:
+    """A parameter at the edge of its space: the optimiser ran off to a degenerate law."""
+    shape = params.get("shape")
+    if shape is not None and not 1e-3 < shape < 1e3:
+        return f"shape = {shape:.4g} is degenerate"
+    if dist == Distribution.lognormal and params["sigma"] < 1e-4:
+        return f"sigma = {params['sigma']:.4g} is degenerate"
+    if dist == Distribution.gengamma and not -10 < params["ln_sigma"] < 10:
+        return f"ln_sigma = {params['ln_sigma']:.4g} is degenerate"
+    return None
+
+
 def fit_grouped(
     rec: GroupedRecords, dist: Distribution, confidence: float, start: Mapping[str, float] | None = None
 ) -> tuple[dict[str, float], np.ndarray, float]:
     """Fit grouped records; returns (parameters in hours, covariance in hours, log-likelihood in hours)."""
+    _refuse_single_failure_age(rec, dist)
     c = rec.typical_time()
     if start is None and dist == Distribution.gengamma:
         # start from the Weibull optimum (gengamma with lambda = 1 is that Weibull)
@@ -398,6 +438,9 @@ def fit_grouped(
     params, cov = _rescale(dist, p_u, cov_u, c)
     if not all(math.isfinite(v) for v in params.values()) or not math.isfinite(ll):
         raise _not_converged(dist, "the optimiser returned non-finite values")
+    why = _degenerate(dist, params)
+    if why:
+        raise _not_converged(dist, why)
     try:
         np.linalg.cholesky(cov)
     except np.linalg.LinAlgError:

@@ -393,3 +393,20 @@ def test_interval_censoring_with_late_entry_against_written_out_likelihood():
     assert r.parameters["shape"] == pytest.approx(shape, rel=1e-4)
     assert r.parameters["scale"] == pytest.approx(scale, rel=1e-4)
     assert r.log_likelihood == pytest.approx(-ref.fun, rel=1e-8)
+
+
+def test_one_failure_age_without_later_survivors_is_refused():
+    same = LifeTable.from_durations([100.0], [True], count=[3])  # one distinct record
+    with pytest.raises(FitError, match="every failure happened at 100 h"):
+        fit(same, "weibull")
+    # exponential is well posed: MLE scale = total time / failures = 300 / 3
+    assert fit(same, "exponential").parameters["scale"] == pytest.approx(100.0, rel=1e-6)
+    # ... and so is a Weibull once units are seen running beyond the failure age
+    beyond = LifeTable.from_durations([100.0, 200.0, 300.0], [True, False, False])
+    r = fit(beyond, "weibull")
+    ref = _scipy_fit("weibull", stats.CensoredData(uncensored=[100.0], right=[200.0, 300.0]))
+    for k in ("shape", "scale"):
+        assert r.parameters[k] == pytest.approx(ref[k], rel=1e-4)
+    ranking = rank_distributions(same)
+    assert ranking.loc[0, "distribution"] == "exponential"
+    assert not ranking.loc[1:, "converged"].any()
