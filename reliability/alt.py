@@ -33,6 +33,7 @@ from reliability.errors import FitError, ParameterError
 from reliability.fitting import (
     Distribution,
     FitResult,
+    _degenerate,
     _provenance,
     group_records,
     refuse_zero_failures,
@@ -212,6 +213,9 @@ def fit_alt(table: LifeTable, spec: ALTSpec, *, confidence: float = 0.95,
     else:
         params = {"mu": b0 + math.log(c), "sigma": math.exp(g0)}
         jac = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, params["sigma"]]])
+    why = _degenerate(dist, params)
+    if why:
+        raise _alt_not_converged(dist, why)
     cov = jac @ vcov @ jac.T
     try:
         np.linalg.cholesky(vcov)
