@@ -38,6 +38,7 @@ _EXPORTS = {
     "fit_alt": "reliability.alt",
     "kaplan_meier": "reliability.nonparametric",
     "turnbull": "reliability.nonparametric",
+    "nelson_aalen": "reliability.nonparametric",
     "nonparametric": "reliability.nonparametric",
     "plot_probability": "reliability.plotting",
     "save_probability_plot": "reliability.plotting",

@@ -69,6 +69,38 @@ def _km(rec: GroupedRecords, confidence: float) -> pd.DataFrame:
     return out[out["time"] > 0].reset_index(drop=True)[COLUMNS]
 
 
+def nelson_aalen(table: LifeTable, *, confidence: float = 0.95) -> pd.DataFrame:
+    """Nelson-Aalen cumulative hazard H(t) = sum d_i / n_i (exact/right rows, weights, late entry).
+
+    Columns ``time``, ``cumulative_hazard``, ``lower``, ``upper`` (lifelines' log-transformed
+    pointwise interval), ``events``.
+    """
+    from lifelines import NelsonAalenFitter
+
+    confidence = check_confidence(confidence)
+    rec = group_records(table)
+    if not rec.right_only:
+        raise ParameterError(
+            "Nelson-Aalen needs exact or right-censored rows; this table has left- or "
+            "interval-censored rows: use turnbull()"
+        )
+    t = np.where(rec.exact, rec.upper, rec.lower)
+    naf = NelsonAalenFitter(alpha=1 - confidence, nelson_aalen_smoothing=False)  # d/n, no tie smoothing
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        naf.fit(t, rec.exact, entry=rec.entry if (rec.entry > 0).any() else None, weights=rec.weight)
+    h = naf.cumulative_hazard_.iloc[:, 0]
+    ci = naf.confidence_interval_
+    out = pd.DataFrame({
+        "time": h.index.to_numpy(dtype=float),
+        "cumulative_hazard": h.to_numpy(dtype=float),
+        "lower": ci.iloc[:, 0].to_numpy(dtype=float),
+        "upper": ci.iloc[:, 1].to_numpy(dtype=float),
+        "events": naf.event_table["observed"].reindex(h.index).fillna(0.0).to_numpy(dtype=float),
+    })
+    return out[out["time"] > 0].reset_index(drop=True)
+
+
 def _npmle_sf(lower: np.ndarray, upper: np.ndarray, weight: np.ndarray, grid: np.ndarray,
               tol: float = 1e-8) -> np.ndarray:
     from lifelines.fitters.npmle import npmle, reconstruct_survival_function

@@ -8,7 +8,7 @@ import pytest
 from failure_data.table import LifeTable
 from reliability.errors import ParameterError
 from reliability.fitting import fit
-from reliability.nonparametric import kaplan_meier, nonparametric, turnbull
+from reliability.nonparametric import kaplan_meier, nelson_aalen, nonparametric, turnbull
 
 
 def test_kaplan_meier_product_limit_with_counts_and_entry():
@@ -28,6 +28,19 @@ def test_kaplan_meier_product_limit_with_counts_and_entry():
     assert km.loc[300.0, "survival"] == pytest.approx(s300, rel=1e-12)
     assert km.loc[300.0, "events"] == 1
     assert (km["lower"] <= km["survival"]).all() and (km["survival"] <= km["upper"]).all()
+
+
+def test_nelson_aalen_sum_of_hazard_increments():
+    table = LifeTable.from_durations(
+        [100.0, 200.0, 200.0, 300.0, 400.0], [True, True, False, True, False],
+        count=[2, 1, 3, 1, 2], entry=[0.0, 0.0, 0.0, 150.0, 0.0],
+    )
+    na = nelson_aalen(table).set_index("time")
+    # same risk sets as the Kaplan-Meier test: H = 2/8, + 1/7, + 1/3
+    assert na.loc[100.0, "cumulative_hazard"] == pytest.approx(2 / 8, rel=1e-12)
+    assert na.loc[200.0, "cumulative_hazard"] == pytest.approx(2 / 8 + 1 / 7, rel=1e-12)
+    assert na.loc[300.0, "cumulative_hazard"] == pytest.approx(2 / 8 + 1 / 7 + 1 / 3, rel=1e-12)
+    assert (na["lower"] <= na["cumulative_hazard"]).all() and (na["cumulative_hazard"] <= na["upper"]).all()
 
 
 def test_turnbull_equals_empirical_fractions_for_common_inspections():
