@@ -267,13 +267,16 @@ class FitResult:
         t.caption = (
             f"units {self.n_units:,}  failures {self.n_failures:,}  distinct records {self.n_records:,}\n"
             f"log-likelihood {self.log_likelihood:.4f} (hours)  AIC {self.aic:.4f}\n"
-            f"MTTF {_g(self.mttf_hours)} h  B10 {_g(self.b10_hours)} h"
-            + (f"  ({doa:,} dead on arrival, not in the fit)" if (doa := self.model.provenance.get(
-                "n_dead_on_arrival", 0)) else "")
-            + "\n"
+            f"MTTF {_g(self.mttf_hours)} h  B10 {_g(self.b10_hours)} h{self._left_out()}\n"
             f"intervals: {self.interval_method} ({INTERVAL_METHOD_TEXT})"
         )
         return t
+
+    def _left_out(self) -> str:
+        doa = self.model.provenance.get("n_dead_on_arrival", 0) or 0
+        zero = self.model.provenance.get("n_zero_exposure", 0) or 0
+        parts = [f"{doa:,} dead on arrival"] * bool(doa) + [f"{zero:,} with zero exposure"] * bool(zero)
+        return f"  ({', '.join(parts)}: not in the fit)" if parts else ""
 
     def print_summary(self, console=None) -> None:
         from rich.console import Console
@@ -483,6 +486,7 @@ def _provenance(table: LifeTable, dist: Distribution, rec: GroupedRecords, extra
         "units_by_kind": rec.units_by_kind(),
         "n_left_truncated": rec.n_left_truncated,
         "n_dead_on_arrival": table.n_dead_on_arrival,
+        "n_zero_exposure": int(getattr(table, "n_zero_exposure", 0)),
         "method": f"maximum likelihood, lifelines {_SPECS[dist].fitter}, grouped records weighted by count",
         "interval_method": INTERVAL_METHOD,
     }
