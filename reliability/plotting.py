@@ -108,7 +108,7 @@ def plot_probability(result: FitResult, ax=None, *, title: str | None = None):
     ax.set_xticks(np.log(xt))
     ax.set_xticklabels([f"{v:,.0f}" if v >= 1 else f"{v:g}" for v in xt], rotation=45, fontsize=8)
     ax.set_xlim(x[0], x[-1])
-    probs = np.array([0.001, 0.01, 0.05, 0.1, 0.2, 0.5, 0.632, 0.9, 0.99, 0.999])
+    probs = np.array([1e-6, 1e-5, 1e-4, 0.001, 0.01, 0.05, 0.1, 0.2, 0.5, 0.632, 0.9, 0.99, 0.999])
     ylim = (min(np.nanmin(y_lo[np.isfinite(y_lo)]), np.nanmin(y)), max(np.nanmax(y_hi[np.isfinite(y_hi)]), np.nanmax(y)))
     ax.set_ylim(*ylim)
     py = to_y(probs)
