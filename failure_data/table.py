@@ -36,6 +36,7 @@ import pandas as pd
 from failure_data.errors import DataValidationError, Problem
 
 KINDS = ("exact", "right", "left", "interval")
+EXACT, RIGHT, LEFT, INTERVAL = range(4)  # codes of the categorical ``kind`` column
 CORE_COLUMNS = ("lower", "upper", "entry", "count", "kind", "line")
 
 
@@ -113,12 +114,14 @@ class LifeTable:
             bad = ~np.isin(f, (0.0, 1.0))
             if bad.any():
                 i = int(np.flatnonzero(bad)[0])
+                line = i + 2 if lines is None else int(np.asarray(lines)[i])
                 raise DataValidationError(
-                    [Problem(i + 2, "failed", str(f[i]), "must be 1/0 or true/false")]
+                    [Problem(line, "failed", str(f[i]), "must be 1/0 or true/false")]
                 )
             f = f.astype(bool)
         upper = np.where(f, d, np.inf)
-        frame = _frame(d, upper, np.where(f, "exact", "right"), entry, count, covariates, lines)
+        kind = _kinds(np.where(f, EXACT, RIGHT))
+        frame = _frame(d, upper, kind, entry, count, covariates, lines)
         return cls._split_doa(frame, provenance)
 
     @classmethod
@@ -141,11 +144,7 @@ class LifeTable:
         lo = np.asarray(lower, dtype=float)
         hi = np.asarray(upper, dtype=float)
         hi = np.where(np.isnan(hi), np.inf, hi)
-        kind = np.select(
-            [np.isinf(hi), lo == hi, lo == 0],
-            ["right", "exact", "left"],
-            default="interval",
-        )
+        kind = _kinds(np.select([np.isinf(hi), lo == hi, lo == 0], [RIGHT, EXACT, LEFT], INTERVAL))
         frame = _frame(lo, hi, kind, entry, count, covariates, lines)
         return cls._split_doa(frame, provenance)
 
@@ -245,6 +244,12 @@ class LifeTable:
 
 
 # ---------------------------------------------------------------------- helpers
+def _kinds(codes: np.ndarray) -> pd.Categorical:
+    """The ``kind`` column from codes (EXACT, RIGHT, ...): a categorical over ``KINDS``,
+    cheap to build and compare for millions of rows."""
+    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int8), categories=KINDS)
+
+
 def _frame(lower, upper, kind, entry, count, covariates, lines) -> pd.DataFrame:
     n = len(lower)
     columns: dict[str, Any] = {
@@ -252,7 +257,7 @@ def _frame(lower, upper, kind, entry, count, covariates, lines) -> pd.DataFrame:
         "upper": np.asarray(upper, dtype=float),
         "entry": np.zeros(n) if entry is None else np.nan_to_num(np.asarray(entry, float)),
         "count": np.ones(n, dtype=np.int64) if count is None else np.asarray(count),
-        "kind": np.asarray(kind, dtype=object),
+        "kind": kind,
         "line": np.arange(2, n + 2) if lines is None else np.asarray(lines, dtype=np.int64),
     }
     if covariates is not None:
@@ -281,6 +286,10 @@ def _normalise(frame: pd.DataFrame, *, allow_zero: bool = False) -> pd.DataFrame
             [Problem(None, c, None, "required life-table column is missing") for c in missing]
         )
     f = frame.copy()
+    raw_kind = f["kind"]
+    if not (isinstance(raw_kind.dtype, pd.CategoricalDtype)
+            and tuple(raw_kind.cat.categories) == KINDS):
+        f["kind"] = pd.Categorical(raw_kind.astype(object), categories=KINDS)
     for c in ("lower", "upper", "entry"):
         f[c] = pd.to_numeric(f[c], errors="coerce").astype(float)
     cnt = pd.to_numeric(f["count"], errors="coerce")
@@ -297,11 +306,11 @@ def _normalise(frame: pd.DataFrame, *, allow_zero: bool = False) -> pd.DataFrame
             f["count"],
             "must be a whole number >= 1",
         ),
-        (~f["kind"].isin(KINDS).to_numpy(), "kind", f["kind"], f"must be one of {KINDS}"),
+        (f["kind"].isna().to_numpy(), "kind", raw_kind, f"must be one of {KINDS}"),
     ]
     if not allow_zero:
         # observation must begin before the event or the censoring age
-        bound = np.where(f["kind"].to_numpy() == "right", f["lower"], f["upper"])
+        bound = np.where(f["kind"].cat.codes.to_numpy() == RIGHT, f["lower"], f["upper"])
         checks.append(
             ((f["entry"].to_numpy() >= bound) & (bound > 0), "entry", f["entry"],
              "entry age must be below the failure or censoring age")
