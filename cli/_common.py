@@ -10,7 +10,7 @@ import contextlib
 import json
 import math
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import typer
@@ -46,6 +46,32 @@ def domain_errors(json_output: bool = False) -> Iterator[None]:
             emit_json(payload)
         err(f"Error: {e}")
         raise typer.Exit(1) from None
+
+
+def import_in_background(module: str) -> Callable[[], None]:
+    """Start importing ``module`` in a thread; call the returned function to wait for it.
+
+    `cpo fit` spends about a second importing scipy.stats and lifelines and about
+    as long reading a large log, mostly inside pyarrow, which releases the GIL,
+    so the two overlap. numpy, pandas and pyarrow are imported here first, in
+    the calling thread, so the two threads never import the same heavy package at
+    once. If the background import fails, waiting does nothing and the caller's
+    own import raises the error as usual.
+    """
+    import importlib
+    import threading
+
+    import numpy  # noqa: F401
+    import pandas  # noqa: F401
+    import pyarrow  # noqa: F401
+
+    def target() -> None:
+        with contextlib.suppress(Exception):
+            importlib.import_module(module)
+
+    thread = threading.Thread(target=target, name=f"import {module}", daemon=True)
+    thread.start()
+    return thread.join
 
 
 def _default(o: Any) -> Any:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import typer
 
-from cli._common import domain_errors, emit_json, err
+from cli._common import domain_errors, emit_json, err, import_in_background
 
 
 class DistChoice(StrEnum):
@@ -94,10 +94,15 @@ def fit_cmd(
     if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
         raise typer.BadParameter(f"--plot {str(plot)!r} must end in .png or .svg")
     with domain_errors(json_output):
-        from reliability.errors import ParameterError
-        from reliability.fitting import fit
+        from failure_data.readers import read_life_table
 
-        table = _read(file, time_unit, as_of, component)
+        fitting_imported = import_in_background("reliability.fitting")
+        table = read_life_table(file, as_of=as_of, time_unit=time_unit.value)
+        fitting_imported()
+        from reliability.errors import ParameterError
+        from reliability.fitting import fit, select_component
+
+        table = select_component(table, component)
         if component is None and "component" in table.data.columns:
             names = sorted({str(v) for v in table.data["component"].dropna().unique()})
             if len(names) > 1:
