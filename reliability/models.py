@@ -150,7 +150,8 @@ class LifeModel:
             object.__setattr__(self, "covariance", tuple(tuple(float(x) for x in r) for r in cov))
         if not 0 < self.confidence < 1:
             raise ParameterError(f"confidence = {self.confidence!r} must be in (0, 1)")
-        object.__setattr__(self, "provenance", _FrozenDict(dict(self.provenance)))
+        # stored as JSON would give it back (tuples as lists), so a JSON round trip is equal
+        object.__setattr__(self, "provenance", _FrozenDict(_plain(dict(self.provenance))))
 
     # ---------------------------------------------------------------- builders
     @classmethod
