@@ -25,17 +25,12 @@ from typing import Any
 import typer
 
 from cli._common import domain_errors, emit_json, err
+from failure_data.units import TimeUnit  # a light module: enum and regex only
 
 data_app = typer.Typer(
     help="Field failure logs: validate a log (CSV or Parquet), draw a synthetic one.",
     no_args_is_help=True,
 )
-
-
-class UnitChoice(StrEnum):
-    hours = "hours"
-    days = "days"
-    years = "years"
 
 
 class SynthDist(StrEnum):
@@ -165,8 +160,8 @@ def validate_cmd(
     as_of: str = typer.Option(
         None, "--as-of", help="Dated logs: end of observation, YYYY-MM-DD (default: latest date in the file)."
     ),
-    time_unit: UnitChoice = typer.Option(
-        UnitChoice.hours, "--time-unit", help="Unit of duration, entry, lower and upper columns."
+    time_unit: TimeUnit = typer.Option(
+        TimeUnit.hours, "--time-unit", help="Unit of duration, entry, lower and upper columns."
     ),
     json_output: bool = _JSON,
 ) -> None:
@@ -180,7 +175,7 @@ def validate_cmd(
             err(f"as-of date: {table.provenance.as_of} (latest date in the file; set --as-of to change)")
         if not dated and as_of is not None:
             err(f"note: --as-of applies to dated logs only; this is a {table.provenance.format} log")
-        if dated and time_unit is not UnitChoice.hours:
+        if dated and time_unit is not TimeUnit.hours:
             err("note: --time-unit does not apply to dated logs (dates give hours exactly)")
         summary = summarize(table)
     if json_output:

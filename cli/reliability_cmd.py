@@ -24,6 +24,7 @@ from pathlib import Path
 import typer
 
 from cli._common import domain_errors, emit_json, err, import_in_background
+from failure_data.units import TimeUnit  # a light module: enum and regex only
 
 
 class DistChoice(StrEnum):
@@ -40,17 +41,11 @@ class ModelChoice(StrEnum):
     power = "power"
 
 
-class UnitChoice(StrEnum):
-    hours = "hours"
-    days = "days"
-    years = "years"
-
-
 _CONF = typer.Option(0.95, "--confidence", "-c", help="Confidence level in (0, 1), e.g. 0.95.")
 _JSON = typer.Option(False, "--json", help="Write one JSON document to stdout.")
 
 
-def _read(path: Path, time_unit: UnitChoice, as_of: str | None, component: str | None):
+def _read(path: Path, time_unit: TimeUnit, as_of: str | None, component: str | None):
     from failure_data.readers import read_life_table
     from reliability.fitting import select_component
 
@@ -71,8 +66,8 @@ def fit_cmd(
         DistChoice.weibull, "--dist", help="Distribution, or auto to fit all and rank them by AIC."
     ),
     confidence: float = _CONF,
-    time_unit: UnitChoice = typer.Option(
-        UnitChoice.hours, "--time-unit", help="Unit of duration columns in the file."
+    time_unit: TimeUnit = typer.Option(
+        TimeUnit.hours, "--time-unit", help="Unit of duration columns in the file."
     ),
     as_of: str = typer.Option(None, "--as-of", help="Dated logs: end of observation, YYYY-MM-DD."),
     json_output: bool = _JSON,
@@ -197,7 +192,7 @@ def bound_cmd(
     shape: float = typer.Option(None, "--shape", help="Weibayes: assumed Weibull shape (beta)."),
     confidence: float = _CONF,
     component: str = typer.Option(None, "--component", help="Use only this component's rows."),
-    time_unit: UnitChoice = typer.Option(UnitChoice.hours, "--time-unit", help="Unit of duration columns."),
+    time_unit: TimeUnit = typer.Option(TimeUnit.hours, "--time-unit", help="Unit of duration columns."),
     as_of: str = typer.Option(None, "--as-of", help="Dated logs: end of observation, YYYY-MM-DD."),
     json_output: bool = _JSON,
 ) -> None:

@@ -6,8 +6,7 @@ loaded on first use.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from failure_data._lazy import lazy_exports
 
 _EXPORTS = {
     "LifeTable": "failure_data.table",
@@ -29,10 +28,4 @@ _EXPORTS = {
     "SynthSpec": "failure_data.synth",
 }
 
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'failure_data' has no attribute {name!r}")
+__getattr__, __all__ = lazy_exports(__name__, _EXPORTS)

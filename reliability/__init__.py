@@ -5,8 +5,7 @@ Public names are loaded on first use so that importing the package is cheap.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from failure_data._lazy import lazy_exports
 
 _EXPORTS = {
     "LifeModel": "reliability.models",
@@ -44,10 +43,4 @@ _EXPORTS = {
     "save_probability_plot": "reliability.plotting",
 }
 
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'reliability' has no attribute {name!r}")
+__getattr__, __all__ = lazy_exports(__name__, _EXPORTS)
