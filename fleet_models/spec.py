@@ -71,9 +71,12 @@ class SparePool:
 
 @dataclass(frozen=True)
 class Policy:
+    """Maintenance policy. Defaults equal the catalog defaults a TOML scenario gets
+    (``fleet_models.builtins.default_policy``; a test keeps the two equal)."""
+
     detection_hours: float = 0.25
     technicians: int = 0  # 0 = unlimited
-    swap_hours: float = 0.25
+    swap_hours: float = 5 / 60  # catalog swap-time: 5 min
     switch_replacement_hours: float = 8.0
     replace_switch_when_ports_down: int = 1
     maintenance_window_days: float | None = None  # None = no windows: replace when triggered
@@ -90,6 +93,9 @@ class Fleet:
 
 @dataclass(frozen=True)
 class Costs:
+    """Cost inputs. Defaults equal the catalog defaults a TOML scenario gets
+    (``fleet_models.builtins.default_costs``; a test keeps the two equal)."""
+
     electricity_usd_per_kwh: float = 0.078
     pue: float = 1.56
     discount_rate: float = 0.08

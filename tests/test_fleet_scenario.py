@@ -494,3 +494,12 @@ def scenarios(draw):
 @given(scenarios())
 def test_any_valid_scenario_round_trips_exactly(s):
     assert parse_scenario(tomllib.loads(scenario_to_toml(s))) == s
+
+
+def test_spec_defaults_equal_the_catalog_defaults():
+    # a hand-built Policy()/Costs() must mean what an empty TOML table means
+    from fleet_models.builtins import default_costs, default_policy
+    from fleet_models.spec import Costs, Policy
+
+    assert Policy() == default_policy()
+    assert Costs() == default_costs()
