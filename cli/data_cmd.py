@@ -129,7 +129,7 @@ def _render(s: dict[str, Any]) -> None:
     t.add_column("", style="bold")
     t.add_column("", justify="right")
     rows = [
-        ("rows", s["rows"]), ("units (excl. dead-on-arrival)", s["units"]),
+        ("rows", s["rows"]), ("units (excl. dead-on-arrival, zero exposure)", s["units"]),
         ("failures", s["failures"]), ("right-censored", s["right_censored"]),
         ("left-censored", s["left_censored"]), ("interval-censored", s["interval_censored"]),
         ("left-truncated (late entry)", s["left_truncated"]),
