@@ -133,6 +133,7 @@ def _points(result: FitResult):
 
     if result.table is None:
         return None
+    failure: Exception | None = None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # lifelines' NPMLE warns as it iterates; points are a guide
         try:
@@ -142,8 +143,11 @@ def _points(result: FitResult):
             else:
                 est = turnbull(result.table, confidence=result.confidence, n_boot=0)
                 est = est[est["survival"].diff().fillna(-1.0) < 0]
-        except Exception:  # noqa: BLE001  (points are a courtesy; the fitted line is the result)
-            return None
+        except Exception as e:  # noqa: BLE001  (points are a courtesy; the fitted line is the result)
+            failure = e
+    if failure is not None:  # said, not silent: the plot is drawn without its points
+        warnings.warn(f"nonparametric points left off the probability plot: {failure}", stacklevel=2)
+        return None
     f = 1.0 - est["survival"].to_numpy()
     ok = (f > 0) & (f < 1)
     return est["time"].to_numpy()[ok], f[ok], est["method"].iloc[0] if len(est) else ""

@@ -91,3 +91,20 @@ def test_probability_plot_renders(dist, ext, tmp_path):
     _, to_y, _ = paper_transform(dist)
     np.testing.assert_allclose(y, to_y(r.model.cdf(ts)), rtol=1e-10)
     assert np.all(lo < y) and np.all(y < hi)
+
+
+def test_plot_says_when_it_leaves_the_nonparametric_points_off():
+    # Turnbull here refuses late entry; the probability plot is still drawn, with a warning
+    import matplotlib
+
+    matplotlib.use("Agg")
+
+    rng = np.random.default_rng(5)
+    lower = rng.uniform(100, 1000, 60)
+    upper = lower + rng.uniform(50, 500, 60)
+    upper[::3] = np.nan  # some still working
+    table = LifeTable.from_intervals(lower, upper, entry=np.full(60, 10.0))
+    result = fit(table, "weibull")
+    with pytest.warns(UserWarning, match="nonparametric points left off"):
+        ax = result.plot_probability()
+    assert ax is not None
