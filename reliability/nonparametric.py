@@ -38,23 +38,35 @@ COLUMNS = ["time", "survival", "lower", "upper", "events", "method"]
 def kaplan_meier(table: LifeTable, *, confidence: float = 0.95) -> pd.DataFrame:
     """Kaplan-Meier estimate for exact and right-censored rows (left truncation honoured)."""
     confidence = check_confidence(confidence)
+    return _km(_right_only(table, "Kaplan-Meier"), confidence)
+
+
+def _right_only(table: LifeTable, method: str) -> GroupedRecords:
+    """The grouped records, refused unless every row is exact or right-censored."""
     rec = group_records(table)
     if not rec.right_only:
         raise ParameterError(
-            "Kaplan-Meier needs exact or right-censored rows; this table has left- or "
+            f"{method} needs exact or right-censored rows; this table has left- or "
             "interval-censored rows: use turnbull()"
         )
-    return _km(rec, confidence)
+    return rec
+
+
+def _fit_counting(fitter, rec: GroupedRecords):
+    """Fit a lifelines counting-process estimator (KM, Nelson-Aalen) to grouped records,
+    with weights and late entry; lifelines' warnings about weights are expected here."""
+    t = np.where(rec.exact, rec.upper, rec.lower)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fitter.fit(t, rec.exact, entry=rec.entry if (rec.entry > 0).any() else None,
+                   weights=rec.weight)
+    return fitter
 
 
 def _km(rec: GroupedRecords, confidence: float) -> pd.DataFrame:
     from lifelines import KaplanMeierFitter
 
-    t = np.where(rec.exact, rec.upper, rec.lower)
-    kmf = KaplanMeierFitter(alpha=1 - confidence)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        kmf.fit(t, rec.exact, entry=rec.entry if (rec.entry > 0).any() else None, weights=rec.weight)
+    kmf = _fit_counting(KaplanMeierFitter(alpha=1 - confidence), rec)
     sf = kmf.survival_function_.iloc[:, 0]
     ci = kmf.confidence_interval_survival_function_
     out = pd.DataFrame({
@@ -78,17 +90,9 @@ def nelson_aalen(table: LifeTable, *, confidence: float = 0.95) -> pd.DataFrame:
     from lifelines import NelsonAalenFitter
 
     confidence = check_confidence(confidence)
-    rec = group_records(table)
-    if not rec.right_only:
-        raise ParameterError(
-            "Nelson-Aalen needs exact or right-censored rows; this table has left- or "
-            "interval-censored rows: use turnbull()"
-        )
-    t = np.where(rec.exact, rec.upper, rec.lower)
-    naf = NelsonAalenFitter(alpha=1 - confidence, nelson_aalen_smoothing=False)  # d/n, no tie smoothing
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        naf.fit(t, rec.exact, entry=rec.entry if (rec.entry > 0).any() else None, weights=rec.weight)
+    rec = _right_only(table, "Nelson-Aalen")
+    # d/n, no tie smoothing
+    naf = _fit_counting(NelsonAalenFitter(alpha=1 - confidence, nelson_aalen_smoothing=False), rec)
     h = naf.cumulative_hazard_.iloc[:, 0]
     ci = naf.confidence_interval_
     out = pd.DataFrame({
