@@ -133,9 +133,6 @@ def _grouped(table: LifeTable, col: str) -> pd.DataFrame:
 def fit_alt(table: LifeTable, spec: ALTSpec, *, confidence: float = 0.95,
             extra_provenance: Mapping[str, Any] | None = None) -> ALTResult:
     """Fit a common-shape life whose scale follows the stress model; report it at ``use_stress``."""
-    import lifelines
-    from lifelines.exceptions import ApproximationWarning, ConvergenceError, StatisticalWarning
-
     confidence = check_confidence(confidence)
     dist = Distribution.parse(spec.distribution)
     model = StressModel.parse(spec.model)
@@ -170,42 +167,12 @@ def fit_alt(table: LifeTable, spec: ALTSpec, *, confidence: float = 0.95,
     obs = np.where(np.isinf(g["upper"]), g["lower"], g["upper"]).astype(float)
     c = float(np.exp(np.average(np.log(obs[obs > 0]), weights=g["count"].to_numpy()[obs > 0])))
 
-    cls_name, loc_name, shp_name = _AFT[dist]
-    df = pd.DataFrame({"x": g["x"].to_numpy(), "w": g["count"].to_numpy(dtype=float),
-                       "entry": g["entry"].to_numpy() / c})
-    fitter = getattr(lifelines, cls_name)(alpha=1 - confidence, penalizer=0.0)
-    # BFGS on lifelines' mean negative log-likelihood: the default gtol (1e-5) stops short of the
-    # optimum when failures are few among many units
-    kw: dict[str, Any] = {"weights_col": "w", "entry_col": "entry", "fit_options": {"gtol": 1e-10}}
-    if not df["entry"].gt(0).any():
-        df = df.drop(columns="entry")
-        kw.pop("entry_col")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            if right_only:
-                df["T"] = obs / c
-                df["E"] = exact
-                fitter.fit(df, duration_col="T", event_col="E", **kw)
-            else:
-                df["lo"] = g["lower"].to_numpy() / c
-                df["hi"] = g["upper"].to_numpy() / c
-                fitter.fit_interval_censoring(df, lower_bound_col="lo", upper_bound_col="hi", **kw)
-        except ConvergenceError:
-            raise _alt_not_converged(dist, "the optimiser did not converge") from None
-        except (ValueError, FloatingPointError, np.linalg.LinAlgError) as e:
-            raise _alt_not_converged(dist, f"lifelines refused the fit ({str(e).splitlines()[0]})") from None
-    if any(issubclass(w.category, ApproximationWarning | StatisticalWarning) for w in caught):
-        raise _alt_not_converged(dist, "the Hessian at the optimum is not invertible or not positive")
-
-    keys = [(loc_name, "Intercept"), (loc_name, "x"), (shp_name, "Intercept")]
-    theta = fitter.params_.loc[keys].to_numpy(dtype=float)
-    vcov = fitter.variance_matrix_.loc[keys, keys].to_numpy(dtype=float)
-    if not np.all(np.isfinite(theta)) or not np.all(np.isfinite(vcov)):
-        raise _alt_not_converged(dist, "the optimiser returned non-finite values")
+    rec = _Scaled(g, c, right_only)
+    theta, vcov, ll_u, optimizer = _fit_regression(dist, rec, confidence)
     b0, b1, g0 = theta
-    n_exact = float(df["w"].to_numpy()[exact].sum())
-    ll = float(fitter.log_likelihood_) - n_exact * math.log(c)
+    n_exact = float(g["count"].to_numpy(dtype=float)[exact].sum())
+    ll = ll_u - n_exact * math.log(c)
+    cls_name = _AFT[dist][0]
 
     if dist == Distribution.weibull:
         params = {"shape": math.exp(g0), "scale": c * math.exp(b0)}
@@ -242,6 +209,7 @@ def fit_alt(table: LifeTable, spec: ALTSpec, *, confidence: float = 0.95,
         "alt_model": model.value, "stress_column": spec.stress_column, "use_stress": spec.use_stress,
         ("activation_energy_ev" if model == StressModel.arrhenius else "power_exponent_n"): coef,
         "method_alt": f"lifelines {cls_name}, common shape, covariate centred at the use stress",
+        "optimizer": optimizer,
         **(extra_provenance or {}),
     }
     k = 3
@@ -251,7 +219,7 @@ def fit_alt(table: LifeTable, spec: ALTSpec, *, confidence: float = 0.95,
     result = FitResult(
         distribution=dist, model=model_use, summary=summary_frame(dist, params, cov, confidence),
         log_likelihood=ll, aic=2 * k - 2 * ll, converged=True, n_units=table.n_units,
-        n_failures=table.n_failures, n_records=len(g), confidence=confidence,
+        n_failures=table.n_failures, n_records=len(g), confidence=confidence, optimizer=optimizer,
         table=_at_use(table, raw_stress.to_numpy(dtype=float), stress_transform(model, raw_stress.to_numpy(dtype=float)) - x_use, b1),
     )
     ranking = pd.DataFrame([{
@@ -261,6 +229,137 @@ def fit_alt(table: LifeTable, spec: ALTSpec, *, confidence: float = 0.95,
     return ALTResult(spec=replace(spec, model=model, distribution=dist), fit=result.with_ranking(ranking),
                      coefficient=coef, coefficient_se=coef_se, coefficient_interval=coef_ci,
                      acceleration_factors=afs)
+
+
+@dataclass(frozen=True)
+class _Scaled:
+    """Grouped ALT records with times divided by ``c`` (x centred at the use stress)."""
+
+    g: pd.DataFrame  # lower, upper, entry, count, x
+    c: float
+    right_only: bool
+
+    @property
+    def lower(self) -> np.ndarray:
+        return self.g["lower"].to_numpy(dtype=float) / self.c
+
+    @property
+    def upper(self) -> np.ndarray:
+        return self.g["upper"].to_numpy(dtype=float) / self.c
+
+    @property
+    def entry(self) -> np.ndarray:
+        return self.g["entry"].to_numpy(dtype=float) / self.c
+
+    @property
+    def weight(self) -> np.ndarray:
+        return self.g["count"].to_numpy(dtype=float)
+
+    @property
+    def x(self) -> np.ndarray:
+        return self.g["x"].to_numpy(dtype=float)
+
+
+def _lifelines_regression(dist: Distribution, rec: _Scaled, confidence: float):
+    """lifelines' AFT fit: (theta, vcov, log-likelihood) on the scaled records, or the reason it
+    stopped short as a string."""
+    import lifelines
+    from lifelines.exceptions import ApproximationWarning, ConvergenceError, StatisticalWarning
+
+    cls_name, loc_name, shp_name = _AFT[dist]
+    df = pd.DataFrame({"x": rec.x, "w": rec.weight, "entry": rec.entry})
+    fitter = getattr(lifelines, cls_name)(alpha=1 - confidence, penalizer=0.0)
+    # BFGS on lifelines' mean negative log-likelihood: the default gtol (1e-5) stops short of the
+    # optimum when failures are few among many units
+    kw: dict[str, Any] = {"weights_col": "w", "entry_col": "entry", "fit_options": {"gtol": 1e-10}}
+    if not df["entry"].gt(0).any():
+        df = df.drop(columns="entry")
+        kw.pop("entry_col")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            if rec.right_only:
+                df["T"] = np.where(np.isinf(rec.upper), rec.lower, rec.upper)
+                df["E"] = rec.lower == rec.upper
+                fitter.fit(df, duration_col="T", event_col="E", **kw)
+            else:
+                df["lo"], df["hi"] = rec.lower, rec.upper
+                fitter.fit_interval_censoring(df, lower_bound_col="lo", upper_bound_col="hi", **kw)
+        except ConvergenceError:
+            return "the optimiser did not converge"
+        except (ValueError, FloatingPointError, np.linalg.LinAlgError) as e:
+            return f"lifelines refused the fit ({str(e).splitlines()[0]})"
+    keys = [(loc_name, "Intercept"), (loc_name, "x"), (shp_name, "Intercept")]
+    theta = fitter.params_.loc[keys].to_numpy(dtype=float)
+    if any(issubclass(w.category, ApproximationWarning | StatisticalWarning) for w in caught):
+        return "the Hessian at the optimum is not invertible or not positive", theta
+    vcov = fitter.variance_matrix_.loc[keys, keys].to_numpy(dtype=float)
+    return theta, vcov, float(fitter.log_likelihood_)
+
+
+def _regression_nll(dist: Distribution, rec: _Scaled):
+    """-log L of the common-shape life-stress model: ln scale (Weibull) or mu (lognormal) =
+    b0 + b1 x, shape or sigma = exp(g0)."""
+    from reliability.likelihood import Records, log_likelihood
+
+    r, x = Records(rec.lower, rec.upper, rec.entry, rec.weight), rec.x
+
+    def nll(theta: np.ndarray) -> float:
+        b0, b1, g0 = theta
+        with np.errstate(over="ignore"):
+            if dist == Distribution.weibull:
+                p = {"shape": math.exp(g0), "scale": np.exp(b0 + b1 * x)}
+            else:
+                p = {"mu": b0 + b1 * x, "sigma": math.exp(g0)}
+        try:
+            return -log_likelihood(dist.value, p, r)
+        except OverflowError:
+            return math.inf
+
+    return nll
+
+
+def _data_start(dist: Distribution, rec: _Scaled) -> np.ndarray:
+    """Per stress level the exponential MLE (exposure per failure); a weighted line through their
+    logs against x gives b0, b1; shape (or sigma) 1."""
+    t = np.where(np.isinf(rec.upper), rec.lower,
+                 np.where(rec.lower > 0, 0.5 * (rec.lower + rec.upper), rec.upper))
+    d = pd.DataFrame({"x": rec.x, "exp": rec.weight * np.maximum(t - rec.entry, 0.0),
+                      "f": rec.weight * np.isfinite(rec.upper)}).groupby("x").sum()
+    d = d[(d["f"] > 0) & (d["exp"] > 0)]
+    if len(d) >= 2:
+        b1, b0 = np.polyfit(d.index.to_numpy(), np.log(d["exp"] / d["f"]), 1, w=np.sqrt(d["f"]))
+    else:
+        b0, b1 = (math.log(float(d["exp"].sum() / d["f"].sum())) if len(d) else 0.0), 0.0
+    if dist == Distribution.lognormal:
+        b0 += math.log(math.log(2.0))  # the exponential's median
+    return np.array([b0, b1, 0.0])
+
+
+def _fit_regression(dist: Distribution, rec: _Scaled, confidence: float):
+    """lifelines' fit if it is a checked optimum of the written-out likelihood, else the polish
+    from its endpoint and from a data-driven start: (theta, vcov, log-likelihood, optimizer)."""
+    from reliability.fitting import OPTIMIZER_LIFELINES, OPTIMIZER_POLISH
+    from reliability.likelihood import check, polish
+
+    nll = _regression_nll(dist, rec)
+    found = _lifelines_regression(dist, rec, confidence)
+    if isinstance(found, tuple) and len(found) == 3:
+        theta, vcov, ll = found
+        if check(nll, theta, "lifelines") is not None:
+            return theta, vcov, ll, OPTIMIZER_LIFELINES
+        why, starts = "", [("lifelines' endpoint", theta)]
+    elif isinstance(found, tuple):
+        why, starts = found[0], [("lifelines' endpoint", found[1])]
+    else:
+        why, starts = found, []
+    starts.append(("a data-driven start", _data_start(dist, rec)))
+    with np.errstate(all="ignore"):
+        opt = polish(nll, starts)
+    if opt is None:
+        why = why or "the Hessian is not positive definite where the optimiser stopped"
+        raise _alt_not_converged(dist, f"{why}, and no interior optimum was found from a data-driven start")
+    return opt.x, opt.covariance, -opt.nll, OPTIMIZER_POLISH.format(start=opt.start)
 
 
 def _at_use(table: LifeTable, stress: np.ndarray, x: np.ndarray, b1: float) -> LifeTable:

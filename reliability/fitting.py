@@ -208,6 +208,8 @@ class FitResult:
     n_records: int
     confidence: float
     interval_method: str = INTERVAL_METHOD
+    optimizer: str = "lifelines"
+    """Which optimiser finished the fit: lifelines, or the scipy polish and where it started."""
     table: Any = field(default=None, repr=False, compare=False)
     ranking: pd.DataFrame | None = field(default=None, repr=False, compare=False)
     """One row per distribution fitted (all of them for ``auto``), best AIC first."""
@@ -247,6 +249,7 @@ class FitResult:
             "log_likelihood": self.log_likelihood,
             "aic": self.aic,
             "converged": self.converged,
+            "optimizer": self.optimizer,
             "n_units": self.n_units,
             "n_failures": self.n_failures,
             "n_records": self.n_records,
@@ -268,7 +271,8 @@ class FitResult:
             f"units {self.n_units:,}  failures {self.n_failures:,}  distinct records {self.n_records:,}\n"
             f"log-likelihood {self.log_likelihood:.4f} (hours)  AIC {self.aic:.4f}\n"
             f"MTTF {_g(self.mttf_hours)} h  B10 {_g(self.b10_hours)} h{self._left_out()}\n"
-            f"intervals: {self.interval_method} ({INTERVAL_METHOD_TEXT})"
+            f"intervals: {self.interval_method} ({INTERVAL_METHOD_TEXT})\n"
+            f"optimiser: {self.optimizer}"
         )
         return t
 
@@ -309,14 +313,33 @@ def _fitter_class(dist: Distribution):
     return getattr(lifelines, _SPECS[dist].fitter)
 
 
-def _raw_fit(dist: Distribution, rec: GroupedRecords, confidence: float, initial: np.ndarray | None):
-    """One lifelines fit on already-scaled records; returns the fitter or raises FitError."""
+@dataclass(frozen=True)
+class _Lifelines:
+    """What lifelines' optimiser left on already-scaled records (our parameter names)."""
+
+    params: dict[str, float] | None  # its optimum, or its last iterate when it stopped short
+    cov: np.ndarray | None  # only when it reported success
+    ll: float | None
+    why: str  # empty when it reported success
+
+
+def _raw_fit(dist: Distribution, rec: GroupedRecords, confidence: float, initial: np.ndarray | None
+             ) -> _Lifelines:
+    """One lifelines fit on already-scaled records; never raises for a fit that stops short."""
     from lifelines.exceptions import ApproximationWarning, ConvergenceError, StatisticalWarning
 
     fitter = _fitter_class(dist)(alpha=1 - confidence)
     # lifelines minimises the mean negative log-likelihood; with few failures among many units its
     # gradient is tiny, and L-BFGS-B's default gtol (1e-5) stops ~1e-4 short of the optimum
     opts = {"ftol": 1e-14} if fitter._scipy_fit_method == "SLSQP" else {"gtol": 1e-11}
+    iterates: list[np.ndarray] = []
+    fitter._scipy_fit_callback = lambda xk, *_: iterates.append(np.array(xk, dtype=float))
+    names = list(fitter._fitted_parameter_names)
+    inv = {v: k for k, v in _SPECS[dist].names.items()}
+
+    def last_iterate() -> dict[str, float] | None:
+        return {inv[n]: float(v) for n, v in zip(names, iterates[-1], strict=True)} if iterates else None
+
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -331,15 +354,15 @@ def _raw_fit(dist: Distribution, rec: GroupedRecords, confidence: float, initial
                     fit_options=opts,
                 )
         except ConvergenceError:
-            raise _not_converged(dist, "the optimiser did not converge") from None
+            return _Lifelines(last_iterate(), None, None, "the optimiser did not converge")
         except (ValueError, TypeError, ZeroDivisionError, OverflowError, FloatingPointError,
                 np.linalg.LinAlgError) as e:
             first = str(e).splitlines()[0] if str(e) else type(e).__name__
-            raise _not_converged(dist, f"lifelines refused the fit ({first})") from None
-    bad = [w for w in caught if issubclass(w.category, ApproximationWarning | StatisticalWarning)]
-    if bad:
-        raise _not_converged(dist, "the Hessian at the optimum is not invertible or not positive")
-    return fitter
+            return _Lifelines(last_iterate(), None, None, f"lifelines refused the fit ({first})")
+    params, cov = _to_ours(dist, fitter)
+    if any(issubclass(w.category, ApproximationWarning | StatisticalWarning) for w in caught):
+        return _Lifelines(params, None, None, "the Hessian at the optimum is not invertible or not positive")
+    return _Lifelines(params, cov, float(fitter.log_likelihood_), "")
 
 
 def _not_converged(dist: Distribution, why: str) -> FitError:
@@ -417,27 +440,111 @@ def _degenerate(dist: Distribution, params: Mapping[str, float]) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Estimate:
+    """A converged fit on grouped records, in hours."""
+
+    params: dict[str, float]
+    cov: np.ndarray
+    log_likelihood: float
+    optimizer: str  # which optimiser finished it (OPTIMIZER_* below)
+
+
+OPTIMIZER_LIFELINES = "lifelines"
+OPTIMIZER_POLISH = "scipy trust-exact polish from {start}"
+
+
+def to_theta(dist: Distribution, params: Mapping[str, float]) -> np.ndarray:
+    """Unconstrained coordinates: the log of positive parameters, the others as they are."""
+    pos = FAMILIES[dist.value].positive
+    return np.array([math.log(params[k]) if k in pos else params[k] for k in _SPECS[dist].names])
+
+
+def from_theta(dist: Distribution, theta: np.ndarray) -> dict[str, float]:
+    pos = FAMILIES[dist.value].positive
+    return {k: (math.exp(v) if k in pos else float(v)) for k, v in zip(_SPECS[dist].names, theta, strict=True)}
+
+
+def _theta_jacobian(dist: Distribution, params: Mapping[str, float]) -> np.ndarray:
+    """d params / d theta (diagonal)."""
+    pos = FAMILIES[dist.value].positive
+    return np.diag([params[k] if k in pos else 1.0 for k in _SPECS[dist].names])
+
+
+def _data_start(dist: Distribution) -> dict[str, float]:
+    """The exponential MLE mapped into the family, in the scaled unit where it is 1 (the time
+    unit is exposure per failure, see GroupedRecords.typical_time)."""
+    median = math.log(2.0)
+    return {
+        Distribution.weibull: {"shape": 1.0, "scale": 1.0},
+        Distribution.lognormal: {"mu": math.log(median), "sigma": 1.0},
+        Distribution.exponential: {"scale": 1.0},
+        Distribution.loglogistic: {"shape": 1.0, "scale": median},
+        Distribution.gengamma: {"mu": 0.0, "ln_sigma": 0.0, "lambda_": 1.0},
+    }[dist]
+
+
+def _negative_ll(dist: Distribution, rec: GroupedRecords):
+    from reliability.likelihood import Records, log_likelihood
+
+    r = Records(rec.lower, rec.upper, rec.entry, rec.weight)
+
+    def nll(theta: np.ndarray) -> float:
+        try:
+            return -log_likelihood(dist.value, from_theta(dist, theta), r)
+        except OverflowError:
+            return math.inf
+
+    return nll
+
+
+def finish(dist: Distribution, rec: GroupedRecords, found: _Lifelines) -> tuple[dict, np.ndarray, float, str]:
+    """lifelines' result if it is a checked optimum of the written-out likelihood; otherwise the
+    polish from its endpoint and from a data-driven start. Parameters, covariance and
+    log-likelihood in the units of ``rec``; refuses when no start reaches an interior optimum."""
+    from reliability.likelihood import check, polish
+
+    nll = _negative_ll(dist, rec)
+    if found.cov is not None and check(nll, to_theta(dist, found.params), "lifelines") is not None:
+        return found.params, found.cov, found.ll, OPTIMIZER_LIFELINES
+    pos = FAMILIES[dist.value].positive
+    usable = found.params is not None and all(
+        math.isfinite(v) and (k not in pos or v > 0) for k, v in found.params.items())
+    starts = [("lifelines' endpoint", to_theta(dist, found.params))] if usable else []
+    starts.append(("a data-driven start", to_theta(dist, _data_start(dist))))
+    with np.errstate(all="ignore"):
+        opt = polish(nll, starts)
+    if opt is None:
+        why = found.why or "the Hessian is not positive definite where the optimiser stopped"
+        raise _not_converged(dist, f"{why}, and no interior optimum was found from a data-driven start")
+    params = from_theta(dist, opt.x)
+    jac = _theta_jacobian(dist, params)
+    return params, jac @ opt.covariance @ jac.T, -opt.nll, OPTIMIZER_POLISH.format(start=opt.start)
+
+
 def fit_grouped(
     rec: GroupedRecords, dist: Distribution, confidence: float, start: Mapping[str, float] | None = None
-) -> tuple[dict[str, float], np.ndarray, float]:
-    """Fit grouped records; returns (parameters in hours, covariance in hours, log-likelihood in hours)."""
+) -> Estimate:
+    """Fit grouped records; parameters, covariance and log-likelihood in hours."""
     _refuse_single_failure_age(rec, dist)
     c = rec.typical_time()
     if start is None and dist == Distribution.gengamma:
         # start from the Weibull optimum (gengamma with lambda = 1 is that Weibull)
-        p, _, _ = fit_grouped(rec, Distribution.weibull, confidence)
+        p = fit_grouped(rec, Distribution.weibull, confidence).params
         start = {"mu": math.log(p["scale"]), "ln_sigma": -math.log(p["shape"]), "lambda_": 1.0}
     p_u = _default_start(dist) if start is None else FAMILIES[dist.value].time_scale(dict(start), c)
     for _ in range(3):
-        fitter = _raw_fit(dist, rec.scaled(c), confidence, _initial(dist, p_u))
-        p_u, cov_u = _to_ours(dist, fitter)
-        loc = _location(dist, p_u)
+        found = _raw_fit(dist, rec.scaled(c), confidence, _initial(dist, p_u))
+        if found.why:
+            break
+        loc = _location(dist, found.params)
         if abs(math.log(loc)) < math.log(4.0):
             break
         # the optimum sits far from 1 in these units: refit with the time unit at the optimum
         c *= loc
-        p_u = FAMILIES[dist.value].time_scale(p_u, loc)
-    ll = float(fitter.log_likelihood_) - rec.n_exact * math.log(c)
+        p_u = FAMILIES[dist.value].time_scale(found.params, loc)
+    p_u, cov_u, ll_u, optimizer = finish(dist, rec.scaled(c), found)
+    ll = ll_u - rec.n_exact * math.log(c)
     params, cov = _rescale(dist, p_u, cov_u, c)
     if not all(math.isfinite(v) for v in params.values()) or not math.isfinite(ll):
         raise _not_converged(dist, "the optimiser returned non-finite values")
@@ -448,7 +555,7 @@ def fit_grouped(
         np.linalg.cholesky(cov)
     except np.linalg.LinAlgError:
         raise _not_converged(dist, "the covariance matrix is not positive definite") from None
-    return params, cov, ll
+    return Estimate(params, cov, ll, optimizer)
 
 
 def summary_frame(
@@ -523,16 +630,17 @@ def fit(
     dist = Distribution.parse(dist)
     rec = group_records(table)
     refuse_zero_failures(table, rec)
-    params, cov, ll = fit_grouped(rec, dist, confidence)
-    result = _result(table, dist, rec, params, cov, ll, confidence, extra_provenance)
+    est = fit_grouped(rec, dist, confidence)
+    result = _result(table, dist, rec, est, confidence, extra_provenance)
     return result.with_ranking(_ranking({dist: result}))
 
 
-def _result(table, dist, rec, params, cov, ll, confidence, extra) -> FitResult:
+def _result(table, dist, rec, est: Estimate, confidence, extra) -> FitResult:
+    params, cov, ll = est.params, est.cov, est.log_likelihood
     k = len(params)
     model = LifeModel(
         dist.value, params, covariance=tuple(map(tuple, cov)), confidence=confidence,
-        provenance=_provenance(table, dist, rec, extra),
+        provenance=_provenance(table, dist, rec, {"optimizer": est.optimizer, **(extra or {})}),
     )
     return FitResult(
         distribution=dist,
@@ -545,6 +653,7 @@ def _result(table, dist, rec, params, cov, ll, confidence, extra) -> FitResult:
         n_failures=rec.n_failures,
         n_records=len(rec),
         confidence=confidence,
+        optimizer=est.optimizer,
         table=table,
     )
 
@@ -559,8 +668,8 @@ def fit_all(
     out: dict[Distribution, FitResult | FitError] = {}
     for dist in Distribution:
         try:
-            params, cov, ll = fit_grouped(rec, dist, confidence)
-            out[dist] = _result(table, dist, rec, params, cov, ll, confidence, extra_provenance)
+            est = fit_grouped(rec, dist, confidence)
+            out[dist] = _result(table, dist, rec, est, confidence, extra_provenance)
         except FitError as e:
             out[dist] = e
     return out

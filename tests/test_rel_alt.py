@@ -161,3 +161,26 @@ def test_arrhenius_interval_censored_matches_written_out_likelihood():
     assert r.coefficient == pytest.approx(ref.x[1], rel=1e-4)
     assert r.fit.parameters["shape"] == pytest.approx(math.exp(ref.x[2]), rel=1e-4)
     assert r.fit.log_likelihood == pytest.approx(-ref.fun, rel=1e-8)
+
+
+def test_alt_fit_lifelines_cannot_finish_is_polished_to_the_same_optimum(monkeypatch):
+    import lifelines
+    from lifelines.exceptions import ConvergenceError
+
+    table, _, _ = _arrhenius_data()
+    spec = ALTSpec("temperature_c", StressModel.arrhenius, T_USE)
+    reference = fit_alt(table, spec)
+
+    def boom(self, *a, **k):
+        raise ConvergenceError("Fitting did not converge")
+
+    monkeypatch.setattr(lifelines.WeibullAFTFitter, "fit", boom)
+    r = fit_alt(table, spec)
+    assert r.fit.optimizer == "scipy trust-exact polish from a data-driven start"
+    assert r.fit.model.provenance["optimizer"] == r.fit.optimizer
+    # one likelihood, one optimum: lifelines' own answer when it finishes (checked to 1e-9)
+    assert r.fit.log_likelihood == pytest.approx(reference.fit.log_likelihood, rel=1e-10)
+    assert r.coefficient == pytest.approx(reference.coefficient, rel=1e-5)
+    assert r.coefficient_se == pytest.approx(reference.coefficient_se, rel=1e-3)
+    for k in ("shape", "scale"):
+        assert r.fit.parameters[k] == pytest.approx(reference.fit.parameters[k], rel=1e-5)

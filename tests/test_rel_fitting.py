@@ -325,24 +325,35 @@ def test_zero_failures_refused_with_pointer_to_bound():
     assert "cpo bound --failures 0 --device-hours 20500" in str(e.value)
 
 
-def test_unconverged_fit_is_refused_not_reported(monkeypatch):
+def test_lifelines_stopping_short_is_polished_to_the_same_optimum(monkeypatch):
     import lifelines
     from lifelines.exceptions import ConvergenceError
+
+    reference = fit(TABLES["right"], "weibull")
+    assert reference.optimizer == "lifelines"
 
     def boom(self, *a, **k):
         raise ConvergenceError("Fitting did not converge")
 
     monkeypatch.setattr(lifelines.WeibullFitter, "fit", boom)
-    with pytest.raises(FitError, match=r"did not converge.*no estimates.*--dist"):
-        fit(TABLES["right"], "weibull")
+    r = fit(TABLES["right"], "weibull")
+    assert r.optimizer == "scipy trust-exact polish from a data-driven start"
+    assert r.to_dict()["optimizer"] == r.optimizer == r.model.provenance["optimizer"]
+    # the same likelihood has one optimum: the polish reaches lifelines' own answer
+    assert r.log_likelihood == pytest.approx(reference.log_likelihood, rel=1e-10)
+    for k in ("shape", "scale"):
+        assert r.parameters[k] == pytest.approx(reference.parameters[k], rel=1e-5)
+    cov, ref_cov = np.array(r.model.covariance), np.array(reference.model.covariance)
+    assert cov == pytest.approx(ref_cov, rel=1e-3)  # finite-difference vs autograd Hessian
 
 
-def test_singular_hessian_is_refused(monkeypatch):
+def test_lifelines_hessian_warning_is_checked_not_trusted(monkeypatch):
     import warnings
 
     import lifelines
     from lifelines.exceptions import ApproximationWarning
 
+    reference = fit(TABLES["right"], "lognormal")
     real = lifelines.LogNormalFitter.fit
 
     def warn(self, *a, **k):
@@ -351,8 +362,25 @@ def test_singular_hessian_is_refused(monkeypatch):
         return out
 
     monkeypatch.setattr(lifelines.LogNormalFitter, "fit", warn)
-    with pytest.raises(FitError, match="Hessian"):
-        fit(TABLES["right"], "lognormal")
+    r = fit(TABLES["right"], "lognormal")
+    # lifelines' endpoint is the optimum; the polish starts there and confirms it
+    assert r.optimizer == "scipy trust-exact polish from lifelines' endpoint"
+    assert r.log_likelihood == pytest.approx(reference.log_likelihood, rel=1e-10)
+
+
+def test_no_interior_optimum_is_refused_not_reported(monkeypatch):
+    import lifelines
+    from lifelines.exceptions import ConvergenceError
+
+    import reliability.likelihood as lik
+
+    def boom(self, *a, **k):
+        raise ConvergenceError("Fitting did not converge")
+
+    monkeypatch.setattr(lifelines.WeibullFitter, "fit", boom)
+    monkeypatch.setattr(lik, "check", lambda *a, **k: None)  # no start reaches a checked optimum
+    with pytest.raises(FitError, match=r"did not converge.*no interior optimum.*no estimates.*--dist"):
+        fit(TABLES["right"], "weibull")
 
 
 def test_fitted_model_saves_and_loads_equal(tmp_path):
