@@ -57,6 +57,21 @@ _MEANING = {
 }
 
 
+_RANK = {Confidence.L: 0, Confidence.M: 1, Confidence.H: 2}
+
+
+def parse_confidence(text: str) -> Confidence:
+    """A conf cell: one Confidence, or two of H/M/L joined by '/' (a row quoting figures of two
+    confidences), which counts as the lower of the two."""
+    parts = [p.strip() for p in text.split("/")]
+    if len(parts) == 1:
+        return Confidence(parts[0])
+    confs = [Confidence(p) for p in parts]
+    if len(confs) != 2 or any(c not in _RANK for c in confs):
+        raise ValueError(text)
+    return min(confs, key=_RANK.__getitem__)
+
+
 @dataclass(frozen=True)
 class Figure:
     """One number of an entry: a value, a range, or both (the value picked inside the range)."""
@@ -94,6 +109,8 @@ class CatalogEntry:
     derived_from: tuple[str, ...] = ()
     life: Mapping[str, Any] | None = None
     life_note: str = ""
+    confidence_text: str = ""
+    """The table's conf cell verbatim; ``confidence`` is its lowest part for a mixed one ("L / M")."""
 
     def item(self, name: str) -> Figure:
         """One of the entry's several figures, e.g. ``get("module-power").item("dsp-800g")``."""
@@ -110,7 +127,7 @@ class CatalogEntry:
             "key": self.key, "section": self.section, "parameter": self.parameter, "text": self.text,
             "value": self.value, "low": self.low, "high": self.high, "value_note": self.value_note,
             "unit": self.unit, "source": self.source, "confidence": str(self.confidence),
-            "notes": self.notes,
+            "confidence_text": self.confidence_text or str(self.confidence), "notes": self.notes,
             "items": {k: {"value": f.value, "low": f.low, "high": f.high, "note": f.note}
                       for k, f in self.items.items()},
             "derived_from": list(self.derived_from),
@@ -202,10 +219,11 @@ def _entry(key: str, raw: Any, problems: list[str]) -> CatalogEntry | None:
     if any(k not in raw for k in _REQUIRED):
         return None
     try:
-        conf = Confidence(raw["confidence"])
+        conf = parse_confidence(str(raw["confidence"]))
     except ValueError:
         problems.append(
-            f"{key}.confidence = {raw['confidence']!r}: must be one of {[c.value for c in Confidence]}"
+            f"{key}.confidence = {raw['confidence']!r}: must be one of {[c.value for c in Confidence]}, "
+            "or two of H, M, L joined by '/' (a row quoting figures of two confidences)"
         )
         return None
     nums: dict[str, float] = {}
@@ -233,7 +251,7 @@ def _entry(key: str, raw: Any, problems: list[str]) -> CatalogEntry | None:
     return CatalogEntry(
         key=key, section=str(raw["section"]), parameter=str(raw["parameter"]), text=str(raw["text"]),
         unit=str(raw["unit"]), source=str(raw["source"]), confidence=conf,
-        value_note=str(raw.get("value_note", "")), notes=str(raw.get("notes", "")),
+        confidence_text=str(raw["confidence"]).strip(), value_note=str(raw.get("value_note", "")), notes=str(raw.get("notes", "")),
         items=MappingProxyType(items), derived_from=derived,
         life=None if life is None else MappingProxyType(dict(life)),
         life_note=str(raw.get("life_note", "")), **nums,

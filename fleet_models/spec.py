@@ -97,7 +97,7 @@ class Costs:
     (``fleet_models.builtins.default_costs``; a test keeps the two equal)."""
 
     electricity_usd_per_kwh: float = 0.078
-    pue: float = 1.56
+    pue: float = 1.54
     discount_rate: float = 0.08
     technician_usd_per_hour: float = 100.0
     gpu_hour_usd: float = 2.0
