@@ -48,8 +48,16 @@ def run(
     n = scenario.replications if replications is None else replications
     seed = scenario.seed if seed is None else seed
     workers = default_workers() if workers is None else workers
-    if not (isinstance(n, int) and n >= 1):
-        raise ScenarioError(f"replications = {n!r} must be an integer >= 1")
+    # the ranges a scenario file is held to: one declaration for the file and the flags
+    from fleet_models.scenario import RANGES
+
+    for name, v in (("replications", n), ("seed", seed)):
+        allowed = RANGES[(Scenario, name)]
+        if not (isinstance(v, int) and not isinstance(v, bool) and allowed.ok(v)):
+            raise ScenarioError(
+                f"{name} = {v!r} {allowed.text()} (an integer; from --{name} or the scenario's "
+                f"`{name}`): give a value in that range"
+            )
     if not (isinstance(workers, int) and workers >= 1):
         raise ScenarioError(f"workers = {workers!r} must be an integer >= 1")
     replication_seed(seed, 0, "")  # validates the seed

@@ -150,3 +150,24 @@ def test_unwritable_out_is_a_clean_error(small, tmp_path):
     res = invoke(str(small), "--out", str(blocker / "sub"), "--workers", "1")
     assert res.exit_code == 1
     assert "cannot write results" in res.stderr
+
+
+@pytest.mark.parametrize("flag, value, allowed", [
+    ("--replications", "1000000000", "[1, 100_000]"),  # the scenario file's range for replications
+    ("--replications", "100001", "[1, 100_000]"),
+])
+def test_command_line_overrides_are_held_to_the_scenario_range(flag, value, allowed):
+    r = CliRunner().invoke(app, ["simulate", flag, value, "--json"])
+    assert r.exit_code == 1  # a domain error, refused before any replication runs
+    doc = json.loads(r.stdout)  # stdout stays one JSON document
+    assert value in doc["error"] and allowed in doc["error"] and flag in doc["error"]
+
+
+def test_library_run_holds_seed_and_replications_to_the_scenario_range():
+    from fleet_models.builtins import default_scenario
+    from fleet_models.errors import ScenarioError
+
+    with pytest.raises(ScenarioError, match=r"seed = -1 must be in \[0,"):
+        run(default_scenario(), replications=1, seed=-1, workers=1)
+    with pytest.raises(ScenarioError, match=r"replications = True"):
+        run(default_scenario(), replications=True, workers=1)
