@@ -9,8 +9,10 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import shlex
 import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -20,6 +22,15 @@ from fleet_models.errors import FleetError
 from reliability.errors import ReliabilityError
 
 DOMAIN_ERRORS = (DataError, ReliabilityError, FleetError)
+
+
+def check_output_folder(path: Path | None, flag: str) -> None:
+    """Refuse, before any work is done, an output file whose folder does not exist."""
+    if path is not None and not path.parent.is_dir():
+        raise typer.BadParameter(
+            f"{str(path)!r}: the folder {str(path.parent)!r} does not exist; create it first "
+            f"(mkdir -p {shlex.quote(str(path.parent))}) or write somewhere else", param_hint=flag,
+        )
 
 
 def err(message: str) -> None:

@@ -24,7 +24,7 @@ from typing import Any
 
 import typer
 
-from cli._common import domain_errors, emit_json, err
+from cli._common import check_output_folder, domain_errors, emit_json, err
 from failure_data.units import TimeUnit  # a light module: enum and regex only
 
 data_app = typer.Typer(
@@ -267,6 +267,7 @@ def synth_cmd(
 
     if output is not None and output.suffix.lower() not in (".csv", ".parquet"):
         raise typer.BadParameter(f"{str(output)!r}: name the file .csv or .parquet", param_hint="-o")
+    check_output_folder(output, "-o")
     if json_output and output is None:
         raise typer.BadParameter("--json needs -o FILE (the log itself goes to stdout otherwise)",
                                  param_hint="--json")

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import typer
 
-from cli._common import domain_errors, emit_json, err, import_in_background
+from cli._common import check_output_folder, domain_errors, emit_json, err, import_in_background
 from failure_data.units import TimeUnit  # a light module: enum and regex only
 
 
@@ -88,6 +88,8 @@ def fit_cmd(
         raise typer.BadParameter("--stress and --at go together (e.g. --stress temperature_c --at 45)")
     if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
         raise typer.BadParameter(f"--plot {str(plot)!r} must end in .png or .svg")
+    check_output_folder(save, "--save")
+    check_output_folder(plot, "--plot")
     with domain_errors(json_output):
         from failure_data.readers import read_life_table
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
@@ -28,3 +29,20 @@ def test_data_error_json_lists_line_and_column(tmp_path):
     assert r.exit_code == 1
     doc = json.loads(r.stdout)
     assert any(p["line"] == 3 and p["column"] == "duration" for p in doc["problems"]), doc
+
+
+@pytest.mark.parametrize("args, flag", [
+    (["fit", "failure_data/samples/cpo_els_pilot.csv", "--save", "{missing}/m.json"], "--save"),
+    (["fit", "failure_data/samples/cpo_els_pilot.csv", "--plot", "{missing}/p.png"], "--plot"),
+    (["data", "synth", "--units", "5", "-o", "{missing}/log.csv"], "-o"),
+])
+def test_output_into_a_missing_folder_is_refused_before_work(tmp_path, args, flag):
+    missing = tmp_path / "no" / "such"
+    root = __import__("pathlib").Path(__file__).resolve().parents[1]
+    argv = [str(root / a) if a.startswith("failure_data/") else a.format(missing=missing) for a in args]
+    r = CliRunner().invoke(app, argv, env={"COLUMNS": "400"})  # no wrapping inside the error box
+    assert r.exit_code == 2  # a usage error: the README's exit code for a bad option
+    assert r.exception is None or isinstance(r.exception, SystemExit)  # no traceback
+    out = " ".join(r.output.split())
+    assert flag in out and "does not exist" in out and "mkdir -p" in out
+    assert not missing.exists()  # nothing half-made
