@@ -153,11 +153,17 @@ def catalog_cmd(
         t.add_column("value")
         t.add_column("unit")
         t.add_column("conf", no_wrap=True)
+        t.add_column("rev", no_wrap=True)
         t.add_column("parameter")
         for e in entries:
-            t.add_row(e.key, e.text or _value_text(e), e.unit, str(e.confidence), e.parameter)
+            t.add_row(e.key, e.text or _value_text(e), e.unit, e.confidence_text or str(e.confidence),
+                      e.revised, e.parameter)
         console.print(t)
-        console.print("Confidence: " + "; ".join(f"{c.value} = {c.meaning}" for c in Confidence))
+        console.print("Confidence: " + "; ".join(f"{c.value} = {c.meaning}" for c in Confidence)
+                      + "; two joined by '/' (a row of two sources) count as the lower")
+        revisions = sorted({e.revised for e in entries if e.revised})
+        if revisions:
+            console.print(f"rev: the reference table revision that added or changed the row ({', '.join(revisions)})")
 
 
 def _value_text(e) -> str:

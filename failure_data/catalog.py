@@ -6,7 +6,8 @@ low/high range with the value picked inside it and how), unit, source and
 confidence; rows quoting several figures list them as ``items``. Entries that
 can serve as a component life carry a ``life`` table in an inline form the
 scenario format accepts. Derived entries (confidence ``inferred`` or
-``placeholder``) say which keys they are computed from.
+``placeholder``) say which keys they are computed from. A row the table's
+revision changed or added says which revision (``revised = "2026-12"``).
 
 >>> from failure_data.catalog import get
 >>> get("power-price").value
@@ -18,6 +19,7 @@ from __future__ import annotations
 import difflib
 import functools
 import math
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -40,7 +42,7 @@ class Confidence(StrEnum):
     L = "L"  # secondary blog or marketing: a placeholder only
     INFERRED = "inferred"  # arithmetic on other rows, not a published figure
     PLACEHOLDER = "placeholder"  # a stand-in where nothing is published
-    NONE = "–"  # the table gives no confidence (a bound computed from a row, or nothing published)
+    NONE = "–"  # the table gives no confidence (nothing is published)
 
     @property
     def meaning(self) -> str:
@@ -53,7 +55,7 @@ _MEANING = {
     Confidence.L: "secondary source or marketing: a placeholder only",
     Confidence.INFERRED: "arithmetic on other entries, not a published figure",
     Confidence.PLACEHOLDER: "a stand-in where nothing is published: vary it",
-    Confidence.NONE: "no confidence given (a bound computed from a row, or not published)",
+    Confidence.NONE: "no confidence given (nothing is published)",
 }
 
 
@@ -111,6 +113,8 @@ class CatalogEntry:
     life_note: str = ""
     confidence_text: str = ""
     """The table's conf cell verbatim; ``confidence`` is its lowest part for a mixed one ("L / M")."""
+    revised: str = ""
+    """The revision of the reference table that added or changed this row (``YYYY-MM``), if any."""
 
     def item(self, name: str) -> Figure:
         """One of the entry's several figures, e.g. ``get("module-power").item("dsp-800g")``."""
@@ -132,6 +136,7 @@ class CatalogEntry:
                       for k, f in self.items.items()},
             "derived_from": list(self.derived_from),
             "life": None if self.life is None else dict(self.life), "life_note": self.life_note,
+            "revised": self.revised or None,
         }
 
     def cite(self) -> str:
@@ -141,11 +146,12 @@ class CatalogEntry:
 
 _ENTRY_FIELDS = {
     "section", "parameter", "text", "unit", "source", "confidence", "value", "low", "high",
-    "value_note", "notes", "items", "derived_from", "life", "life_note",
+    "value_note", "notes", "items", "derived_from", "life", "life_note", "revised",
 }
 _REQUIRED = ("section", "parameter", "text", "unit", "source", "confidence")
 _NUMBERS = ("value", "low", "high")
 _LIFE_KEYS = {"fit_per_1e9h", "distribution", "reference_temperature_c"}
+_REVISION = re.compile(r"\d{4}-(0[1-9]|1[0-2])")  # a revision of the reference table: YYYY-MM
 
 
 def _number(x: Any) -> bool:
@@ -245,6 +251,11 @@ def _entry(key: str, raw: Any, problems: list[str]) -> CatalogEntry | None:
         _check_life(key, life, problems)
         if not raw.get("life_note"):
             problems.append(f"{key}: a life table needs a life_note saying how it was derived")
+    revised = raw.get("revised", "")
+    if not (isinstance(revised, str) and (revised == "" or _REVISION.fullmatch(revised))):
+        problems.append(f"{key}.revised = {revised!r}: must be the table revision as \"YYYY-MM\", "
+                        "e.g. \"2026-12\" (or absent for a row no revision changed)")
+        revised = ""
     derived = tuple(raw.get("derived_from", ()))
     if conf in (Confidence.INFERRED, Confidence.PLACEHOLDER) and not (derived or raw.get("notes")):
         problems.append(f"{key}: an entry of confidence {conf} needs derived_from or notes saying where it comes from")
@@ -254,7 +265,7 @@ def _entry(key: str, raw: Any, problems: list[str]) -> CatalogEntry | None:
         confidence_text=str(raw["confidence"]).strip(), value_note=str(raw.get("value_note", "")), notes=str(raw.get("notes", "")),
         items=MappingProxyType(items), derived_from=derived,
         life=None if life is None else MappingProxyType(dict(life)),
-        life_note=str(raw.get("life_note", "")), **nums,
+        life_note=str(raw.get("life_note", "")), revised=revised, **nums,
     )
 
 
@@ -317,6 +328,7 @@ def catalog_frame():
             "items": "; ".join(f"{k}={_fig_text(f)}" for k, f in e.items.items()),
             "derived_from": ", ".join(e.derived_from),
             "life": _life_text(e.life), "notes": "; ".join(x for x in (e.value_note, e.notes, e.life_note) if x),
+            "revised": e.revised,
         })
     return pd.DataFrame(rows).set_index("key")
 

@@ -324,8 +324,8 @@ _NOTES: dict[tuple[str, str], str] = {
     ("internal-laser", "price_usd"): "included in the optical engine's price (cpo-asp prices engine + laser)",
     ("internal-laser", "power_w"): "included in the optical engine's power (bailly-power is per port)",
 }
-_SWITCH_POWER_NOTE = ("not in the catalog: ASIC, fans and power supplies are alike in every "
-                      "architecture, so only optics power is counted")
+_SWITCH_POWER_NOTE = ("optics power only: ASIC, fans and power supplies are taken as alike in "
+                      "every architecture (whole-switch figures to compare: catalog switch-power)")
 
 
 def _cite(key: str) -> str:

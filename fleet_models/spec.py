@@ -100,7 +100,7 @@ class Costs:
     pue: float = 1.54
     discount_rate: float = 0.08
     technician_usd_per_hour: float = 100.0
-    gpu_hour_usd: float = 2.0
+    gpu_hour_usd: float = 2.35
     gpus_per_port: float = 1.0
     job_gpus: int = 16384
     checkpoint_interval_hours: float = 1.0

@@ -25,25 +25,43 @@ ROOT = Path(__file__).resolve().parents[1]
 # The reference table lives in ../shared beside the repository (CI and the development tree alike).
 REFERENCE = ROOT.parent / "shared" / "reference" / "published-figures.md"
 CATALOG = load_catalog()
+REV_MARKER = " (rev)"  # a key cell "KEY (rev)": the row is new or changed in the file's "## Revision" section
 
 
 def _reference_rows() -> dict[str, dict[str, str]]:
-    """Every row of every markdown table in published-figures.md, by key, cells by header name."""
+    """Every row of every markdown table in published-figures.md, by key, cells by header name.
+
+    The key is the first cell without a trailing " (rev)" marker; besides its cells a row
+    carries ``revised`` (the revision the marker stands for, e.g. "2026-12", else "") and
+    ``section`` (the "## " heading above its table).
+    """
+    text = REFERENCE.read_text(encoding="utf-8")
+    revisions = re.findall(r"^## Revision (\d{4}-\d{2})\b", text, flags=re.M)
+    assert len(revisions) <= 1, revisions  # one revision section: the one "(rev)" refers to
     rows: dict[str, dict[str, str]] = {}
     previous: dict[str, str] = {}
     header: list[str] | None = None
-    for line in REFERENCE.read_text(encoding="utf-8").splitlines():
+    section = ""
+    for line in text.splitlines():
+        if line.startswith("## "):
+            section = line[3:].strip()
         if not line.startswith("|"):
             header = None
             continue
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if header is None:
             header = cells
+            assert not {"revised", "section"} & set(header), header
         elif not re.fullmatch(r"-+", cells[0]):
             row = dict(zip(header, cells, strict=True))
             if row.get("source") == "same":  # the table's ditto: the row above's source
                 row["source"] = previous["source"]
-            rows[cells[0].removesuffix(" (rev)")] = previous = row  # (rev): new or changed in 2026-12
+            key, marked = cells[0].removesuffix(REV_MARKER), cells[0].endswith(REV_MARKER)
+            assert not marked or revisions, f"{key}: marked (rev) but the file names no revision"
+            assert key not in rows, f"{key}: two rows of the same key"
+            row["revised"] = revisions[0] if marked else ""
+            row["section"] = section
+            rows[key] = previous = row
     return rows
 
 
@@ -53,16 +71,31 @@ needs_reference = pytest.mark.skipif(not REFERENCE.is_file(), reason=f"{REFERENC
 @needs_reference
 def test_every_reference_row_is_in_the_catalog_verbatim():
     rows = _reference_rows()
-    assert len(rows) >= 45  # the table has 48 rows today; a broken parse would find few
+    assert len(rows) >= 70  # the table has 73 rows since its 2026-12 revision; a broken parse would find few
     for key, row in rows.items():
         assert key in CATALOG, f"reference key {key!r} missing from failure_data/catalog.toml"
         e = CATALOG[key]
+        assert e.section == row["section"], key
         assert e.parameter == row["parameter"], key
         assert e.text == row["value"], key
         assert e.source == row["source"], key
         assert e.confidence_text == row["conf"], key  # verbatim; mixed "L / M" counts as its lower part
         if row.get("unit"):
             assert e.unit == row["unit"], key
+
+
+@needs_reference
+def test_revised_rows_say_which_revision():
+    rows = _reference_rows()
+    revised = {k for k, r in rows.items() if r["revised"]}
+    assert len(revised) >= 30  # 36 rows are marked (rev) in the 2026-12 revision
+    assert {r["revised"] for r in rows.values()} == {"", "2026-12"}
+    for key, row in rows.items():
+        # a (rev) row's entry names the revision; a row the table does not mark names none
+        assert CATALOG[key].revised == row["revised"], key
+    for key, e in CATALOG.items():
+        if key not in rows:
+            assert e.revised == "", key  # derived entries are not table rows
 
 
 @needs_reference
@@ -117,7 +150,7 @@ def test_inferred_arithmetic_recomputed_from_the_rows_it_names():
     bound = stats.chi2.ppf(0.95, 2) / 2 / v("meta-cpo-hours")
     assert v("meta-cpo-bound", "rate-per-port-hour") == pytest.approx(bound, rel=1e-4)
     assert get("meta-cpo-bound").life["fit_per_1e9h"] == pytest.approx(bound * 1e9, rel=1e-4)
-    for item, hours in (("fit-at-4e6h", 4e6), ("fit-at-15e6h", 15e6)):  # the same bound at later hours
+    for item, hours in (("fit-at-4e6h", 4e6), ("fit-at-15e6h", v("meta-cpo-15M"))):  # the same bound at later hours
         assert v("meta-cpo-bound", item) == pytest.approx(stats.chi2.ppf(0.95, 2) / 2 / hours * 1e9, rel=1e-4)
     # MTBF as a constant rate: FIT = 1e9 / MTBF; AFR = 8766 h / MTBF
     assert v("meta-mtbf-fit", "cpo-fit-per-device") == pytest.approx(1e9 / v("meta-mtbf-cmp", "cpo-mtbf-hours"), rel=1e-3)
@@ -151,6 +184,97 @@ def test_inferred_arithmetic_recomputed_from_the_rows_it_names():
     assert v("optics-lead-days") == pytest.approx(v("optics-lead") * 7)
 
 
+def test_revision_2026_12_inferred_rows_recomputed_from_the_rows_they_name():
+    v = lambda key, item=None: get(key).item(item).best if item else get(key).value  # noqa: E731
+    # meta-cpo-bound: the zero-event bound chi2(0.95, 2)/2 / T at the programme's 15e6 port-hours
+    assert get("meta-cpo-bound").derived_from == ("meta-cpo-hours", "meta-cpo-15M")
+    assert v("meta-cpo-bound", "fit-at-15e6h") == pytest.approx(
+        stats.chi2.ppf(0.95, 2) / 2 / v("meta-cpo-15M", "port-hours") * 1e9, rel=1e-4)
+    # meta-mtbf-fit: FIT = 1e9 / MTBF, the CPO device at 2.6e6 h (the table's 385 has 3 digits)
+    assert v("meta-mtbf-fit", "cpo-fit-per-device") == pytest.approx(1e9 / v("meta-mtbf-cmp"), rel=1e-3)
+    assert get("meta-mtbf-fit").item("pluggable-fit").high == pytest.approx(
+        1e9 / get("meta-mtbf-cmp").item("pluggable-mtbf-hours").low)
+    # cpo-device-unit: events per switch-year = devices per switch x 8,760 h / MTBF, where a
+    # Bailly (51.2T = 8 engines x 6.4T) has 51.2T / 400G = 128 400G ports and 8 engines
+    mtbf = v("meta-mtbf-cmp", "cpo-mtbf-hours")
+    ports = v("bailly", "engines") * v("bailly", "engine-tbps") * 1000 / 400
+    assert v("cpo-device-unit", "ports-400g-per-switch") == ports == 128
+    assert v("cpo-device-unit", "engines-per-switch") == v("bailly", "engines")
+    assert v("cpo-device-unit", "per-port") == pytest.approx(ports * 8760 / mtbf, rel=1e-3)
+    assert v("cpo-device-unit", "per-engine") == pytest.approx(v("bailly", "engines") * 8760 / mtbf, rel=1e-3)
+    # the two readings differ by ports / engines = 128 / 8 = 16
+    assert v("cpo-device-unit", "ratio") == ports / v("bailly", "engines") == pytest.approx(
+        v("cpo-device-unit", "per-port") / v("cpo-device-unit", "per-engine"), rel=1e-3)
+    # llama3-rate: network interruptions = 8.4 % of 419 unplanned = 35.2 -> 35; / 54 d / 16,384 GPUs
+    li = lambda item: v("llama3-interrupts", item)  # noqa: E731
+    assert v("llama3-rate", "network-interruptions") == round(
+        li("network-share-of-unplanned-percent") / 100 * li("unplanned"))
+    assert (v("llama3-rate", "days"), v("llama3-rate", "gpus")) == (li("days"), li("gpus"))
+    assert v("llama3-rate") == pytest.approx(
+        v("llama3-rate", "network-interruptions") / li("days") / li("gpus"), rel=1e-3)
+    # qx-blast: a leaf spends half its ports on down-links, one NIC port each; 8 GPUs per NIC port's node
+    assert v("qx-blast", "ports-800g") == v("qx-photonics", "ports-800g")
+    assert v("qx-blast", "down-links") == v("qx-photonics", "ports-800g") / 2
+    assert get("qx-blast").item("nic-ports").high == v("qx-blast", "down-links")
+    assert get("qx-blast").item("gpus").high == v("qx-blast", "down-links") * v("qx-blast", "gpus-per-node")
+    # cpo-refibre: ports x 1-2 min per port = 2.4-4.8 h, rounded out to whole hours: 2-5 h
+    rf = get("cpo-refibre")
+    assert v("cpo-refibre", "mpo-ports") == v("qx-photonics", "ports-800g")
+    per_port = rf.item("minutes-per-port")
+    assert rf.low == math.floor(v("cpo-refibre", "mpo-ports") * per_port.low / 60)
+    assert rf.high == math.ceil(v("cpo-refibre", "mpo-ports") * per_port.high / 60)
+    # ckpt-interval (partly inferred): Young/Daly sqrt(2 C MTBF), C = 1 min, MTBF = kokolis' 1.8 h at 16,384 GPUs
+    assert v("ckpt-interval", "job-mttf-hours") == v("kokolis", "job-mttf-hours-16384-gpus")
+    assert v("ckpt-interval", "young-daly-min") == pytest.approx(
+        math.sqrt(2 * v("ckpt-interval", "checkpoint-cost-min") * v("ckpt-interval", "job-mttf-hours") * 60), rel=1e-3)
+
+
+def test_revision_2026_12_published_rows_are_self_consistent():
+    """Rows quoting a figure and its arithmetic (≈) agree with it, to the digits the table gives."""
+    v = lambda key, item=None: get(key).item(item).best if item else get(key).value  # noqa: E731
+    # hpn-tor / hpn-link: %/yr = 12 x %/month; FIT = (%/month / 100) / 730.5 h x 1e9 (the table rounds to ~5 FIT)
+    for key, fit in (("hpn-tor", "fit-per-switch"), ("hpn-link", "fit-per-link")):
+        assert v(key, "percent-per-year") == pytest.approx(12 * v(key, "percent-per-month"), abs=0.005)
+        assert v(key, fit) == pytest.approx(v(key, "percent-per-month") / 100 / (8766 / 12) * 1e9, abs=5)
+        assert v(key) == v(key, fit)
+    # huawei-afr: 6.3 per 1,000 per year as a constant rate, FIT = 6.3e-3 / 8,766 h x 1e9 = 719
+    assert v("huawei-afr") == pytest.approx(v("huawei-afr", "failures-per-1000-per-year") / 1000 / 8766 * 1e9, abs=0.5)
+    # meta-cpo-15M: hours per port = 15e6 / (15 switches x 128 ports) = 7,812.5, written ≈7,800
+    assert v("meta-cpo-15M", "hours-per-port") == pytest.approx(
+        v("meta-cpo-15M") / (v("meta-cpo-15M", "switches") * v("meta-cpo-15M", "ports-per-switch")), abs=50)
+    assert v("meta-cpo-15M", "switches") == v("meta-cpo-hours", "switches")
+    # qx-photonics: 18 ELS x 8 lasers = 144 lasers; 72 transceivers x 8 lasers (lasers-per-link) - 144 = 432
+    assert v("qx-photonics", "els") * v("qx-photonics", "lasers-per-els") == v("qx-photonics", "lasers")
+    assert (v("qx-photonics", "engines") * v("lasers-per-link", "pluggable") - v("qx-photonics", "lasers")
+            == v("qx-photonics", "fewer-lasers"))
+    assert v("qx-photonics", "engines") * v("qx-photonics", "engine-tbps") == pytest.approx(
+        v("qx-photonics", "ports-800g") * 0.8)  # 72 x 1.6T = 144 x 800G
+    # nv-claims: 4x fewer lasers = 8 lasers per 1.6T link pluggable / 2 with Nvidia CPO (lasers-per-link)
+    assert v("nv-claims", "fewer-lasers-x") == v("lasers-per-link", "pluggable") / v("lasers-per-link", "nvidia-cpo")
+    # qx-cost: 72 x ~1,000 USD = 72 k; CPO +11-25 % = 80 k / 72 k - 1 and 90 k / 72 k - 1, in whole percent
+    qc = get("qx-cost")
+    plug = v("qx-cost", "pluggables") * v("qx-cost", "pluggable-price-usd")
+    assert plug == v("qx-cost", "pluggable-optics-usd")
+    assert qc.item("cpo-premium-percent").low == round(100 * (qc.low / plug - 1))
+    assert qc.item("cpo-premium-percent").high == round(100 * (qc.high / plug - 1))
+    # sx-oe-spares: 32 active x 3.2T = the whole 102.4T switch, 32 + 4 = 36, the engines cpo-engine-count counts
+    assert v("sx-oe-spares", "active") * v("sx-oe-spares", "engine-tbps") == pytest.approx(v("sx-photonics", "switch-tbps"))
+    assert v("sx-oe-spares", "active") + v("sx-oe-spares", "redundant") == v("sx-oe-spares", "engines")
+    assert v("sx-oe-spares", "active") == v("cpo-engine-count", "engines")
+    # marvell-ref: 128 laser + 1,024 data fibres = 1,152
+    assert v("marvell-ref", "laser-fibres") + v("marvell-ref", "data-fibres") == v("marvell-ref", "fibres")
+    # restart-time: "M min S s" is M + S / 60 minutes, in the order the text gives them
+    text = get("restart-time").text
+    minutes = [int(m) + int(sec) / 60 for m, sec in re.findall(r"(\d+) min (\d+) s", text)]
+    items = ("olmo-median-min", "olmo-mean-min", "hyperpod-checkpointless-min")
+    assert [v("restart-time", i) for i in items] == pytest.approx(minutes)
+    # the derived defaults name the figures the revision added for them
+    assert {"nvl72-switch-tray", "cpo-refibre"} <= set(get("switch-replacement-hours").derived_from)
+    assert {"labour-bls", "labour-remote"} <= set(get("technician-rate").derived_from)
+    assert "restart-time" in get("restart-hours").derived_from
+    assert "ckpt-interval" in get("checkpoint-interval").derived_from
+
+
 def test_get_unknown_key_names_it_close_matches_and_how_to_list():
     with pytest.raises(DataError) as e:
         get("dfb-fitt")
@@ -165,6 +289,7 @@ def test_catalog_frame():
     assert list(df.index) == list(CATALOG)
     assert {"value", "low", "high", "unit", "confidence", "source", "life"} <= set(df.columns)
     assert df.loc["power-price", "value"] == 0.078
+    assert df.loc["pue", "revised"] == "2026-12" and df.loc["dfb-fit", "revised"] == ""
 
 
 GOOD = {"section": "s", "parameter": "p", "text": "1", "unit": "u", "source": "src", "confidence": "M"}
@@ -183,6 +308,9 @@ GOOD = {"section": "s", "parameter": "p", "text": "1", "unit": "u", "source": "s
     ({**GOOD, "derived_from": ["nope"]}, "'nope' is not a catalog key"),
     ({**GOOD, "confidence": "inferred"}, "needs derived_from or notes"),
     ({**GOOD, "items": {"a": "x"}}, "must be a number or a table"),
+    ({**GOOD, "revised": "Dec 2026"}, "revised = 'Dec 2026'"),
+    ({**GOOD, "revised": "2026-13"}, "as \"YYYY-MM\""),
+    ({**GOOD, "revised": 202612}, "revised = 202612"),
 ])
 def test_bad_catalog_entries_are_refused_naming_the_key(entry, expected):
     with pytest.raises(DataError) as e:

@@ -101,7 +101,9 @@ def test_catalog_defaults_for_policy_and_costs():
     assert p.swap_hours == pytest.approx(5 / 60)  # swap-time: upper end of 2-5 min
     assert p.switch_replacement_hours == 8.0 and p.detection_hours == 0.25  # placeholders
     assert p.spares == {} and p.technicians == 0
-    assert (c.electricity_usd_per_kwh, c.pue, c.job_gpus, c.gpu_hour_usd) == (0.078, 1.54, 16384, 2.0)  # power-price, pue (Uptime 2025), job, gpu-hour
+    # power-price (SemiAnalysis 2024), pue (Uptime 2025), job (llama3-interrupts), gpu-hour (the H100
+    # 1-yr contract index at its latest point, Mar 2026: the 2026-12 table calls it a time series, not a range)
+    assert (c.electricity_usd_per_kwh, c.pue, c.job_gpus, c.gpu_hour_usd) == (0.078, 1.54, 16384, 2.35)
 
 
 def test_every_spec_field_is_an_accepted_key():

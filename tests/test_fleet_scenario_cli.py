@@ -76,12 +76,20 @@ def test_show_errors_are_one_message_exit_1(tmp_path):
 def test_catalog_command():
     r = run("scenario", "catalog")
     assert r.exit_code == 0 and "avago-sr332" in r.output and "placeholder" in r.output
+    lines = r.output.splitlines()  # the rev column: a row the 2026-12 revision changed says so, others do not
+    assert any("meta-mtbf-cmp" in ln and "2026-12" in ln for ln in lines)
+    assert not any("dfb-fit " in ln and "2026-12" in ln for ln in lines)
     r = run("scenario", "catalog", "--json")
     keys = [e["key"] for e in json.loads(r.stdout)["entries"]]
     assert "switch-afr-fit" in keys and "gill-switch" in keys
+    entries = {e["key"]: e for e in json.loads(r.stdout)["entries"]}
+    assert entries["pue"]["revised"] == "2026-12" and entries["dfb-fit"]["revised"] is None
+    assert entries["optics-lead"]["confidence_text"] == "L / M" and entries["optics-lead"]["confidence"] == "L"
     r = run("scenario", "catalog", "switch-afr-fit", "--json")
     e = json.loads(r.stdout)
     assert e["confidence"] == "inferred" and e["derived_from"] == ["gill-switch", "msft-switch"]
+    r = run("scenario", "catalog", "meta-mtbf-cmp")  # one entry in full shows its revision
+    assert r.exit_code == 0 and "revised" in r.output and "2026-12" in r.output
     r = run("scenario", "catalog", "gil-switch")
     assert r.exit_code == 1 and "'gill-switch'" in r.stderr
 
