@@ -31,7 +31,8 @@ def test_rate_bound_is_chi_square_formula(r, c):
 
 
 def test_meta_cpo_zero_failure_bound():
-    # published-figures key meta-cpo-bound: 0 failures in 1e6 port-hours -> 95 % bound ~ 3e-6 /h
+    # the chi-square bound behind meta-cpo-bound, at a round 1e6 port-hours (the catalog row uses
+    # meta-cpo-hours, 1.05e6): 0 failures -> 95 % bound ~ 3e-6 /h
     # (chi2(0.95, 2)/2 = -ln(0.05) = 2.9957)
     b = rate_upper_bound(0, 1e6, 0.95)
     assert b.rate_upper_per_hour == pytest.approx(2.9957e-6, rel=1e-4)
