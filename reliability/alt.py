@@ -340,25 +340,22 @@ def _fit_regression(dist: Distribution, rec: _Scaled, confidence: float):
     """lifelines' fit if it is a checked optimum of the written-out likelihood, else the polish
     from its endpoint and from a data-driven start: (theta, vcov, log-likelihood, optimizer)."""
     from reliability.fitting import OPTIMIZER_LIFELINES, OPTIMIZER_POLISH
-    from reliability.likelihood import check, polish
+    from reliability.likelihood import LIFELINES, finish
 
-    nll = _regression_nll(dist, rec)
     found = _lifelines_regression(dist, rec, confidence)
-    if isinstance(found, tuple) and len(found) == 3:
-        theta, vcov, ll = found
-        if check(nll, theta, "lifelines") is not None:
-            return theta, vcov, ll, OPTIMIZER_LIFELINES
-        why, starts = "", [("lifelines' endpoint", theta)]
-    elif isinstance(found, tuple):
-        why, starts = found[0], [("lifelines' endpoint", found[1])]
+    if isinstance(found, str):
+        why, candidate, trusted = found, None, False
+    elif len(found) == 2:
+        (why, candidate), trusted = found, False
     else:
-        why, starts = found, []
-    starts.append(("a data-driven start", _data_start(dist, rec)))
-    with np.errstate(all="ignore"):
-        opt = polish(nll, starts)
+        why, candidate, trusted = "", found[0], True
+    opt = finish(_regression_nll(dist, rec), candidate, trusted, _data_start(dist, rec))
     if opt is None:
         why = why or "the Hessian is not positive definite where the optimiser stopped"
         raise _alt_not_converged(dist, f"{why}, and no interior optimum was found from a data-driven start")
+    if opt.start == LIFELINES:
+        theta, vcov, ll = found
+        return theta, vcov, ll, OPTIMIZER_LIFELINES
     return opt.x, opt.covariance, -opt.nll, OPTIMIZER_POLISH.format(start=opt.start)
 
 

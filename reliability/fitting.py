@@ -502,21 +502,20 @@ def finish(dist: Distribution, rec: GroupedRecords, found: _Lifelines) -> tuple[
     """lifelines' result if it is a checked optimum of the written-out likelihood; otherwise the
     polish from its endpoint and from a data-driven start. Parameters, covariance and
     log-likelihood in the units of ``rec``; refuses when no start reaches an interior optimum."""
-    from reliability.likelihood import check, polish
+    from reliability.likelihood import LIFELINES
+    from reliability.likelihood import finish as settle
 
-    nll = _negative_ll(dist, rec)
-    if found.cov is not None and check(nll, to_theta(dist, found.params), "lifelines") is not None:
-        return found.params, found.cov, found.ll, OPTIMIZER_LIFELINES
     pos = FAMILIES[dist.value].positive
     usable = found.params is not None and all(
         math.isfinite(v) and (k not in pos or v > 0) for k, v in found.params.items())
-    starts = [("lifelines' endpoint", to_theta(dist, found.params))] if usable else []
-    starts.append(("a data-driven start", to_theta(dist, _data_start(dist))))
-    with np.errstate(all="ignore"):
-        opt = polish(nll, starts)
+    candidate = to_theta(dist, found.params) if usable else None
+    opt = settle(_negative_ll(dist, rec), candidate, found.cov is not None,
+                 to_theta(dist, _data_start(dist)))
     if opt is None:
         why = found.why or "the Hessian is not positive definite where the optimiser stopped"
         raise _not_converged(dist, f"{why}, and no interior optimum was found from a data-driven start")
+    if opt.start == LIFELINES:
+        return found.params, found.cov, found.ll, OPTIMIZER_LIFELINES
     params = from_theta(dist, opt.x)
     jac = _theta_jacobian(dist, params)
     return params, jac @ opt.covariance @ jac.T, -opt.nll, OPTIMIZER_POLISH.format(start=opt.start)

@@ -277,6 +277,24 @@ def polish(nll: Callable[[np.ndarray], float], starts: Sequence[tuple[str, np.nd
     return best
 
 
+LIFELINES = "lifelines"
+
+
+def finish(nll: Callable[[np.ndarray], float], candidate: np.ndarray | None, trusted: bool,
+           data_start: np.ndarray) -> Optimum | None:
+    """The optimum a fit reports: lifelines' ``candidate`` itself (``start == LIFELINES``) when it
+    reported success and is a checked optimum; otherwise the polish from the candidate (its
+    endpoint) and from ``data_start``; None when no start reaches an interior optimum."""
+    if candidate is not None and trusted:
+        opt = check(nll, candidate, LIFELINES)
+        if opt is not None:
+            return opt
+    starts = [("lifelines' endpoint", candidate)] if candidate is not None else []
+    starts.append(("a data-driven start", data_start))
+    with np.errstate(all="ignore"):
+        return polish(nll, starts)
+
+
 def _newton(nll: Callable[[np.ndarray], float], x: np.ndarray, steps: int = 6) -> np.ndarray:
     """A few Newton steps with step halving: the last digits a trust region may leave."""
     f = nll(x)
