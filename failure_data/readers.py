@@ -41,6 +41,7 @@ import pyarrow.compute as pc
 
 from failure_data.errors import MAX_PROBLEMS, DataValidationError, Problem
 from failure_data.table import CORE_COLUMNS, LifeTable, Provenance
+from failure_data.text import UTF8_BOM, NotText, decode_utf8
 from failure_data.units import HOURS_PER_DAY, TimeUnit
 
 TRUE_WORDS = ("1", "true", "yes", "y", "t")
@@ -300,14 +301,12 @@ def _read_csv(data: bytes, source: str) -> tuple[pa.Table, np.ndarray]:
     if data.startswith(b"PK\x03\x04"):
         raise _refuse(source, "is a zip archive (an Excel workbook?), not CSV text; export the sheet "
                       "as CSV UTF-8 (comma-separated)")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
     try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        raise _refuse(source, f"not UTF-8 text (byte 0x{data[e.start]:02x}); re-save it as UTF-8",
-                      line=line) from None
+        decode_utf8(data)
+    except NotText as e:
+        raise _refuse(source, e.message, line=e.line) from None
+    if data.startswith(UTF8_BOM):
+        data = data[len(UTF8_BOM):]
     if not data.strip():
         raise _refuse(source, "the file is empty; a field log needs a header line and data rows")
     first = data.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8")

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from failure_data.errors import DataError
+from failure_data.text import NotText, decode_utf8
 from fleet_models.errors import ScenarioError
 from fleet_models.spec import (
     Architecture,
@@ -794,7 +795,10 @@ def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario TOML file; ``model`` paths are relative to its folder."""
     file = Path(path)
     try:
-        text = file.read_text(encoding="utf-8")
+        text = decode_utf8(file.read_bytes())
+    except NotText as e:
+        where = f" (line {e.line})" if e.line else ""
+        raise ScenarioError(f"scenario file {str(file)!r}{where} {e.message}") from None
     except FileNotFoundError:
         raise ScenarioError(f"scenario file {str(file)!r} not found; write a starting one with "
                             f"`cpo scenario init -o {file.name}`") from None

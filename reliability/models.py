@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
+from failure_data.text import NotText, decode_utf8
 from reliability.errors import ParameterError
 
 HOURS_PER_YEAR = 8766.0  # 365.25 days
@@ -343,9 +344,11 @@ class LifeModel:
     def load(cls, path: str | Path) -> LifeModel:
         p = Path(path)
         try:
-            text = p.read_text(encoding="utf-8")
+            text = decode_utf8(p.read_bytes())
         except OSError as e:
             raise ParameterError(f"cannot read life model {str(p)!r}: {e.strerror}") from None
+        except NotText as e:
+            raise ParameterError(f"life model {str(p)!r} {e.message}") from None
         try:
             return cls.from_json(text)
         except json.JSONDecodeError as e:
