@@ -33,6 +33,14 @@ def check_output_folder(path: Path | None, flag: str) -> None:
         )
 
 
+def console(stderr: bool = False):
+    """The rich console every table goes through. Markup is off: names, values and messages come
+    from the user's files, and ``laser[1]`` must print as written, never as a style tag."""
+    from rich.console import Console
+
+    return Console(markup=False, stderr=stderr)
+
+
 def err(message: str) -> None:
     """A message for the human: always stderr, so `--json` keeps stdout clean."""
     print(message, file=sys.stderr)

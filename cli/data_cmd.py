@@ -24,7 +24,7 @@ from typing import Any
 
 import typer
 
-from cli._common import check_output_folder, domain_errors, emit_json, err
+from cli._common import check_output_folder, console, domain_errors, emit_json, err
 from failure_data.units import TimeUnit  # a light module: enum and regex only
 
 data_app = typer.Typer(
@@ -117,7 +117,6 @@ def summarize(table) -> dict[str, Any]:
 
 
 def _render(s: dict[str, Any]) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     def num(x: Any) -> str:
@@ -142,8 +141,8 @@ def _render(s: dict[str, Any]) -> None:
     if s["as_of"]:
         t.add_row("as-of date", s["as_of"])
     t.add_row("time unit of durations", s["time_unit"])
-    console = Console()
-    console.print(t)
+    out = console()
+    out.print(t)
     if s["components"]:
         c = Table(title="per component")
         for col in ("component", "units", "failures", "device-hours", "dead-on-arrival"):
@@ -151,7 +150,7 @@ def _render(s: dict[str, Any]) -> None:
         for name, v in s["components"].items():
             c.add_row(name, num(v["units"]), num(v["failures"]), num(v["device_hours"]),
                       num(v["dead_on_arrival"]))
-        console.print(c)
+        out.print(c)
 
 
 @data_app.command("validate")
@@ -273,6 +272,8 @@ def synth_cmd(
                                  param_hint="--json")
     if units < 1:
         raise typer.BadParameter(f"{units!r}: the number of units must be >= 1", param_hint="--units")
+    if not 0 <= seed < 2**63:
+        raise typer.BadParameter(f"{seed!r}: a seed is a whole number in [0, 2**63 - 1]", param_hint="--seed")
     model = _model(dist, {"shape": shape, "scale": scale, "mu": mu, "sigma": sigma})
     h = _duration(horizon, "--horizon")
     try:
@@ -293,7 +294,8 @@ def synth_cmd(
                              component=component, temperature_c=temperature_c,
                              unit_prefix=unit_prefix)
         except ValueError as e:
-            raise typer.BadParameter(str(e)) from None
+            hint = "--start-date" if "start date" in str(e) else None
+            raise typer.BadParameter(str(e), param_hint=hint) from None
         frame = synthesize(model, spec, np.random.default_rng(seed))
         as_of = None
         if spec.fmt == "dated":

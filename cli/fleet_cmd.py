@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from cli._common import domain_errors, emit_json, err, to_json
+from cli._common import console, domain_errors, emit_json, err, to_json
 
 
 def register(app: typer.Typer) -> None:
@@ -58,7 +58,7 @@ def simulate(
     if json_output:
         emit_json(result.to_dict())
     else:
-        result.print_summary()
+        result.print_summary(console())
 
 
 def _load(path: Path | None) -> Any:
@@ -96,11 +96,10 @@ class _progress:
     def __enter__(self):
         if not self.enabled:
             return None
-        from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
         self.bar = Progress("simulating", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                            console=Console(stderr=True), transient=True)
+                            console=console(stderr=True), transient=True)
         self.bar.__enter__()
         self.task = self.bar.add_task("simulate", total=None)
 

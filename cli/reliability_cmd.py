@@ -23,7 +23,14 @@ from pathlib import Path
 
 import typer
 
-from cli._common import check_output_folder, domain_errors, emit_json, err, import_in_background
+from cli._common import (
+    check_output_folder,
+    console,
+    domain_errors,
+    emit_json,
+    err,
+    import_in_background,
+)
 from failure_data.units import TimeUnit  # a light module: enum and regex only
 
 
@@ -142,33 +149,32 @@ def fit_cmd(
 
 
 def _print_fit(result, alt, doc) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    out = console()
     src = doc["source"]
     head = f"{src['file']} ({src['format']}, {src['rows']} rows" + (
         f", as of {src['as_of']}" if src["as_of"] else "") + ")"
     if doc["component"]:
         head += f"  component {doc['component']}"
-    console.print(head)
+    out.print(head)
     title = None
     if alt is not None:
         title = (f"{result.distribution.value} life at {alt.spec.stress_column} = {alt.spec.use_stress:g} "
                  f"({alt.spec.model.value}, common shape)")
-    console.print(result.summary_table(title=title))
+    out.print(result.summary_table(title=title))
     if alt is not None:
         lo, hi = alt.coefficient_interval
         pct = f"{result.confidence * 100:g}%"
         unit = " eV" if alt.coefficient_name == "activation_energy_ev" else ""
-        console.print(f"{alt.coefficient_name} = {alt.coefficient:.4g}{unit} "
+        out.print(f"{alt.coefficient_name} = {alt.coefficient:.4g}{unit} "
                       f"(se {alt.coefficient_se:.3g}; {pct} Wald {lo:.4g} .. {hi:.4g})")
         t = Table(title=f"acceleration factors to {alt.spec.stress_column} = {alt.spec.use_stress:g}")
         for c in ("stress", "units", "failures", "acceleration factor"):
             t.add_column(c, justify="right")
         for r in alt.acceleration_factors.itertuples():
             t.add_row(f"{r.stress:g}", f"{r.n_units:,}", f"{r.n_failures:,}", f"{r.acceleration_factor:.4g}")
-        console.print(t)
+        out.print(t)
     if len(doc["ranking"]) > 1:
         t = Table(title="distributions ranked by AIC")
         for c in ("distribution", "log-likelihood", "AIC", "ΔAIC", "converged"):
@@ -178,7 +184,7 @@ def _print_fit(result, alt, doc) -> None:
             t.add_row(r["distribution"], f"{r['log_likelihood']:.4f}" if ok else "-",
                       f"{r['aic']:.4f}" if ok else "-", f"{r['delta_aic']:.3f}" if ok else "-",
                       "yes" if ok else "no")
-        console.print(t)
+        out.print(t)
     if doc["saved_to"]:
         err(f"saved life model to {doc['saved_to']}")
     if doc["plot"]:
@@ -235,7 +241,6 @@ def bound_cmd(
 
 
 def _print_bound(doc: dict) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     pct = f"{doc['confidence'] * 100:g}%"
@@ -255,7 +260,7 @@ def _print_bound(doc: dict) -> None:
     for name, v, fmt in rows:
         if v is not None:
             t.add_row(name, fmt.format(v))
-    Console().print(t)
+    console().print(t)
 
 
 def plan_pilot_cmd(
@@ -280,7 +285,6 @@ def plan_pilot_cmd(
         if json_output:
             emit_json(doc)
             return
-        from rich.console import Console
         from rich.table import Table
 
         pct = f"{doc['confidence'] * 100:g}%"
@@ -294,7 +298,7 @@ def plan_pilot_cmd(
         if doc["months"] is not None:
             t.add_row(f"calendar months ({doc['switches']:,} switches x {doc['units_per_switch']:,} units)",
                       f"{doc['months']:,.4g}")
-        Console().print(t)
+        console().print(t)
 
 
 def register(app: typer.Typer) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from cli._common import domain_errors, emit_json
+from cli._common import console, domain_errors, emit_json
 
 scenario_app = typer.Typer(
     help="Scenarios: list the built-ins, show one fully resolved, write a starting file, "
@@ -47,23 +47,22 @@ def list_cmd(json_output: bool = typer.Option(False, "--json", help=JSON_HELP)) 
         if json_output:
             emit_json(doc)
             return
-        from rich.console import Console
         from rich.table import Table
 
-        console = Console()
+        out = console()
         t = Table(title="Built-in scenarios (`cpo scenario show NAME`)")
         t.add_column("name", style="bold")
         t.add_column("description")
         for row in doc["scenarios"]:
             t.add_row(row["name"], row["description"])
-        console.print(t)
+        out.print(t)
         t = Table(title="Built-in architectures (use as `base = \"NAME\"`)")
         t.add_column("name", style="bold")
         t.add_column("components")
         t.add_column("description")
         for row in doc["architectures"]:
             t.add_row(row["name"], ", ".join(row["components"]), row["description"])
-        console.print(t)
+        out.print(t)
 
 
 def _resolve(name: str):
@@ -133,10 +132,9 @@ def catalog_cmd(
         if json_output:
             emit_json(docs[0] if key else {"entries": docs})
             return
-        from rich.console import Console
         from rich.table import Table
 
-        console = Console()
+        out = console()
         if key:
             t = Table(title=f"catalog entry {key}", show_header=False)
             t.add_column("field", style="bold")
@@ -146,7 +144,7 @@ def catalog_cmd(
                     v = "; ".join(f"{name} {_fig_text(f)}" for name, f in entries[0].items.items())
                 if v not in (None, "", [], {}):
                     t.add_row(k, _text(v))
-            console.print(t)
+            out.print(t)
             return
         t = Table(title="Catalog of published figures (`cpo scenario catalog KEY` for one)")
         t.add_column("key", no_wrap=True, style="bold")
@@ -158,12 +156,12 @@ def catalog_cmd(
         for e in entries:
             t.add_row(e.key, e.text or _value_text(e), e.unit, e.confidence_text or str(e.confidence),
                       e.revised, e.parameter)
-        console.print(t)
-        console.print("Confidence: " + "; ".join(f"{c.value} = {c.meaning}" for c in Confidence)
+        out.print(t)
+        out.print("Confidence: " + "; ".join(f"{c.value} = {c.meaning}" for c in Confidence)
                       + "; two joined by '/' (a row of two sources) count as the lower")
         revisions = sorted({e.revised for e in entries if e.revised})
         if revisions:
-            console.print(f"rev: the reference table revision that added or changed the row ({', '.join(revisions)})")
+            out.print(f"rev: the reference table revision that added or changed the row ({', '.join(revisions)})")
 
 
 def _value_text(e) -> str:

@@ -93,19 +93,19 @@ class FleetResult:
         one column per architecture, each cell the mean over replications with the 95 %
         confidence interval of that mean beneath it ("-" where a metric does not apply)."""
         from rich.console import Console
-        from rich.markup import escape
         from rich.table import Table
+        from rich.text import Text  # user names are never read as markup, whatever the console
 
         console = console or Console()
         summ = self.summary()
         table = Table(
-            title=escape(f"{self.scenario}: {self.n_replications} replication(s) per architecture, "
+            title=Text(f"{self.scenario}: {self.n_replications} replication(s) per architecture, "
                    f"seed {self.seed}, horizon {self.horizon_hours:g} h "
                    "(each cell: mean, then [ci95 of the mean])"),
         )
         table.add_column("metric", justify="left", overflow="fold")
         for arch in self.architectures:
-            table.add_column(arch, justify="right", overflow="fold")
+            table.add_column(Text(arch), justify="right", overflow="fold")
         comps: list[str] = []
         for arch in self.architectures:
             comps += [c for c in self.components[arch] if c not in comps]
@@ -118,9 +118,9 @@ class FleetResult:
                     cells.append("-")
                     continue
                 r = idx.loc[(metric, arch)]
-                cells.append(escape(f"{_fmt(r['mean'], metric)}\n"
+                cells.append(Text(f"{_fmt(r['mean'], metric)}\n"
                                     f"[{_fmt(r['ci95_low'], metric)}, {_fmt(r['ci95_high'], metric)}]"))
-            table.add_row(metric, *cells, end_section=True)
+            table.add_row(Text(metric), *cells, end_section=True)
         console.print(table)
         if self.n_replications == 1:
             console.print("Note: one replication, so no interval can be estimated; ci95 is "

@@ -260,14 +260,15 @@ class FitResult:
     def summary_table(self, title: str | None = None):
         """A rich Table in the spirit of lifelines' ``print_summary``."""
         from rich.table import Table
+        from rich.text import Text  # a title or unit from the user is never read as markup
 
         pct = f"{self.confidence * 100:g}%"
-        t = Table(title=title or f"{self.distribution.value} fit (maximum likelihood, lifelines)")
+        t = Table(title=Text(title or f"{self.distribution.value} fit (maximum likelihood, lifelines)"))
         for col in ("parameter", "estimate", "se", f"lower {pct}", f"upper {pct}", "unit"):
             t.add_column(col, justify="left" if col in ("parameter", "unit") else "right")
         for name, r in self.summary.iterrows():
-            t.add_row(str(name), _g(r.estimate), _g(r.se), _g(r.lower), _g(r.upper), r.unit)
-        t.caption = (
+            t.add_row(Text(str(name)), _g(r.estimate), _g(r.se), _g(r.lower), _g(r.upper), Text(str(r.unit)))
+        t.caption = Text(
             f"units {self.n_units:,}  failures {self.n_failures:,}  distinct records {self.n_records:,}\n"
             f"log-likelihood {self.log_likelihood:.4f} (hours)  AIC {self.aic:.4f}\n"
             f"MTTF {_g(self.mttf_hours)} h  B10 {_g(self.b10_hours)} h{self._left_out()}\n"
