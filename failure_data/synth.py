@@ -104,6 +104,13 @@ class SynthSpec:
             )
         if self.fmt is SynthFormat.dated and self.horizon_hours < HOURS_PER_DAY:
             raise ValueError(f"horizon = {self.horizon_hours!r} h: a dated log needs at least a day")
+        if self.fmt is SynthFormat.dated:
+            days = int(self.horizon_hours // HOURS_PER_DAY)
+            if (_dt.date.max - self.start_date).days < days:
+                raise ValueError(
+                    f"start date {self.start_date.isoformat()} + horizon ({days} days) passes "
+                    f"{_dt.date.max.isoformat()}, the last date a log can hold; choose an earlier start date"
+                )
         if not (np.isfinite(self.inspect_every_hours) and self.inspect_every_hours > 0):
             raise ValueError(f"inspection interval = {self.inspect_every_hours!r} h must be > 0")
         if self.temperature_c is not None and not np.isfinite(self.temperature_c):
