@@ -38,7 +38,7 @@ def decode_utf8(data: bytes) -> str:
         data = data[len(UTF8_BOM):]
     if b"\x00" in data[:8192]:
         line = data.count(b"\n", 0, data.index(b"\x00")) + 1
-        raise NotText("is a binary file (it holds NUL bytes), not text", line=line)
+        raise NotText("is a binary file (it holds NUL bytes), not UTF-8 text", line=line)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
