@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from failure_data.errors import MAX_PROBLEMS, DataValidationError, Problem
 from reliability._checks import check_confidence
 from reliability.errors import FitError, ParameterError
 from reliability.fitting import (
@@ -68,13 +69,59 @@ def stress_transform(model: StressModel, stress) -> np.ndarray:
         bad = ~(np.isfinite(s) & (s > -KELVIN))
         if bad.any():
             raise ParameterError(
-                f"temperature {s[bad][0]!r} °C is not a finite temperature above absolute zero"
+                f"temperature {float(s[bad][0])!r} °C is not a finite temperature above absolute zero"
             )
         return 1.0 / (BOLTZMANN_EV * (s + KELVIN))
     bad = ~(np.isfinite(s) & (s > 0))
     if bad.any():
-        raise ParameterError(f"stress {s[bad][0]!r} must be a finite number > 0 for the power law")
+        raise ParameterError(f"stress {float(s[bad][0])!r} must be a finite number > 0 for the power law")
     return np.log(s)
+
+
+class StressValueError(DataValidationError):
+    """Values of the stress column an accelerated-life fit cannot use, each with its file line."""
+
+    def _render(self) -> str:
+        return super()._render().replace("; nothing was read.", "; nothing was fitted.", 1)
+
+
+def stress_values(table: LifeTable, column: str, model: StressModel) -> np.ndarray:
+    """The stress column of ``table`` as numbers, or a `StressValueError` naming every row that
+    cannot be one (its file line, the column, the value and the fix): empty, not a number, not
+    finite (1e400 overflows to infinity), at or below absolute zero (Arrhenius, °C) or not above 0
+    (power law)."""
+    raw = table.data[column]
+    s = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+    empty = raw.isna().to_numpy()
+    if raw.dtype == object:  # a text column: "" is an empty CSV cell
+        empty |= raw.astype(str).str.strip().eq("").to_numpy()
+    arrhenius = model == StressModel.arrhenius
+    what = "test temperature in °C" if arrhenius else "test stress (current, voltage, ...)"
+    checks = [
+        (empty, f"is empty; every unit of an accelerated-life fit needs its {what}: fill it in or "
+         "drop the row"),
+        (np.isnan(s) & ~empty, f"is not a number; write the {what} as a plain number (e.g. 85)"),
+        (np.isinf(s), f"is not finite (a number as large as 1e400 overflows to infinity); write the "
+         f"{what} as a finite number"),
+    ]
+    if arrhenius:
+        checks.append((np.isfinite(s) & (s <= -KELVIN), f"is at or below absolute zero ({-KELVIN} °C); "
+                       "write the test temperature in °C (e.g. 85), not a difference or a code"))
+    else:
+        checks.append((np.isfinite(s) & (s <= 0), "is not above 0; the power law needs a stress > 0 "
+                       "(e.g. a current in mA): fix the value or its unit"))
+    problems: list[Problem] = []
+    total = 0
+    lines = table.data["line"].to_numpy()
+    for mask, message in checks:
+        idx = np.flatnonzero(mask)
+        total += len(idx)
+        problems += [Problem(int(lines[i]), column, None if empty[i] else str(raw.iloc[i]), message)
+                     for i in idx[:MAX_PROBLEMS]]
+    if total:
+        problems.sort(key=lambda q: q.line if q.line is not None else 0)
+        raise StressValueError(problems[:MAX_PROBLEMS], source=table.provenance.path, total=total)
+    return s
 
 
 @dataclass(frozen=True)
@@ -145,18 +192,23 @@ def fit_alt(table: LifeTable, spec: ALTSpec, *, confidence: float = 0.95,
             f"stress column {spec.stress_column!r} is not in the data; columns are {table.covariate_columns}"
         )
     refuse_zero_failures(table)
-    raw_stress = pd.to_numeric(table.data[spec.stress_column], errors="coerce")
-    if raw_stress.isna().any():
-        i = int(np.flatnonzero(raw_stress.isna().to_numpy())[0])
-        raise ParameterError(
-            f"line {int(table.data['line'].iloc[i])}: stress {spec.stress_column} = "
-            f"{table.data[spec.stress_column].iloc[i]!r} is not a number"
-        )
+    raw_stress = pd.Series(stress_values(table, spec.stress_column, model), index=table.data.index)
     levels = np.unique(raw_stress.to_numpy(dtype=float))
     if levels.size < 2:
         raise ParameterError(
             f"an accelerated-life fit needs at least two stress levels in {spec.stress_column!r}; "
             f"found only {levels.tolist()}"
+        )
+    failed_at = np.unique(raw_stress.to_numpy(dtype=float)[(table.data["kind"] != "right").to_numpy()])
+    if failed_at.size < 2:
+        # survivors alone only say "life is longer at lower stress": the likelihood keeps rising
+        # along the slope, so no finite estimate exists (a ridge, not an optimum)
+        n_fail = int(table.data.loc[table.data["kind"] != "right", "count"].sum())
+        raise ParameterError(
+            f"all {n_fail:,} failures are at {spec.stress_column} = {failed_at[0]:g}, so the acceleration "
+            f"(slope) cannot be estimated; the life at {spec.use_stress:g} needs failures at a second "
+            "stress level (run that cell longer), or convert the single level with an assumed "
+            "activation energy instead"
         )
     x_use = float(stress_transform(model, [spec.use_stress])[0])
 
