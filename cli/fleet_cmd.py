@@ -42,6 +42,10 @@ def simulate(
         "and DIR/summary.json.",
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or messages."),
+    force: bool = typer.Option(
+        False, "--force", help="Start a run larger than the cap on expected failure events "
+        "(fleet_models.runner.MAX_FAILURES) anyway.",
+    ),
 ) -> None:
     """Simulate every architecture of a fleet scenario (Monte Carlo, SimPy): port availability,
     failures, swaps, switch replacements, spares, technician hours and job interruptions, each
@@ -50,15 +54,33 @@ def simulate(
         from fleet_models.runner import run
 
         sc = _load(scenario)
+        _announce(sc, replications, workers, force, quiet)
         with _progress(enabled=not quiet and sys.stderr.isatty()) as progress:
             result = run(sc, replications=replications, seed=seed, workers=workers,
-                         progress=progress)
+                         progress=progress, force=True)
         if out is not None:
             _write(result, out, quiet)
     if json_output:
         emit_json(result.to_dict())
     else:
         result.print_summary(console())
+
+
+def _announce(sc: Any, replications: int | None, workers: int | None, force: bool, quiet: bool) -> None:
+    """Refuse a run above the cap without --force; say how long a run of more than a few seconds takes."""
+    from fleet_models.errors import FleetError
+    from fleet_models.runner import MAX_FAILURES, check_run_arguments, estimate
+
+    check_run_arguments(replications, None, workers)  # range errors first, naming the flag
+    est = estimate(sc, replications, workers)
+    if est.too_large and not force:
+        raise FleetError(
+            f"this run would simulate {est.text()} on {est.workers} worker(s), above the cap of "
+            f"{MAX_FAILURES:,} failure events; shrink it (fewer --replications, or fewer switches or "
+            "years in the scenario) or start it anyway with --force"
+        )
+    if est.seconds > 5 and not quiet:
+        err(f"simulating {est.text()} on {est.workers} worker(s)")
 
 
 def _load(path: Path | None) -> Any:

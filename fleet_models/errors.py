@@ -17,3 +17,15 @@ class ScenarioError(FleetError):
     def __init__(self, message: str, problems: tuple = ()) -> None:
         super().__init__(message)
         self.problems = list(problems)
+
+
+class RunTooLarge(FleetError):
+    """A legal run whose size passes the cap: it would take hours or exhaust memory.
+
+    ``estimate`` is the :class:`fleet_models.runner.RunEstimate`; the message says how to
+    shrink the run or how to start it anyway (``force=True``, the CLI's ``--force``).
+    """
+
+    def __init__(self, message: str, estimate: object) -> None:
+        super().__init__(message)
+        self.estimate = estimate

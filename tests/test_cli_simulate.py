@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import tomllib
 from pathlib import Path
 
 import pandas as pd
@@ -171,3 +173,57 @@ def test_library_run_holds_seed_and_replications_to_the_scenario_range():
         run(default_scenario(), replications=1, seed=-1, workers=1)
     with pytest.raises(ScenarioError, match=r"replications = True"):
         run(default_scenario(), replications=True, workers=1)
+
+
+# ---------------------------------------------------------------- run size: cap and time estimate
+BIG = SMALL.replace("switches = 4", "switches = 100000").replace("horizon_years = 2", "horizon_years = 100")
+
+
+def test_estimate_counts_failures_by_the_renewal_rate():
+    """Exponential lives: E[failures] per unit = H / mean (Poisson renewal count); a Weibull
+    engine: max(F(H), H / mean). Reference: the formula written out here."""
+    import math
+
+    from fleet_models.runner import estimate
+    from fleet_models.scenario import parse_scenario
+
+    sc = parse_scenario(tomllib.loads(SMALL))
+    h = 2 * 8766.0
+    module = 4 * 8 * h * 20000e-9  # 32 modules, 20000 FIT
+    eng = sc.architectures[1].components[0].life
+    engine = 4 * 2 * max(float(eng.cdf(h)), h / eng.mean())
+    est = estimate(sc, replications=3, workers=1)
+    assert est.failures == pytest.approx(3 * (module + engine), rel=1e-12)
+    assert est.units == 3 * (32 + 8)
+    assert not est.too_large and est.seconds < 1
+    assert math.isfinite(est.seconds)
+
+
+def test_a_run_above_the_cap_is_refused_unless_forced(tmp_path):
+    from fleet_models.errors import RunTooLarge
+    from fleet_models.scenario import parse_scenario
+
+    sc = parse_scenario(tomllib.loads(BIG))
+    with pytest.raises(RunTooLarge, match="force=True") as e:
+        run(sc, workers=1)
+    assert e.value.estimate.failures > 2e7  # 100k switches x 100 years: far above the cap
+    path = tmp_path / "big.toml"
+    path.write_text(BIG, encoding="utf-8")
+    r = CliRunner().invoke(app, ["simulate", str(path), "--json"], env={"COLUMNS": "400"})
+    assert r.exit_code == 1
+    doc = json.loads(r.stdout)  # valid JSON, the one error document
+    assert "--force" in doc["error"] and "failure events" in doc["error"]
+    assert re.search(r"about [\d.]+ (s|min|h|days) on", doc["error"]), doc  # how long it would take
+    assert "Traceback" not in r.output
+
+
+def test_a_long_run_says_how_long_it_will_take(small, monkeypatch):
+    import fleet_models.runner as runner
+
+    # make this 3-replication run look long (the real rate is measured in benchmarks/bench_estimate.py)
+    monkeypatch.setattr(runner, "SECONDS_PER_FAILURE", 1.0)
+    r = CliRunner().invoke(app, ["simulate", str(small), "-w", "1"])
+    assert r.exit_code == 0, r.output
+    assert "simulating about" in r.stderr and "worker(s)" in r.stderr
+    r = CliRunner().invoke(app, ["simulate", str(small), "-w", "1", "--quiet"])
+    assert "simulating" not in r.stderr
