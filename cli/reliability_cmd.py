@@ -234,10 +234,27 @@ def bound_cmd(
             else:
                 doc = bound_document(rate_bound_from_table(table, confidence), None)
         doc["source"] = source
+        _refuse_non_finite(doc)
         if json_output:
             emit_json(doc)
             return
         _print_bound(doc)
+
+
+def _refuse_non_finite(doc: dict) -> None:
+    """Last guard before a figure is shown: inf/nan would print as a value (or JSON null).
+
+    The library already refuses figures that are not floats (computed in logs); this
+    keeps a future formula from slipping one through as ``inf`` or ``null``.
+    """
+    import math
+
+    from reliability.errors import ParameterError
+
+    for key, v in doc.items():
+        if isinstance(v, float) and not math.isfinite(v):
+            raise ParameterError(f"{key} came out as {v!r}, which is not a figure that can be shown; "
+                                 "check the inputs (this is a bug if they are in range)")
 
 
 def _print_bound(doc: dict) -> None:
@@ -282,6 +299,7 @@ def plan_pilot_cmd(
         plan = plan_pilot(PilotRequest(target_fit, confidence, failures_allowed, units,
                                        units_per_switch, switches))
         doc = plan.to_dict()
+        _refuse_non_finite(doc)
         if json_output:
             emit_json(doc)
             return

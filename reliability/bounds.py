@@ -9,16 +9,24 @@
   ``scale_lower = (2 * sum(t_i**beta - entry_i**beta) / chi2.ppf(C, 2R+2))**(1/beta)``
   (Abernethy, The New Weibull Handbook, 5th ed., ch. 6 "Weibayes"; with R = 0 this
   is the zero-failure Weibayes lower bound).
+
+Every figure is range-checked in logs, and Weibayes is computed in logs as a
+log-sum-exp over the units, ``ln scale = m + (ln 2 - ln chi2 + ln sum n_i w_i
+exp(beta (ln t_i - m))) / beta`` with ``m = max ln t_i`` and ``w_i = 1 - (e_i/t_i)**beta``,
+so an extreme assumed shape (50, 0.05) gives a finite result whenever the true value
+is a float. A figure that is not a normal float (above 1.8e308 or below 2.2e-308) is
+refused with a ParameterError saying so, never returned as ``inf`` or ``0``.
 """
 
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 from reliability._checks import check_confidence, check_count, check_positive
 from reliability.errors import ParameterError
@@ -53,30 +61,114 @@ class RateBound:
 
 @dataclass(frozen=True)
 class WeibayesBound:
-    """Weibayes lower bound on the Weibull scale for an assumed shape."""
+    """Weibayes lower bound on the Weibull scale for an assumed shape.
+
+    Held in logs (``t**shape`` overflows for shape 50 and ages of 1e7 h); the
+    properties give the figures, refusing (ParameterError) one that is not a float.
+    :func:`weibayes_scale_lower` has already checked that the scale and MTTF bounds are.
+    """
 
     shape: float
     failures: int
     n_units: int
-    sum_t_beta: float
+    log_sum_t_beta: float
     confidence: float
-    scale_lower_hours: float
+    log_scale_lower: float
+
+    @property
+    def sum_t_beta(self) -> float:
+        """sum(count * (t**shape - entry**shape)), hours**shape."""
+        return from_log(self.log_sum_t_beta, "the sum of t**shape over the units",
+                        f"shape = {self.shape!r}; use log_sum_t_beta")
+
+    @property
+    def scale_lower_hours(self) -> float:
+        return from_log(self.log_scale_lower, "the Weibayes lower bound on the Weibull scale",
+                        _shape_fix(self.shape), unit="hours")
+
+    @property
+    def log_mttf_lower(self) -> float:
+        """ln of the MTTF lower bound, scale_lower * Gamma(1 + 1/shape)."""
+        return self.log_scale_lower + math.lgamma(1.0 + 1.0 / self.shape)
 
     @property
     def mttf_lower_hours(self) -> float:
-        return self.scale_lower_hours * math.gamma(1.0 + 1.0 / self.shape)
+        return from_log(self.log_mttf_lower, "the Weibayes MTTF lower bound", _shape_fix(self.shape),
+                        unit="hours")
+
+
+LOG_FLOAT_MAX = math.log(sys.float_info.max)  # 709.78: exp() of more overflows
+LOG_FLOAT_MIN = math.log(sys.float_info.min)  # -708.40: below, floats are subnormal (few digits) or 0
+
+
+def _power_of_ten(log_value: float) -> str:
+    if not math.isfinite(log_value):
+        return "more than 10^308" if log_value > 0 else "less than 10^-308"
+    return f"about 10^{log_value / math.log(10):.6g}"
+
+
+def from_log(log_value: float, what: str, fix: str, *, unit: str = "") -> float:
+    """``exp(log_value)``, refused (ParameterError naming ``what`` and ``fix``) unless a normal float.
+
+    Above 1.8e308 a float is ``inf``; below 2.2e-308 it loses digits and then becomes 0,
+    so neither can be shown as the figure.
+    """
+    u = f" {unit}" if unit else ""
+    if math.isnan(log_value):
+        raise ParameterError(f"{what} cannot be computed (it is not a number); {fix}")
+    if log_value > LOG_FLOAT_MAX:
+        raise ParameterError(f"{what} is {_power_of_ten(log_value)}{u}, larger than the largest "
+                             f"floating-point number (1.8e308), so it cannot be given as a number; {fix}")
+    if log_value < LOG_FLOAT_MIN:
+        raise ParameterError(f"{what} is {_power_of_ten(log_value)}{u}, smaller than the smallest "
+                             f"normal floating-point number (2.2e-308), so it cannot be given as a "
+                             f"number; {fix}")
+    return math.exp(log_value)
+
+
+def _shape_fix(beta: float) -> str:
+    return (f"shape = {beta!r} (--shape) raises the bound to the power 1/shape = {1.0 / beta:.6g}; "
+            "check the assumed Weibull shape")
+
+
+def count_arg(name: str, value: int) -> int:
+    """check_count, with a number too large for a float refused instead of an OverflowError."""
+    try:
+        float(value)
+    except OverflowError:
+        digits = str(value)
+        raise ParameterError(f"{name} = {digits[:20]}... ({len(digits)} digits) is too large; "
+                             "give a whole number below 1e300") from None
+    except (TypeError, ValueError):
+        pass  # check_count says why
+    return check_count(name, value)
 
 
 def chi2_quantile(failures: int, confidence: float) -> float:
-    return float(stats.chi2.ppf(confidence, 2 * failures + 2))
+    """chi2.ppf(confidence, 2 * failures + 2), refused unless a finite positive number."""
+    r = count_arg("failures", failures)
+    q = float(stats.chi2.ppf(confidence, 2.0 * r + 2.0))
+    if not (math.isfinite(q) and q > 0):
+        raise ParameterError(
+            f"the chi-square quantile chi2({confidence!r}, 2R+2) with R = failures = {r} cannot be "
+            f"computed (got {q!r}); use fewer failures"
+        )
+    return q
 
 
 def rate_upper_bound(failures: int, device_hours: float, confidence: float = 0.95) -> RateBound:
     """Upper bound on a constant failure rate from ``failures`` in ``device_hours``."""
-    r = check_count("failures", failures)
+    r = count_arg("failures", failures)
     t = check_positive("device_hours", device_hours)
     c = check_confidence(confidence)
-    return RateBound(r, t, c, chi2_quantile(r, c) / (2.0 * t))
+    q = chi2_quantile(r, c)
+    log_rate = math.log(q) - math.log(2.0) - math.log(t)
+    fix = (f"check device_hours = {t!r} (--device-hours) and confidence = {c!r} (--confidence); "
+           "the bound is chi2(C, 2R+2) / (2T)")
+    from_log(log_rate, "the failure-rate upper bound", fix, unit="per hour")
+    from_log(log_rate + math.log(FIT_HOURS), "the FIT upper bound", fix, unit="FIT")
+    from_log(-log_rate, "the MTTF lower bound", fix, unit="hours")
+    return RateBound(r, t, c, (q / 2.0) / t)  # one division: exact to rounding, range checked above
 
 
 def weibayes_scale_lower(
@@ -89,19 +181,48 @@ def weibayes_scale_lower(
     ``counts`` how many units each time stands for.
     """
     beta = check_positive("shape", shape)
-    r = check_count("failures", failures)
+    r = count_arg("failures", failures)
     c = check_confidence(confidence)
-    t = np.asarray(times, dtype=float)
+    t = np.asarray(times, dtype=float).ravel()
     if t.size == 0 or not np.all(np.isfinite(t)) or np.any(t <= 0):
         bad = t[~(np.isfinite(t) & (t > 0))] if t.size else t
         raise ParameterError(
             f"times must be finite ages > 0 hours; got {bad[:3].tolist() if bad.size else 'no times'}"
         )
-    e = np.zeros_like(t) if entry is None else np.asarray(entry, dtype=float)
-    n = np.ones_like(t) if counts is None else np.asarray(counts, dtype=float)
-    s = float(np.sum(n * (t**beta - e**beta)))
-    scale = (2.0 * s / chi2_quantile(r, c)) ** (1.0 / beta)
-    return WeibayesBound(beta, r, int(n.sum()), s, c, scale)
+    e = np.zeros_like(t) if entry is None else np.asarray(entry, dtype=float).ravel()
+    n = np.ones_like(t) if counts is None else np.asarray(counts, dtype=float).ravel()
+    for name, v in (("entry", e), ("counts", n)):
+        if v.shape != t.shape:
+            raise ParameterError(f"{name} has {v.size} values for {t.size} times; give one per time")
+    bad_e = ~(np.isfinite(e) & (e >= 0) & (e <= t))
+    if bad_e.any():
+        i = int(np.flatnonzero(bad_e)[0])
+        raise ParameterError(f"entry age {e[i]!r} for time {t[i]!r} must be finite, >= 0 and <= the time")
+    bad_n = ~(np.isfinite(n) & (n >= 0))
+    if bad_n.any():
+        raise ParameterError(f"counts must be finite numbers >= 0; got {n[bad_n][:3].tolist()}")
+    q = chi2_quantile(r, c)
+    # each unit's exposure on the t**beta scale: t**beta - e**beta = t**beta * w with
+    # w = 1 - (e/t)**beta = -expm1(beta ln(e/t)); all in logs, so nothing overflows
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        log_t = np.log(t)
+        log_w = np.log(-np.expm1(beta * np.log(e / t)))
+        log_n = np.log(n)
+    live = (log_w > -np.inf) & (log_n > -np.inf)
+    if not live.any():
+        raise ParameterError("the units have no exposure (every age equals its entry age, or every "
+                             "count is 0), so there is nothing to bound; check the file")
+    m = float(np.max(log_t[live]))
+    rel = log_n[live] + log_w[live] + beta * (log_t[live] - m)  # each <= ln n_i: no overflow
+    big_l = float(special.logsumexp(rel))  # ln sum n_i w_i (t_i / t_max)**beta
+    log_scale = m + (math.log(2.0) - math.log(q) + big_l) / beta
+    wb = WeibayesBound(beta, r, int(n.sum()), beta * m + big_l, c, log_scale)
+    scale = wb.scale_lower_hours  # refused here when not a float, so the properties then hold
+    try:
+        wb.mttf_lower_hours  # noqa: B018
+    except ParameterError as err:
+        raise ParameterError(f"{err} (the Weibull scale lower bound itself is {scale:.6g} hours)") from None
+    return wb
 
 
 def weibayes_from_table(table: LifeTable, shape: float, confidence: float = 0.95) -> WeibayesBound:

@@ -12,6 +12,7 @@ from failure_data.table import LifeTable
 from reliability.bounds import rate_upper_bound, weibayes_from_table, weibayes_scale_lower
 from reliability.errors import ReliabilityError
 from reliability.fitting import fit, select_component
+from reliability.models import LifeModel
 from reliability.planning import PilotRequest, plan_pilot
 
 TABLE = LifeTable.from_durations([100.0, 200.0, 300.0, 50.0], [True, False, True, True],
@@ -38,6 +39,19 @@ CASES = [
     ("units 0", lambda: plan_pilot(PilotRequest(100.0, units=0)), "units = 0"),
     ("switches without units per switch", lambda: plan_pilot(PilotRequest(100.0, switches=4)), "switches = 4"),
     ("b_life p 1.2", lambda: fit(TABLE, "weibull").model.b_life(1.2), "1.2"),
+    # issue 16: figures that are not floats, inputs that used to raise OverflowError/TypeError
+    ("weibayes scale below any float", lambda: weibayes_scale_lower([1e7], 0, 1e-5), "shape = 1e-05"),
+    ("weibayes entry after the age", lambda: weibayes_scale_lower([100.0], 0, 1.5, entry=[200.0]), "200.0"),
+    ("weibayes negative count", lambda: weibayes_scale_lower([100.0], 0, 1.5, counts=[-1]), "-1.0"),
+    ("weibayes no exposure", lambda: weibayes_scale_lower([100.0], 0, 1.5, entry=[100.0]), "no exposure"),
+    ("failures with 401 digits", lambda: rate_upper_bound(10**400, 1e6), "401 digits"),
+    ("FIT bound beyond a float", lambda: rate_upper_bound(0, 1e-300), "device_hours = 1e-300"),
+    ("pilot target 1e-310 FIT", lambda: plan_pilot(PilotRequest(1e-310)), "target_fit = 1e-310"),
+    ("pilot target 5e-324 FIT", lambda: plan_pilot(PilotRequest(5e-324)), "target_fit = 5e-324"),
+    ("pilot units with 401 digits", lambda: plan_pilot(PilotRequest(100.0, units=10**400)), "401 digits"),
+    ("life model from an array", lambda: LifeModel.from_dict([1]), "(top level) = [1]"),
+    ("life model scale a string", lambda: LifeModel.from_dict(
+        {"distribution": "weibull", "parameters": {"shape": 1.0, "scale": "2e5 h"}}), 'scale = "2e5 h"'),
 ]
 
 
@@ -54,6 +68,8 @@ CLI_CASES = [
     (["bound", "--failures", "-2", "--device-hours", "1e6"], "-2"),
     (["plan-pilot", "--target-fit", "-10"], "-10"),
     (["plan-pilot", "--target-fit", "10", "--units", "0"], "units = 0"),
+    (["plan-pilot", "--target-fit", "1e-310"], "target_fit = 1e-310"),
+    (["bound", "--failures", "0", "--device-hours", "1e-300"], "device_hours = 1e-300"),
 ]
 
 
