@@ -1,4 +1,4 @@
-"""`cpo scenario list|show|init|catalog`: the scenario format, the built-ins and the catalog behind them."""
+"""`cpo scenario list|show|init|schema|catalog`: the scenario format, the built-ins and the catalog behind them."""
 
 from __future__ import annotations
 
@@ -90,7 +90,7 @@ def show_cmd(
     """Print a scenario fully resolved: every field, every default filled in, with its catalog source."""
     with domain_errors(json_output):
         from fleet_models.builtins import field_comments
-        from fleet_models.scenario import scenario_to_dict, scenario_to_toml
+        from fleet_models.scenario_toml import scenario_to_dict, scenario_to_toml
 
         scenario = _resolve(name)
         if json_output:
@@ -116,6 +116,15 @@ def init_cmd(
         except OSError as e:
             raise ScenarioError(f"cannot write {str(output)!r}: {e.strerror}") from None
         print(f"wrote {output}; check it with `cpo scenario show {output}`", file=sys.stderr)
+
+
+@scenario_app.command("schema")
+def schema_cmd() -> None:
+    """Print the JSON Schema of scenario files, for editors that complete and check TOML (save it,
+    then put `#:schema ./cpo-scenario.schema.json` on a scenario's first line for Taplo)."""
+    from fleet_models.scenario_docs import json_schema
+
+    emit_json(json_schema())
 
 
 @scenario_app.command("catalog")

@@ -16,6 +16,7 @@ revision changed or added says which revision (``revised = "2026-12"``).
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import math
@@ -286,51 +287,113 @@ def parse_catalog(data: Mapping[str, Any], source: str = "catalog") -> dict[str,
     return entries
 
 
+class Catalog(Mapping[str, CatalogEntry]):
+    """The published figures as an object: entries by key, read-only.
+
+    Every consumer (built-in scenarios, ``life = { catalog = KEY }``, the starter
+    file) takes a catalog argument, defaulting to :func:`default_catalog`, so a
+    sweep or a what-if can pass a varied one (:meth:`with_values`).
+    """
+
+    def __init__(self, entries: Mapping[str, CatalogEntry], source: str = "catalog"):
+        self._entries = MappingProxyType(dict(entries))
+        self.source = source
+
+    # identity, not contents: a catalog is a value source that caches (built-in architectures) key on
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Catalog:
+        p = Path(path)
+        try:
+            data = tomllib.loads(p.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as e:
+            raise DataError(f"cannot read the catalog {p}: {e}") from None
+        return cls(parse_catalog(data, source=str(p)), source=str(p))
+
+    def __getitem__(self, key: str) -> CatalogEntry:
+        return self._entries[key]
+
+    def __iter__(self):
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: str) -> CatalogEntry:  # type: ignore[override]
+        """The entry under ``key``; a DataError naming the key, close matches and how to list keys."""
+        if not isinstance(key, str) or key not in self._entries:
+            near = difflib.get_close_matches(str(key), self._entries, n=3)
+            hint = f" did you mean {', '.join(repr(n) for n in near)}?" if near else ""
+            raise DataError(f"catalog key {key!r} is not in the catalog;{hint} {LIST_HINT}")
+        return self._entries[key]
+
+    def value(self, key: str, item: str | None = None) -> float:
+        """A number: the entry's value, or one item's (its value, else its range midpoint)."""
+        entry = self.get(key)
+        fig = entry.item(item).best if item is not None else entry.value
+        if fig is None:
+            raise DataError(f"catalog entry {key!r} has no number{f' for item {item!r}' if item else ''}")
+        return fig
+
+    def with_values(self, values: Mapping[str, float]) -> Catalog:
+        """A copy with some entries' values replaced (a what-if or a sweep point); the changed
+        entries say so in their notes, so a result cites the value it really used."""
+        entries = dict(self._entries)
+        for key, v in values.items():
+            e = self.get(key)
+            if not (isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)):
+                raise DataError(f"catalog value for {key!r} = {v!r} must be a finite number")
+            life = e.life
+            if life is not None and life.get("fit_per_1e9h") == e.value:  # the life is the value
+                life = MappingProxyType({**life, "fit_per_1e9h": float(v)})
+            entries[key] = dataclasses.replace(e, value=float(v), life=life, notes=(
+                f"{e.notes}; " if e.notes else "") + f"value set to {v:g} (was {e.value})")
+        return Catalog(entries, source=f"{self.source} (varied: {', '.join(values)})")
+
+    def frame(self):
+        """The catalog as a pandas DataFrame, one row per entry (items and life as text)."""
+        import pandas as pd
+
+        rows = []
+        for e in self._entries.values():
+            rows.append({
+                "key": e.key, "section": e.section, "parameter": e.parameter, "text": e.text,
+                "value": e.value, "low": e.low, "high": e.high, "unit": e.unit,
+                "confidence": str(e.confidence), "source": e.source,
+                "items": "; ".join(f"{k}={_fig_text(f)}" for k, f in e.items.items()),
+                "derived_from": ", ".join(e.derived_from),
+                "life": _life_text(e.life),
+                "notes": "; ".join(x for x in (e.value_note, e.notes, e.life_note) if x),
+                "revised": e.revised,
+            })
+        return pd.DataFrame(rows).set_index("key")
+
+
 @functools.lru_cache(maxsize=1)
-def _load(path: str) -> dict[str, CatalogEntry]:
-    p = Path(path)
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        raise DataError(f"cannot read the catalog {path}: {e}") from None
-    return parse_catalog(data, source=str(p))
+def default_catalog() -> Catalog:
+    """The shipped catalog (``failure_data/catalog.toml``), read once."""
+    return Catalog.from_toml(CATALOG_PATH)
 
 
 def load_catalog() -> dict[str, CatalogEntry]:
-    """Every catalog entry by key (a fresh dict; the entries are immutable)."""
-    return dict(_load(str(CATALOG_PATH)))
+    """Every entry of the default catalog by key (a fresh dict; the entries are immutable)."""
+    return dict(default_catalog())
 
 
 def keys() -> list[str]:
-    return list(_load(str(CATALOG_PATH)))
+    return list(default_catalog())
 
 
 def get(key: str) -> CatalogEntry:
-    """The entry under ``key``; a DataError naming the key, close matches and how to list keys."""
-    entries = _load(str(CATALOG_PATH))
-    if not isinstance(key, str) or key not in entries:
-        near = difflib.get_close_matches(str(key), entries, n=3)
-        hint = f" did you mean {', '.join(repr(n) for n in near)}?" if near else ""
-        raise DataError(f"catalog key {key!r} is not in the catalog;{hint} {LIST_HINT}")
-    return entries[key]
+    """The default catalog's entry under ``key`` (see :meth:`Catalog.get`)."""
+    return default_catalog().get(key)
 
 
 def catalog_frame():
-    """The catalog as a pandas DataFrame, one row per entry (items and life as text)."""
-    import pandas as pd
-
-    rows = []
-    for e in _load(str(CATALOG_PATH)).values():
-        rows.append({
-            "key": e.key, "section": e.section, "parameter": e.parameter, "text": e.text,
-            "value": e.value, "low": e.low, "high": e.high, "unit": e.unit,
-            "confidence": str(e.confidence), "source": e.source,
-            "items": "; ".join(f"{k}={_fig_text(f)}" for k, f in e.items.items()),
-            "derived_from": ", ".join(e.derived_from),
-            "life": _life_text(e.life), "notes": "; ".join(x for x in (e.value_note, e.notes, e.life_note) if x),
-            "revised": e.revised,
-        })
-    return pd.DataFrame(rows).set_index("key")
+    """The default catalog as a DataFrame (see :meth:`Catalog.frame`)."""
+    return default_catalog().frame()
 
 
 def _fig_text(f: Figure) -> str:

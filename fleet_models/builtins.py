@@ -24,8 +24,8 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
-from failure_data.catalog import get
-from failure_data.errors import DataError
+from failure_data.catalog import Catalog, default_catalog
+from fleet_models.fields import catalog_defaults, declared
 from fleet_models.spec import (
     Architecture,
     Component,
@@ -42,21 +42,13 @@ DEFAULT_SEED = 20261123
 PORTS = 128  # sx-photonics: 128 x 800G
 
 
-def value(key: str, item: str | None = None) -> float:
-    """A catalog number: the entry's value, or one item's (its value, else its range midpoint)."""
-    entry = get(key)
-    fig = entry.item(item).best if item is not None else entry.value
-    if fig is None:
-        raise ValueError(f"catalog entry {key!r} has no number{f' for item {item!r}' if item else ''}")
-    return fig
-
-
-def catalog_life(key: str) -> LifeModel:
+def catalog_life(key: str, catalog: Catalog | None = None) -> LifeModel:
     """The life model of a catalog entry, as a scenario's ``life = { catalog = KEY }`` gives it."""
-    from fleet_models import scenario
+    from fleet_models.lifeforms import parse_life
+    from fleet_models.validate import Problems
 
-    p = scenario._Problems()
-    model = scenario.parse_life({"catalog": key}, f"catalog.{key}", p, None)
+    p = Problems()
+    model = parse_life({"catalog": key}, f"catalog.{key}", p, None, catalog)
     if model is None:
         raise p.error("catalog")
     return model
@@ -64,42 +56,22 @@ def catalog_life(key: str) -> LifeModel:
 
 # ---------------------------------------------------------------------- policy and cost defaults
 
-# field -> (value from the catalog, catalog key); fields not listed keep the spec.py default.
-def _policy_defaults() -> dict[str, tuple[Any, str]]:
-    return {
-        "detection_hours": (value("detection-hours"), "detection-hours"),
-        "swap_hours": (value("swap-time") / 60.0, "swap-time"),
-        "switch_replacement_hours": (value("switch-replacement-hours"), "switch-replacement-hours"),
-    }
+
+def default_policy(catalog: Catalog | None = None) -> Policy:
+    """The maintenance policy a scenario gets for every field it does not set (no spare pools):
+    each field with a catalog ``source`` read from ``catalog``."""
+    return Policy(**catalog_defaults(Policy, catalog))
 
 
-def _cost_defaults() -> dict[str, tuple[Any, str]]:
-    return {
-        "electricity_usd_per_kwh": (value("power-price"), "power-price"),
-        "pue": (value("pue"), "pue"),
-        "discount_rate": (value("discount-rate"), "discount-rate"),
-        "technician_usd_per_hour": (value("technician-rate"), "technician-rate"),
-        "gpu_hour_usd": (value("gpu-hour"), "gpu-hour"),
-        "gpus_per_port": (value("gpus-per-port"), "gpus-per-port"),
-        "job_gpus": (int(value("llama3-interrupts", "gpus")), "llama3-interrupts"),
-        "checkpoint_interval_hours": (value("checkpoint-interval"), "checkpoint-interval"),
-        "restart_hours": (value("restart-hours"), "restart-hours"),
-    }
-
-
-def default_policy() -> Policy:
-    """The maintenance policy a scenario gets for every field it does not set (no spare pools)."""
-    return dataclasses.replace(Policy(), **{k: v for k, (v, _) in _policy_defaults().items()})
-
-
-def default_costs() -> Costs:
+def default_costs(catalog: Catalog | None = None) -> Costs:
     """The costs a scenario gets for every field it does not set."""
-    return dataclasses.replace(Costs(), **{k: v for k, (v, _) in _cost_defaults().items()})
+    return Costs(**catalog_defaults(Costs, catalog))
 
 
-def default_switch_spares() -> SparePool:
+def default_switch_spares(catalog: Catalog | None = None) -> SparePool:
     """Spare switches of the built-in scenarios: stock (placeholder) and lead time (switch-lead)."""
-    return SparePool(stock=int(value("switch-spares")), lead_time_hours=value("switch-lead-days") * 24.0)
+    c = catalog or default_catalog()
+    return SparePool(stock=int(c.value("switch-spares")), lead_time_hours=c.value("switch-lead-days") * 24.0)
 
 
 # ---------------------------------------------------------------------- architectures
@@ -116,102 +88,106 @@ def _comp(name: str, sources: dict[str, str], **fields: Any) -> tuple[Component,
     return Component(name=name, source=", ".join(keys), **fields), sources
 
 
-def _switch_board() -> tuple[Component, dict[str, str]]:
+def _switch_board(c: Catalog) -> tuple[Component, dict[str, str]]:
     return _comp(
         "switch-board", {"life": "switch-afr-fit"},
-        per_switch=1, ports_per_unit=None, life=catalog_life("switch-afr-fit"),
+        per_switch=1, ports_per_unit=None, life=catalog_life("switch-afr-fit", c),
         repair=Repair.REPLACE_SWITCH,
     )
 
 
-def _arch(name: str, description: str, comps: list[tuple[Component, dict[str, str]]]) -> _Built:
+def _arch(c: Catalog, name: str, description: str, comps: list[tuple[Component, dict[str, str]]]) -> _Built:
     arch = Architecture(
         name=name, components=tuple(c for c, _ in comps),
-        switch_price_usd=value("switch-price"), switch_power_w=0.0, description=description,
+        switch_price_usd=c.value("switch-price"), switch_power_w=0.0, description=description,
     )
     return _Built(arch, {"switch_price_usd": "switch-price",
                          "components": {c.name: s for c, s in comps}})
 
 
-def _pluggable_dsp() -> _Built:
+def _pluggable_dsp(c: Catalog) -> _Built:
     module = _comp(
         "dsp-module",
         {"per_switch": "sx-photonics", "life": "avago-sr332", "price_usd": "module-price",
          "power_w": "module-power"},
-        per_switch=PORTS, ports_per_unit=1, life=catalog_life("avago-sr332"), repair=Repair.SWAP,
-        price_usd=value("module-price", "dr8-800g"), power_w=value("module-power", "dsp-800g"),
+        per_switch=PORTS, ports_per_unit=1, life=catalog_life("avago-sr332", c), repair=Repair.SWAP,
+        price_usd=c.value("module-price", "dr8-800g"), power_w=c.value("module-power", "dsp-800g"),
     )
-    return _arch("pluggable-dsp", "128 x 800G DSP pluggable modules (252 FIT, 16.5 W), hot-swapped",
-                 [_switch_board(), module])
+    return _arch(c, "pluggable-dsp", "128 x 800G DSP pluggable modules (252 FIT, 16.5 W), hot-swapped",
+                 [_switch_board(c), module])
 
 
-def _lpo() -> _Built:
+def _lpo(c: Catalog) -> _Built:
     module = _comp(
         "lpo-module",
         {"per_switch": "sx-photonics", "life": "lpo-module-fit", "price_usd": "module-price",
          "power_w": "module-power"},
-        per_switch=PORTS, ports_per_unit=1, life=catalog_life("lpo-module-fit"), repair=Repair.SWAP,
-        price_usd=value("module-price", "lpo-800g"), power_w=value("module-power", "lpo-800g"),
+        per_switch=PORTS, ports_per_unit=1, life=catalog_life("lpo-module-fit", c), repair=Repair.SWAP,
+        price_usd=c.value("module-price", "lpo-800g"), power_w=c.value("module-power", "lpo-800g"),
     )
-    return _arch("lpo", "128 x 800G linear-drive modules without DSP (144 FIT inferred, 8.5 W), "
-                 "hot-swapped", [_switch_board(), module])
+    return _arch(c, "lpo", "128 x 800G linear-drive modules without DSP (144 FIT inferred, 8.5 W), "
+                 "hot-swapped", [_switch_board(c), module])
 
 
-def _engine(laser: str) -> tuple[Component, dict[str, str]]:
-    n = int(value("cpo-engine-count", "engines"))
+def _engine(c: Catalog, laser: str) -> tuple[Component, dict[str, str]]:
+    n = int(c.value("cpo-engine-count", "engines"))
     return _comp(
         "optical-engine",
         {"per_switch": "cpo-engine-count", "ports_per_unit": "cpo-engine-count",
          "life": "cpo-engine-fit", "repair": "humboldt-laser", "price_usd": "cpo-engine-price",
          "power_w": "cpo-engine-power"},
-        per_switch=n, ports_per_unit=int(value("cpo-engine-count", "ports-per-engine")),
-        life=catalog_life("cpo-engine-fit"), repair=Repair.REPLACE_SWITCH,
-        price_usd=value("cpo-engine-price", laser), power_w=value("cpo-engine-power", laser),
+        per_switch=n, ports_per_unit=int(c.value("cpo-engine-count", "ports-per-engine")),
+        life=catalog_life("cpo-engine-fit", c), repair=Repair.REPLACE_SWITCH,
+        price_usd=c.value("cpo-engine-price", laser), power_w=c.value("cpo-engine-power", laser),
     )
 
 
-def _cpo_internal_laser() -> _Built:
+def _cpo_internal_laser(c: Catalog) -> _Built:
     lasers = _comp(
         "internal-laser",
         {"per_switch": "cpo-lasers-per-port", "life": "dfb-fit", "repair": "humboldt-laser"},
-        per_switch=int(value("cpo-lasers-per-port") * PORTS), ports_per_unit=1,
-        life=catalog_life("dfb-fit"), repair=Repair.REPLACE_SWITCH,
+        per_switch=int(c.value("cpo-lasers-per-port") * PORTS), ports_per_unit=1,
+        life=catalog_life("dfb-fit", c), repair=Repair.REPLACE_SWITCH,
     )
     return _arch(
-        "cpo-internal-laser",
+        c, "cpo-internal-laser",
         "32 x 3.2T optical engines (4 ports each, 160 FIT placeholder) and 128 internal lasers "
         "(125 FIT) on the package: any failure means replacing the switch; price and power in the engines",
-        [_switch_board(), _engine("internal-laser"), lasers],
+        [_switch_board(c), _engine(c, "internal-laser"), lasers],
     )
 
 
-def _cpo_els() -> _Built:
-    per_els = int(value("els-size"))
+def _cpo_els(c: Catalog) -> _Built:
+    per_els = int(c.value("els-size"))
     els = _comp(
         "els",
         {"per_switch": "els-size, cpo-lasers-per-port", "ports_per_unit": "els-size", "elements": "els-size",
          "needed": "els-size", "life": "dfb-fit", "repair": "humboldt-laser", "price_usd": "els-price",
          "power_w": "els-temp"},
-        per_switch=int(value("cpo-lasers-per-port") * PORTS) // per_els, ports_per_unit=per_els,
-        elements=per_els, needed=per_els, life=catalog_life("dfb-fit"), repair=Repair.SWAP,
-        price_usd=value("els-price"), power_w=value("els-temp", "aoi-power-w"),
+        per_switch=int(c.value("cpo-lasers-per-port") * PORTS) // per_els, ports_per_unit=per_els,
+        elements=per_els, needed=per_els, life=catalog_life("dfb-fit", c), repair=Repair.SWAP,
+        price_usd=c.value("els-price"), power_w=c.value("els-temp", "aoi-power-w"),
     )
     return _arch(
-        "cpo-els",
+        c, "cpo-els",
         "32 x 3.2T optical engines (replace the switch) fed by 16 external laser sources of 8 lasers "
         "(125 FIT each), hot-swapped; a laser failure counts its ELS's 8 ports down until the swap",
-        [_switch_board(), _engine("external-laser"), els],
+        [_switch_board(c), _engine(c, "external-laser"), els],
     )
 
 
-@functools.lru_cache(maxsize=1)
-def _built() -> dict[str, _Built]:
-    return {b.arch.name: b for b in (_pluggable_dsp(), _lpo(), _cpo_internal_laser(), _cpo_els())}
+@functools.lru_cache(maxsize=8)
+def _built_from(c: Catalog) -> dict[str, _Built]:
+    return {b.arch.name: b for b in (_pluggable_dsp(c), _lpo(c), _cpo_internal_laser(c), _cpo_els(c))}
 
 
-def builtin_architectures() -> dict[str, Architecture]:
-    """The four built-in architectures by name."""
-    return {name: b.arch for name, b in _built().items()}
+def _built(catalog: Catalog | None = None) -> dict[str, _Built]:
+    return _built_from(catalog or default_catalog())
+
+
+def builtin_architectures(catalog: Catalog | None = None) -> dict[str, Architecture]:
+    """The four built-in architectures by name, every number read from ``catalog``."""
+    return {name: b.arch for name, b in _built(catalog).items()}
 
 
 # ---------------------------------------------------------------------- scenarios
@@ -224,53 +200,52 @@ SCENARIO_DESCRIPTIONS = {
 }
 
 
-def default_scenario() -> Scenario:
+def default_scenario(catalog: Catalog | None = None) -> Scenario:
     """The scenario `cpo simulate` runs without a file."""
-    archs = builtin_architectures()
+    archs = builtin_architectures(catalog)
     return Scenario(
         name="default", horizon_hours=5 * HOURS_PER_YEAR,
         fleet=Fleet(switches=128, ports_per_switch=PORTS, port_gbps=800.0),
         architectures=tuple(archs.values()),
-        policy=dataclasses.replace(default_policy(), spares={"switch": default_switch_spares()}),
-        costs=default_costs(), replications=200, seed=DEFAULT_SEED,
+        policy=dataclasses.replace(default_policy(catalog), spares={"switch": default_switch_spares(catalog)}),
+        costs=default_costs(catalog), replications=200, seed=DEFAULT_SEED,
     )
 
 
-def _cpo_pilot() -> Scenario:
-    archs = builtin_architectures()
+def _cpo_pilot(catalog: Catalog | None) -> Scenario:
+    archs = builtin_architectures(catalog)
     return Scenario(
         name="cpo-pilot", horizon_hours=2 * HOURS_PER_YEAR,
         fleet=Fleet(switches=16, ports_per_switch=PORTS, port_gbps=800.0),
         architectures=(archs["pluggable-dsp"], archs["cpo-els"]),
         policy=dataclasses.replace(
-            default_policy(), replace_switch_when_ports_down=4, maintenance_window_days=30.0,
-            spares={"switch": dataclasses.replace(default_switch_spares(), stock=1)},
+            default_policy(catalog), replace_switch_when_ports_down=4, maintenance_window_days=30.0,
+            spares={"switch": dataclasses.replace(default_switch_spares(catalog), stock=1)},
         ),
-        costs=default_costs(), replications=500, seed=DEFAULT_SEED,
+        costs=default_costs(catalog), replications=500, seed=DEFAULT_SEED,
     )
 
 
-def builtin_scenarios() -> dict[str, Scenario]:
+def builtin_scenarios(catalog: Catalog | None = None) -> dict[str, Scenario]:
     """The built-in scenarios by name (``default`` first)."""
-    return {"default": default_scenario(), "cpo-pilot": _cpo_pilot()}
+    return {"default": default_scenario(catalog), "cpo-pilot": _cpo_pilot(catalog)}
 
 
 # ---------------------------------------------------------------------- sources for comments
 
 
-def field_sources(scenario: Scenario) -> dict[str, str]:
+def field_sources(scenario: Scenario, catalog: Catalog | None = None) -> dict[str, str]:
     """Field path -> catalog key(s), for every value equal to the catalog default it came from.
 
     A value the scenario changed cites nothing (it is the user's). Paths are
     as in error messages: ``policy.swap_hours``, ``architectures[0].components[1].price_usd``.
     """
     out: dict[str, str] = {}
-    for defaults, obj, prefix in ((_policy_defaults(), scenario.policy, "policy"),
-                                  (_cost_defaults(), scenario.costs, "costs")):
-        for f, (v, key) in defaults.items():
-            if getattr(obj, f) == v:
-                out[f"{prefix}.{f}"] = key
-    pool = default_switch_spares()
+    for obj, prefix in ((scenario.policy, "policy"), (scenario.costs, "costs")):
+        for f, d in declared(type(obj)).items():
+            if d.setting.source is not None and getattr(obj, f) == d.setting.source.value(catalog):
+                out[f"{prefix}.{f}"] = d.setting.source.key
+    pool = default_switch_spares(catalog)
     sw = scenario.policy.spares.get("switch")
     if sw is not None:
         if sw.stock == pool.stock:
@@ -281,7 +256,7 @@ def field_sources(scenario: Scenario) -> dict[str, str]:
         out["fleet.ports_per_switch"] = "sx-photonics"
     if scenario.fleet.port_gbps == 800.0:
         out["fleet.port_gbps"] = "sx-photonics"
-    built = _built()
+    built = _built(catalog)
     for i, arch in enumerate(scenario.architectures):
         ref = built.get(arch.name)
         if ref is not None:
@@ -290,31 +265,23 @@ def field_sources(scenario: Scenario) -> dict[str, str]:
                     out[f"architectures[{i}].{f}"] = key
         for j, comp in enumerate(arch.components):
             cpath = f"architectures[{i}].components[{j}]"
-            for f, key in _component_sources(comp, ref).items():
+            for f, key in _component_sources(comp, ref, built).items():
                 out[f"{cpath}.{f}"] = key
             src = comp.life.provenance.get("source")
-            if isinstance(src, str) and _is_key(src):
+            if isinstance(src, str) and src in (catalog or default_catalog()):
                 out[f"{cpath}.life"] = src
     return out
 
 
-def _component_sources(comp: Component, ref: _Built | None) -> dict[str, str]:
+def _component_sources(comp: Component, ref: _Built | None, built: dict[str, _Built]) -> dict[str, str]:
     """Sources of ``comp``'s fields that equal a built-in component of the same name."""
-    candidates = ([ref] if ref is not None else []) + list(_built().values())
+    candidates = ([ref] if ref is not None else []) + list(built.values())
     for b in candidates:
         same = next((c for c in b.arch.components if c.name == comp.name), None)
         if same is not None:
             src = b.sources["components"][comp.name]
             return {f: k for f, k in src.items() if f != "life" and getattr(comp, f) == getattr(same, f)}
     return {}
-
-
-def _is_key(key: str) -> bool:
-    try:
-        get(key)
-    except DataError:
-        return False
-    return True
 
 
 # Built-in values that cite no figure, and why (written as comments while they are unchanged).
@@ -328,14 +295,14 @@ _SWITCH_POWER_NOTE = ("optics power only: ASIC, fans and power supplies are take
                       "every architecture (whole-switch figures to compare: catalog switch-power)")
 
 
-def _cite(key: str) -> str:
-    e = get(key)
+def _cite(key: str, catalog: Catalog | None = None) -> str:
+    e = (catalog or default_catalog()).get(key)
     return e.cite() + (f" from {', '.join(e.derived_from)}" if e.derived_from else "")
 
 
-def _notes(scenario: Scenario) -> dict[str, str]:
+def _notes(scenario: Scenario, catalog: Catalog | None) -> dict[str, str]:
     out: dict[str, str] = {}
-    built = _built()
+    built = _built(catalog)
     for i, arch in enumerate(scenario.architectures):
         if arch.name in built and arch.switch_power_w == built[arch.name].arch.switch_power_w == 0.0:
             out[f"architectures[{i}].switch_power_w"] = _SWITCH_POWER_NOTE
@@ -346,11 +313,11 @@ def _notes(scenario: Scenario) -> dict[str, str]:
     return out
 
 
-def field_comments(scenario: Scenario) -> dict[str, str]:
+def field_comments(scenario: Scenario, catalog: Catalog | None = None) -> dict[str, str]:
     """The comments `scenario_to_toml` writes: sources with confidence, FITs, port coverage."""
-    out = {path: "source: " + ", ".join(_cite(k.strip()) for k in keys.split(","))
-           for path, keys in field_sources(scenario).items()}
-    out.update(_notes(scenario))
+    out = {path: "source: " + ", ".join(_cite(k.strip(), catalog) for k in keys.split(","))
+           for path, keys in field_sources(scenario, catalog).items()}
+    out.update(_notes(scenario, catalog))
     if scenario.policy.maintenance_window_days is None:
         out["policy.maintenance_window_days"] = ("not set: a triggered switch replacement starts at "
                                                  "once (set a number of days to batch them)")

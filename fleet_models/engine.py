@@ -164,9 +164,10 @@ def simulate(
 
     ``seed`` overrides ``scenario.seed``. With ``scenario.uncertainty`` every
     component whose life model has a covariance first draws its parameters
-    (``LifeModel.draw_parameters``) from the replication's generator.
+    (``LifeModel.draw_parameters``) from the replication's generator. The scenario must be
+    valid (``fleet_models.validate.validate``; :func:`fleet_models.runner.run` checks it once per
+    run, so replications do not re-check it).
     """
-    check_architecture(scenario, architecture)
     rng = replication_rng(scenario.seed if seed is None else seed, replication, architecture.name)
     lives = [
         c.life.draw_parameters(rng) if scenario.uncertainty and c.life.covariance is not None
@@ -174,65 +175,6 @@ def simulate(
         for c in architecture.components
     ]
     return _FleetSim(scenario, architecture, lives, rng).run()
-
-
-def check_scenario(scenario: Scenario) -> None:
-    """Refuse a scenario the engine cannot simulate faithfully, naming the field."""
-    if not scenario.architectures:
-        raise ScenarioError("the scenario has no architectures; add at least one [[architectures]]")
-    names = [a.name for a in scenario.architectures]
-    for i, name in enumerate(names):
-        if names.index(name) != i:
-            raise ScenarioError(f"architectures[{i}].name = {name!r} is used twice; names must be "
-                                "unique")
-    for a in scenario.architectures:
-        check_architecture(scenario, a)
-    swapped = {c.name for a in scenario.architectures for c in a.components
-               if c.repair is Repair.SWAP}
-    for pool in scenario.policy.spares:
-        if pool != SWITCH_POOL and pool not in swapped:
-            raise ScenarioError(
-                f"policy.spares.{pool}: no architecture swaps a component named {pool!r} (a "
-                "component repaired by replacing the switch draws on policy.spares.switch); "
-                "remove the table or name a swapped component"
-            )
-
-
-def check_architecture(scenario: Scenario, architecture: Architecture) -> None:
-    """Refuse what the engine cannot simulate, naming the field (hand-built specs skip the parser)."""
-    try:
-        ai = scenario.architectures.index(architecture)
-        where = f"architectures[{ai}]"
-    except ValueError:
-        where = f"architecture {architecture.name!r}"
-    if not scenario.horizon_hours > 0:
-        raise ScenarioError(f"horizon_hours = {scenario.horizon_hours!r} must be > 0")
-    if scenario.fleet.switches < 1 or scenario.fleet.ports_per_switch < 1:
-        raise ScenarioError(
-            f"fleet.switches = {scenario.fleet.switches!r} and fleet.ports_per_switch = "
-            f"{scenario.fleet.ports_per_switch!r} must be >= 1"
-        )
-    names = [c.name for c in architecture.components]
-    for ci, c in enumerate(architecture.components):
-        path = f"{where}.components[{ci}]"
-        if names.count(c.name) > 1:
-            raise ScenarioError(f"{path}.name = {c.name!r} is used twice; names must be unique")
-        if c.per_switch < 1:
-            raise ScenarioError(f"{path}.per_switch = {c.per_switch!r} must be >= 1")
-        if not 1 <= c.needed <= c.elements:
-            raise ScenarioError(
-                f"{path}.needed = {c.needed!r} must be between 1 and elements = {c.elements!r}"
-            )
-        if c.ports_per_unit is not None:
-            if c.ports_per_unit < 1:
-                raise ScenarioError(f"{path}.ports_per_unit = {c.ports_per_unit!r} must be >= 1")
-            covered = c.per_switch * c.ports_per_unit
-            if covered > scenario.fleet.ports_per_switch:
-                raise ScenarioError(
-                    f"{path}: per_switch x ports_per_unit = {c.per_switch} x {c.ports_per_unit} = "
-                    f"{covered} ports exceeds fleet.ports_per_switch = "
-                    f"{scenario.fleet.ports_per_switch}; lower one of them"
-                )
 
 
 # --------------------------------------------------------------------------- sampling

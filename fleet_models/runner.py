@@ -18,14 +18,15 @@ import pandas as pd
 
 from fleet_models.engine import (
     COMMON_METRICS,
-    check_scenario,
     failure_metric,
     replication_seed,
     simulate,
 )
 from fleet_models.errors import RunTooLarge, ScenarioError
+from fleet_models.fields import declared
 from fleet_models.results import KEY_COLUMNS, FleetResult
 from fleet_models.spec import Scenario
+from fleet_models.validate import validate
 
 Progress = Callable[[int, int], None]
 """progress(done, total): called after each chunk, counting (replication, architecture) pairs."""
@@ -118,7 +119,7 @@ def run(
     workers = default_workers() if workers is None else workers
     check_run_arguments(n, seed, workers)
     replication_seed(seed, 0, "")  # validates the seed
-    check_scenario(scenario)
+    validate(scenario)
     est = estimate(scenario, n, workers)
     if est.too_large and not force:
         raise RunTooLarge(
@@ -167,10 +168,9 @@ def run(
 def check_run_arguments(replications: int | None, seed: int | None, workers: int | None) -> None:
     """Replications and seed held to the ranges a scenario file is held to (one declaration for
     the file and the flags); workers >= 1. None means "the scenario's own" and is not checked."""
-    from fleet_models.scenario import RANGES
-
     for name, v in (("replications", replications), ("seed", seed)):
-        allowed = RANGES[(Scenario, name)]
+        allowed = declared(Scenario)[name].range
+        assert allowed is not None
         if v is not None and not (isinstance(v, int) and not isinstance(v, bool) and allowed.ok(v)):
             raise ScenarioError(
                 f"{name} = {v!r} {allowed.text()} (an integer; from --{name} or the scenario's "

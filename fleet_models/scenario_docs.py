@@ -1,24 +1,20 @@
-"""The scenario format documented field by field, and the commented starter file `cpo scenario init` writes.
+"""The scenario format documented field by field, all derived from the spec's declarations.
 
-`FIELD_DOCS` is the single description of every key (meaning, unit, allowed
-range); the starter file is generated from it with the defaults filled in from
-`fleet_models.builtins`, and any spec field without documentation yet is still
-written (with its default), so the starter always shows every field.
+`FIELD_DOCS` lists every TOML key with its meaning, unit and allowed values, read
+from the fields' declarations in ``fleet_models.spec`` (``fleet_models.fields``):
+the commented starter file `cpo scenario init` writes, the README's field table
+(:func:`markdown_table`, checked by a test) and the JSON Schema editors use to
+complete and check TOML (:func:`json_schema`) all come from it.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
-from fleet_models.scenario import (
-    HORIZON_YEARS,
-    LEAD_TIME_DAYS,
-    RANGES,
-    Range,
-    table_fields,
-    toml_value,
-)
+from fleet_models.fields import Declared, Setting, declared, is_optional
+from fleet_models.scenario_toml import toml_value
 from fleet_models.spec import Architecture, Component, Costs, Fleet, Policy, Scenario, SparePool
 
 
@@ -28,105 +24,44 @@ class FieldDoc:
     key: str
     meaning: str
     unit: str = ""
-    allowed: str = ""  # filled from RANGES when empty and a range is known
+    allowed: str = ""
 
-
-def _r(cls: type, key: str) -> str:
-    rng = RANGES.get((cls, key))
-    return rng.text().removeprefix("must be ") if rng else ""
-
-
-def _rt(rng: Range) -> str:
-    return rng.text().removeprefix("must be ")
-
-
-FIELD_DOCS: tuple[FieldDoc, ...] = (
-    FieldDoc("", "name", "name of the scenario, shown in reports", "", "a non-empty string"),
-    FieldDoc("", "horizon_years", "simulated time (give this or horizon_hours)", "years", _rt(HORIZON_YEARS)),
-    FieldDoc("", "horizon_hours", "simulated time, instead of horizon_years", "h",
-             _r(Scenario, "horizon_hours")),
-    FieldDoc("", "replications", "Monte Carlo replications", "", _r(Scenario, "replications")),
-    FieldDoc("", "seed", "random seed: replication i uses child i of numpy SeedSequence(seed)", "",
-             _r(Scenario, "seed")),
-    FieldDoc("", "uncertainty", "draw each life model's parameters per replication from its covariance",
-             "", "true or false"),
-    FieldDoc("fleet", "switches", "switches in the fleet", "", _r(Fleet, "switches")),
-    FieldDoc("fleet", "ports_per_switch", "ports per switch", "", _r(Fleet, "ports_per_switch")),
-    FieldDoc("fleet", "port_gbps", "speed of one port", "Gb/s", _r(Fleet, "port_gbps")),
-    FieldDoc("policy", "detection_hours", "time from a failure to its repair order", "h",
-             _r(Policy, "detection_hours")),
-    FieldDoc("policy", "technicians", "technicians shared by the fleet, first come first served "
-             "(0 = unlimited)", "", _r(Policy, "technicians")),
-    FieldDoc("policy", "swap_hours", "hands-on time of a swap (pluggable module, ELS)", "h",
-             _r(Policy, "swap_hours")),
-    FieldDoc("policy", "switch_replacement_hours", "hands-on time to drain, replace, re-fibre and test "
-             "a switch; all its ports are down meanwhile", "h", _r(Policy, "switch_replacement_hours")),
-    FieldDoc("policy", "replace_switch_when_ports_down", "k: a switch whose failures need a "
-             "replacement runs degraded until k ports are down (1 = at once; a \"switch\"-wide failure "
-             "always triggers)", "ports", "[1, ports_per_switch]"),
-    FieldDoc("policy", "maintenance_window_days", "deferred replacements wait for the next window "
-             "unless k is reached (absent = no windows)", "days", _r(Policy, "maintenance_window_days")),
-    FieldDoc("policy", "hands_on", "hands-on time exactly the hours above, or exponential with that mean",
-             "", '"fixed" or "exponential"'),
-    FieldDoc("policy.spares.NAME", "stock", "spares on hand at the start (base stock); NAME is a "
-             "component name or \"switch\"; a kind without a table has unlimited spares", "parts",
-             _r(SparePool, "stock")),
-    FieldDoc("policy.spares.NAME", "lead_time_days", "every failure needing a part orders one; it "
-             "arrives after this (or lead_time_hours)", "days", _rt(LEAD_TIME_DAYS)),
-    FieldDoc("costs", "electricity_usd_per_kwh", "electricity price", "USD/kWh",
-             _r(Costs, "electricity_usd_per_kwh")),
-    FieldDoc("costs", "pue", "power usage effectiveness", "", _r(Costs, "pue")),
-    FieldDoc("costs", "discount_rate", "annual discount rate", "1/yr", _r(Costs, "discount_rate")),
-    FieldDoc("costs", "technician_usd_per_hour", "technician cost", "USD/h",
-             _r(Costs, "technician_usd_per_hour")),
-    FieldDoc("costs", "gpu_hour_usd", "price of a GPU-hour", "USD", _r(Costs, "gpu_hour_usd")),
-    FieldDoc("costs", "gpus_per_port", "GPUs whose traffic one port carries", "", _r(Costs, "gpus_per_port")),
-    FieldDoc("costs", "job_gpus", "GPUs of the training job an unplanned outage interrupts", "",
-             _r(Costs, "job_gpus")),
-    FieldDoc("costs", "checkpoint_interval_hours", "checkpoint interval (an interruption loses half of "
-             "it on average)", "h", _r(Costs, "checkpoint_interval_hours")),
-    FieldDoc("costs", "restart_hours", "time to restart the job after an interruption", "h",
-             _r(Costs, "restart_hours")),
-    FieldDoc("architectures", "base", "a built-in architecture to start from: pluggable-dsp, lpo, "
-             "cpo-internal-laser, cpo-els", "", "a built-in name"),
-    FieldDoc("architectures", "name", "architecture name, unique (default: the base's name)", "",
-             "a non-empty string"),
-    FieldDoc("architectures", "description", "one line for reports", "", "a string"),
-    FieldDoc("architectures", "switch_price_usd", "price of one switch without its optics", "USD",
-             _r(Architecture, "switch_price_usd")),
-    FieldDoc("architectures", "switch_power_w", "power of one switch without its optics", "W",
-             _r(Architecture, "switch_power_w")),
-    FieldDoc("architectures.components", "name", "component name, unique in its architecture; with a "
-             "base, a name of the base overrides that component field by field, a new name adds one",
-             "", 'a string other than "switch"'),
-    FieldDoc("architectures.components", "per_switch", "units of this kind per switch", "",
-             _r(Component, "per_switch")),
-    FieldDoc("architectures.components", "ports_per_unit", "ports one unit's failure takes down; unit i "
-             "covers ports [i*n, (i+1)*n); \"switch\" = every port", "ports",
-             '[1, ports_per_switch] or "switch"; per_switch x ports_per_unit <= ports_per_switch'),
-    FieldDoc("architectures.components", "life", "life of one unit (one element with redundancy): "
-             "inline distribution, fit_per_1e9h, model file or catalog key; optional temperature_c",
-             "h", "see the life forms"),
-    FieldDoc("architectures.components", "repair", "\"swap\" this unit alone, or \"replace-switch\"",
-             "", '"swap" or "replace-switch"'),
-    FieldDoc("architectures.components", "elements", "redundancy: elements in one unit", "",
-             _r(Component, "elements")),
-    FieldDoc("architectures.components", "needed", "the unit works while at least this many elements do",
-             "", "[1, elements]"),
-    FieldDoc("architectures.components", "price_usd", "price of one unit", "USD", _r(Component, "price_usd")),
-    FieldDoc("architectures.components", "power_w", "power of one unit", "W", _r(Component, "power_w")),
-    FieldDoc("architectures.components", "source", "catalog key(s) or reference the numbers came from",
-             "", "a string"),
-)
 
 # table name -> spec class whose fields the table takes
 TABLES: dict[str, type] = {
     "": Scenario, "fleet": Fleet, "policy": Policy, "policy.spares.NAME": SparePool, "costs": Costs,
     "architectures": Architecture, "architectures.components": Component,
 }
-# spec fields written under another key, or as their own table
-_NOT_KEYS = {(Scenario, "fleet"), (Scenario, "architectures"), (Scenario, "policy"), (Scenario, "costs"),
-             (Policy, "spares"), (Architecture, "components"), (SparePool, "lead_time_hours")}
+
+
+def _keys(cls: type) -> list[tuple[str, Setting, Declared | None]]:
+    """(TOML key, its declaration, the field it is) for every key of a table, aliases before
+    the field they set, the TOML-only ``base`` first; sub-tables are not keys."""
+    out: list[tuple[str, Setting, Declared | None]] = []
+    if cls is Architecture:
+        out.append(("base", Architecture.BASE, None))
+    aliases = {a.field: a for a in getattr(cls, "ALIASES", ())}
+    for name, d in declared(cls).items():
+        if d.setting.table:
+            continue
+        if name in aliases:
+            out.append((aliases[name].key, aliases[name].setting, None))
+        out.append((name, d.setting, d))
+    return out
+
+
+def _field_docs() -> tuple[FieldDoc, ...]:
+    return tuple(FieldDoc(table, key, s.doc, s.unit, s.allowed_text(d.type if d else None))
+                 for table, cls in TABLES.items() for key, s, d in _keys(cls))
+
+
+FIELD_DOCS: tuple[FieldDoc, ...] = _field_docs()
+
+
+def documented_keys(cls: type) -> list[str]:
+    """The TOML keys of a table, in declaration order."""
+    return [key for key, _, _ in _keys(cls)]
+
 
 LIFE_DOCS: tuple[tuple[str, str], ...] = (
     ('{ distribution = "weibull", shape = 1.2, scale = 3e6 }',
@@ -139,16 +74,8 @@ LIFE_DOCS: tuple[tuple[str, str], ...] = (
     ('{ catalog = "dfb-fit" }', "a catalog entry's life model (`cpo scenario catalog` lists them)"),
     ("{ ..., temperature_c = 85 }", "any form: shift the model to this temperature (Arrhenius) from "
      "reference_temperature_c (the catalog entry's or the saved model's if it has one), with "
-     "activation_energy_ev (default 0.52 eV, catalog key laser-ea)"),
+     "activation_energy_ev (default: catalog key laser-ea)"),
 )
-
-
-def documented_keys(cls: type) -> list[str]:
-    """The TOML keys of a table: documented ones first, then any spec field added since."""
-    table = next(t for t, c in TABLES.items() if c is cls)
-    docs = [d.key for d in FIELD_DOCS if d.table == table]
-    fields = [f for f in table_fields(cls) if (cls, f) not in _NOT_KEYS]
-    return docs + [f for f in fields if f not in docs]
 
 
 def _doc(table: str, key: str) -> FieldDoc:
@@ -172,11 +99,11 @@ def _comment(d: FieldDoc, source: str | None = None) -> str:
 def starter_toml() -> str:
     """A commented scenario file documenting every field; it loads as a valid scenario."""
     from failure_data.catalog import get
-    from fleet_models.builtins import _cost_defaults, _policy_defaults, default_scenario
+    from fleet_models.builtins import default_scenario
 
     base = default_scenario()
-    cites = {**{f"policy.{k}": key for k, (_, key) in _policy_defaults().items()},
-             **{f"costs.{k}": key for k, (_, key) in _cost_defaults().items()}}
+    cites = {f"{table}.{name}": d.setting.source.key for table, cls in (("policy", Policy), ("costs", Costs))
+             for name, d in declared(cls).items() if d.setting.source is not None}
 
     def cite(path: str) -> str | None:
         return get(cites[path]).cite() if path in cites else None
@@ -217,7 +144,7 @@ def starter_toml() -> str:
                 f"{_comment(_doc('policy.spares.NAME', 'lead_time_days'), get('switch-lead-days').cite())}",
             ]
             for key in documented_keys(SparePool):
-                if key not in ("stock", "lead_time_days", "lead_time_hours"):
+                if key not in ("stock", "lead_time_days"):
                     out.append(f"# {key} = ...  # {_comment(_doc('policy.spares.NAME', key))}")
 
     out += ["", "# Architectures: each is simulated on the same fleet, policy and seed.",
@@ -253,30 +180,108 @@ def starter_toml() -> str:
     return "\n".join(out) + "\n"
 
 
-def markdown_table() -> str:
-    """The field table of the README (field, meaning, unit, default, allowed range)."""
-    from fleet_models.builtins import default_costs, default_policy
-
-    catalog = {"policy": default_policy(), "costs": default_costs()}
+def _default_text(table: str, key: str, d: Declared | None) -> str:
+    """A field's default as the README shows it: a literal, a catalog value with its key, or why none."""
     special = {("", "horizon_years"): "one of the two is required",
                ("", "horizon_hours"): "one of the two is required",
                ("architectures", "base"): "none", ("architectures", "name"): "the base's name",
-               ("policy.spares.NAME", "lead_time_days"): "required"}
+               ("policy.spares.NAME", "lead_time_days"): "one of the two is required",
+               ("policy.spares.NAME", "lead_time_hours"): "one of the two is required"}
+    if (table, key) in special or d is None:
+        return special.get((table, key), "–")
+    if d.setting.source is not None:
+        return f"{toml_value(_plain(d.setting.source.value()))} (`{d.setting.source.key}`)"
+    if d.required:
+        return "required"
+    if d.default is dataclasses.MISSING or d.default is None:
+        return "absent"
+    return toml_value(_plain(d.default))
+
+
+def _plain(v: Any) -> Any:
+    return v.value if hasattr(v, "value") else v
+
+
+def markdown_table() -> str:
+    """The field table of the README (field, meaning, unit, default with its catalog key, allowed)."""
     rows = ["| field | meaning | unit | default | allowed |", "|---|---|---|---|---|"]
-    for d in FIELD_DOCS:
-        cls = TABLES[d.table]
-        default = special.get((d.table, d.key), "–")
-        fields = {f.name: f for f in dataclasses.fields(cls)}
-        if (d.table, d.key) not in special and d.key in fields:
-            f = fields[d.key]
-            if d.table in catalog:
-                v = getattr(catalog[d.table], d.key)
-            elif f.default is not dataclasses.MISSING:
-                v = f.default
-            else:
-                v = "required"
-            default = ("absent" if v is None else v if v == "required"
-                       else toml_value(v.value if hasattr(v, "value") else v))
-        field = f"{d.table}.{d.key}" if d.table else d.key
-        rows.append(f"| `{field}` | {d.meaning} | {d.unit} | {default} | {d.allowed} |")
+    for table, cls in TABLES.items():
+        for key, s, d in _keys(cls):
+            field = f"{table}.{key}" if table else key
+            rows.append(f"| `{field}` | {s.doc} | {s.unit} | {_default_text(table, key, d)} | "
+                        f"{s.allowed_text(d.type if d else None)} |")
     return "\n".join(rows)
+
+
+# ---------------------------------------------------------------------- JSON Schema
+
+_JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string"}
+
+
+def _property(s: Setting, d: Declared | None) -> dict[str, Any]:
+    from enum import Enum
+
+    out: dict[str, Any] = {"description": s.doc + (f" ({s.unit})" if s.unit else "")}
+    tp = d.type if d is not None else float
+    if d is not None and is_optional(tp):
+        tp = next(a for a in tp.__args__ if a is not type(None))
+    if d is not None and d.name == "ports_per_unit":
+        out["anyOf"] = [{"type": "integer", "minimum": 1}, {"const": "switch"}]
+    elif d is not None and d.name == "life":
+        out["type"] = "object"
+        out["description"] += "; one of: " + "; ".join(form for form, _ in LIFE_DOCS[:4])
+    elif isinstance(tp, type) and issubclass(tp, Enum):
+        out["enum"] = [m.value for m in tp]
+    elif tp in _JSON_TYPES:
+        out["type"] = _JSON_TYPES[tp]
+        if s.range is not None:
+            out.update(s.range.json_schema())
+    if d is not None and d.name == "name":
+        out["minLength"] = 1
+    if d is not None:
+        if d.setting.source is not None:
+            out["default"] = _plain(d.setting.source.value())
+        elif not d.required and d.default is not dataclasses.MISSING and d.default is not None:
+            out["default"] = _plain(d.default)
+    return out
+
+
+def _object(cls: type, required: list[str], **tables: dict[str, Any]) -> dict[str, Any]:
+    props = {key: _property(s, d) for key, s, d in _keys(cls)}
+    if cls is Architecture:
+        from fleet_models.builtins import builtin_architectures
+
+        props["base"] = {"description": Architecture.BASE.doc, "enum": list(builtin_architectures())}
+    props.update(tables)
+    out: dict[str, Any] = {"type": "object", "additionalProperties": False, "properties": props}
+    if required:
+        out["required"] = required
+    return out
+
+
+def json_schema() -> dict[str, Any]:
+    """A JSON Schema (draft 2020-12) of the scenario file, for editors that complete and check TOML
+    (Taplo / Even Better TOML: ``#:schema ./cpo-scenario.schema.json`` on the first line).
+
+    Types, ranges, enums, defaults and descriptions come from the declarations; rules across
+    fields (per_switch x ports_per_unit <= ports_per_switch, ...) are the validator's alone.
+    """
+    spare = _object(SparePool, ["stock"])
+    spare["oneOf"] = [{"required": ["lead_time_days"]}, {"required": ["lead_time_hours"]}]
+    component = _object(Component, ["name"])
+    arch = _object(Architecture, [], components={
+        "type": "array", "items": component,
+        "description": declared(Architecture)["components"].setting.doc})
+    arch["anyOf"] = [{"required": ["base"]}, {"required": ["name", "components"]}]
+    doc = _object(
+        Scenario, ["name", "fleet", "architectures"],
+        fleet=_object(Fleet, ["switches", "ports_per_switch"]),
+        policy=_object(Policy, [], spares={"type": "object", "additionalProperties": spare,
+                                           "description": declared(Policy)["spares"].setting.doc}),
+        costs=_object(Costs, []),
+        architectures={"type": "array", "minItems": 1, "items": arch,
+                       "description": declared(Scenario)["architectures"].setting.doc},
+    )
+    doc["oneOf"] = [{"required": ["horizon_years"]}, {"required": ["horizon_hours"]}]
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": "cpo-analyzer scenario", **doc}

@@ -1,16 +1,32 @@
 """The validated, in-memory form of a scenario: plain frozen dataclasses.
 
-`fleet_models.scenario` builds these from TOML (checking every field and
-naming its path on error); the engine only ever sees these objects, so a
-notebook user can also build them by hand. Times are hours, money USD, power W.
+Each field is declared once, here, with :func:`fleet_models.fields.setting`: its
+type (the annotation), default (a literal, or read from the catalog of published
+figures: ``source``), allowed range, unit and meaning. The TOML parser, the
+validator of hand-built specs, the starter file, the README's field table and
+the JSON Schema are all derived from these declarations. Times are hours, money
+USD, power W.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import ClassVar
 
+from fleet_models.fields import (
+    HORIZON_YEARS,
+    HOURS,
+    HOURS_PER_YEAR,
+    LEAD_TIME_DAYS,
+    SPAN_HOURS,
+    Alias,
+    Range,
+    Setting,
+    Source,
+    setting,
+)
 from reliability.models import LifeModel
 
 
@@ -32,25 +48,44 @@ class Component:
     is the life of one element.
     """
 
-    name: str
-    per_switch: int
-    ports_per_unit: int | None
-    life: LifeModel
-    repair: Repair = Repair.SWAP
-    elements: int = 1
-    needed: int = 1
-    price_usd: float = 0.0
-    power_w: float = 0.0
-    source: str | None = None  # catalog key(s) the defaults came from
+    name: str = setting(
+        doc="component name, unique in its architecture; with a base, a name of the base overrides "
+        "that component field by field, a new name adds one", allowed='a string other than "switch"')
+    per_switch: int = setting(doc="units of this kind per switch", range=Range(1, 100_000))
+    ports_per_unit: int | None = setting(
+        doc="ports one unit's failure takes down; unit i covers ports [i*n, (i+1)*n); \"switch\" = "
+        "every port", unit="ports",
+        allowed='[1, ports_per_switch] or "switch"; per_switch x ports_per_unit <= ports_per_switch')
+    life: LifeModel = setting(
+        doc="life of one unit (one element with redundancy): inline distribution, fit_per_1e9h, model "
+        "file or catalog key; optional temperature_c", unit="h", allowed="see the life forms")
+    repair: Repair = setting(Repair.SWAP, doc="\"swap\" this unit alone, or \"replace-switch\"",
+                             allowed='"swap" or "replace-switch"')
+    elements: int = setting(1, doc="redundancy: elements in one unit", range=Range(1, 10_000))
+    needed: int = setting(1, doc="the unit works while at least this many elements do",
+                          range=Range(1, 10_000), allowed="[1, elements]")
+    price_usd: float = setting(0.0, doc="price of one unit", unit="USD", range=Range(0, 1e7))
+    power_w: float = setting(0.0, doc="power of one unit", unit="W", range=Range(0, 1e5))
+    source: str | None = setting(None, doc="catalog key(s) or reference the numbers came from",
+                                 allowed="a string")
 
 
 @dataclass(frozen=True)
 class Architecture:
-    name: str
-    components: tuple[Component, ...]
-    switch_price_usd: float = 0.0
-    switch_power_w: float = 0.0
-    description: str = ""
+    name: str = setting(doc="architecture name, unique (default: the base's name)",
+                        allowed="a non-empty string")
+    components: tuple[Component, ...] = setting(doc="the field-replaceable units of one switch",
+                                                 table=True)
+    switch_price_usd: float = setting(0.0, doc="price of one switch without its optics", unit="USD",
+                                      range=Range(0, 1e8))
+    switch_power_w: float = setting(0.0, doc="power of one switch without its optics", unit="W",
+                                    range=Range(0, 1e6))
+    description: str = setting("", doc="one line for reports", allowed="a string")
+
+    # a TOML-only key: the built-in architecture a table starts from
+    BASE: ClassVar[Setting] = Setting(
+        "a built-in architecture to start from: pluggable-dsp, lpo, cpo-internal-laser, cpo-els",
+        allowed="a built-in name")
 
 
 class HandsOn(StrEnum):
@@ -65,56 +100,96 @@ class HandsOn(StrEnum):
 class SparePool:
     """Base-stock pool: each failure needing a part orders one; it arrives after the lead time."""
 
-    stock: int
-    lead_time_hours: float
+    stock: int = setting(
+        doc="spares on hand at the start (base stock); NAME is a component name or \"switch\"; a kind "
+        "without a table has unlimited spares", unit="parts", range=Range(0, 1_000_000))
+    lead_time_hours: float = setting(doc="every failure needing a part orders one; it arrives after "
+                                     "this (or lead_time_days)", unit="h", range=HOURS)
+
+    ALIASES: ClassVar[tuple[Alias, ...]] = (
+        Alias("lead_time_days", "lead_time_hours", 24.0, Setting(
+            "every failure needing a part orders one; it arrives after this (or lead_time_hours)",
+            "days", LEAD_TIME_DAYS)),
+    )
 
 
 @dataclass(frozen=True)
 class Policy:
-    """Maintenance policy. Defaults equal the catalog defaults a TOML scenario gets
-    (``fleet_models.builtins.default_policy``; a test keeps the two equal)."""
+    """Maintenance policy. A field left out takes its catalog default (``source``)."""
 
-    detection_hours: float = 0.25
-    technicians: int = 0  # 0 = unlimited
-    swap_hours: float = 5 / 60  # catalog swap-time: 5 min
-    switch_replacement_hours: float = 8.0
-    replace_switch_when_ports_down: int = 1
-    maintenance_window_days: float | None = None  # None = no windows: replace when triggered
-    hands_on: HandsOn = HandsOn.FIXED
-    spares: Mapping[str, SparePool] = field(default_factory=dict)  # name or "switch"; absent = unlimited
+    detection_hours: float = setting(doc="time from a failure to its repair order", unit="h",
+                                     range=HOURS, source=Source("detection-hours"))
+    technicians: int = setting(0, doc="technicians shared by the fleet, first come first served "
+                               "(0 = unlimited)", range=Range(0, 100_000))
+    swap_hours: float = setting(doc="hands-on time of a swap (pluggable module, ELS); 0 = instant",
+                                unit="h", range=HOURS, source=Source("swap-time", scale=1 / 60))
+    switch_replacement_hours: float = setting(
+        doc="hands-on time to drain, replace, re-fibre and test a switch; all its ports are down "
+        "meanwhile", unit="h", range=SPAN_HOURS, source=Source("switch-replacement-hours"))
+    replace_switch_when_ports_down: int = setting(
+        1, doc="k: a switch whose failures need a replacement runs degraded until k ports are down "
+        "(1 = at once; a \"switch\"-wide failure always triggers)", unit="ports", range=Range(1, 4096),
+        allowed="[1, ports_per_switch]")
+    maintenance_window_days: float | None = setting(
+        None, doc="deferred replacements wait for the next window unless k is reached (absent = no "
+        "windows)", unit="days", range=Range(0, 3653, lo_open=True))
+    hands_on: HandsOn = setting(HandsOn.FIXED, doc="hands-on time exactly the hours above, or "
+                                "exponential with that mean", allowed='"fixed" or "exponential"')
+    spares: Mapping[str, SparePool] = setting(
+        doc="spare pools by kind (a component name or \"switch\"); absent = unlimited", table=True,
+        factory=dict)
 
 
 @dataclass(frozen=True)
 class Fleet:
-    switches: int
-    ports_per_switch: int
-    port_gbps: float = 800.0
+    switches: int = setting(doc="switches in the fleet", range=Range(1, 1_000_000))
+    ports_per_switch: int = setting(doc="ports per switch", range=Range(1, 4096))
+    port_gbps: float = setting(800.0, doc="speed of one port", unit="Gb/s",
+                               range=Range(0, 1e5, lo_open=True))
 
 
 @dataclass(frozen=True)
 class Costs:
-    """Cost inputs. Defaults equal the catalog defaults a TOML scenario gets
-    (``fleet_models.builtins.default_costs``; a test keeps the two equal)."""
+    """Cost inputs. A field left out takes its catalog default (``source``)."""
 
-    electricity_usd_per_kwh: float = 0.078
-    pue: float = 1.54
-    discount_rate: float = 0.08
-    technician_usd_per_hour: float = 100.0
-    gpu_hour_usd: float = 2.35
-    gpus_per_port: float = 1.0
-    job_gpus: int = 16384
-    checkpoint_interval_hours: float = 1.0
-    restart_hours: float = 0.5
+    electricity_usd_per_kwh: float = setting(doc="electricity price", unit="USD/kWh", range=Range(0, 10),
+                                             source=Source("power-price"))
+    pue: float = setting(doc="power usage effectiveness", range=Range(1, 5), source=Source("pue"))
+    discount_rate: float = setting(doc="annual discount rate", unit="1/yr",
+                                   range=Range(0, 1, hi_open=True), source=Source("discount-rate"))
+    technician_usd_per_hour: float = setting(doc="technician cost", unit="USD/h", range=Range(0, 10_000),
+                                             source=Source("technician-rate"))
+    gpu_hour_usd: float = setting(doc="price of a GPU-hour", unit="USD", range=Range(0, 1_000),
+                                  source=Source("gpu-hour"))
+    gpus_per_port: float = setting(doc="GPUs whose traffic one port carries", range=Range(0, 1_000),
+                                   source=Source("gpus-per-port"))
+    job_gpus: int = setting(doc="GPUs of the training job an unplanned outage interrupts",
+                            range=Range(0, 10_000_000),
+                            source=Source("llama3-interrupts", item="gpus", integer=True))
+    checkpoint_interval_hours: float = setting(
+        doc="checkpoint interval (an interruption loses half of it on average)", unit="h",
+        range=Range(0, HOURS_PER_YEAR, lo_open=True), source=Source("checkpoint-interval"))
+    restart_hours: float = setting(doc="time to restart the job after an interruption", unit="h",
+                                   range=Range(0, HOURS_PER_YEAR), source=Source("restart-hours"))
 
 
 @dataclass(frozen=True)
 class Scenario:
-    name: str
-    horizon_hours: float
-    fleet: Fleet
-    architectures: tuple[Architecture, ...]
-    policy: Policy = field(default_factory=Policy)
-    costs: Costs = field(default_factory=Costs)
-    replications: int = 200
-    seed: int = 20261123
-    uncertainty: bool = False  # draw life-model parameters per replication from their covariance
+    name: str = setting(doc="name of the scenario, shown in reports", allowed="a non-empty string")
+    horizon_hours: float = setting(doc="simulated time, instead of horizon_years", unit="h",
+                                   range=Range(0, 1000 * HOURS_PER_YEAR, lo_open=True))
+    fleet: Fleet = setting(doc="the switches", table=True)
+    architectures: tuple[Architecture, ...] = setting(
+        doc="each is simulated on the same fleet, policy and seed", table=True)
+    policy: Policy = setting(doc="maintenance policy", table=True, factory=Policy)
+    costs: Costs = setting(doc="cost inputs", table=True, factory=Costs)
+    replications: int = setting(200, doc="Monte Carlo replications", range=Range(1, 100_000))
+    seed: int = setting(20261123, doc="random seed: replication i uses child i of numpy "
+                        "SeedSequence(seed)", range=Range(0, 2**63 - 1))
+    uncertainty: bool = setting(False, doc="draw each life model's parameters per replication from "
+                                "its covariance", allowed="true or false")
+
+    ALIASES: ClassVar[tuple[Alias, ...]] = (
+        Alias("horizon_years", "horizon_hours", HOURS_PER_YEAR, Setting(
+            "simulated time (give this or horizon_hours)", "years", HORIZON_YEARS)),
+    )

@@ -395,11 +395,11 @@ def test_progress_is_reported():
         ({"replications": 0}, "replications = 0"),
         ({"workers": 0}, "workers = 0"),
         ({"seed": -1}, "seed = -1"),
-        ({"component": {"ports_per_unit": 5}}, r"components\[0\].*exceeds fleet.ports_per_switch"),
+        ({"component": {"ports_per_unit": 5}}, r"components\[0\].*must be <= fleet.ports_per_switch"),
         ({"component": {"needed": 3}}, r"components\[0\]\.needed = 3"),
         ({"component": {"per_switch": 0}}, r"components\[0\]\.per_switch = 0"),
         ({"horizon": 0.0}, "horizon_hours = 0.0"),
-        ({"spares": {"engine": SparePool(1, 10.0)}}, r"policy.spares.engine: no architecture swaps"),
+        ({"spares": {"engine": SparePool(1, 10.0)}}, r"policy.spares.engine: is not a component of any architecture"),
     ],
 )
 def test_bad_runs_are_refused_with_the_field(change, match):

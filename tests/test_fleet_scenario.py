@@ -19,13 +19,9 @@ from fleet_models.builtins import (
     field_sources,
 )
 from fleet_models.errors import FleetError, ScenarioError
-from fleet_models.scenario import (
-    load_scenario,
-    parse_scenario,
-    scenario_to_dict,
-    scenario_to_toml,
-    table_fields,
-)
+from fleet_models.fields import declared as table_fields
+from fleet_models.scenario import load_scenario, parse_scenario
+from fleet_models.scenario_toml import scenario_to_dict, scenario_to_toml
 from fleet_models.spec import (
     Architecture,
     Component,
@@ -170,7 +166,7 @@ INVALID = [
      ["life.reference_temperature_c = 40", "no effect without temperature_c"]),
     ("both horizons", doc(horizon_hours=100.0), ["horizon_years = 2", "not both"]),
     ("no horizon", doc(horizon_years=None), ["horizon_years: missing"]),
-    ("horizon <= 0", doc(horizon_years=0), ["horizon_years = 0: must be in (0, 100]"]),
+    ("horizon <= 0", doc(horizon_years=0), ["horizon_years = 0: must be in (0, 1000]"]),
     ("replications 0", doc(replications=0), ["replications = 0: must be in [1, 100_000]"]),
     ("replications too many", doc(replications=100001), ["replications = 100001"]),
     ("replications float", doc(replications=10.0), ["replications = 10.0: must be an integer"]),
@@ -184,7 +180,7 @@ INVALID = [
     ("pue < 1", doc(costs__pue=0.9), ["costs.pue = 0.9: must be in [1, 5]"]),
     ("discount rate 1", doc(costs__discount_rate=1.0), ["costs.discount_rate = 1.0: must be in [0, 1)"]),
     ("job gpus float", doc(costs__job_gpus=1.5), ["costs.job_gpus = 1.5: must be an integer"]),
-    ("swap hours 0", doc(policy__swap_hours=0), ["policy.swap_hours = 0: must be in (0, "]),
+    ("swap hours negative", doc(policy__swap_hours=-1), ["policy.swap_hours = -1: must be in [0, "]),
     ("technicians < 0", doc(policy__technicians=-2), ["policy.technicians = -2"]),
     ("hands_on typo", doc(policy__hands_on="exponentail"),
      ['policy.hands_on = "exponentail"', "did you mean 'exponential'"]),

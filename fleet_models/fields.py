@@ -1,0 +1,192 @@
+"""How a scenario field is declared, once: type (the annotation), default, range, unit, doc, source.
+
+A spec dataclass (``fleet_models.spec``) declares each field with :func:`setting`;
+everything else is derived from that one declaration: the validator's type and
+range checks (``fleet_models.validate``), the comments of ``cpo scenario show`` and
+``cpo scenario init``, the README's field table and the JSON Schema
+(``fleet_models.scenario_docs``), and defaults read from the catalog of published
+figures (``source``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from failure_data.units import HOURS_PER_YEAR  # noqa: F401  (spec.py's horizon unit)
+
+if typing.TYPE_CHECKING:
+    from failure_data.catalog import Catalog
+
+
+@dataclass(frozen=True)
+class Range:
+    """An allowed interval; ``None`` bounds are open-ended."""
+
+    lo: float | None = None
+    hi: float | None = None
+    lo_open: bool = False
+    hi_open: bool = False
+
+    def ok(self, v: float) -> bool:
+        if self.lo is not None and (v <= self.lo if self.lo_open else v < self.lo):
+            return False
+        return not (self.hi is not None and (v >= self.hi if self.hi_open else v > self.hi))
+
+    def text(self) -> str:
+        """``must be in [0, 1)``: the phrase a message and a comment use."""
+        if self.hi is None:
+            return f"must be {'>' if self.lo_open else '>='} {_num(self.lo)}"
+        if self.lo is None:
+            return f"must be {'<' if self.hi_open else '<='} {_num(self.hi)}"
+        return (f"must be in {'(' if self.lo_open else '['}{_num(self.lo)}, {_num(self.hi)}"
+                f"{')' if self.hi_open else ']'}")
+
+    def json_schema(self) -> dict[str, float]:
+        out: dict[str, float] = {}
+        if self.lo is not None:
+            out["exclusiveMinimum" if self.lo_open else "minimum"] = self.lo
+        if self.hi is not None:
+            out["exclusiveMaximum" if self.hi_open else "maximum"] = self.hi
+        return out
+
+
+def _num(x: float | None) -> str:
+    if x is None:
+        return ""
+    if isinstance(x, int):
+        return f"{x:_}" if abs(x) >= 10_000 else str(x)
+    return f"{x:,.0f}".replace(",", "_") if float(x).is_integer() and abs(x) >= 1e4 else f"{x:g}"
+
+
+POSITIVE = Range(0, None, lo_open=True)
+NON_NEGATIVE = Range(0, None)
+HOURS = Range(0, 87_660)  # up to ten years
+SPAN_HOURS = Range(0, 87_660, lo_open=True)
+HORIZON_YEARS = Range(0, 1000, lo_open=True)  # long runs are capped by their estimated size instead
+LEAD_TIME_DAYS = Range(0, 3652.5)
+FIT_RANGE = Range(0, 1e9, lo_open=True)
+TEMPERATURE_C = Range(-60, 200)
+ACTIVATION_EV = Range(0, 3, lo_open=True)
+CONFIDENCE = Range(0, 1, lo_open=True, hi_open=True)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A default read from the catalog: ``key``'s value (or one ``item``'s) times ``scale``."""
+
+    key: str
+    item: str | None = None
+    scale: float = 1.0
+    integer: bool = False
+
+    def value(self, catalog: Catalog | None = None) -> Any:
+        from failure_data.catalog import default_catalog
+
+        v = (catalog or default_catalog()).value(self.key, self.item) * self.scale
+        return int(v) if self.integer else v
+
+
+@dataclass(frozen=True)
+class Setting:
+    """Everything about one field but its name and type (those are the dataclass field's)."""
+
+    doc: str
+    unit: str = ""
+    range: Range | None = None
+    allowed: str = ""  # the allowed values in words, where a range does not say it
+    source: Source | None = None  # the default comes from the catalog
+    table: bool = False  # written as its own TOML table (or array of tables), not a key
+
+    def allowed_text(self, tp: Any = None) -> str:
+        if self.allowed:
+            return self.allowed
+        if self.range is not None:
+            return self.range.text().removeprefix("must be ")
+        return type_words(tp) if tp is not None else ""
+
+
+def setting(default: Any = dataclasses.MISSING, *, doc: str, unit: str = "", range: Range | None = None,
+            allowed: str = "", source: Source | None = None, table: bool = False,
+            factory: Callable[[], Any] | None = None) -> Any:
+    """A dataclass field with its one declaration. With ``source`` and no ``default``, the default
+    is read from the catalog when the dataclass is built without the field."""
+    meta = {"setting": Setting(doc, unit, range, allowed, source, table)}
+    if factory is not None:
+        return dataclasses.field(default_factory=factory, metadata=meta)
+    if default is dataclasses.MISSING and source is not None:
+        return dataclasses.field(default_factory=source.value, metadata=meta)
+    return dataclasses.field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class Alias:
+    """A TOML-only key that sets a field in another unit (``horizon_years`` sets ``horizon_hours``)."""
+
+    key: str
+    field: str
+    scale: float  # field value = key value x scale
+    setting: Setting
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A field of a spec class with its resolved type and its :class:`Setting`."""
+
+    name: str
+    type: Any
+    required: bool
+    setting: Setting
+    default: Any  # the literal default, dataclasses.MISSING when required or read from the catalog
+
+    @property
+    def range(self) -> Range | None:
+        return self.setting.range
+
+
+def declared(cls: type) -> dict[str, Declared]:
+    """The fields of spec class ``cls`` in declaration order, each with its declaration."""
+    return _declared(cls)
+
+
+@typing.no_type_check
+def _declared(cls: type) -> dict[str, Declared]:
+    hints = typing.get_type_hints(cls)
+    out = {}
+    for f in dataclasses.fields(cls):
+        s = f.metadata.get("setting")
+        if s is None:
+            raise TypeError(f"{cls.__name__}.{f.name} is not declared with fleet_models.fields.setting()")
+        required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        out[f.name] = Declared(f.name, hints[f.name], required, s, f.default)
+    return out
+
+
+def catalog_defaults(cls: type, catalog: Catalog | None = None) -> dict[str, Any]:
+    """``{field: value}`` of every field of ``cls`` whose default comes from ``catalog``."""
+    return {name: d.setting.source.value(catalog) for name, d in declared(cls).items()
+            if d.setting.source is not None}
+
+
+def type_words(tp: Any) -> str:
+    """How a message names a type: ``an integer``, ``one of "swap", "replace-switch"``."""
+    from enum import Enum
+
+    if isinstance(tp, type) and issubclass(tp, Enum):
+        return "one of " + ", ".join(f'"{m.value}"' for m in tp)
+    args = typing.get_args(tp)
+    if is_optional(tp):
+        return type_words(next(a for a in args if a is not type(None)))
+    return {bool: "true or false", int: "an integer", float: "a number", str: "a string"}.get(
+        tp, getattr(tp, "__name__", str(tp))
+    )
+
+
+def is_optional(tp: Any) -> bool:
+    import types
+
+    return (typing.get_origin(tp) in (typing.Union, types.UnionType)
+            and type(None) in typing.get_args(tp))

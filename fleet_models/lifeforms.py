@@ -1,0 +1,213 @@
+"""The four ways a scenario gives a component's life: inline, FIT rate, saved fit, catalog key.
+
+Each optionally shifted to another temperature (Arrhenius) with ``temperature_c``
+(+ ``reference_temperature_c``, ``activation_energy_ev``). :func:`parse_life`
+records problems in the validator's collector and returns None, so a scenario
+reports every bad life at once.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from failure_data.catalog import Catalog, default_catalog
+from failure_data.errors import DataError
+from fleet_models.fields import ACTIVATION_EV, CONFIDENCE, FIT_RANGE, POSITIVE, TEMPERATURE_C
+from fleet_models.validate import NO_VALUE, Problems, convert, is_table, join, show_value, suggest
+from reliability.errors import ParameterError
+from reliability.models import FAMILIES, LifeModel
+
+LIFE_FORMS = ("distribution", "fit_per_1e9h", "model", "catalog")
+TEMPERATURE_KEYS = ("temperature_c", "reference_temperature_c", "activation_energy_ev")
+_FORM_KEYS = {
+    "distribution": ("covariance", "confidence", "source", "provenance"),
+    "fit_per_1e9h": ("source", "provenance"),
+    "model": (),
+    "catalog": (),
+}
+LIFE_HELP = ('{ distribution = "weibull", shape = 1.2, scale = 3e6 }, { fit_per_1e9h = 50 }, '
+             '{ model = "fit.json" } or { catalog = "KEY" }')
+
+
+def default_activation_energy(catalog: Catalog | None = None) -> float:
+    """The catalog's laser activation energy (key ``laser-ea``), eV."""
+    return (catalog or default_catalog()).value("laser-ea")
+
+
+def parse_life(raw: Any, path: str, p: Problems, base_dir: Path | None,
+               catalog: Catalog | None = None) -> LifeModel | None:
+    """One ``life`` table -> LifeModel, or None with the problems recorded. ``model`` paths are
+    relative to ``base_dir``; ``catalog`` keys are looked up in ``catalog`` (default: the shipped one)."""
+    catalog = catalog or default_catalog()
+    if isinstance(raw, LifeModel):  # inherited from a built-in architecture
+        return raw
+    if not is_table(raw, path, p, f"a table: {LIFE_HELP}"):
+        return None
+    forms = [f for f in LIFE_FORMS if f in raw]
+    if len(forms) != 1:
+        p.add(path, dict(raw), f"needs exactly one of {', '.join(LIFE_FORMS)}"
+              + (f", got {', '.join(forms)}" if forms else "") + f"; e.g. {LIFE_HELP}")
+        return None
+    form = forms[0]
+    allowed = [form, *_FORM_KEYS[form], *TEMPERATURE_KEYS]
+    if form == "distribution" and raw["distribution"] in FAMILIES:
+        allowed[1:1] = FAMILIES[raw["distribution"]].params
+    n_before = len(p.items)
+    for key, value in raw.items():
+        if key not in allowed and not (form == "distribution" and raw["distribution"] not in FAMILIES):
+            p.add(join(path, key), value, f"unknown key{suggest(key, allowed)}; allowed with "
+                  f"{form}: {', '.join(allowed)}")
+    model, reference = _base_life(form, raw, path, p, base_dir, catalog)
+    if model is None or len(p.items) > n_before:
+        return None
+    return _shift(model, reference, raw, path, p, catalog)
+
+
+def _base_life(form: str, raw: Mapping[str, Any], path: str, p: Problems, base_dir: Path | None,
+               catalog: Catalog) -> tuple[LifeModel | None, float | None]:
+    """The model before any temperature shift, and the temperature it is quoted at (if known)."""
+    if form == "distribution":
+        return _inline_life(raw, path, p), None
+    if form == "fit_per_1e9h":
+        ok, fit = convert(raw["fit_per_1e9h"], float, join(path, "fit_per_1e9h"), p, FIT_RANGE)
+        prov = _provenance(raw, path, p)
+        if not ok or prov is None:
+            return None, None
+        return LifeModel.from_fit_rate(fit, provenance=prov), None
+    if form == "model":
+        return _model_file(raw["model"], join(path, "model"), p, base_dir)
+    return _catalog_life(raw["catalog"], join(path, "catalog"), p, catalog)
+
+
+def _provenance(raw: Mapping[str, Any], path: str, p: Problems) -> dict[str, Any] | None:
+    prov: dict[str, Any] = {}
+    if "provenance" in raw:
+        if not is_table(raw["provenance"], join(path, "provenance"), p):
+            return None
+        prov = dict(raw["provenance"])
+    if "source" in raw:
+        ok, src = convert(raw["source"], str, join(path, "source"), p)
+        if not ok:
+            return None
+        if "source" in prov and prov["source"] != src:
+            p.add(join(path, "source"), src, f"differs from provenance.source = {show_value(prov['source'])}")
+            return None
+        prov["source"] = src
+    return prov
+
+
+def _inline_life(raw: Mapping[str, Any], path: str, p: Problems) -> LifeModel | None:
+    dist = raw["distribution"]
+    if not isinstance(dist, str) or dist not in FAMILIES:
+        p.add(join(path, "distribution"), dist,
+              f"must be one of {', '.join(FAMILIES)}{suggest(str(dist), FAMILIES)}")
+        return None
+    fam = FAMILIES[dist]
+    params: dict[str, float] = {}
+    for name in fam.params:
+        ppath = join(path, name)
+        if name not in raw:
+            p.add(ppath, NO_VALUE, f"missing; {dist} takes parameters {', '.join(fam.params)}")
+            continue
+        ok, v = convert(raw[name], float, ppath, p, POSITIVE if name in fam.positive else None)
+        if ok:
+            params[name] = v
+    cov = None
+    if "covariance" in raw:
+        c = raw["covariance"]
+        n = len(fam.params)
+        good = (isinstance(c, list) and len(c) == n and all(
+            isinstance(r, list) and len(r) == n and all(
+                isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x) for x in r)
+            for r in c))
+        if not good:
+            p.add(join(path, "covariance"), c,
+                  f"must be a {n}x{n} array of finite numbers over ({', '.join(fam.params)})")
+        else:
+            cov = tuple(tuple(float(x) for x in r) for r in c)
+    conf = 0.95
+    if "confidence" in raw:
+        ok, conf = convert(raw["confidence"], float, join(path, "confidence"), p, CONFIDENCE)
+    prov = _provenance(raw, path, p)
+    if len(params) != len(fam.params) or prov is None or ("covariance" in raw and cov is None) \
+            or conf is None:
+        return None
+    try:
+        return LifeModel(dist, params, covariance=cov, confidence=conf, provenance=prov)
+    except ParameterError as e:
+        p.add(path, NO_VALUE, str(e))
+        return None
+
+
+def _model_file(value: Any, path: str, p: Problems,
+                base_dir: Path | None) -> tuple[LifeModel | None, float | None]:
+    ok, name = convert(value, str, path, p)
+    if not ok:
+        return None, None
+    file = Path(name)
+    if not file.is_absolute():
+        file = (base_dir or Path.cwd()) / file
+    if not file.is_file():
+        p.add(path, name, f"file {str(file)!r} not found (paths are relative to the scenario file); "
+              f"write one with `cpo fit FILE --save {name}`")
+        return None, None
+    try:
+        model = LifeModel.load(file)
+    except ParameterError as e:
+        p.add(path, name, f"not a usable life model: {e}")
+        return None, None
+    ref = model.provenance.get("temperature_c")
+    return model, float(ref) if isinstance(ref, int | float) and not isinstance(ref, bool) else None
+
+
+def _catalog_life(value: Any, path: str, p: Problems, catalog: Catalog) -> tuple[LifeModel | None, float | None]:
+    ok, key = convert(value, str, path, p)
+    if not ok:
+        return None, None
+    try:
+        entry = catalog.get(key)
+    except DataError as e:
+        p.add(path, key, str(e).replace(f"catalog key {key!r} ", "", 1))
+        return None, None
+    if entry.life is None:
+        lives = [k for k, e in catalog.items() if e.life is not None]
+        p.add(path, key, f"this catalog entry has no life model; entries with one: {', '.join(lives)}")
+        return None, None
+    life = dict(entry.life)
+    ref = life.pop("reference_temperature_c", None)
+    life["source"] = key
+    sub = Problems()
+    model = parse_life(life, path, sub, None, catalog)
+    if model is None:  # the catalog itself is wrong: tests/test_catalog.py guards this
+        for q in sub.items:
+            p.add(q.path, q.value, f"catalog entry {key!r}: {q.message}")
+        return None, None
+    return model, ref
+
+
+def _shift(model: LifeModel, reference: float | None, raw: Mapping[str, Any], path: str,
+           p: Problems, catalog: Catalog) -> LifeModel | None:
+    vals: dict[str, float] = {}
+    for key in TEMPERATURE_KEYS:
+        if key in raw:
+            rng = ACTIVATION_EV if key == "activation_energy_ev" else TEMPERATURE_C
+            ok, v = convert(raw[key], float, join(path, key), p, rng)
+            if not ok:
+                return None
+            vals[key] = v
+    if "temperature_c" not in vals:
+        for key in vals:
+            p.add(join(path, key), vals[key], "has no effect without temperature_c; remove it "
+                  "or give the temperature the component runs at")
+        return None if vals else model
+    ref = vals.get("reference_temperature_c", reference)
+    if ref is None:
+        p.add(join(path, "reference_temperature_c"), NO_VALUE,
+              "missing: give the temperature (°C) the model was fitted or quoted at, so temperature_c "
+              "can shift it")
+        return None
+    ea = vals.get("activation_energy_ev", default_activation_energy(catalog))
+    return model.at_temperature(ref, vals["temperature_c"], ea)
