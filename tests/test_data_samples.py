@@ -14,7 +14,7 @@ README = (SAMPLES_DIR / "README.md").read_text(encoding="utf-8")
 
 
 def _generator():
-    spec = importlib.util.spec_from_file_location("make_samples", SAMPLES_DIR / "make_samples.py")
+    spec = importlib.util.spec_from_file_location("make_samples", SAMPLES_DIR.parents[1] / "scripts" / "make_samples.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod

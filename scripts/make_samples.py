@@ -1,13 +1,14 @@
-"""Regenerate the sample field logs shipped in failure_data/samples/ (run once, from the checkout root).
+"""Regenerate the sample field logs shipped in failure_data/samples/ (a maintainer script: it drives
+the `cpo` CLI, so it lives outside the packages; run from the checkout root).
 
-    python failure_data/samples/make_samples.py            # rewrite the four CSV files
-    python failure_data/samples/make_samples.py --check    # exit 1 if any file differs
+    python scripts/make_samples.py            # rewrite the four CSV files
+    python scripts/make_samples.py --check    # exit 1 if any file differs
 
 Three samples are `cpo data synth` commands (``COMMANDS``; several commands
 are concatenated under one header); the 800G fleet is a mixture of two
 Weibull populations drawn with ``failure_data.synth.synthesize`` and
 ``Mixture`` (``pluggable_800g``). The true parameters, seeds and as-of dates
-are in README.md next to this script; tests/test_data_samples.py checks that
+are in failure_data/samples/README.md; tests/test_data_samples.py checks that
 this script reproduces every file byte for byte.
 """
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1] / "failure_data" / "samples"
 
 # Laser stress test: Weibull with a common shape; scale at the field
 # temperature 45 degC is 2e5 h and follows Arrhenius with Ea = 0.52 eV
