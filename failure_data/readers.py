@@ -22,6 +22,13 @@ a second) and the file is refused as a whole with a
 :class:`~failure_data.errors.DataValidationError` listing them: the line (the
 header is line 1, the first data row line 2; for Parquet "line" N is row
 N - 2 counted from 0, the same numbering), the column, the value and the fix.
+
+CSV line ends may be LF, CRLF or a lone CR; Excel's first line ``sep=,`` is
+skipped (line numbers stay those of the file: the header is then line 2); a
+file that ends inside a quoted field is refused as cut short. Parquet columns
+of every plain Arrow type are read (see :func:`_plain`): dictionary-encoded and
+large text, numbers (a numeric ``unit_id`` becomes its text), nullable
+booleans, dates and timestamps; a nested column is refused with its type.
 """
 
 from __future__ import annotations
@@ -29,8 +36,10 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import hashlib
+import re
+from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -281,26 +290,89 @@ def _line_numbers(data: bytes, n_rows: int, header_line: int = 1) -> np.ndarray:
     return numbers[numbers > header_line][:n_rows].astype(np.int64)
 
 
-def _check_header(names: list[str], source: str) -> None:
+def _check_header(names: list[str], source: str, line: int = 1) -> None:
     """Every column named, and named once (known names compared case-insensitively)."""
     canon = [_canonical(n) for n in names]
     dup = sorted({c for c in canon if canon.count(c) > 1})
     if dup:
         raise DataValidationError(
-            [Problem(1, c, c, "column name appears more than once; rename or drop one") for c in dup],
+            [Problem(line, c, c, "column name appears more than once; rename or drop one") for c in dup],
             source=source,
         )
     if "" in canon:
         i = canon.index("")
-        raise _refuse(source, f"column {i + 1} has no name; name it or delete the column", line=1)
+        raise _refuse(source, f"column {i + 1} has no name; name it or delete the column", line=line)
 
 
-def _read_csv(data: bytes, source: str) -> tuple[pa.Table, np.ndarray]:
+_SEP_LINE = re.compile(r' *"?sep=(.)"? *', re.IGNORECASE)  # Excel's first line: sep=,
+_SEP_NAMES = {";": "';'", "\t": "tab", "|": "'|'"}
+# a quoted field: it opens at the start of a line or after a comma, "" inside is an escaped quote;
+# group 1 is the closing quote, missing when the file ends inside the field
+_QUOTED = re.compile(rb'(?:^|(?<=,))"(?:[^"]|"")*+(")?', re.MULTILINE)
+
+
+def _lone_cr_to_lf(data: bytes) -> bytes:
+    """Classic-Mac line ends (a CR alone) as LF, which pyarrow also takes a lone CR for, so that
+    line numbers count the same lines; CRLF is left as it is."""
+    cr = data.count(b"\r")
+    if cr == 0 or cr == data.count(b"\r\n"):
+        return data
+    if b"\n" not in data:
+        return data.replace(b"\r", b"\n")
+    return re.sub(rb"\r(?!\n)", b"\n", data)
+
+
+def _open_quote_start(data: bytes) -> int | None:
+    """Offset of the quote opening the field the file ends inside, or None if every quote closes."""
+    if b'"' not in data:
+        return None
+    buf = np.frombuffer(data, dtype=np.uint8)
+    q = np.flatnonzero(buf == 34)
+    # fast path: when every other quote (the 1st, 3rd, ...) opens a field, at the start of a line,
+    # after a comma or right after the quote before it ("" inside a field), the quotes pair up in
+    # order and the file ends inside a field exactly when their number is odd
+    opening = q[0::2]
+    before = buf[np.maximum(opening - 1, 0)]
+    after_quote = np.zeros(len(opening), dtype=bool)
+    after_quote[1:] = q[1::2][: len(opening) - 1] == opening[1:] - 1
+    if np.all((opening == 0) | (before == 44) | (before == 10) | after_quote):
+        if len(q) % 2 == 0:
+            return None
+        return int(opening[~after_quote][-1])  # where the open field began ("" continues it)
+    # a quote inside an unquoted value (12" panel): scan the quoted fields in order; only the last
+    # can be open, as it then runs to the end of the file
+    tail = deque(_QUOTED.finditer(data), maxlen=1)
+    return tail[0].start() if tail and tail[0].group(1) is None else None
+
+
+def _open_quote(data: bytes, names: list[str], offset: int) -> Problem | None:
+    """The quoted field the file ends inside, if any (a file cut short), as a problem on its line."""
+    start = _open_quote_start(data)
+    if start is None:
+        return None
+    line_start = data.rfind(b"\n", 0, start) + 1
+    line = data.count(b"\n", 0, start) + 1 + offset
+    prefix = data[line_start:start].decode("utf-8", errors="replace")
+    try:
+        index = len(next(csv.reader([prefix + "x"]))) - 1  # fields before the open one
+    except csv.Error:
+        index = -1
+    column = names[index] if line > offset + 1 and 0 <= index < len(names) else None
+    end = data.find(b"\n", start)
+    value = data[start:end if end >= 0 else len(data)]
+    return Problem(line, column, value.decode("utf-8", errors="replace").rstrip("\r")[:80],
+                   f"the file ends inside a quoted field that starts on line {line}; the file may be "
+                   "cut short: copy or export it again in full, or add the missing closing quote (\")")
+
+
+def _read_csv(data: bytes, source: str) -> tuple[pa.Table, np.ndarray, int]:
+    """The table (every column as text), the file line of each row and the header's line."""
     import pyarrow.csv as pacsv
 
     if data.startswith(b"PK\x03\x04"):
         raise _refuse(source, "is a zip archive (an Excel workbook?), not CSV text; export the sheet "
                       "as CSV UTF-8 (comma-separated)")
+    data = _lone_cr_to_lf(data)
     try:
         decode_utf8(data)
     except NotText as e:
@@ -309,15 +381,38 @@ def _read_csv(data: bytes, source: str) -> tuple[pa.Table, np.ndarray]:
         data = data[len(UTF8_BOM):]
     if not data.strip():
         raise _refuse(source, "the file is empty; a field log needs a header line and data rows")
+    header_line = 1
     first = data.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8")
-    header = next(iter(csv.reader([first])), [])
-    if len(header) == 1:
-        for sep, name in ((";", "';'"), ("\t", "tab"), ("|", "'|'")):
-            if sep in header[0]:
-                raise _refuse(source, f"looks like {name}-separated; save it comma-separated",
-                              line=1, value=first[:80])
+    sep = _SEP_LINE.fullmatch(first)
+    if sep is not None:  # Excel's "sep=," line names the separator; the header is the next line
+        if sep.group(1) != ",":
+            name = _SEP_NAMES.get(sep.group(1), repr(sep.group(1)))
+            raise _refuse(source, f"the first line says the file is {name}-separated; save it "
+                          "comma-separated (CSV UTF-8)", line=1, value=first[:80])
+        data = data.split(b"\n", 1)[1] if b"\n" in data else b""
+        header_line = 2
+        if not data.strip():
+            raise _refuse(source, "the file holds only the 'sep=,' line; a field log needs a header "
+                          "line and data rows", line=1)
+        first = data.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8")
+    offset = header_line - 1
+    try:
+        header, unparsed = next(iter(csv.reader([first])), []), None
+    except csv.Error as e:  # e.g. a field over csv's size limit
+        header, unparsed = [], e
     names = [h.strip() for h in header]
-    _check_header(names, source)
+    cut = _open_quote(data, names, offset)
+    if cut is not None:
+        raise DataValidationError([cut], source=source)
+    if unparsed is not None:
+        raise _refuse(source, f"the header line cannot be parsed as CSV ({unparsed}); check the "
+                      "delimiter (comma) and the quoting", line=header_line, value=first[:80])
+    if len(header) == 1:
+        for sep_char, name in ((";", "';'"), ("\t", "tab"), ("|", "'|'")):
+            if sep_char in header[0]:
+                raise _refuse(source, f"looks like {name}-separated; save it comma-separated",
+                              line=header_line, value=first[:80])
+    _check_header(names, source, header_line)
     try:
         table = pacsv.read_csv(
             pa.BufferReader(data),
@@ -329,33 +424,40 @@ def _read_csv(data: bytes, source: str) -> tuple[pa.Table, np.ndarray]:
             ),
         )
     except (pa.ArrowInvalid, pa.ArrowException) as e:
-        raise DataValidationError(_ragged_rows(data, len(names)) or [
+        raise DataValidationError(_ragged_rows(data, len(names), offset) or [
             Problem(None, None, None, f"cannot be parsed as CSV ({str(e).splitlines()[0]}); "
                     "check the delimiter (comma) and the quoting")], source=source) from None
     if table.num_rows == 0:
-        raise _refuse(source, "the file has a header but no data rows; add the records", line=1)
-    return table, _line_numbers(data, table.num_rows)
+        raise _refuse(source, "the file has a header but no data rows; add the records", line=header_line)
+    return table, _line_numbers(data, table.num_rows) + offset, header_line
 
 
-def _ragged_rows(data: bytes, width: int) -> list[Problem]:
-    """Lines whose number of fields is not the header's (slow path, only on a parse error)."""
+def _ragged_rows(data: bytes, width: int, offset: int = 0) -> list[Problem]:
+    """Lines whose number of fields is not the header's (slow path, only on a parse error);
+    ``offset``: file lines before the header (Excel's sep= line)."""
     import io
 
     out: list[Problem] = []
     reader = csv.reader(io.StringIO(data.decode("utf-8")))
-    for row in reader:
-        n = reader.line_num
-        if n == 1 or not row or len(row) == width:
-            continue
-        out.append(Problem(n, None, ",".join(row)[:80],
-                           f"has {len(row)} fields, the header has {width}; "
-                           "check the delimiter (comma) and quote values that contain commas"))
-        if len(out) >= MAX_PROBLEMS:
-            break
+    try:
+        for row in reader:
+            n = reader.line_num
+            if n == 1 or not row or len(row) == width:
+                continue
+            out.append(Problem(n + offset, None, ",".join(row)[:80],
+                               f"has {len(row)} fields, the header has {width}; "
+                               "check the delimiter (comma) and quote values that contain commas"))
+            if len(out) >= MAX_PROBLEMS:
+                break
+    except csv.Error:  # e.g. a field over csv's size limit: the caller reports the parse error
+        pass
     return out
 
 
-def _read_parquet(data: bytes, source: str) -> tuple[pa.Table, np.ndarray]:
+_PANDAS_INDEX = re.compile(r"__index_level_\d+__")  # pandas' unnamed index, not a column of the log
+
+
+def _read_parquet(data: bytes, source: str) -> tuple[pa.Table, np.ndarray, int]:
     import pyarrow.parquet as pq
 
     if not data:
@@ -365,10 +467,101 @@ def _read_parquet(data: bytes, source: str) -> tuple[pa.Table, np.ndarray]:
     except (pa.ArrowException, OSError) as e:
         raise _refuse(source, f"not a readable Parquet file ({str(e).splitlines()[0]}); "
                       "re-export it as Parquet or CSV") from None
+    index = [n for n in table.column_names if _PANDAS_INDEX.fullmatch(n)]
+    if index:
+        table = table.drop_columns(index)
     _check_header([str(n).strip() for n in table.column_names], source)
     if table.num_rows == 0:
         raise _refuse(source, "the file has columns but no data rows; add the records", line=1)
-    return table, np.arange(2, table.num_rows + 2, dtype=np.int64)
+    return table, np.arange(2, table.num_rows + 2, dtype=np.int64), 1
+
+
+def _role(name: str, fmt: LogFormat) -> str:
+    """What a column must hold: number, boolean, date, text (identifiers) or covariate (anything)."""
+    if fmt is LogFormat.dated and name in ("installed", "removed"):
+        return "date"
+    if name == "failed":
+        return "boolean"
+    if name in REQUIRED[fmt] or name in OPTIONAL[fmt]:
+        return "number"
+    return "text" if name in TEXT_COVARIATES else "covariate"
+
+
+def _is_number(t: pa.DataType) -> bool:
+    return pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t)
+
+
+def _is_view(t: pa.DataType, kind: str) -> bool:
+    """string_view / binary_view (pyarrow 16 and later)."""
+    test = getattr(pa.types, f"is_{kind}_view", None)
+    return bool(test is not None and test(t))
+
+
+def _plain(name: str, arr: pa.ChunkedArray, role: str) -> pa.ChunkedArray | Problem:
+    """An input column in the types the checks read (what a CSV gives, or a native number, boolean
+    or date), or the problem saying why its Arrow type cannot be that column.
+
+    Dictionary-encoded columns (pandas categoricals, Spark's dictionary pages) are decoded; every
+    kind of text becomes ``string`` with null as "" (an empty CSV cell); identifiers (``unit_id``,
+    ``component``) that are numbers become their exact text (7 -> "7", 2.5 -> "2.5"); decimals
+    become floats; timestamps with a time zone become that zone's wall-clock time, so a date is the
+    date written there.
+    """
+    t = arr.type
+    while pa.types.is_dictionary(t):
+        arr = arr.cast(t.value_type)
+        t = arr.type
+    if pa.types.is_null(t):  # every cell empty
+        arr, t = arr.cast(pa.string()), pa.string()
+    if pa.types.is_binary(t) or pa.types.is_large_binary(t) or _is_view(t, "binary"):
+        try:
+            arr, t = arr.cast(pa.string()), pa.string()
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return Problem(1, name, str(t), "holds bytes that are not UTF-8 text; write the column as "
+                           "text (a string column) and export again")
+    if pa.types.is_large_string(t) or _is_view(t, "string"):
+        arr, t = arr.cast(pa.string()), pa.string()
+    if pa.types.is_string(t):
+        return pc.fill_null(arr, "")
+    if pa.types.is_nested(t):  # list, struct, map, union, run-end encoded
+        return Problem(1, name, str(t), "is a nested Arrow column (a list, struct or map); a field "
+                       "log holds one plain value per cell: flatten it into plain columns (or drop "
+                       "it) and export again")
+    if isinstance(t, pa.BaseExtensionType):
+        return Problem(1, name, str(t), "is an Arrow extension type; export the column as plain "
+                       "text, numbers or dates")
+    if role == "text":
+        if _is_number(t) or pa.types.is_boolean(t) or pa.types.is_date(t) or pa.types.is_timestamp(t):
+            return pc.fill_null(arr.cast(pa.string()), "")
+        return Problem(1, name, str(t), f"{name} is an identifier; write it as text or whole numbers "
+                       "and export again")
+    if pa.types.is_decimal(t):
+        arr, t = arr.cast(pa.float64()), pa.float64()
+    if role == "covariate":
+        return arr
+    if role == "date":
+        if pa.types.is_timestamp(t) and t.tz is not None:
+            try:
+                return pc.local_timestamp(arr)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as e:
+                return Problem(1, name, str(t), f"its time zone cannot be read ({str(e).splitlines()[0]}); "
+                               "export the column as dates (YYYY-MM-DD)")
+        if pa.types.is_timestamp(t) or pa.types.is_date(t):
+            return arr
+        return Problem(1, name, str(t), f"is not a date column; {name} must hold dates: a date or "
+                       "timestamp column, or YYYY-MM-DD text")
+    if role == "boolean" and (pa.types.is_boolean(t) or _is_number(t)):
+        return arr
+    if role == "number" and _is_number(t):
+        return arr
+    if role == "number" and pa.types.is_duration(t):
+        return Problem(1, name, str(t), f"is a time span; write {name} as a plain number of hours (or "
+                       f"of days or years with --time-unit), e.g. df['{name}'].dt.total_seconds() / 3600")
+    if role == "boolean":
+        return Problem(1, name, str(t), "is not a boolean or number column; failed must hold 1/0, "
+                       "true/false or yes/no: export it as booleans, 0/1 or text")
+    return Problem(1, name, str(t), f"is not a number column; {name} must hold plain numbers: "
+                   "export it as numbers (or as text)")
 
 
 # ---------------------------------------------------------------------- validation
@@ -467,14 +660,21 @@ def _check_intervals(cols: dict[str, _Column], probs: _Problems, unit: TimeUnit)
     return _Parsed("intervals", lo * h, up * h, entry, _count(cols.get("count"), probs), {}, None)
 
 
+def _not_a_date(col: _Column, fix: str) -> str:
+    if pa.types.is_timestamp(col.arr.type):  # a Parquet timestamp: only a time of day can be wrong
+        return ("is a timestamp with a time of day, not a whole date (a date shifted into another "
+                "time zone looks like this); export the column as dates (YYYY-MM-DD)")
+    return f"is not a date; {fix}"
+
+
 def _check_dated(cols: dict[str, _Column], probs: _Problems, as_of: _dt.date | None) -> _Parsed:
     icol, rcol = cols["installed"], cols["removed"]
     inst, iempty, ibad, iso = _dates(icol)
     rem, rempty, rbad, _ = _dates(rcol)
     probs.add(iempty, "installed", icol.text, "is empty; every row needs its installation date (YYYY-MM-DD)")
-    probs.add(ibad, "installed", icol.text, "is not a date; write it as YYYY-MM-DD")
-    probs.add(rbad, "removed", rcol.text,
-              "is not a date; write it as YYYY-MM-DD, or leave it empty if the unit is still in service")
+    probs.add(ibad, "installed", icol.text, _not_a_date(icol, "write it as YYYY-MM-DD"))
+    probs.add(rbad, "removed", rcol.text, _not_a_date(
+        rcol, "write it as YYYY-MM-DD, or leave it empty if the unit is still in service"))
     failed = _failed(cols["failed"], probs)
     probs.add(failed & rempty, "removed", rcol.text,
               "is empty but failed is 1; give the date the failed unit was removed, or set failed "
@@ -617,23 +817,28 @@ def read_life_table(
     except OSError as e:
         raise _refuse(source, f"cannot be read ({e.strerror}); check its permissions") from None
     if data[:4] == b"PAR1" or p.suffix.lower() in (".parquet", ".pq"):
-        table, lines = _read_parquet(data, source)
+        table, lines, header_line = _read_parquet(data, source)
     else:
-        table, lines = _read_csv(data, source)
+        table, lines, header_line = _read_csv(data, source)
 
     names = [_canonical(c) for c in table.column_names]
     try:
         fmt = detect_format(table.column_names)
-    except DataValidationError as e:
-        raise DataValidationError(e.problems, source=source) from None
+    except DataValidationError as e:  # detect_format numbers the header line 1
+        raise DataValidationError([replace(q, line=header_line) if q.line == 1 else q for q in e.problems],
+                                  source=source) from None
     used = set(REQUIRED[fmt]) | set(OPTIONAL[fmt])
     reserved = [n for n in names if n not in used and n != "installed" and n in (*CORE_COLUMNS, *_KNOWN)]
     if reserved:
         raise DataValidationError(
-            [Problem(1, n, n, f"'{n}' is not a column of the {fmt} format and is a reserved name; "
-                     "rename or drop it") for n in reserved], source=source)
+            [Problem(header_line, n, n, f"'{n}' is not a column of the {fmt} format and is a reserved "
+                     "name; rename or drop it") for n in reserved], source=source)
 
-    cols = {n: _Column(n, table.column(i)) for i, n in enumerate(names)}
+    plain = [_plain(n, table.column(i), _role(n, fmt)) for i, n in enumerate(names)]
+    wrong = [q for q in plain if isinstance(q, Problem)]
+    if wrong:
+        raise DataValidationError(wrong, source=source)
+    cols = {n: _Column(n, arr) for n, arr in zip(names, plain, strict=True)}  # type: ignore[arg-type]
     order = {n: i for i, n in enumerate(names)}
     probs = _Problems(lines, order)
     if fmt is LogFormat.durations:

@@ -7,6 +7,8 @@ import math
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from failure_data.errors import MAX_PROBLEMS, DataValidationError
@@ -27,6 +29,13 @@ def _refused(path, **kw) -> DataValidationError:
     with pytest.raises(DataValidationError) as e:
         read_life_table(path, **kw)
     return e.value
+
+
+def _parquet(**columns) -> bytes:
+    """A Parquet file's bytes: the columns as given (pyarrow arrays or lists)."""
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.table(columns), sink)
+    return sink.getvalue().to_pybytes()
 
 
 # ------------------------------------------------------------------ the refusal sweep
@@ -93,6 +102,56 @@ REFUSED = [
     ("corrupt-parquet", b"PAR1 this is not really parquet", {"name": "log.parquet"}, None, None,
      "not a readable Parquet file"),
     ("empty-parquet", b"", {"name": "log.parquet"}, None, None, "empty"),
+    # classic-Mac line ends (CR only) are read; lines are counted as the file has them
+    ("cr-only-line-ends", b"duration,failed\r5,1\r\r6,x\r", {}, 4, "failed", "boolean-like"),
+    ("cr-only-not-utf8", b"duration,failed,component\r5,1,laser\r6,0,caf\xe9\r", {}, 3, None,
+     "re-save it as UTF-8"),
+    # Excel's "sep=," first line is skipped: the header is line 2, the lines stay the file's
+    ("excel-sep-line", "sep=,\nduration,failed\n5,1\n6,x\n", {}, 4, "failed", "boolean-like"),
+    ("excel-sep-line-header", "sep=,\r\nduration,failed,kind\r\n5,1,x\r\n", {}, 2, "kind", "reserved"),
+    ("excel-sep-line-ragged", "sep=,\nduration,failed\n5,1\n6,0,7\n", {}, 4, None, "fields"),
+    ("excel-sep-line-only", "sep=,\n", {}, 1, None, "only the 'sep=,' line"),
+    ("excel-sep-semicolon", "sep=;\nduration;failed\n5;1\n", {}, 1, None,
+     "the file is ';'-separated; save it comma-separated"),
+    ("excel-sep-tab", "sep=\t\nduration\tfailed\n5\t1\n", {}, 1, None, "tab-separated"),
+    # a file cut in the middle of a quoted field, with or without a line break in it
+    ("cut-in-quoted-field", 'unit_id,component,duration,failed\nA1,laser,5,1\nA2,"laser', {}, 3,
+     "component", "ends inside a quoted field that starts on line 3; the file may be cut short"),
+    ("cut-in-quoted-field-crlf", 'duration,failed,unit_id\r\n5,1,"A1"\r\n6,0,"A2\r\n', {}, 3,
+     "unit_id", "may be cut short"),
+    ("cut-quote-swallows-rows", 'duration,failed,note\n5,1,"open\n6,0,x\n7,1,y\n', {}, 2, "note",
+     "starts on line 2"),
+    ("cut-after-escaped-quote", 'duration,failed,note\n5,1,"a ""b"" c"\n6,0,"12"" pa', {}, 3, "note",
+     "cut short"),
+    ("cut-after-bare-quote", 'duration,failed,note\n5,1,12" panel\n6,0,"open', {}, 3, "note",
+     "cut short"),
+    ("cut-in-header", '"duration,failed\n5,1\n', {}, 1, None, "starts on line 1"),
+    # Parquet columns whose Arrow type cannot be that column: refused by name and type
+    ("parquet-nested-unit-id", _parquet(unit_id=pa.array([[1], [2]]), duration=[5.0, 6.0], failed=[1, 0]),
+     {"name": "log.parquet"}, 1, "unit_id", "nested Arrow column"),
+    ("parquet-struct-covariate", _parquet(duration=[5.0, 6.0], failed=[1, 0],
+                                          site=pa.array([{"a": 1}, {"a": 2}])),
+     {"name": "log.parquet"}, 1, "site", "flatten it"),
+    ("parquet-timedelta-duration", _parquet(duration=pa.array([dt.timedelta(hours=5)] * 2), failed=[1, 0]),
+     {"name": "log.parquet"}, 1, "duration", "time span"),
+    ("parquet-date-failed", _parquet(duration=[5.0, 6.0], failed=pa.array([dt.date(2024, 1, 1)] * 2)),
+     {"name": "log.parquet"}, 1, "failed", "not a boolean or number column"),
+    ("parquet-number-installed", _parquet(installed=[20240101, 20240102], removed=["", ""], failed=[0, 0]),
+     {"name": "log.parquet"}, 1, "installed", "not a date column"),
+    ("parquet-binary-not-text", _parquet(unit_id=pa.array([b"ok", b"\xff"]), duration=[5.0, 6.0],
+                                         failed=[1, 0]),
+     {"name": "log.parquet"}, 1, "unit_id", "not UTF-8"),
+    # nulls of a nullable boolean / integer are empty cells, refused where a value is required
+    ("parquet-nullable-failed-null", _parquet(unit_id=[7, 8], duration=[5.0, 6.0],
+                                              failed=pa.array([True, None])),
+     {"name": "log.parquet"}, 3, "failed", "is empty"),
+    ("parquet-int-unit-id-duplicate", _parquet(unit_id=[7, 7], component=pa.array(["a", "a"]).dictionary_encode(),
+                                               duration=[5.0, 6.0], failed=[1, 0]),
+     {"name": "log.parquet"}, 3, "unit_id", "first on line 2"),
+    ("parquet-tz-timestamp-time-of-day", _parquet(
+        installed=pa.array([dt.datetime(2024, 1, 1, 23)], pa.timestamp("us", tz="UTC")),
+        removed=pa.array([None], pa.date32()), failed=[0]),
+     {"name": "log.parquet"}, 2, "installed", "time of day"),
 ]
 
 
@@ -301,3 +360,152 @@ def test_samples_path_and_unknown_sample():
     assert samples_path("laser_htol.csv").is_file()
     with pytest.raises(DataValidationError, match="no such sample"):
         samples_path("nope.csv")
+
+
+# ------------------------------------------------------------------ awkward exports that read
+def _assert_same_table(got, want):
+    pd.testing.assert_frame_equal(got.data, want.data)
+    pd.testing.assert_frame_equal(got.dead_on_arrival, want.dead_on_arrival)
+    assert (got.provenance.format, got.provenance.rows, got.provenance.as_of) == (
+        want.provenance.format, want.provenance.rows, want.provenance.as_of)
+
+
+DURATIONS_CSV = ("unit_id,component,duration,failed,count,temperature_c\n"
+                 "7,laser,5.5,1,1,85\n8,els,6,0,2,\n9,laser,0,1,1,105\n10,els,12.25,true,1,85\n")
+
+
+def _pandas_export(path):
+    # what pandas writes: nullable Int64 ids, a categorical, a nullable boolean, a non-default index
+    pd.DataFrame({
+        "unit_id": pd.array([7, 8, 9, 10], dtype="Int64"),
+        "component": pd.Categorical(["laser", "els", "laser", "els"]),
+        "duration": [5.5, 6.0, 0.0, 12.25],
+        "failed": pd.array([True, False, True, True], dtype="boolean"),
+        "count": [1, 2, 1, 1],
+        "temperature_c": pd.array([85, None, 105, 85], dtype="Int64"),
+    }, index=[3, 5, 8, 13]).to_parquet(path)
+
+
+def _arrow_export(path):
+    # large_string ids, a dictionary of ints, decimals, an int32 column with a null
+    import decimal
+
+    pq.write_table(pa.table({
+        "unit_id": pa.array(["7", "8", "9", "10"], pa.large_string()),
+        "component": pa.array(["laser", "els", "laser", "els"]).dictionary_encode(),
+        "duration": pa.array([decimal.Decimal(v) for v in ("5.5", "6", "0", "12.25")]),
+        "failed": pa.array([1, 0, 1, 1], pa.int8()),
+        "count": pa.array([1, 2, 1, 1]).dictionary_encode(),
+        "temperature_c": pa.array([85, None, 105, 85], pa.int32()),
+    }), path)
+
+
+def _spark_export(path):
+    # int64 ids, plain strings, doubles and booleans, several row groups
+    pq.write_table(pa.table({
+        "unit_id": pa.array([7, 8, 9, 10], pa.int64()),
+        "component": ["laser", "els", "laser", "els"],
+        "duration": [5.5, 6.0, 0.0, 12.25],
+        "failed": [True, False, True, True],
+        "count": pa.array([1, 2, 1, 1], pa.int32()),
+        "temperature_c": [85.0, None, 105.0, 85.0],
+    }), path, row_group_size=2)
+
+
+@pytest.mark.parametrize("export", [_pandas_export, _arrow_export, _spark_export],
+                         ids=["pandas", "arrow", "spark"])
+def test_parquet_exports_read_like_the_csv(tmp_path, export):
+    want = read_life_table(_write(tmp_path, DURATIONS_CSV))
+    export(tmp_path / "log.parquet")
+    got = read_life_table(tmp_path / "log.parquet")
+    _assert_same_table(got, want)
+    assert got.data["unit_id"].tolist() == ["7", "8", "10"]  # numbers as their text; 9 is DOA
+    assert got.dead_on_arrival["unit_id"].tolist() == ["9"]
+    assert "__index_level_0__" not in got.data.columns
+
+
+DATED_CSV = ("unit_id,component,installed,removed,failed\n"
+             "A,laser,2024-01-01,2024-01-03,1\nB,els,2024-01-01,,0\nC,,2024-02-01,2024-02-01,1\n")
+_DAYS = [dt.date(2024, 1, 1), dt.date(2024, 1, 1), dt.date(2024, 2, 1)]
+
+
+@pytest.mark.parametrize("installed", [
+    pa.array(_DAYS, pa.date32()),
+    pa.array(_DAYS, pa.date64()),
+    pa.array([dt.datetime.combine(d, dt.time()) for d in _DAYS], pa.timestamp("ns")),
+    pa.array([dt.datetime.combine(d, dt.time()) for d in _DAYS], pa.timestamp("us", tz="UTC")),
+    # midnight in Berlin is 23:00 UTC the day before: the date is the one written in that zone
+    pa.array(pd.to_datetime([d.isoformat() for d in _DAYS]).tz_localize("Europe/Berlin")),
+    pa.array(pd.to_datetime([d.isoformat() for d in _DAYS]).tz_localize("America/Los_Angeles")),
+], ids=lambda a: str(a.type))
+def test_parquet_dates_and_timestamps_read_like_the_csv(tmp_path, installed):
+    want = read_life_table(_write(tmp_path, DATED_CSV), as_of="2024-02-11")
+    pq.write_table(pa.table({
+        "unit_id": ["A", "B", "C"],
+        "component": pa.array(["laser", "els", None]).dictionary_encode(),
+        "installed": installed,
+        "removed": pa.array([dt.datetime(2024, 1, 3), None, dt.datetime(2024, 2, 1)], pa.timestamp("ms")),
+        "failed": pa.array([True, False, True]),
+    }), tmp_path / "log.parquet")
+    got = read_life_table(tmp_path / "log.parquet", as_of="2024-02-11")
+    _assert_same_table(got, want)
+    assert got.data["installed"].tolist() == ["2024-01-01", "2024-01-01"]
+    assert got.data["lower"].tolist() == [48.0, 41 * 24.0]
+    assert got.n_dead_on_arrival == 1 and got.dead_on_arrival["component"].tolist() == [""]
+
+
+def test_parquet_float_ids_and_empty_columns(tmp_path):
+    # ids made float by a missing one (pandas), an all-null column (Arrow null type), bytes as text
+    pq.write_table(pa.table({
+        "unit_id": [7.0, 8.0, None],
+        "component": pa.array([b"laser", b"els", b"els"]),
+        "duration": [5.0, 6.0, 7.0],
+        "failed": [1, 0, 0],
+        "entry": pa.array([None, None, None], pa.null()),
+    }), tmp_path / "log.parquet")
+    t = read_life_table(tmp_path / "log.parquet")
+    assert t.data["unit_id"].tolist() == ["7", "8", ""]  # the empty id is an empty cell, as in CSV
+    assert t.data["component"].tolist() == ["laser", "els", "els"]
+    assert t.data["entry"].tolist() == [0.0, 0.0, 0.0]
+
+
+def test_cr_only_and_excel_sep_line_read_like_plain_csv(tmp_path):
+    text = "unit_id,duration,failed\nA,5,1\n\nB,7,0\n"
+    want = read_life_table(_write(tmp_path, text))
+    cr = read_life_table(_write(tmp_path, text.replace("\n", "\r").encode(), name="cr.csv"))
+    _assert_same_table(cr, want)
+    assert cr.data["line"].tolist() == [2, 4]  # the blank line is counted
+    sep = read_life_table(_write(tmp_path, "sep=,\r\n" + text.replace("\n", "\r\n"), name="sep.csv"))
+    pd.testing.assert_frame_equal(sep.data.drop(columns="line"), want.data.drop(columns="line"))
+    assert sep.data["line"].tolist() == [3, 5]  # the lines of the file, sep line included
+
+
+def test_quotes_that_close_are_not_taken_for_a_cut(tmp_path):
+    # escaped quotes, a line break inside a quoted value and a bare quote in an unquoted value
+    text = 'duration,failed,note\n5,1,"say ""hi"""\n6,0,"two\nlines"\n7,1,12" panel\n8,0,""\n'
+    t = read_life_table(_write(tmp_path, text))
+    assert t.data["note"].tolist() == ['say "hi"', "two\nlines", '12" panel', ""]
+
+
+# ------------------------------------------------------------------ ALT stress values (their lines)
+@pytest.mark.parametrize("model,value,fragment", [
+    ("arrhenius", "-300", "at or below absolute zero (-273.15 °C)"),
+    ("arrhenius", "-273.15", "absolute zero"),
+    ("arrhenius", "1e400", "1e400 overflows to infinity"),
+    ("arrhenius", "hot", "is not a number"),
+    ("arrhenius", "", "is empty"),
+    ("power", "0", "is not above 0"),
+    ("power", "-5", "is not above 0"),
+    ("power", "1e400", "overflows"),
+])
+def test_alt_stress_values_are_refused_with_line_and_column(tmp_path, model, value, fragment):
+    from reliability.alt import ALTSpec, StressModel, fit_alt
+
+    text = f"unit_id,duration,failed,temperature_c\nA,100,1,85\nB,200,0,125\nC,150,1,{value}\nD,90,1,105\n"
+    path = _write(tmp_path, text)
+    table = read_life_table(path)
+    with pytest.raises(DataValidationError) as e:
+        fit_alt(table, ALTSpec("temperature_c", StressModel(model), 45.0))
+    assert [(p.line, p.column) for p in e.value.problems] == [(4, "temperature_c")]
+    message = str(e.value)
+    assert fragment in message and str(path) in message and "nothing was fitted" in message
