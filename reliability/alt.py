@@ -18,7 +18,6 @@ regression's variance matrix.
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -316,7 +315,9 @@ def _lifelines_regression(dist: Distribution, rec: _Scaled, confidence: float):
     """lifelines' AFT fit: (theta, vcov, log-likelihood) on the scaled records, or the reason it
     stopped short as a string."""
     import lifelines
-    from lifelines.exceptions import ApproximationWarning, ConvergenceError, StatisticalWarning
+    from lifelines.exceptions import ConvergenceError
+
+    from reliability.fitting import covariance_is_usable, quiet_lifelines
 
     cls_name, loc_name, shp_name = _AFT[dist]
     df = pd.DataFrame({"x": rec.x, "w": rec.weight, "entry": rec.entry})
@@ -327,8 +328,7 @@ def _lifelines_regression(dist: Distribution, rec: _Scaled, confidence: float):
     if not df["entry"].gt(0).any():
         df = df.drop(columns="entry")
         kw.pop("entry_col")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with quiet_lifelines():
         try:
             if rec.right_only:
                 df["T"] = np.where(np.isinf(rec.upper), rec.lower, rec.upper)
@@ -343,9 +343,9 @@ def _lifelines_regression(dist: Distribution, rec: _Scaled, confidence: float):
             return f"lifelines refused the fit ({str(e).splitlines()[0]})"
     keys = [(loc_name, "Intercept"), (loc_name, "x"), (shp_name, "Intercept")]
     theta = fitter.params_.loc[keys].to_numpy(dtype=float)
-    if any(issubclass(w.category, ApproximationWarning | StatisticalWarning) for w in caught):
-        return "the Hessian at the optimum is not invertible or not positive", theta
     vcov = fitter.variance_matrix_.loc[keys, keys].to_numpy(dtype=float)
+    if not covariance_is_usable(vcov):
+        return "the Hessian at the optimum is not invertible or not positive", theta
     return theta, vcov, float(fitter.log_likelihood_)
 
 

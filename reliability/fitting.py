@@ -21,6 +21,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import warnings
 from collections.abc import Mapping
@@ -324,10 +325,33 @@ class _Lifelines:
     why: str  # empty when it reported success
 
 
+def covariance_is_usable(vcov: np.ndarray) -> bool:
+    """The verdict lifelines' ApproximationWarning / StatisticalWarning give (Hessian not invertible,
+    negative or NaN variances), read from the matrix itself: finite and positive definite. A warning
+    filter is process-wide state that another thread can change; the matrix is this fit's own."""
+    vcov = np.asarray(vcov, dtype=float)
+    if not np.all(np.isfinite(vcov)):
+        return False
+    try:
+        np.linalg.cholesky(vcov)
+    except np.linalg.LinAlgError:
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def quiet_lifelines():
+    """Silence lifelines' warnings while it fits (cosmetic only: no verdict depends on them, so a
+    fit in a threaded worker, where the filter is shared, still gets the right answer)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
 def _raw_fit(dist: Distribution, rec: GroupedRecords, confidence: float, initial: np.ndarray | None
              ) -> _Lifelines:
     """One lifelines fit on already-scaled records; never raises for a fit that stops short."""
-    from lifelines.exceptions import ApproximationWarning, ConvergenceError, StatisticalWarning
+    from lifelines.exceptions import ConvergenceError
 
     fitter = _fitter_class(dist)(alpha=1 - confidence)
     # lifelines minimises the mean negative log-likelihood; with few failures among many units its
@@ -341,8 +365,7 @@ def _raw_fit(dist: Distribution, rec: GroupedRecords, confidence: float, initial
     def last_iterate() -> dict[str, float] | None:
         return {inv[n]: float(v) for n, v in zip(names, iterates[-1], strict=True)} if iterates else None
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with quiet_lifelines():
         try:
             if rec.right_only:
                 fitter.fit(
@@ -361,7 +384,7 @@ def _raw_fit(dist: Distribution, rec: GroupedRecords, confidence: float, initial
             first = str(e).splitlines()[0] if str(e) else type(e).__name__
             return _Lifelines(last_iterate(), None, None, f"lifelines refused the fit ({first})")
     params, cov = _to_ours(dist, fitter)
-    if any(issubclass(w.category, ApproximationWarning | StatisticalWarning) for w in caught):
+    if not covariance_is_usable(fitter.variance_matrix_.to_numpy(dtype=float)):
         return _Lifelines(params, None, None, "the Hessian at the optimum is not invertible or not positive")
     return _Lifelines(params, cov, float(fitter.log_likelihood_), "")
 
