@@ -46,24 +46,52 @@ def err(message: str) -> None:
     print(message, file=sys.stderr)
 
 
+# How the CLI spells the hints library messages leave for their caller (failure_data.errors.option):
+# the one place where a library keyword becomes a flag or a command.
+CLI_WORDS: dict[str, str] = {
+    "dist": "--dist", "time_unit": "--time-unit", "as_of": "--as-of", "component": "--component",
+    "shape": "--shape", "device_hours": "--device-hours", "failures": "--failures",
+    "confidence": "--confidence", "target_fit": "--target-fit", "units": "--units",
+    "units_per_switch": "--units-per-switch", "switches": "--switches",
+    "replications": "--replications", "seed": "--seed", "force": "--force",
+    "bound": "`cpo bound`", "fit": "`cpo fit`", "save": "`cpo fit FILE --save MODEL.json`",
+    "catalog": "`cpo scenario catalog`", "init": "`cpo scenario init`",
+}
+
+
+def in_cli_words(x: Any) -> Any:
+    """A message (or a JSON payload's strings) with every library hint in the CLI's words."""
+    from failure_data.errors import in_words
+
+    if isinstance(x, str):
+        return in_words(x, CLI_WORDS)
+    if isinstance(x, dict):
+        return {k: in_cli_words(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [in_cli_words(v) for v in x]
+    return x
+
+
 @contextlib.contextmanager
 def domain_errors(json_output: bool = False) -> Iterator[None]:
     """Turn any domain error raised inside into one message on stderr and exit 1.
 
     With ``json_output`` a validation failure is also written to stdout as JSON
     (``{"error": ..., "problems": [...]}``; data problems name line and column,
-    scenario problems the field path) so scripts can read every problem.
+    scenario problems the field path) so scripts can read every problem. Hints the
+    library left for its caller are written as this CLI's flags and commands.
     """
     try:
         yield
     except DOMAIN_ERRORS as e:
+        text = in_cli_words(e.raw)
         if json_output:
-            payload: dict[str, Any] = {"error": str(e).splitlines()[0] if str(e) else type(e).__name__}
+            payload: dict[str, Any] = {"error": text.splitlines()[0] if text else type(e).__name__}
             problems = getattr(e, "problems", None)
             if problems:  # DataValidationError (line, column, ...) or ScenarioError (field, ...)
-                payload["problems"] = [p.to_dict() for p in problems]
+                payload["problems"] = in_cli_words([p.to_dict() for p in problems])
             emit_json(payload)
-        err(f"Error: {e}")
+        err(f"Error: {text}")
         raise typer.Exit(1) from None
 
 

@@ -29,10 +29,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from failure_data.errors import DataError
+from failure_data.errors import DataError, option
 
 CATALOG_PATH = Path(__file__).with_name("catalog.toml")
-LIST_HINT = "list the keys with `cpo scenario catalog`"
+LIST_HINT = f"list the keys with {option('catalog', 'failure_data.catalog.keys()')}"
 
 
 class Confidence(StrEnum):

@@ -48,7 +48,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from failure_data.errors import MAX_PROBLEMS, DataValidationError, Problem
+from failure_data.errors import MAX_PROBLEMS, DataValidationError, Problem, option
 from failure_data.table import CORE_COLUMNS, LifeTable, Provenance
 from failure_data.text import UTF8_BOM, NotText, decode_utf8
 from failure_data.units import HOURS_PER_DAY, TimeUnit
@@ -556,7 +556,7 @@ def _plain(name: str, arr: pa.ChunkedArray, role: str) -> pa.ChunkedArray | Prob
         return arr
     if role == "number" and pa.types.is_duration(t):
         return Problem(1, name, str(t), f"is a time span; write {name} as a plain number of hours (or "
-                       f"of days or years with --time-unit), e.g. df['{name}'].dt.total_seconds() / 3600")
+                       f"of days or years with {option('time_unit')}), e.g. df['{name}'].dt.total_seconds() / 3600")
     if role == "boolean":
         return Problem(1, name, str(t), "is not a boolean or number column; failed must hold 1/0, "
                        "true/false or yes/no: export it as booleans, 0/1 or text")
@@ -687,7 +687,7 @@ def _check_dated(cols: dict[str, _Column], probs: _Problems, as_of: _dt.date | N
         as_of_day = latest
     else:
         as_of_day = float((as_of - _dt.date(1970, 1, 1)).days)
-        later = f"is after the as-of date {as_of.isoformat()}; fix the date or pass a later --as-of"
+        later = f"is after the as-of date {as_of.isoformat()}; fix the date or pass a later {option('as_of')}"
         probs.add(inst > as_of_day, "installed", icol.text, later)
         probs.add(rem > as_of_day, "removed", rcol.text, later)
     end = np.where(rempty, as_of_day, rem)

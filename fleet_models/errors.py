@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from failure_data.errors import HintedError
 
-class FleetError(Exception):
+
+class FleetError(HintedError):
     """Base class of every fleet_models error."""
 
 

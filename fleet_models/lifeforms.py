@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from failure_data.catalog import Catalog, default_catalog
-from failure_data.errors import DataError
+from failure_data.errors import DataError, option
 from fleet_models.fields import ACTIVATION_EV, CONFIDENCE, FIT_RANGE, POSITIVE, TEMPERATURE_C
 from fleet_models.validate import NO_VALUE, Problems, convert, is_table, join, show_value, suggest
 from reliability.errors import ParameterError
@@ -138,7 +138,7 @@ def _inline_life(raw: Mapping[str, Any], path: str, p: Problems) -> LifeModel | 
     try:
         return LifeModel(dist, params, covariance=cov, confidence=conf, provenance=prov)
     except ParameterError as e:
-        p.add(path, NO_VALUE, str(e))
+        p.add(path, NO_VALUE, e.raw)
         return None
 
 
@@ -152,12 +152,12 @@ def _model_file(value: Any, path: str, p: Problems,
         file = (base_dir or Path.cwd()) / file
     if not file.is_file():
         p.add(path, name, f"file {str(file)!r} not found (paths are relative to the scenario file); "
-              f"write one with `cpo fit FILE --save {name}`")
+              f"write one with {option('save', 'LifeModel.save')}")
         return None, None
     try:
         model = LifeModel.load(file)
     except ParameterError as e:
-        p.add(path, name, f"not a usable life model: {e}")
+        p.add(path, name, f"not a usable life model: {e.raw}")
         return None, None
     ref = model.provenance.get("temperature_c")
     return model, float(ref) if isinstance(ref, int | float) and not isinstance(ref, bool) else None
@@ -170,7 +170,7 @@ def _catalog_life(value: Any, path: str, p: Problems, catalog: Catalog) -> tuple
     try:
         entry = catalog.get(key)
     except DataError as e:
-        p.add(path, key, str(e).replace(f"catalog key {key!r} ", "", 1))
+        p.add(path, key, e.raw.replace(f"catalog key {key!r} ", "", 1))
         return None, None
     if entry.life is None:
         lives = [k for k, e in catalog.items() if e.life is not None]

@@ -124,7 +124,7 @@ class FleetResult:
         console.print(table)
         if self.n_replications == 1:
             console.print("Note: one replication, so no interval can be estimated; ci95 is "
-                          "[mean, mean]. Run more replications (--replications N).")
+                          "[mean, mean]. Run more replications.")
 
 
 def mean_ci95(x: np.ndarray) -> tuple[float, float, float, float]:

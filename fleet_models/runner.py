@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from failure_data.errors import option
 from fleet_models.engine import (
     COMMON_METRICS,
     failure_metric,
@@ -124,7 +125,8 @@ def run(
     if est.too_large and not force:
         raise RunTooLarge(
             f"this run would simulate {est.text()} (cap {MAX_FAILURES:,}); shrink it (fewer "
-            "replications, switches or years) or start it anyway with force=True", est)
+            "replications, switches or years) or start it anyway with "
+            f"{option('force', 'force=True')}", est)
     names = [a.name for a in scenario.architectures]
 
     size = max(1, math.ceil(n / (workers * 4)))
@@ -173,7 +175,7 @@ def check_run_arguments(replications: int | None, seed: int | None, workers: int
         assert allowed is not None
         if v is not None and not (isinstance(v, int) and not isinstance(v, bool) and allowed.ok(v)):
             raise ScenarioError(
-                f"{name} = {v!r} {allowed.text()} (an integer; from --{name} or the scenario's "
+                f"{name} = {v!r} {allowed.text()} (an integer; from {option(name)} or the scenario's "
                 f"`{name}`): give a value in that range"
             )
     if workers is not None and not (isinstance(workers, int) and workers >= 1):

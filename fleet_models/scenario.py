@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from failure_data.catalog import Catalog
+from failure_data.errors import option
 from failure_data.text import NotText, decode_utf8
 from fleet_models.errors import ScenarioError
 from fleet_models.lifeforms import parse_life
@@ -269,7 +270,7 @@ def load_scenario(path: str | Path, catalog: Catalog | None = None) -> Scenario:
         raise ScenarioError(f"scenario file {str(file)!r}{where} {e.message}") from None
     except FileNotFoundError:
         raise ScenarioError(f"scenario file {str(file)!r} not found; write a starting one with "
-                            f"`cpo scenario init -o {file.name}`") from None
+                            f"{option('init', 'fleet_models.scenario_docs.starter_toml()')}") from None
     except OSError as e:
         raise ScenarioError(f"cannot read scenario file {str(file)!r}: {e.strerror}") from None
     try:

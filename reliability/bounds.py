@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from scipy import special, stats
 
+from failure_data.errors import option
 from reliability._checks import check_confidence, check_count, check_positive
 from reliability.errors import ParameterError
 from reliability.models import FIT_HOURS
@@ -127,7 +128,7 @@ def from_log(log_value: float, what: str, fix: str, *, unit: str = "") -> float:
 
 
 def _shape_fix(beta: float) -> str:
-    return (f"shape = {beta!r} (--shape) raises the bound to the power 1/shape = {1.0 / beta:.6g}; "
+    return (f"shape = {beta!r} ({option('shape')}) raises the bound to the power 1/shape = {1.0 / beta:.6g}; "
             "check the assumed Weibull shape")
 
 
@@ -163,7 +164,8 @@ def rate_upper_bound(failures: int, device_hours: float, confidence: float = 0.9
     c = check_confidence(confidence)
     q = chi2_quantile(r, c)
     log_rate = math.log(q) - math.log(2.0) - math.log(t)
-    fix = (f"check device_hours = {t!r} (--device-hours) and confidence = {c!r} (--confidence); "
+    fix = (f"check device_hours = {t!r} ({option('device_hours')}) and confidence = {c!r} "
+           f"({option('confidence')}); "
            "the bound is chi2(C, 2R+2) / (2T)")
     from_log(log_rate, "the failure-rate upper bound", fix, unit="per hour")
     from_log(log_rate + math.log(FIT_HOURS), "the FIT upper bound", fix, unit="FIT")
@@ -233,10 +235,10 @@ def weibayes_from_table(table: LifeTable, shape: float, confidence: float = 0.95
         line = int(d.loc[unknown, "line"].iloc[0])
         raise ParameterError(
             f"Weibayes needs every unit's age (exact failures or running units); line {line} is "
-            f"{d.loc[unknown, 'kind'].iloc[0]}-censored. Fit it with `cpo fit` instead."
+            f"{d.loc[unknown, 'kind'].iloc[0]}-censored. Fit it with {option('fit', 'reliability.fitting.fit')} instead."
         )
     if len(d) == 0:
-        raise ParameterError("the table has no units to bound; check the file and --component")
+        raise ParameterError(f"the table has no units to bound; check the file and {option('component')}")
     return weibayes_scale_lower(
         d["lower"].to_numpy(), table.n_failures, shape, confidence,
         entry=d["entry"].to_numpy(), counts=d["count"].to_numpy(),
@@ -248,7 +250,8 @@ def rate_bound_from_table(table: LifeTable, confidence: float = 0.95) -> RateBou
     if not table.device_hours_known:
         raise ParameterError(
             "the table has left- or interval-censored rows, so its device-hours are not known; "
-            "use `cpo bound --failures R --device-hours T` with your own exposure figure"
+            f"use {option('bound', 'reliability.bounds.chi_square_bound')} with {option('failures')} R and "
+            f"{option('device_hours')} T, your own exposure figure"
         )
     return rate_upper_bound(table.n_failures, table.device_hours, confidence)
 

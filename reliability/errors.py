@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from failure_data.errors import HintedError
 
-class ReliabilityError(Exception):
+
+class ReliabilityError(HintedError):
     """Base class of every reliability error: a bad parameter, a fit that cannot be made."""
 
 

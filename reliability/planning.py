@@ -19,6 +19,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from failure_data.errors import option
 from reliability._checks import check_confidence, check_positive
 from reliability.bounds import chi2_quantile, count_arg, from_log
 from reliability.errors import ParameterError
@@ -75,21 +76,21 @@ def plan_pilot(request: PilotRequest) -> PilotPlan:
         )
     q = chi2_quantile(r, c)
     log_hours = math.log(q) - math.log(2.0) - math.log(fit) + math.log(FIT_HOURS)
-    asked = (f"target_fit = {fit!r} (--target-fit) at confidence = {c!r} with "
+    asked = (f"target_fit = {fit!r} ({option('target_fit')}) at confidence = {c!r} with "
              f"failures_allowed = {r}")
     if log_hours > 0:  # too long: the smallest target whose test length is still a float
         fit_min = math.exp(math.log(q) - math.log(2.0) + math.log(FIT_HOURS) - LOG_FLOAT_MAX_SAFE)
-        fix = (f"{asked} needs a test longer than any that could run; raise --target-fit "
+        fix = (f"{asked} needs a test longer than any that could run; raise {option('target_fit')} "
                f"(to at least {fit_min:.3g} FIT at this confidence and failures allowed)")
     else:
-        fix = (f"{asked} is met by a test of almost no length; lower --target-fit or raise "
-               "--confidence")
+        fix = (f"{asked} is met by a test of almost no length; lower {option('target_fit')} or raise "
+               f"{option('confidence')}")
     device_hours = from_log(log_hours, "the test length needed", fix, unit="device-hours")
     device_hours = _exact_or(q / 2.0 * FIT_HOURS / fit, device_hours)
     per_unit = None
     if request.units:
         log_per_unit = log_hours - math.log(request.units)
-        per_unit = from_log(log_per_unit, "the hours per unit", f"units = {_n(request.units)} (--units) "
+        per_unit = from_log(log_per_unit, "the hours per unit", f"units = {_n(request.units)} ({option('units')}) "
                             f"spreads {device_hours:.6g} device-hours too thinly; use fewer units",
                             unit="hours")
         per_unit = _exact_or(device_hours / float(request.units), per_unit)
@@ -98,8 +99,8 @@ def plan_pilot(request: PilotRequest) -> PilotPlan:
         log_months = (log_hours - math.log(request.units_per_switch) - math.log(request.switches)
                       - math.log(HOURS_PER_MONTH))
         months = from_log(log_months, "the calendar months", f"units_per_switch = "
-                          f"{_n(request.units_per_switch)} x switches = {_n(request.switches)} (--units-per-switch, "
-                          f"--switches) spread {device_hours:.6g} device-hours too thinly; use fewer",
+                          f"{_n(request.units_per_switch)} x switches = {_n(request.switches)} "
+                          f"({option('units_per_switch')}, {option('switches')}) spread {device_hours:.6g} device-hours too thinly; use fewer",
                           unit="months")
         months = _exact_or(device_hours / (float(request.units_per_switch) * float(request.switches))
                            / HOURS_PER_MONTH, months)

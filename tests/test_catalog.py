@@ -279,7 +279,10 @@ def test_get_unknown_key_names_it_close_matches_and_how_to_list():
     with pytest.raises(DataError) as e:
         get("dfb-fitt")
     msg = str(e.value)
-    assert "'dfb-fitt'" in msg and "'dfb-fit'" in msg and "cpo scenario catalog" in msg
+    assert "'dfb-fitt'" in msg and "'dfb-fit'" in msg and "failure_data.catalog.keys()" in msg
+    from cli._common import in_cli_words
+
+    assert "`cpo scenario catalog`" in in_cli_words(e.value.raw)  # as the CLI says it
     with pytest.raises(DataError, match="has no item 'nope'"):
         get("module-power").item("nope")
 

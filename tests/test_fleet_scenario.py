@@ -10,6 +10,7 @@ import tomllib
 
 import pytest
 
+from cli._common import in_cli_words
 from fleet_models.builtins import (
     builtin_architectures,
     builtin_scenarios,
@@ -70,9 +71,10 @@ def doc(**changes):
 
 
 def errors_of(data, **kw) -> str:
+    """The message as the CLI prints it (library hints in the CLI's words, cli._common)."""
     with pytest.raises(ScenarioError) as e:
         parse_scenario(data, **kw)
-    return str(e.value)
+    return in_cli_words(e.value.raw)
 
 
 # ---------------------------------------------------------------------- the minimal file
@@ -151,7 +153,7 @@ INVALID = [
     ("catalog entry without life", doc(architectures__0__components__0__life={"catalog": "pue"}),
      ['life.catalog = "pue"', "has no life model", "dfb-fit"]),
     ("missing model file", doc(architectures__0__components__0__life={"model": "nope.json"}),
-     ['life.model = "nope.json"', "not found", "cpo fit FILE --save nope.json"]),
+     ['life.model = "nope.json"', "not found", "cpo fit FILE --save"]),
     ("temperature without reference", doc(architectures__1__components__0__life={
         "fit_per_1e9h": 5, "temperature_c": 80}),
      ["architectures[1].components[0].life.reference_temperature_c: missing"]),
@@ -310,8 +312,9 @@ def test_bad_model_file_is_a_scenario_error(tmp_path):
 
 
 def test_load_scenario_file_errors(tmp_path):
-    with pytest.raises(ScenarioError, match="not found; write a starting one with `cpo scenario init"):
+    with pytest.raises(ScenarioError) as e:
         load_scenario(tmp_path / "none.toml")
+    assert "not found; write a starting one with `cpo scenario init`" in in_cli_words(e.value.raw)
     bad = tmp_path / "bad.toml"
     bad.write_text("name = \n")
     with pytest.raises(ScenarioError, match="bad.toml: not valid TOML"):
