@@ -35,6 +35,7 @@ from fleet_models.spec import (
     Repair,
     Scenario,
     SparePool,
+    Workload,
 )
 from reliability.models import FIT_HOURS, HOURS_PER_YEAR, LifeModel
 
@@ -66,6 +67,11 @@ def default_policy(catalog: Catalog | None = None) -> Policy:
 def default_costs(catalog: Catalog | None = None) -> Costs:
     """The costs a scenario gets for every field it does not set."""
     return Costs(**catalog_defaults(Costs, catalog))
+
+
+def default_workload(catalog: Catalog | None = None) -> Workload:
+    """The workload a scenario gets for every field it does not set."""
+    return Workload(**catalog_defaults(Workload, catalog))
 
 
 def default_switch_spares(catalog: Catalog | None = None) -> SparePool:
@@ -208,7 +214,8 @@ def default_scenario(catalog: Catalog | None = None) -> Scenario:
         fleet=Fleet(switches=128, ports_per_switch=PORTS, port_gbps=800.0),
         architectures=tuple(archs.values()),
         policy=dataclasses.replace(default_policy(catalog), spares={"switch": default_switch_spares(catalog)}),
-        costs=default_costs(catalog), replications=200, seed=DEFAULT_SEED,
+        costs=default_costs(catalog), workload=default_workload(catalog), replications=200,
+        seed=DEFAULT_SEED,
     )
 
 
@@ -222,7 +229,7 @@ def _cpo_pilot(catalog: Catalog | None) -> Scenario:
             default_policy(catalog), replace_switch_when_ports_down=4, maintenance_window_days=30.0,
             spares={"switch": dataclasses.replace(default_switch_spares(catalog), stock=1)},
         ),
-        costs=default_costs(catalog), replications=500, seed=DEFAULT_SEED,
+        costs=default_costs(catalog), workload=default_workload(catalog), replications=500, seed=DEFAULT_SEED,
     )
 
 
@@ -241,7 +248,8 @@ def field_sources(scenario: Scenario, catalog: Catalog | None = None) -> dict[st
     as in error messages: ``policy.swap_hours``, ``architectures[0].components[1].price_usd``.
     """
     out: dict[str, str] = {}
-    for obj, prefix in ((scenario.policy, "policy"), (scenario.costs, "costs")):
+    for obj, prefix in ((scenario.policy, "policy"), (scenario.costs, "costs"),
+                        (scenario.workload, "workload")):
         for f, d in declared(type(obj)).items():
             if d.setting.source is not None and getattr(obj, f) == d.setting.source.value(catalog):
                 out[f"{prefix}.{f}"] = d.setting.source.key

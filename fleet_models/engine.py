@@ -313,7 +313,7 @@ class _FleetSim:
     ) -> None:
         self.rng = rng
         self.arch = architecture
-        fleet, pol, costs = scenario.fleet, scenario.policy, scenario.costs
+        fleet, pol, work = scenario.fleet, scenario.policy, scenario.workload
         self.S, self.P, self.H = fleet.switches, fleet.ports_per_switch, float(scenario.horizon_hours)
         self.env = simpy.Environment()
         self.techs = simpy.Resource(self.env, capacity=pol.technicians) if pol.technicians > 0 else None
@@ -342,10 +342,12 @@ class _FleetSim:
             pool(SWITCH_POOL) if any(not k.swap for k in self.kinds) else None
         )
         # jobs over consecutive ports
-        self.gpp = float(costs.gpus_per_port)
-        self.job_gpus = float(costs.job_gpus)
-        self.n_jobs = max(1, int(self.S * self.P * self.gpp // self.job_gpus))
-        self.restart = float(costs.restart_hours)
+        self.gpp = float(work.gpus_per_port)
+        self.job_gpus = float(work.job_gpus)
+        # no GPUs behind the ports, or no job: outages interrupt nothing
+        self.n_jobs = (max(1, int(self.S * self.P * self.gpp // self.job_gpus))
+                       if self.gpp > 0 and self.job_gpus > 0 else 0)
+        self.restart = float(work.restart_hours)
         self.last_interrupt: dict[int, float] = {}
         # state and counters
         self.switches: dict[int, _Switch] = {}
@@ -469,6 +471,8 @@ class _FleetSim:
 
     def _interrupt(self, s: int, ports) -> None:
         """Interrupt the jobs owning ``ports`` of switch ``s`` (unless already restarting)."""
+        if not self.n_jobs:
+            return
         base, last_job = s * self.P, self.n_jobs - 1
         if isinstance(ports, np.ndarray):
             ids = np.minimum(((base + ports) * self.gpp // self.job_gpus).astype(np.int64), last_job)

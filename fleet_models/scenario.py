@@ -31,6 +31,7 @@ from failure_data.catalog import Catalog
 from failure_data.errors import option
 from failure_data.text import NotText, decode_utf8
 from fleet_models.errors import ScenarioError
+from fleet_models.fields import declared
 from fleet_models.lifeforms import parse_life
 from fleet_models.spec import (
     Architecture,
@@ -40,6 +41,7 @@ from fleet_models.spec import (
     Policy,
     Scenario,
     SparePool,
+    Workload,
 )
 from fleet_models.validate import (
     NO_VALUE,
@@ -51,6 +53,7 @@ from fleet_models.validate import (
     is_table,
     join,
     scalars,
+    show_value,
     suggest,
 )
 
@@ -113,7 +116,23 @@ def _costs(raw: Any, p: Problems, catalog: Catalog | None) -> Costs | None:
         return default_costs(catalog)
     if not is_table(raw, "costs", p):
         return None
+    moved = [k for k in raw if k in declared(Workload)]
+    for key in moved:  # files written before [workload] had these under [costs]
+        p.add(f"costs.{key}", raw[key], f"moved to the [workload] table: write it there as "
+              f"`{key} = {show_value(raw[key])}` under [workload]")
+    raw = {k: v for k, v in raw.items() if k not in moved}
     return construct(Costs, scalars(Costs, raw, "costs", p), "costs", p, raw, base=default_costs(catalog))
+
+
+def _workload(raw: Any, p: Problems, catalog: Catalog | None) -> Workload | None:
+    from fleet_models.builtins import default_workload
+
+    if raw is None:
+        return default_workload(catalog)
+    if not is_table(raw, "workload", p):
+        return None
+    return construct(Workload, scalars(Workload, raw, "workload", p), "workload", p, raw,
+                     base=default_workload(catalog))
 
 
 def _component(raw: Any, path: str, p: Problems, base_dir: Path | None,
@@ -241,18 +260,20 @@ def parse_scenario(data: Mapping[str, Any], base_dir: Path | None = None, *,
         p.add("(top level)", data, "a scenario must be a table")
         raise p.error(source)
     values = scalars(Scenario, data, "", p, extra=("horizon_years",),
-                      handled=("horizon_hours", "fleet", "architectures", "policy", "costs"))
+                      handled=("horizon_hours", "fleet", "architectures", "policy", "costs",
+                               "workload"))
     horizon = _horizon(data, p)
     fleet = _fleet(data.get("fleet"), p)
     policy = _policy(data.get("policy"), p, catalog)
     costs = _costs(data.get("costs"), p, catalog)
+    workload = _workload(data.get("workload"), p, catalog)
     archs = _architectures(data.get("architectures"), p, base_dir, catalog)
     if fleet is not None and policy is not None and archs is not None:
         cross_checks(fleet, policy, [comps for _, _, comps in archs], p)
     scenario = None
     if not p:
         scenario = construct(Scenario, {
-            **values, "horizon_hours": horizon, "fleet": fleet, "policy": policy, "costs": costs,
+            **values, "horizon_hours": horizon, "fleet": fleet, "policy": policy, "costs": costs, "workload": workload,
             "architectures": tuple(a for _, a, _ in archs),
         }, "", p, data)
     if p or scenario is None:

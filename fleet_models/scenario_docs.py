@@ -15,7 +15,16 @@ from typing import Any
 
 from fleet_models.fields import Declared, Setting, declared, is_optional
 from fleet_models.scenario_toml import toml_value
-from fleet_models.spec import Architecture, Component, Costs, Fleet, Policy, Scenario, SparePool
+from fleet_models.spec import (
+    Architecture,
+    Component,
+    Costs,
+    Fleet,
+    Policy,
+    Scenario,
+    SparePool,
+    Workload,
+)
 
 
 @dataclass(frozen=True)
@@ -30,6 +39,7 @@ class FieldDoc:
 # table name -> spec class whose fields the table takes
 TABLES: dict[str, type] = {
     "": Scenario, "fleet": Fleet, "policy": Policy, "policy.spares.NAME": SparePool, "costs": Costs,
+    "workload": Workload,
     "architectures": Architecture, "architectures.components": Component,
 }
 
@@ -102,7 +112,7 @@ def starter_toml() -> str:
     from fleet_models.builtins import default_scenario
 
     base = default_scenario()
-    cites = {f"{table}.{name}": d.setting.source.key for table, cls in (("policy", Policy), ("costs", Costs))
+    cites = {f"{table}.{name}": d.setting.source.key for table, cls in (("policy", Policy), ("costs", Costs), ("workload", Workload))
              for name, d in declared(cls).items() if d.setting.source is not None}
 
     def cite(path: str) -> str | None:
@@ -127,7 +137,7 @@ def starter_toml() -> str:
     for key in documented_keys(Fleet):
         out.append(f"{key} = {toml_value(getattr(base.fleet, key))}  # {_comment(_doc('fleet', key))}")
 
-    for table, obj in (("policy", base.policy), ("costs", base.costs)):
+    for table, obj in (("policy", base.policy), ("costs", base.costs), ("workload", base.workload)):
         out += ["", f"[{table}]"]
         for key in documented_keys(type(obj)):
             v = getattr(obj, key)
@@ -279,6 +289,7 @@ def json_schema() -> dict[str, Any]:
         policy=_object(Policy, [], spares={"type": "object", "additionalProperties": spare,
                                            "description": declared(Policy)["spares"].setting.doc}),
         costs=_object(Costs, []),
+        workload=_object(Workload, []),
         architectures={"type": "array", "minItems": 1, "items": arch,
                        "description": declared(Scenario)["architectures"].setting.doc},
     )

@@ -150,27 +150,47 @@ class Fleet:
 
 @dataclass(frozen=True)
 class Costs:
-    """Cost inputs. A field left out takes its catalog default (``source``)."""
+    """Prices. A field left out takes its catalog default (``source``)."""
 
     electricity_usd_per_kwh: float = setting(doc="electricity price", unit="USD/kWh", range=Range(0, 10),
                                              source=Source("power-price"))
     pue: float = setting(doc="power usage effectiveness", range=Range(1, 5), source=Source("pue"))
-    discount_rate: float = setting(doc="annual discount rate", unit="1/yr",
+    discount_rate: float = setting(doc="annual discount rate; a cash flow at t hours is worth "
+                                   "exp(-ln(1 + r) t / 8766) of one at t = 0", unit="1/yr",
                                    range=Range(0, 1, hi_open=True), source=Source("discount-rate"))
     technician_usd_per_hour: float = setting(doc="technician cost", unit="USD/h", range=Range(0, 10_000),
                                              source=Source("technician-rate"))
     gpu_hour_usd: float = setting(doc="price of a GPU-hour", unit="USD", range=Range(0, 1_000),
                                   source=Source("gpu-hour"))
-    gpus_per_port: float = setting(doc="GPUs whose traffic one port carries", range=Range(0, 1_000),
+    service_event_usd: float = setting(
+        doc="fixed cost of one service event (swap or switch replacement): call-out, logistics, "
+        "ticket", unit="USD", range=Range(0, 1e6), source=Source("service-event"))
+    rma_credit_fraction: float = setting(
+        doc="share of a replaced switch's price the vendor refunds or repairs (RMA, warranty)",
+        range=Range(0, 1), source=Source("rma-credit"))
+
+
+@dataclass(frozen=True)
+class Workload:
+    """What the fabric carries: the GPUs behind each port and the training job an outage hits."""
+
+    gpus_per_port: float = setting(doc="GPUs whose traffic one port carries (0 = none: outages "
+                                   "interrupt no job)", range=Range(0, 1_000),
                                    source=Source("gpus-per-port"))
-    job_gpus: int = setting(doc="GPUs of the training job an unplanned outage interrupts",
-                            range=Range(0, 10_000_000),
+    job_gpus: int = setting(doc="GPUs of the training job an unplanned outage interrupts (0 = no "
+                            "job)", range=Range(0, 10_000_000),
                             source=Source("llama3-interrupts", item="gpus", integer=True))
     checkpoint_interval_hours: float = setting(
         doc="checkpoint interval (an interruption loses half of it on average)", unit="h",
         range=Range(0, HOURS_PER_YEAR, lo_open=True), source=Source("checkpoint-interval"))
     restart_hours: float = setting(doc="time to restart the job after an interruption", unit="h",
                                    range=Range(0, HOURS_PER_YEAR), source=Source("restart-hours"))
+    stall_fraction: float = setting(
+        doc="share of a down port's GPUs left idle while it is down (1 = single-homed NICs: the "
+        "job stalls; 0.5 = dual-homed: half the bandwidth)", range=Range(0, 1),
+        source=Source("stall-fraction", item="single-homed-job-stalled"))
+
+    MOVED_FROM: ClassVar[str] = "costs"  # these keys were in [costs] before 0.2
 
 
 @dataclass(frozen=True)
@@ -182,7 +202,8 @@ class Scenario:
     architectures: tuple[Architecture, ...] = setting(
         doc="each is simulated on the same fleet, policy and seed", table=True)
     policy: Policy = setting(doc="maintenance policy", table=True, factory=Policy)
-    costs: Costs = setting(doc="cost inputs", table=True, factory=Costs)
+    costs: Costs = setting(doc="prices", table=True, factory=Costs)
+    workload: Workload = setting(doc="what the fabric carries", table=True, factory=Workload)
     replications: int = setting(200, doc="Monte Carlo replications", range=Range(1, 100_000))
     seed: int = setting(20261123, doc="random seed: replication i uses child i of numpy "
                         "SeedSequence(seed)", range=Range(0, 2**63 - 1))

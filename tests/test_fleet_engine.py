@@ -22,13 +22,13 @@ from fleet_models.runner import run
 from fleet_models.spec import (
     Architecture,
     Component,
-    Costs,
     Fleet,
     HandsOn,
     Policy,
     Repair,
     Scenario,
     SparePool,
+    Workload,
 )
 from reliability.models import LifeModel
 
@@ -39,14 +39,14 @@ def sharp(at: float) -> LifeModel:
     return LifeModel.weibull(1e4, at)
 
 
-def one_run(components, *, ports=4, horizon=1500.0, policy=Policy(), costs=Costs(),
+def one_run(components, *, ports=4, horizon=1500.0, policy=Policy(), workload=Workload(),
             switches=1, seed=1) -> dict[str, float]:
     sc = Scenario("t", horizon, Fleet(switches, ports), (Architecture("a", tuple(components)),),
-                  policy=policy, costs=costs, replications=1, seed=seed)
+                  policy=policy, workload=workload, replications=1, seed=seed)
     return simulate(sc, sc.architectures[0], 0).metrics
 
 
-ONE_JOB_PER_PORT = Costs(gpus_per_port=1.0, job_gpus=1, restart_hours=0.5)
+ONE_JOB_PER_PORT = Workload(gpus_per_port=1.0, job_gpus=1, restart_hours=0.5)
 
 
 # ------------------------------------------------------------------ hand-checked semantics
@@ -76,7 +76,7 @@ def test_replace_switch_waits_for_k_ports_down():
              Component("B", 2, 2, sharp(2000.0), repair=SWITCH)]
     pol = Policy(detection_hours=0.5, switch_replacement_hours=8.0,
                  replace_switch_when_ports_down=3)
-    m = one_run(comps, horizon=2500.0, policy=pol, costs=ONE_JOB_PER_PORT)
+    m = one_run(comps, horizon=2500.0, policy=pol, workload=ONE_JOB_PER_PORT)
     assert (m["failures_A"], m["failures_B"]) == (1, 2)
     assert m["switch_replacements"] == 1
     assert m["unplanned_outages"] == 2
@@ -92,7 +92,7 @@ def test_replacement_triggered_at_once_interrupts_the_jobs_it_drains():
     # ports 2-3 down too, unplanned, so their jobs are interrupted as well (4 in all).
     m = one_run([Component("A", 1, 2, sharp(1000.0), repair=SWITCH)],
                 policy=Policy(detection_hours=0.5, switch_replacement_hours=8.0),
-                costs=ONE_JOB_PER_PORT)
+                workload=ONE_JOB_PER_PORT)
     assert m["switch_replacements"] == 1
     assert m["job_interruptions"] == 4
     assert m["unplanned_outages"] == 1
@@ -107,7 +107,7 @@ def test_maintenance_window_replacement_is_planned():
     pol = Policy(detection_hours=0.5, switch_replacement_hours=8.0,
                  replace_switch_when_ports_down=4, maintenance_window_days=30.0)
     m = one_run([Component("A", 1, 2, sharp(1000.0), repair=SWITCH)], horizon=1800.0,
-                policy=pol, costs=ONE_JOB_PER_PORT)
+                policy=pol, workload=ONE_JOB_PER_PORT)
     assert m["switch_replacements"] == 1
     assert m["degraded_switch_hours"] == pytest.approx(440.0, abs=1.0)
     assert m["port_down_hours"] == pytest.approx(2 * 448.0 + 2 * 8.0, abs=1.0)
@@ -192,8 +192,8 @@ def test_spare_part_wait_is_counted_and_delays_the_swap():
 def test_job_interruptions_respect_restart(restart, expected):
     # one job spans the fleet; 4 ports fail within ~0.5 h of each other: with a 1 h restart
     # the job is interrupted once, with none every failure interrupts it
-    costs = Costs(gpus_per_port=1.0, job_gpus=1_000_000, restart_hours=restart)
-    m = one_run([Component("m", 4, 1, sharp(1000.0))], costs=costs)
+    work = Workload(gpus_per_port=1.0, job_gpus=1_000_000, restart_hours=restart)
+    m = one_run([Component("m", 4, 1, sharp(1000.0))], workload=work)
     assert m["unplanned_outages"] == 4
     assert m["job_interruptions"] == expected
 
@@ -469,3 +469,10 @@ def test_any_small_fleet_gives_consistent_metrics(sc):
     assert m["degraded_switch_hours"] <= sc.fleet.switches * sc.horizon_hours + 1e-6
     if sc.policy.technicians:
         assert m["technician_hours"] <= sc.policy.technicians * sc.horizon_hours + 1e-6
+
+
+@pytest.mark.parametrize("work", [Workload(job_gpus=0), Workload(gpus_per_port=0.0)])
+def test_no_job_or_no_gpus_means_no_interruptions(work):
+    """job_gpus = 0 divided by zero; gpus_per_port = 0 still reported interrupted jobs (issue 9)."""
+    m = one_run([Component("m", 4, 1, sharp(1000.0))], workload=work)
+    assert m["unplanned_outages"] == 4 and m["job_interruptions"] == 0

@@ -33,6 +33,7 @@ from fleet_models.spec import (
     Repair,
     Scenario,
     SparePool,
+    Workload,
 )
 from reliability.models import BOLTZMANN_EV, HOURS_PER_YEAR, LifeModel
 
@@ -101,14 +102,22 @@ def test_catalog_defaults_for_policy_and_costs():
     assert p.spares == {} and p.technicians == 0
     # power-price (SemiAnalysis 2024), pue (Uptime 2025), job (llama3-interrupts), gpu-hour (the H100
     # 1-yr contract index at its latest point, Mar 2026: the 2026-12 table calls it a time series, not a range)
-    assert (c.electricity_usd_per_kwh, c.pue, c.job_gpus, c.gpu_hour_usd) == (0.078, 1.54, 16384, 2.35)
+    assert (c.electricity_usd_per_kwh, c.pue, c.gpu_hour_usd) == (0.078, 1.54, 2.35)
+    from fleet_models.builtins import default_workload
+
+    w = default_workload()
+    # llama3-interrupts: a 16,384-GPU job; stall-fraction: single-homed NICs, the job stalls whole
+    assert (w.job_gpus, w.stall_fraction) == (16384, 1.0)
+    # service-event: one hour of remote hands (labour-remote midpoint 140); rma-credit 0 (placeholders)
+    assert (c.service_event_usd, c.rma_credit_fraction) == (140.0, 0.0)
 
 
 def test_every_spec_field_is_an_accepted_key():
     """Allowed keys come from the spec dataclasses, so a field added there is accepted unchanged."""
     s = default_scenario()
     d = scenario_to_dict(s)
-    for cls, table in ((Policy, d["policy"]), (Costs, d["costs"]), (Fleet, d["fleet"])):
+    for cls, table in ((Policy, d["policy"]), (Costs, d["costs"]), (Workload, d["workload"]),
+                       (Fleet, d["fleet"])):
         for f in table_fields(cls):
             if f != "spares" and getattr(getattr(s, cls.__name__.lower()), f) is not None:
                 assert f in table, (cls.__name__, f)
@@ -181,7 +190,9 @@ INVALID = [
     ("ports missing", doc(fleet={"switches": 3}), ["fleet.ports_per_switch: missing"]),
     ("pue < 1", doc(costs__pue=0.9), ["costs.pue = 0.9: must be in [1, 5]"]),
     ("discount rate 1", doc(costs__discount_rate=1.0), ["costs.discount_rate = 1.0: must be in [0, 1)"]),
-    ("job gpus float", doc(costs__job_gpus=1.5), ["costs.job_gpus = 1.5: must be an integer"]),
+    ("job gpus float", doc(workload__job_gpus=1.5), ["workload.job_gpus = 1.5: must be an integer"]),
+    ("job gpus in the old table", doc(costs__job_gpus=1024),
+     ["costs.job_gpus = 1024: moved to the [workload] table", "job_gpus = 1024"]),
     ("swap hours negative", doc(policy__swap_hours=-1), ["policy.swap_hours = -1: must be in [0, "]),
     ("technicians < 0", doc(policy__technicians=-2), ["policy.technicians = -2"]),
     ("hands_on typo", doc(policy__hands_on="exponentail"),
@@ -434,7 +445,7 @@ def test_default_scenario_and_its_sources():
     assert [a.name for a in s.architectures] == list(builtin_architectures())
     assert s.policy.spares["switch"] == SparePool(4, 182.625 * 24)
     src = field_sources(s)
-    assert src["policy.swap_hours"] == "swap-time" and src["costs.job_gpus"] == "llama3-interrupts"
+    assert src["policy.swap_hours"] == "swap-time" and src["workload.job_gpus"] == "llama3-interrupts"
     assert src["architectures[0].components[1].price_usd"] == "module-price"
     assert src["architectures[3].components[2].life"] == "dfb-fit"
     changed = dataclasses.replace(s, policy=dataclasses.replace(s.policy, swap_hours=1.0))
