@@ -14,6 +14,7 @@ from cli._common import console, domain_errors, emit_json, err, to_json
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the `cpo` app."""
     app.command("simulate")(simulate)
+    app.command("compare")(compare)
 
 
 def simulate(
@@ -64,6 +65,69 @@ def simulate(
         emit_json(result.to_dict())
     else:
         result.print_summary(console())
+
+
+def compare(
+    scenario: Path | None = typer.Argument(
+        None, help="Scenario TOML file; omit it to compare the built-in default scenario's "
+        "architectures.", show_default=False,
+    ),
+    baseline: str | None = typer.Option(
+        None, "--baseline", "-b", help="Architecture the others are compared with (default: the "
+        "scenario's first).",
+    ),
+    replications: int | None = typer.Option(
+        None, "--replications", "-n", min=1,
+        help="Replications per architecture (default: the scenario's `replications`).",
+    ),
+    seed: int | None = typer.Option(None, "--seed", min=0, help="Seed of the run (default: the scenario's `seed`)."),
+    workers: int | None = typer.Option(None, "--workers", "-w", min=1,
+                                       help="Worker processes (default: min(CPUs, 2))."),
+    json_output: bool = typer.Option(
+        False, "--json", help="simulate's JSON document plus `differences` and `verdict`, on stdout.",
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or messages."),
+    force: bool = typer.Option(False, "--force", help="Start a run larger than the cap anyway."),
+) -> None:
+    """Compare the architectures of a scenario: availability, service events, GPU-hours lost and
+    total cost of ownership (discounted, with intervals), each against a baseline, with a verdict."""
+    with domain_errors(json_output):
+        from fleet_models.compare import comparison, verdict
+        from fleet_models.runner import run
+
+        sc = _load(scenario)
+        if baseline is not None and baseline not in [a.name for a in sc.architectures]:
+            from fleet_models.errors import FleetError
+
+            raise FleetError(f"--baseline {baseline!r} is not an architecture of the scenario; choose "
+                             "one of " + ", ".join(a.name for a in sc.architectures))
+        _announce(sc, replications, workers, force, quiet or json_output)
+        with _progress(enabled=not quiet and not json_output and sys.stderr.isatty()) as progress:
+            result = run(sc, replications=replications, seed=seed, workers=workers,
+                         progress=progress, force=True)
+        table = comparison(result, baseline)
+        words = verdict(result, baseline)
+    if json_output:
+        doc = result.to_dict()
+        doc["differences"] = result.differences(baseline).to_dict(orient="records")
+        doc["verdict"] = words
+        emit_json(doc)
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    years = result.horizon_hours / 8766.0
+    t = Table(title=Text(f"{result.scenario}: {result.n_replications} replications, {years:g} years, "
+                         f"seed {result.seed}; costs discounted at "
+                         f"{result.spec.costs.discount_rate * 100:g} %/yr"))
+    t.add_column("measure")
+    for arch in table.columns:
+        t.add_column(Text(arch), justify="right")
+    for label, row in table.iterrows():
+        t.add_row(Text(str(label)), *(Text(str(v)) for v in row))
+    out = console()
+    out.print(t)
+    out.print(Text(words))
 
 
 def _announce(sc: Any, replications: int | None, workers: int | None, force: bool, quiet: bool) -> None:

@@ -98,7 +98,6 @@ from functools import partial
 
 import numpy as np
 import simpy
-from scipy.special import ndtr, ndtri
 from simpy.events import Timeout
 
 from fleet_models.errors import ScenarioError
@@ -151,10 +150,38 @@ def replication_rng(seed: int, replication: int, architecture: str) -> np.random
 
 @dataclass(frozen=True)
 class ReplicationOutcome:
-    """Metrics of one replication of one architecture, and how many SimPy events it took."""
+    """Metrics of one replication of one architecture, how many SimPy events it took, and its
+    dated ledger (what happened when: the cash-flow basis a total cost of ownership discounts)."""
 
     metrics: dict[str, float]
     events: int
+    ledger: Ledger
+
+
+MONTH_HOURS = 8766.0 / 12
+"""Port-down hours are kept per month of 730.5 h (``Ledger.down_by_month``)."""
+
+
+class EventKind:
+    """Codes of ``Ledger.kind``: what a dated service event was."""
+
+    SWAP = 0  # a swap's hands-on time started: one part of ``component``, ``hours`` of labour
+    UNPLANNED_REPLACEMENT = 1  # a switch replacement triggered at once (k reached, switch-wide)
+    PLANNED_REPLACEMENT = 2  # a maintenance-window replacement (the switch is drained)
+    INTERRUPTION = 3  # an unplanned outage interrupted one training job
+    NAMES = ("swap", "unplanned_replacement", "planned_replacement", "interruption")
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """Dated events of one replication (arrays of equal length, in the order they happened) and
+    port-down hours per month. Hours of labour are truncated at the horizon, as the metrics are."""
+
+    time: np.ndarray  # hours from t = 0
+    kind: np.ndarray  # EventKind codes
+    component: np.ndarray  # index into the architecture's components (-1: not a component)
+    hours: np.ndarray  # hands-on hours of the event (0 for interruptions)
+    down_by_month: np.ndarray  # port-down hours in month m = [m, m + 1) x MONTH_HOURS
 
 
 def simulate(
@@ -181,45 +208,21 @@ def simulate(
 
 
 class _Life:
-    """Fast scalar cdf and ppf of a LifeModel: closed forms for the Weibull, exponential,
-    lognormal and log-logistic families (the same laws as ``LifeModel.dist``), scipy otherwise.
+    """Fast scalar cdf and ppf of a LifeModel: its family's closed forms (``Family.cdf`` /
+    ``Family.ppf``, the same laws as ``LifeModel.dist``; scipy's for families without one).
     Scalar scipy calls cost tens of microseconds; these run once or twice per failure."""
 
     def __init__(self, model: LifeModel) -> None:
         self.model = model
-        self.family = model.distribution
-        p = model.parameters
-        if self.family == "exponential":
-            self.family, self.shape, self.scale = "weibull", 1.0, p["scale"]
-        elif self.family in ("weibull", "loglogistic"):
-            self.shape, self.scale = p["shape"], p["scale"]
-        elif self.family == "lognormal":
-            self.mu, self.sigma = p["mu"], p["sigma"]
+        self.family = model.family
+        self.p = model.parameters
 
     def cdf(self, t: float) -> float:
-        if t <= 0.0:
-            return 0.0
-        fam = self.family
-        if fam == "weibull":  # 1 - exp(-(t/scale)^shape)
-            log_h = self.shape * math.log(t / self.scale)  # log cumulative hazard
-            return 1.0 if log_h > 700.0 else -math.expm1(-math.exp(log_h))
-        if fam == "loglogistic":  # 1 / (1 + (t/scale)^-shape)
-            z = -self.shape * math.log(t / self.scale)
-            return 0.0 if z > 700.0 else 1.0 / (1.0 + math.exp(z))
-        if fam == "lognormal":  # Phi((ln t - mu) / sigma)
-            return float(ndtr((math.log(t) - self.mu) / self.sigma))
-        return float(self.model.cdf(t))
+        return self.family.cdf(self.p, t)
 
     def ppf(self, q):
         """Inverse cdf, for an array or a float ``q`` in [0, 1)."""
-        fam = self.family
-        if fam == "weibull":
-            return self.scale * (-np.log1p(-q)) ** (1.0 / self.shape)
-        if fam == "loglogistic":
-            return self.scale * (q / (1.0 - q)) ** (1.0 / self.shape)
-        if fam == "lognormal":
-            return np.exp(self.mu + self.sigma * ndtri(q))
-        return self.model.ppf(q)
+        return self.family.ppf(self.p, q)
 
     def failing(self, n: int, horizon: float, rng: np.random.Generator):
         """Which of ``n`` new elements fail within ``horizon`` and after how long.
@@ -363,6 +366,11 @@ class _FleetSim:
         self.tech_hours = 0.0
         self.spare_waits = 0
         self.interruptions = 0
+        self._ev_t: list[float] = []
+        self._ev_kind: list[int] = []
+        self._ev_comp: list[int] = []
+        self._ev_hours: list[float] = []
+        self.down_by_month = np.zeros(max(1, math.ceil(self.H / MONTH_HOURS)))
 
     # ----------------------------------------------------------------- running
     def run(self) -> ReplicationOutcome:
@@ -386,7 +394,16 @@ class _FleetSim:
             spare_waits=float(self.spare_waits),
             job_interruptions=float(self.interruptions),
         )
-        return ReplicationOutcome(m, n)
+        ledger = Ledger(np.asarray(self._ev_t, dtype=float), np.asarray(self._ev_kind, dtype=np.int8),
+                        np.asarray(self._ev_comp, dtype=np.int32), np.asarray(self._ev_hours, dtype=float),
+                        self.down_by_month)
+        return ReplicationOutcome(m, n, ledger)
+
+    def _event(self, kind: int, component: int, hours: float) -> None:
+        self._ev_t.append(self.env.now)
+        self._ev_kind.append(kind)
+        self._ev_comp.append(component)
+        self._ev_hours.append(hours)
 
     def _schedule_initial(self) -> None:
         times, sw, unit, kind = [], [], [], []
@@ -415,9 +432,19 @@ class _FleetSim:
         now = self.env.now if now is None else now
         dt = now - self.last
         if dt > 0.0:
+            if self.total_down:
+                self._down_by_month(self.last, now)
             self.down_area += self.total_down * dt
             self.degraded_area += self.n_degraded * dt
             self.last = now
+
+    def _down_by_month(self, a: float, b: float) -> None:
+        """Add total_down x (b - a) port-hours to the months [a, b) spans."""
+        m, last = int(a // MONTH_HOURS), len(self.down_by_month) - 1
+        while a < b:
+            end = min(b, (m + 1) * MONTH_HOURS) if m < last else b
+            self.down_by_month[min(m, last)] += self.total_down * (end - a)
+            a, m = end, m + 1
 
     def _hands_on(self, mean: float) -> float:
         if self.exp_hands_on and mean > 0.0:
@@ -485,6 +512,7 @@ class _FleetSim:
             if t is None or now - t >= self.restart:
                 self.interruptions += 1
                 self.last_interrupt[j] = now
+                self._event(EventKind.INTERRUPTION, -1, 0.0)
 
     # ----------------------------------------------------------------- failures
     def _fail(self, k: _Kind, s: int, u: int, gen: int, _ev=None) -> None:
@@ -565,7 +593,7 @@ class _FleetSim:
             if sw.gen != gen:
                 self.techs.release(req)
                 return
-        yield Timeout(self.env, self._start_swap())
+        yield Timeout(self.env, self._start_swap(k))
         if req is not None:
             self.techs.release(req)
         self._swap_done(k, s, u, sw, gen)
@@ -576,12 +604,14 @@ class _FleetSim:
         if sw.gen != gen:
             return
         self._consider_replacement(s, sw)
-        self._at(self._start_swap(), partial(self._swap_done, k, s, u, sw, gen))
+        self._at(self._start_swap(k), partial(self._swap_done, k, s, u, sw, gen))
 
-    def _start_swap(self) -> float:
+    def _start_swap(self, k: _Kind) -> float:
         hold = self._hands_on(self.swap_hours)
         self.swaps += 1
-        self.tech_hours += min(hold, self.H - self.env.now)
+        labour = min(hold, self.H - self.env.now)
+        self.tech_hours += labour
+        self._event(EventKind.SWAP, k.index, labour)
         return hold
 
     def _swap_done(self, k: _Kind, s: int, u: int, sw: _Switch, gen: int, _ev=None) -> None:
@@ -649,7 +679,9 @@ class _FleetSim:
         sw.awaiting = 0
         sw.switch_wide = False
         hold = self._hands_on(self.repl_hours)
-        self.tech_hours += min(hold, self.H - self.env.now)
+        labour = min(hold, self.H - self.env.now)
+        self.tech_hours += labour
+        self._event(EventKind.PLANNED_REPLACEMENT if planned else EventKind.UNPLANNED_REPLACEMENT, -1, labour)
         yield Timeout(self.env, hold)
         if req is not None:
             self.techs.release(req)

@@ -15,14 +15,19 @@ reported as [mean, mean] (``n`` = 1 in the summary says so, and
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from fleet_models.engine import COMMON_METRICS, failure_metric
+
+if TYPE_CHECKING:  # pragma: no cover
+    from fleet_models.engine import Ledger
+    from fleet_models.spec import Scenario
 
 KEY_COLUMNS = ("replication", "architecture")
 
@@ -41,26 +46,86 @@ class FleetResult:
     n_replications: int
     components: dict[str, tuple[str, ...]]
     replications: pd.DataFrame
+    spec: Scenario | None = None  # the resolved scenario the run simulated
+    ledgers: dict[tuple[int, str], Ledger] = field(default_factory=dict, repr=False)
+    """(replication, architecture) -> dated events: what TCO and later analyses are computed from."""
+
+    @cached_property
+    def tco(self) -> pd.DataFrame:
+        """Per (replication, architecture): capex, energy, maintenance, downtime, tco_usd (USD,
+        discounted), gpu_hours_lost, goodput (``fleet_models.tco``); empty without ledgers."""
+        from fleet_models.tco import COLUMNS, tco_frame
+
+        if self.spec is None or not self.ledgers:
+            return pd.DataFrame(columns=list(COLUMNS))
+        return tco_frame(self.spec, self.ledgers)
 
     @property
     def architectures(self) -> tuple[str, ...]:
         return tuple(self.components)
+
+    def _normalised(self, arch: str) -> dict[str, Any]:
+        """Mean TCO per port-year and per Tbps-year (with the ci95 of those means)."""
+        fleet = self.spec.fleet  # type: ignore[union-attr]
+        years = self.horizon_hours / 8766.0
+        t = self.tco[self.tco["architecture"] == arch]["tco_usd"].to_numpy(dtype=float)
+        out = {}
+        for key, per in (("per_port_year", fleet.switches * fleet.ports_per_switch * years),
+                         ("per_tbps_year", fleet.switches * fleet.ports_per_switch * fleet.port_gbps
+                          / 1000.0 * years)):
+            mean, lo, hi, _ = mean_ci95(t / per)
+            out[key] = {"mean": mean, "ci95": [lo, hi]}
+        return out
 
     def metrics_of(self, architecture: str) -> tuple[str, ...]:
         comps = self.components[architecture]
         return ("port_availability", *(failure_metric(c) for c in comps), *COMMON_METRICS)
 
     def summary(self) -> pd.DataFrame:
-        """Mean and ci95 of the mean per architecture x metric (tidy: one row each)."""
+        """Per architecture x metric (tidy: one row each): the mean with the ci95 *of the mean*,
+        and the spread across replications one real fleet faces: sd, p5, p95. Cost metrics
+        (``fleet_models.tco``) are included when the result carries its ledgers."""
         rows = []
+        tco = self.tco
         for arch in self.architectures:
             sub = self.replications[self.replications["architecture"] == arch]
-            for metric in self.metrics_of(arch):
-                mean, lo, hi, sd = mean_ci95(sub[metric].to_numpy(dtype=float))
-                rows.append(dict(architecture=arch, metric=metric, n=len(sub), mean=mean, sd=sd,
-                                 ci95_low=lo, ci95_high=hi))
-        return pd.DataFrame(rows, columns=["architecture", "metric", "n", "mean", "sd",
-                                           "ci95_low", "ci95_high"])
+            cols = [(m, sub[m]) for m in self.metrics_of(arch)]
+            if len(tco):
+                t = tco[tco["architecture"] == arch]
+                cols += [(m, t[m]) for m in COST_METRICS]
+            for metric, values in cols:
+                x = values.to_numpy(dtype=float)
+                mean, lo, hi, sd = mean_ci95(x)
+                p5, p95 = (np.percentile(x, [5, 95]) if x.size else (math.nan, math.nan))
+                rows.append(dict(architecture=arch, metric=metric, n=x.size, mean=mean, sd=sd,
+                                 ci95_low=lo, ci95_high=hi, p5=float(p5), p95=float(p95)))
+        return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+    def differences(self, baseline: str | None = None) -> pd.DataFrame:
+        """Each architecture against ``baseline`` (default: the first), per replication (paired):
+        TCO difference (other - baseline) mean, ci95, p5, p95, and the share of replications in
+        which the other is cheaper."""
+        tco = self.tco
+        baseline = baseline or self.architectures[0]
+        if baseline not in self.architectures:
+            from fleet_models.errors import FleetError
+
+            raise FleetError(f"baseline {baseline!r} is not an architecture of this run; choose one of "
+                             + ", ".join(self.architectures))
+        if not len(tco):
+            return pd.DataFrame(columns=DIFF_COLUMNS)
+        wide = tco.pivot(index="replication", columns="architecture", values="tco_usd")
+        rows = []
+        for arch in self.architectures:
+            if arch == baseline:
+                continue
+            diff = (wide[arch] - wide[baseline]).to_numpy(dtype=float)
+            mean, lo, hi, sd = mean_ci95(diff)
+            rows.append(dict(architecture=arch, baseline=baseline, metric="tco_usd", mean=mean,
+                             sd=sd, ci95_low=lo, ci95_high=hi, p5=float(np.percentile(diff, 5)),
+                             p95=float(np.percentile(diff, 95)),
+                             p_cheaper=float(np.mean(diff < 0))))
+        return pd.DataFrame(rows, columns=DIFF_COLUMNS)
 
     def to_dict(self) -> dict[str, Any]:
         """``{"scenario", "replications", "seed", "horizon_hours", "architectures": {NAME:
@@ -73,12 +138,19 @@ class FleetResult:
             def cell(metric: str, s: pd.DataFrame = s) -> dict[str, Any]:
                 r = s.loc[metric]
                 return {"mean": float(r["mean"]),
-                        "ci95": [float(r["ci95_low"]), float(r["ci95_high"])]}
+                        "ci95": [float(r["ci95_low"]), float(r["ci95_high"])],
+                        "sd": _num(r["sd"]), "p5": float(r["p5"]), "p95": float(r["p95"])}
 
             entry: dict[str, Any] = {"port_availability": cell("port_availability")}
             entry["failures"] = {c: cell(failure_metric(c)) for c in self.components[arch]}
             for metric in COMMON_METRICS:
                 entry[metric] = cell(metric)
+            if "tco_usd" in s.index:
+                entry["tco_usd"] = {**cell("tco_usd"),
+                                    "breakdown": {p: _mean_ci(cell(p)) for p in COST_PARTS},
+                                    **self._normalised(arch)}
+                entry["gpu_hours_lost"] = cell("gpu_hours_lost")
+                entry["goodput"] = cell("goodput")
             archs[arch] = entry
         return {
             "scenario": self.scenario,
@@ -125,6 +197,23 @@ class FleetResult:
         if self.n_replications == 1:
             console.print("Note: one replication, so no interval can be estimated; ci95 is "
                           "[mean, mean]. Run more replications.")
+
+
+COST_PARTS = ("capex", "energy", "maintenance", "downtime")
+COST_METRICS = (*COST_PARTS, "tco_usd", "gpu_hours_lost", "goodput")
+SUMMARY_COLUMNS = ["architecture", "metric", "n", "mean", "sd", "ci95_low", "ci95_high", "p5", "p95"]
+DIFF_COLUMNS = ["architecture", "baseline", "metric", "mean", "sd", "ci95_low", "ci95_high", "p5",
+                "p95", "p_cheaper"]
+
+
+def _num(x: Any) -> float | None:
+    """A float for JSON: NaN (no spread from one replication) becomes null."""
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
+def _mean_ci(c: dict[str, Any]) -> dict[str, Any]:
+    return {"mean": c["mean"], "ci95": c["ci95"]}
 
 
 def mean_ci95(x: np.ndarray) -> tuple[float, float, float, float]:

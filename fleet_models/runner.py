@@ -19,6 +19,7 @@ import pandas as pd
 from failure_data.errors import option
 from fleet_models.engine import (
     COMMON_METRICS,
+    Ledger,
     failure_metric,
     replication_seed,
     simulate,
@@ -137,10 +138,13 @@ def run(
     ]
     total = n * len(scenario.architectures)
     rows: list[dict[str, object]] = []
+    ledgers: dict[tuple[int, str], Ledger] = {}
     done = 0
     if workers == 1 or len(tasks) == 1:
         for ai, reps in tasks:
-            rows += run_chunk(scenario, ai, reps, seed)
+            chunk_rows, chunk_ledgers = run_chunk(scenario, ai, reps, seed)
+            rows += chunk_rows
+            ledgers.update(chunk_ledgers)
             done += len(reps)
             if progress:
                 progress(done, total)
@@ -148,7 +152,9 @@ def run(
         with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
             futures = {pool.submit(run_chunk, scenario, ai, reps, seed): reps for ai, reps in tasks}
             for fut in as_completed(futures):
-                rows += fut.result()
+                chunk_rows, chunk_ledgers = fut.result()
+                rows += chunk_rows
+                ledgers.update(chunk_ledgers)
                 done += len(futures[fut])
                 if progress:
                     progress(done, total)
@@ -164,6 +170,8 @@ def run(
         n_replications=n,
         components={a.name: tuple(c.name for c in a.components) for a in scenario.architectures},
         replications=frame,
+        spec=scenario,
+        ledgers=ledgers,
     )
 
 
@@ -184,14 +192,16 @@ def check_run_arguments(replications: int | None, seed: int | None, workers: int
 
 def run_chunk(
     scenario: Scenario, architecture: int, replications: Sequence[int], seed: int
-) -> list[dict[str, object]]:
-    """Rows of the given replications of ``scenario.architectures[architecture]``."""
+) -> tuple[list[dict[str, object]], dict[tuple[int, str], Ledger]]:
+    """Metric rows and ledgers of the given replications of ``scenario.architectures[architecture]``."""
     arch = scenario.architectures[architecture]
     rows: list[dict[str, object]] = []
+    ledgers: dict[tuple[int, str], Ledger] = {}
     for i in replications:
         out = simulate(scenario, arch, i, seed=seed)
         rows.append({"replication": i, "architecture": arch.name, **out.metrics})
-    return rows
+        ledgers[(i, arch.name)] = out.ledger
+    return rows, ledgers
 
 
 def _columns(scenario: Scenario) -> list[str]:

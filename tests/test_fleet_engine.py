@@ -370,10 +370,17 @@ def test_tidy_frame_summary_and_json_shape():
     cpo = d["architectures"]["cpo"]
     assert list(cpo) == ["port_availability", "failures", "swaps", "switch_replacements",
                          "port_down_hours", "unplanned_outages", "degraded_switch_hours",
-                         "technician_hours", "spare_waits", "job_interruptions"]
+                         "technician_hours", "spare_waits", "job_interruptions", "tco_usd",
+                         "gpu_hours_lost", "goodput"]
     assert list(cpo["failures"]) == ["engine", "els"]
-    assert set(cpo["failures"]["els"]) == {"mean", "ci95"}
+    # the mean with the ci95 of the mean, and the spread across replications
+    assert set(cpo["failures"]["els"]) == {"mean", "ci95", "sd", "p5", "p95"}
     assert len(cpo["swaps"]["ci95"]) == 2
+    x = frame.loc[frame["architecture"] == "cpo", "swaps"].to_numpy(dtype=float)
+    assert cpo["swaps"]["p95"] == pytest.approx(np.percentile(x, 95))
+    assert set(cpo["tco_usd"]) == {"mean", "ci95", "sd", "p5", "p95", "breakdown", "per_port_year",
+                                   "per_tbps_year"}
+    assert list(cpo["tco_usd"]["breakdown"]) == ["capex", "energy", "maintenance", "downtime"]
 
 
 def test_one_replication_gives_a_point_interval():

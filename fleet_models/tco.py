@@ -1,0 +1,115 @@
+"""Total cost of ownership per replication: a post-process of a run's ledgers, no re-simulation.
+
+Every cash flow is discounted at the time it occurs with the continuous equivalent of the
+annual rate r (``costs.discount_rate``): a flow at t hours is worth
+``exp(-ln(1 + r) t / 8766)`` of one at t = 0.
+
+- capex (t = 0): switches x (switch price + every unit's price x count), plus the initial
+  spares: a spare switch carries the full per-switch bill, a component spare its unit price.
+- energy: (switch power + every unit's power) x pue x electricity price, a constant flow over
+  the horizon (discounted exactly: integral of exp(-delta t)).
+- maintenance, at each event's time: a swap costs its part, its hands-on hours x the
+  technician rate and one service event; a switch replacement a new switch (the full per-switch
+  bill: every unit is renewed) less ``rma_credit_fraction`` of it, labour and one service event.
+- downtime: port-down hours x ``gpus_per_port`` x ``stall_fraction`` x GPU-hour price (per month,
+  discounted at the month's midpoint), each unplanned job interruption ``job_gpus`` x
+  (checkpoint interval / 2 + restart) GPU-hours at its time, and each planned (drained)
+  replacement ``job_gpus`` x restart GPU-hours (a drain is a checkpoint and a restart).
+- ``gpu_hours_lost`` (undiscounted) and ``goodput`` = 1 - lost / (switches x ports x
+  gpus_per_port x horizon), the share of the fleet's GPU-hours not lost to faults.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from failure_data.units import HOURS_PER_YEAR
+from fleet_models.engine import MONTH_HOURS, EventKind, Ledger
+from fleet_models.spec import Architecture, Scenario
+
+PARTS = ("capex", "energy", "maintenance", "downtime")
+COLUMNS = ("replication", "architecture", *PARTS, "tco_usd", "gpu_hours_lost", "goodput")
+
+
+def discount_rate_per_hour(annual: float) -> float:
+    """delta with exp(-delta t) the discount factor of a flow at t hours: ln(1 + r) / 8766."""
+    return math.log1p(annual) / HOURS_PER_YEAR
+
+
+def discount(t: np.ndarray | float, delta: float):
+    return np.exp(-delta * np.asarray(t, dtype=float))
+
+
+def switch_bill(arch: Architecture) -> float:
+    """Price of one switch with every unit it holds."""
+    return arch.switch_price_usd + sum(c.price_usd * c.per_switch for c in arch.components)
+
+
+def switch_power_w(arch: Architecture) -> float:
+    return arch.switch_power_w + sum(c.power_w * c.per_switch for c in arch.components)
+
+
+def capex(scenario: Scenario, arch: Architecture) -> float:
+    """Switches and their units, plus the initial spare stock of the pools this architecture uses."""
+    out = scenario.fleet.switches * switch_bill(arch)
+    spares = scenario.policy.spares
+    if "switch" in spares and any(c.repair.value == "replace-switch" for c in arch.components):
+        out += spares["switch"].stock * switch_bill(arch)
+    for c in arch.components:
+        if c.repair.value == "swap" and c.name in spares:
+            out += spares[c.name].stock * c.price_usd
+    return out
+
+
+def energy(scenario: Scenario, arch: Architecture) -> float:
+    """Discounted electricity of the whole fleet over the horizon (powered throughout)."""
+    c = scenario.costs
+    rate = scenario.fleet.switches * switch_power_w(arch) / 1000.0 * c.pue * c.electricity_usd_per_kwh
+    h = scenario.horizon_hours
+    delta = discount_rate_per_hour(c.discount_rate)
+    return rate * (h if delta == 0 else -math.expm1(-delta * h) / delta)
+
+
+def replication_tco(scenario: Scenario, arch: Architecture, ledger: Ledger) -> dict[str, float]:
+    """The cost parts of one replication of ``arch``, USD discounted, with GPU-hours lost."""
+    c, w = scenario.costs, scenario.workload
+    delta = discount_rate_per_hour(c.discount_rate)
+    d = discount(ledger.time, delta)
+    kind = ledger.kind
+    prices = np.array([comp.price_usd for comp in arch.components] + [0.0])  # -1 -> 0
+    swap = kind == EventKind.SWAP
+    repl = (kind == EventKind.UNPLANNED_REPLACEMENT) | (kind == EventKind.PLANNED_REPLACEMENT)
+    labour = ledger.hours * c.technician_usd_per_hour
+    new_switch = switch_bill(arch) * (1.0 - c.rma_credit_fraction)
+    maintenance = float(np.sum(d[swap] * (prices[ledger.component[swap]] + labour[swap] + c.service_event_usd))
+                        + np.sum(d[repl] * (new_switch + labour[repl] + c.service_event_usd)))
+    months = ledger.down_by_month
+    mid = (np.arange(months.size) + 0.5) * MONTH_HOURS
+    mid[-1] = min(mid[-1], 0.5 * ((months.size - 1) * MONTH_HOURS + scenario.horizon_hours))
+    stalled = w.gpus_per_port * w.stall_fraction
+    per_interrupt = w.job_gpus * (w.checkpoint_interval_hours / 2.0 + w.restart_hours)
+    per_drain = w.job_gpus * w.restart_hours
+    interrupt = kind == EventKind.INTERRUPTION
+    planned = kind == EventKind.PLANNED_REPLACEMENT
+    downtime = c.gpu_hour_usd * float(
+        stalled * np.sum(months * discount(mid, delta))
+        + per_interrupt * np.sum(d[interrupt]) + per_drain * np.sum(d[planned]))
+    lost = float(stalled * months.sum() + per_interrupt * interrupt.sum() + per_drain * planned.sum())
+    fleet_gpu_hours = (scenario.fleet.switches * scenario.fleet.ports_per_switch * w.gpus_per_port
+                       * scenario.horizon_hours)
+    parts = {"capex": capex(scenario, arch), "energy": energy(scenario, arch),
+             "maintenance": maintenance, "downtime": downtime}
+    return {**parts, "tco_usd": sum(parts.values()), "gpu_hours_lost": lost,
+            "goodput": 1.0 - lost / fleet_gpu_hours if fleet_gpu_hours > 0 else math.nan}
+
+
+def tco_frame(scenario: Scenario, ledgers: dict[tuple[int, str], Ledger]) -> pd.DataFrame:
+    """One row per (replication, architecture): the cost parts, total, GPU-hours lost, goodput."""
+    archs = {a.name: a for a in scenario.architectures}
+    order = {name: i for i, name in enumerate(archs)}
+    rows = [{"replication": i, "architecture": name, **replication_tco(scenario, archs[name], led)}
+            for (i, name), led in sorted(ledgers.items(), key=lambda kv: (kv[0][0], order[kv[0][1]]))]
+    return pd.DataFrame(rows, columns=list(COLUMNS))

@@ -1,0 +1,84 @@
+"""`cpo compare`: the comparison table, the verdict, the JSON document, the baseline and its errors."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from cli.main import app
+from fleet_models.compare import comparison, verdict
+from fleet_models.runner import run
+from fleet_models.scenario import parse_scenario
+
+SMALL = {
+    "name": "small", "horizon_years": 2, "replications": 12, "seed": 5,
+    "fleet": {"switches": 4, "ports_per_switch": 8},
+    "architectures": [
+        {"name": "plug", "switch_price_usd": 20_000.0, "components": [
+            {"name": "module", "per_switch": 8, "ports_per_unit": 1, "life": {"fit_per_1e9h": 20_000},
+             "price_usd": 1_000.0, "power_w": 15.0}]},
+        {"name": "cpo", "switch_price_usd": 20_000.0, "components": [
+            {"name": "engine", "per_switch": 2, "ports_per_unit": 4, "life": {"fit_per_1e9h": 5_000},
+             "repair": "replace-switch", "price_usd": 3_000.0, "power_w": 20.0}]},
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def result():
+    return run(parse_scenario(SMALL), workers=1)
+
+
+def test_table_has_a_column_per_architecture_and_the_measures(result):
+    t = comparison(result)
+    assert list(t.columns) == ["plug", "cpo"]
+    for label in ("port availability", "downtime per port-year", "TCO (mean)", "TCO p5 – p95 (one fleet)",
+                  "TCO per port-year", "TCO per Tbps-year", "vs plug (mean)", "P(cheaper)"):
+        assert label in t.index, label
+    assert t.loc["vs plug (mean)", "plug"] == "baseline"
+
+
+def test_differences_are_paired_per_replication(result):
+    d = result.differences("plug").iloc[0]
+    wide = result.tco.pivot(index="replication", columns="architecture", values="tco_usd")
+    diff = (wide["cpo"] - wide["plug"]).to_numpy()
+    assert d["mean"] == pytest.approx(diff.mean())  # mean of the per-replication differences
+    assert d["p_cheaper"] == pytest.approx(np.mean(diff < 0))
+    assert d["ci95_low"] < d["mean"] < d["ci95_high"]
+
+
+def test_verdict_names_the_cheapest_and_the_baseline(result):
+    words = verdict(result, "plug")
+    summ = result.summary()
+    tco = summ[summ["metric"] == "tco_usd"].set_index("architecture")["mean"]
+    assert str(tco.idxmin()) in words and "plug" in words and "replications" in words
+
+
+def test_cli_compare_json_is_simulate_plus_differences(tmp_path):
+    path = tmp_path / "s.toml"
+    from fleet_models.scenario_toml import scenario_to_toml
+
+    path.write_text(scenario_to_toml(parse_scenario(SMALL)), encoding="utf-8")
+    r = CliRunner().invoke(app, ["compare", str(path), "--json", "-w", "1", "--baseline", "cpo"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert set(doc) >= {"scenario", "architectures", "differences", "verdict"}
+    assert [d["architecture"] for d in doc["differences"]] == ["plug"]
+    assert doc["differences"][0]["baseline"] == "cpo"
+    assert set(doc["architectures"]["plug"]["tco_usd"]) >= {"mean", "ci95", "p5", "p95", "breakdown"}
+
+
+def test_cli_compare_table_and_unknown_baseline(tmp_path):
+    from fleet_models.scenario_toml import scenario_to_toml
+
+    path = tmp_path / "s.toml"
+    path.write_text(scenario_to_toml(parse_scenario(SMALL)), encoding="utf-8")
+    r = CliRunner().invoke(app, ["compare", str(path), "-w", "1"], env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    assert "TCO (mean)" in r.stdout and "lowest total cost of ownership" in r.stdout
+    r = CliRunner().invoke(app, ["compare", str(path), "--baseline", "nope", "--json"])
+    assert r.exit_code == 1
+    assert "--baseline 'nope'" in json.loads(r.stdout)["error"]
