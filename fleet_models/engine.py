@@ -78,11 +78,13 @@ Metrics (``metric_names``), all truncated at the horizon
                            maintenance-window replacement is planned and
                            interrupts nothing.
 
-Determinism
-    Replication i of architecture A uses
-    ``SeedSequence(entropy=seed, spawn_key=(i, zlib.crc32(A.name)))`` (a child
-    of child i of ``SeedSequence(seed)``), so results depend neither on how
-    replications are grouped nor on the other architectures of the scenario.
+Determinism and common random numbers
+    Replication i draws from streams ``SeedSequence(entropy=seed, spawn_key=(i,
+    crc32(component name), tag))`` (:class:`Streams`): per component its parameter
+    draw, its initial lives switch by switch, and per switch its renewals; hands-on
+    times have their own. Results depend neither on how replications are grouped
+    nor on the other architectures of the scenario, and components two
+    architectures share fail at the same times in the same replication.
     Initial failures are scheduled sorted by (time, switch, unit, kind) and all
     later events in the order the (deterministic) simulation creates them; SimPy
     orders events by time then insertion.
@@ -195,13 +197,53 @@ def simulate(
     valid (``fleet_models.validate.validate``; :func:`fleet_models.runner.run` checks it once per
     run, so replications do not re-check it).
     """
-    rng = replication_rng(scenario.seed if seed is None else seed, replication, architecture.name)
+    streams = Streams(scenario.seed if seed is None else seed, replication)
     lives = [
-        c.life.draw_parameters(rng) if scenario.uncertainty and c.life.covariance is not None
-        else c.life
+        c.life.draw_parameters(streams.parameters(c.name))
+        if scenario.uncertainty and c.life.covariance is not None else c.life
         for c in architecture.components
     ]
-    return _FleetSim(scenario, architecture, lives, rng).run()
+    return _FleetSim(scenario, architecture, lives, streams).run()
+
+
+class Streams:
+    """Common random numbers: the random streams of one replication, keyed by what they drive.
+
+    A component's draws come from streams keyed by (seed, replication, component name): its
+    parameter draw, its initial lives (switch by switch, in switch order), and per switch the
+    lives of its renewed elements. Two architectures that share a component (same name, life and
+    count: the switch board, a module) therefore see the same failures of it in the same
+    replication, so their paired difference is not blurred by independent noise; and a result
+    never depends on which other architectures are in the scenario. Hands-on times (exponential
+    policy) have their own stream. Streams are made on first use (a generator costs ~30 us).
+    """
+
+    PARAMETERS, INITIAL, HANDS_ON, SWITCH0 = 0, 1, 2, 3
+
+    def __init__(self, seed: int, replication: int) -> None:
+        replication_seed(seed, replication, "")  # validates both
+        self.seed, self.replication = int(seed), int(replication)
+        self._cache: dict[tuple[int, int], np.random.Generator] = {}
+
+    def _get(self, name: str, tag: int) -> np.random.Generator:
+        key = (zlib.crc32(name.encode()), tag)
+        g = self._cache.get(key)
+        if g is None:
+            ss = np.random.SeedSequence(entropy=self.seed, spawn_key=(self.replication, *key))
+            g = self._cache[key] = np.random.Generator(np.random.PCG64(ss))
+        return g
+
+    def parameters(self, component: str) -> np.random.Generator:
+        return self._get(component, self.PARAMETERS)
+
+    def initial(self, component: str) -> np.random.Generator:
+        return self._get(component, self.INITIAL)
+
+    def renewals(self, component: str, switch: int) -> np.random.Generator:
+        return self._get(component, self.SWITCH0 + switch)
+
+    def hands_on(self) -> np.random.Generator:
+        return self._get("", self.HANDS_ON)
 
 
 # --------------------------------------------------------------------------- sampling
@@ -312,9 +354,9 @@ class _FleetSim:
         scenario: Scenario,
         architecture: Architecture,
         lives: Sequence[LifeModel],
-        rng: np.random.Generator,
+        streams: Streams,
     ) -> None:
-        self.rng = rng
+        self.streams = streams
         self.arch = architecture
         fleet, pol, work = scenario.fleet, scenario.policy, scenario.workload
         self.S, self.P, self.H = fleet.switches, fleet.ports_per_switch, float(scenario.horizon_hours)
@@ -409,11 +451,16 @@ class _FleetSim:
         times, sw, unit, kind = [], [], [], []
         for k in self.kinds:
             per = k.per_switch * k.elements
-            idx, t = k.life.failing(self.S * per, self.H, self.rng)
-            times.append(t)
-            sw.append(idx // per)
-            unit.append((idx // k.elements) % k.per_switch)
-            kind.append(np.full(idx.size, k.index))
+            rng = self.streams.initial(k.name)
+            for s in range(self.S):  # switch by switch: the same draws in any architecture
+                idx, t = k.life.failing(per, self.H, rng)
+                if idx.size:
+                    times.append(t)
+                    sw.append(np.full(idx.size, s))
+                    unit.append(idx // k.elements)
+                    kind.append(np.full(idx.size, k.index))
+        if not times:
+            return
         t, s, u, ki = (np.concatenate(a) for a in (times, sw, unit, kind))
         order = np.lexsort((ki, u, s, t))
         for j in order.tolist():
@@ -448,7 +495,7 @@ class _FleetSim:
 
     def _hands_on(self, mean: float) -> float:
         if self.exp_hands_on and mean > 0.0:
-            return float(self.rng.exponential(mean))
+            return float(self.streams.hands_on().exponential(mean))
         return mean
 
     # ----------------------------------------------------------------- ports
@@ -546,7 +593,7 @@ class _FleetSim:
             self._at(self.detection, partial(self._replace_detected, k, s, sw, gen))
 
     def _renew_element(self, k: _Kind, s: int, u: int, sw: _Switch) -> None:
-        life = k.life.one(self.H - self.env.now, self.rng)
+        life = k.life.one(self.H - self.env.now, self.streams.renewals(k.name, s))
         if life is not None:
             self._at(life, partial(self._fail, k, s, u, sw.gen))
 
@@ -555,12 +602,13 @@ class _FleetSim:
         items = []
         for k in self.kinds:
             n = k.per_switch * k.elements
+            rng = self.streams.renewals(k.name, s)
             if n == 1:  # the same thinning, one uniform instead of three array draws
-                life = k.life.one(remaining, self.rng)
+                life = k.life.one(remaining, rng)
                 if life is not None:
                     items.append((life, 0, k.index))
                 continue
-            idx, t = k.life.failing(n, remaining, self.rng)
+            idx, t = k.life.failing(n, remaining, rng)
             for j, tj in zip((idx // k.elements).tolist(), t.tolist(), strict=True):
                 items.append((tj, j, k.index))
         items.sort()
