@@ -223,14 +223,14 @@ class Streams:
     def __init__(self, seed: int, replication: int) -> None:
         replication_seed(seed, replication, "")  # validates both
         self.seed, self.replication = int(seed), int(replication)
-        self._cache: dict[tuple[int, int], np.random.Generator] = {}
+        self._cache: dict[tuple[str, int], np.random.Generator] = {}
 
     def _get(self, name: str, tag: int) -> np.random.Generator:
-        key = (zlib.crc32(name.encode()), tag)
-        g = self._cache.get(key)
+        g = self._cache.get((name, tag))
         if g is None:
-            ss = np.random.SeedSequence(entropy=self.seed, spawn_key=(self.replication, *key))
-            g = self._cache[key] = np.random.Generator(np.random.PCG64(ss))
+            key = (self.replication, zlib.crc32(name.encode()), tag)
+            ss = np.random.SeedSequence(entropy=self.seed, spawn_key=key)
+            g = self._cache[(name, tag)] = np.random.Generator(np.random.PCG64(ss))
         return g
 
     def parameters(self, component: str) -> np.random.Generator:
@@ -452,13 +452,22 @@ class _FleetSim:
         for k in self.kinds:
             per = k.per_switch * k.elements
             rng = self.streams.initial(k.name)
-            for s in range(self.S):  # switch by switch: the same draws in any architecture
-                idx, t = k.life.failing(per, self.H, rng)
-                if idx.size:
-                    times.append(t)
-                    sw.append(np.full(idx.size, s))
-                    unit.append(idx // k.elements)
-                    kind.append(np.full(idx.size, k.index))
+            f = k.life.cdf(self.H)
+            if f <= 0.0:
+                continue
+            # switch by switch, in switch order: the same draws in any architecture with this
+            # component (binomial thinning, then which elements, then truncated lives)
+            counts = rng.binomial(per, f, size=self.S)
+            hit = np.flatnonzero(counts)
+            if not hit.size:
+                continue
+            for s in hit.tolist():
+                c = int(counts[s])
+                idx = rng.choice(per, size=c, replace=False) if c < per else np.arange(per)
+                sw.append(np.full(c, s))
+                unit.append(idx // k.elements)
+                kind.append(np.full(c, k.index))
+            times.append(np.asarray(k.life.ppf(rng.random(int(counts.sum())) * f), dtype=float))
         if not times:
             return
         t, s, u, ki = (np.concatenate(a) for a in (times, sw, unit, kind))
