@@ -75,7 +75,15 @@ def default_workload(catalog: Catalog | None = None) -> Workload:
 
 
 def default_switch_spares(catalog: Catalog | None = None) -> SparePool:
-    """Spare switches of the built-in scenarios: stock (placeholder) and lead time (switch-lead)."""
+    """Spare switches as early deployments are serviced: a small stock on site (switch-spares,
+    placeholder) refilled by the vendor's advance replacement within 4 hours (adv-repl)."""
+    c = catalog or default_catalog()
+    return SparePool(stock=int(c.value("switch-spares")), lead_time_hours=c.value("adv-repl", "four-hour"))
+
+
+def long_lead_switch_spares(catalog: Catalog | None = None) -> SparePool:
+    """The same stock when a failed switch must be bought new: the 2025 lead-time forecast
+    (switch-lead-days, 182.6 days), the ``supply-crunch`` built-in."""
     c = catalog or default_catalog()
     return SparePool(stock=int(c.value("switch-spares")), lead_time_hours=c.value("switch-lead-days") * 24.0)
 
@@ -200,9 +208,11 @@ def builtin_architectures(catalog: Catalog | None = None) -> dict[str, Architect
 
 SCENARIO_DESCRIPTIONS = {
     "default": "early deployment: 128 switches of 128 x 800G, 5 years, all four architectures, "
-               "4 spare switches on a 6-month lead time",
-    "cpo-pilot": "pilot: 16 switches, 2 years, pluggable DSP vs CPO with external lasers; CPO "
-                 "switches replaced when 4 ports are down or at a 30-day maintenance window",
+               "4 spare switches refilled by 4-hour advance replacement",
+    "supply-crunch": "the default when a replacement switch must be bought new: the same 4 spares "
+                     "on a 6-month lead time",
+    "cpo-pilot": "pilot: 16 switches, 2 years, pluggable DSP vs CPO with external lasers; a failed "
+                 "engine waits for the 30-day maintenance window unless 8 ports (two engines) are down",
 }
 
 
@@ -219,6 +229,12 @@ def default_scenario(catalog: Catalog | None = None) -> Scenario:
     )
 
 
+def _supply_crunch(catalog: Catalog | None) -> Scenario:
+    s = default_scenario(catalog)
+    return dataclasses.replace(s, name="supply-crunch", policy=dataclasses.replace(
+        s.policy, spares={"switch": long_lead_switch_spares(catalog)}))
+
+
 def _cpo_pilot(catalog: Catalog | None) -> Scenario:
     archs = builtin_architectures(catalog)
     return Scenario(
@@ -226,7 +242,7 @@ def _cpo_pilot(catalog: Catalog | None) -> Scenario:
         fleet=Fleet(switches=16, ports_per_switch=PORTS, port_gbps=800.0),
         architectures=(archs["pluggable-dsp"], archs["cpo-els"]),
         policy=dataclasses.replace(
-            default_policy(catalog), replace_switch_when_ports_down=4, maintenance_window_days=30.0,
+            default_policy(catalog), replace_switch_when_ports_down=8, maintenance_window_days=30.0,
             spares={"switch": dataclasses.replace(default_switch_spares(catalog), stock=1)},
         ),
         costs=default_costs(catalog), workload=default_workload(catalog), replications=500, seed=DEFAULT_SEED,
@@ -235,7 +251,8 @@ def _cpo_pilot(catalog: Catalog | None) -> Scenario:
 
 def builtin_scenarios(catalog: Catalog | None = None) -> dict[str, Scenario]:
     """The built-in scenarios by name (``default`` first)."""
-    return {"default": default_scenario(catalog), "cpo-pilot": _cpo_pilot(catalog)}
+    return {"default": default_scenario(catalog), "supply-crunch": _supply_crunch(catalog),
+            "cpo-pilot": _cpo_pilot(catalog)}
 
 
 # ---------------------------------------------------------------------- sources for comments
@@ -253,12 +270,14 @@ def field_sources(scenario: Scenario, catalog: Catalog | None = None) -> dict[st
         for f, d in declared(type(obj)).items():
             if d.setting.source is not None and getattr(obj, f) == d.setting.source.value(catalog):
                 out[f"{prefix}.{f}"] = d.setting.source.key
-    pool = default_switch_spares(catalog)
+    pool, long_lead = default_switch_spares(catalog), long_lead_switch_spares(catalog)
     sw = scenario.policy.spares.get("switch")
     if sw is not None:
         if sw.stock == pool.stock:
             out["policy.spares.switch.stock"] = "switch-spares"
         if sw.lead_time_hours == pool.lead_time_hours:
+            out["policy.spares.switch.lead_time_hours"] = "adv-repl"  # 4 h: written in hours
+        elif sw.lead_time_hours == long_lead.lead_time_hours:
             out["policy.spares.switch.lead_time_days"] = "switch-lead-days"
     if scenario.fleet.ports_per_switch == PORTS:
         out["fleet.ports_per_switch"] = "sx-photonics"

@@ -41,8 +41,8 @@ Repair
     replacement) from that moment. Element failures of such a unit that leave it
     working are latent: nothing is repaired until the switch is replaced. When a
     failure in a degraded switch is detected, a replacement is triggered at once
-    if the switch has ``replace_switch_when_ports_down`` (k) or more ports down,
-    or if a switch-wide unit (ppu None) is among its failed units; otherwise, with
+    if the switch has ``replace_switch_when_ports_down`` (k) or more ports down
+    for replace-switch units (ports down only for a swap under way do not count), or if a switch-wide unit (ppu None) is among its failed units; otherwise, with
     ``maintenance_window_days`` set, at the next window (windows at multiples of
     that period from t = 0); otherwise the switch runs degraded until k is
     reached or the horizon ends. A replacement takes a ``switch`` spare (pool
@@ -333,13 +333,17 @@ class _Pool:
 
 
 class _Switch:
-    __slots__ = ("gen", "reasons", "n_down", "failed", "degraded", "awaiting", "switch_wide",
-                 "pending", "window_gen")
+    __slots__ = ("gen", "reasons", "n_down", "rs_reasons", "rs_down", "failed", "degraded",
+                 "awaiting", "switch_wide", "pending", "window_gen")
 
     def __init__(self, ports: int) -> None:
         self.gen = 0  # bumped when a replacement starts: older events are stale
         self.reasons = np.zeros(ports, dtype=np.int32)  # why each port is down (0 = up)
         self.n_down = 0
+        # the same for replace-switch units only: k counts ports that a replacement would fix,
+        # not ports down for a hot-swap under way (an ELS swap must not replace the switch)
+        self.rs_reasons = np.zeros(ports, dtype=np.int32)
+        self.rs_down = 0
         self.failed: dict[tuple[int, int], int] = {}  # (kind, unit) -> failed elements
         self.degraded = False  # holds replace-switch units that are down
         self.awaiting = 0  # detected down replace-switch units
@@ -517,6 +521,10 @@ class _FleetSim:
         """Mark unit ``u`` of kind ``k`` down; return the ports that went down (int or array)."""
         a, b = self._span(k, u)
         self._advance()
+        if not k.swap:
+            seg = sw.rs_reasons[a:b]
+            sw.rs_down += int(np.count_nonzero(seg == 0))
+            seg += 1
         if b - a == 1:
             r = sw.reasons
             v = r[a]
@@ -538,6 +546,10 @@ class _FleetSim:
     def _unit_up(self, sw: _Switch, k: _Kind, u: int) -> None:
         a, b = self._span(k, u)
         self._advance()
+        if not k.swap:
+            seg = sw.rs_reasons[a:b]
+            seg -= 1
+            sw.rs_down -= int(np.count_nonzero(seg == 0))
         if b - a == 1:
             r = sw.reasons
             v = r[a] - 1
@@ -698,7 +710,7 @@ class _FleetSim:
         else book the next maintenance window (if any)."""
         if sw.pending or not sw.awaiting:
             return
-        if sw.switch_wide or sw.n_down >= self.k:
+        if sw.switch_wide or sw.rs_down >= self.k:
             self.env.process(self._replace(s, sw, planned=False))
         elif self.window is not None and sw.window_gen != sw.gen:
             sw.window_gen = sw.gen
@@ -733,6 +745,8 @@ class _FleetSim:
         if not planned and newly.size:
             self._interrupt(s, newly)
         sw.failed.clear()
+        sw.rs_reasons[:] = 0
+        sw.rs_down = 0
         sw.awaiting = 0
         sw.switch_wide = False
         hold = self._hands_on(self.repl_hours)

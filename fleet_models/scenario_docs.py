@@ -150,11 +150,11 @@ def starter_toml() -> str:
                 "# Spare pools, one table per kind (a component name or \"switch\"):",
                 "[policy.spares.switch]",
                 f"stock = {sw.stock}  # {_comment(_doc('policy.spares.NAME', 'stock'), get('switch-spares').cite())}",
-                f"lead_time_days = {toml_value(sw.lead_time_hours / 24)}  # "
-                f"{_comment(_doc('policy.spares.NAME', 'lead_time_days'), get('switch-lead-days').cite())}",
+                f"lead_time_hours = {toml_value(sw.lead_time_hours)}  # "
+                f"{_comment(_doc('policy.spares.NAME', 'lead_time_hours'), get('adv-repl').cite())}",
             ]
             for key in documented_keys(SparePool):
-                if key not in ("stock", "lead_time_days"):
+                if key not in ("stock", "lead_time_hours"):
                     out.append(f"# {key} = ...  # {_comment(_doc('policy.spares.NAME', key))}")
 
     out += ["", "# Architectures: each is simulated on the same fleet, policy and seed.",

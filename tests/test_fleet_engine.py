@@ -485,3 +485,17 @@ def test_no_job_or_no_gpus_means_no_interruptions(work):
     """job_gpus = 0 divided by zero; gpus_per_port = 0 still reported interrupted jobs (issue 9)."""
     m = one_run([Component("m", 4, 1, sharp(1000.0))], workload=work)
     assert m["unplanned_outages"] == 4 and m["job_interruptions"] == 0
+
+
+def test_an_els_swap_next_to_one_failed_engine_replaces_nothing():
+    """cpo-els semantics (issue 9): one failed engine (4 ports, below k = 5), then an ELS failure
+    (8 ports, hot-swapped): the ELS is swapped and the switch stays degraded. Before, the ELS's
+    ports counted towards k and the whole switch was replaced."""
+    comps = [Component("engine", 1, 4, sharp(1000.0), repair=SWITCH),
+             Component("els", 1, 8, sharp(1100.0))]
+    m = one_run(comps, ports=8, policy=Policy(detection_hours=0.5, swap_hours=2.0,
+                                             replace_switch_when_ports_down=5))
+    assert m["switch_replacements"] == 0 and m["swaps"] == 1
+    # ports 0-3 down from ~1000 h to the horizon (degraded, below k); ports 4-7 for the ELS swap
+    # (detection 0.5 + 2 h); ports 0-3 are already down when the ELS fails
+    assert m["port_down_hours"] == pytest.approx(4 * 500.0 + 4 * 2.5, abs=0.1)

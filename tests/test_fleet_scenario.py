@@ -443,7 +443,9 @@ def test_default_scenario_and_its_sources():
     s = default_scenario()
     assert (s.fleet.switches, s.fleet.ports_per_switch, s.horizon_hours) == (128, 128, 5 * HOURS_PER_YEAR)
     assert [a.name for a in s.architectures] == list(builtin_architectures())
-    assert s.policy.spares["switch"] == SparePool(4, 182.625 * 24)
+    # 4 spares (switch-spares, placeholder) refilled by 4-hour advance replacement (adv-repl)
+    assert s.policy.spares["switch"] == SparePool(4, 4.0)
+    assert builtin_scenarios()["supply-crunch"].policy.spares["switch"] == SparePool(4, 182.625 * 24)
     src = field_sources(s)
     assert src["policy.swap_hours"] == "swap-time" and src["workload.job_gpus"] == "llama3-interrupts"
     assert src["architectures[0].components[1].price_usd"] == "module-price"
