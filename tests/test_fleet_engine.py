@@ -499,3 +499,17 @@ def test_an_els_swap_next_to_one_failed_engine_replaces_nothing():
     # ports 0-3 down from ~1000 h to the horizon (degraded, below k); ports 4-7 for the ELS swap
     # (detection 0.5 + 2 h); ports 0-3 are already down when the ELS fails
     assert m["port_down_hours"] == pytest.approx(4 * 500.0 + 4 * 2.5, abs=0.1)
+
+
+def test_builtin_cpo_pilot_window_does_act():
+    """The built-in cpo-pilot promises a 30-day maintenance window: with k = 8 (two 4-port engines)
+    a single failed engine waits for it, so planned replacements occur (issue 9: with k = 4 the
+    window never acted)."""
+    from fleet_models.builtins import builtin_scenarios
+    from fleet_models.engine import EventKind
+
+    sc = builtin_scenarios()["cpo-pilot"]
+    res = run(sc, replications=10, workers=1)
+    planned = sum(int((led.kind == EventKind.PLANNED_REPLACEMENT).sum())
+                  for (_, arch), led in res.ledgers.items() if arch == "cpo-els")
+    assert planned > 0
