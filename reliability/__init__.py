@@ -20,7 +20,7 @@ _EXPORTS = {
     "fit_auto": "reliability.fitting",
     "fit_all": "reliability.fitting",
     "rank_distributions": "reliability.fitting",
-    "group_records": "reliability.fitting",
+    "group_records": "reliability.records",
     "select_component": "reliability.fitting",
     "RateBound": "reliability.bounds",
     "WeibayesBound": "reliability.bounds",

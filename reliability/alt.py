@@ -30,16 +30,16 @@ from scipy import stats
 from failure_data.errors import MAX_PROBLEMS, DataValidationError, Problem
 from reliability._checks import check_confidence
 from reliability.errors import FitError, ParameterError
+from reliability.families import FAMILIES, LOG_SCALE, SCALE, Family
 from reliability.fitting import (
     Distribution,
     FitResult,
-    _degenerate,
     _provenance,
-    group_records,
     refuse_zero_failures,
     summary_frame,
 )
 from reliability.models import BOLTZMANN_EV, LifeModel
+from reliability.records import group_records
 
 if TYPE_CHECKING:  # pragma: no cover
     from failure_data.table import LifeTable
@@ -166,8 +166,13 @@ class ALTResult:
         }
 
 
-_AFT = {Distribution.weibull: ("WeibullAFTFitter", "lambda_", "rho_"),
-        Distribution.lognormal: ("LogNormalAFTFitter", "mu_", "sigma_")}
+def _aft_family(dist: Distribution) -> Family:
+    return FAMILIES[dist.value]
+
+
+def _aft_names() -> list[str]:
+    """The families with an accelerated-life regression (``Family.aft``)."""
+    return [name for name, fam in FAMILIES.items() if fam.aft is not None]
 
 
 def _grouped(table: LifeTable, col: str) -> pd.DataFrame:
@@ -182,9 +187,10 @@ def fit_alt(table: LifeTable, spec: ALTSpec, *, confidence: float = 0.95,
     confidence = check_confidence(confidence)
     dist = Distribution.parse(spec.distribution)
     model = StressModel.parse(spec.model)
-    if dist not in _AFT:
+    fam = _aft_family(dist)
+    if fam.aft is None:
         raise ParameterError(
-            f"accelerated-life fits take --dist weibull or lognormal, not {dist.value!r}"
+            f"accelerated-life fits take --dist {' or '.join(_aft_names())}, not {dist.value!r}"
         )
     if spec.stress_column not in table.data.columns:
         raise ParameterError(
@@ -223,15 +229,10 @@ def fit_alt(table: LifeTable, spec: ALTSpec, *, confidence: float = 0.95,
     b0, b1, g0 = theta
     n_exact = float(g["count"].to_numpy(dtype=float)[exact].sum())
     ll = ll_u - n_exact * math.log(c)
-    cls_name = _AFT[dist][0]
+    cls_name = fam.aft.fitter
 
-    if dist == Distribution.weibull:
-        params = {"shape": math.exp(g0), "scale": c * math.exp(b0)}
-        jac = np.array([[0.0, 0.0, params["shape"]], [params["scale"], 0.0, 0.0]])
-    else:
-        params = {"mu": b0 + math.log(c), "sigma": math.exp(g0)}
-        jac = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, params["sigma"]]])
-    why = _degenerate(dist, params)
+    params, jac = _use_parameters(fam, b0, g0, c)
+    why = fam.degenerate(params)
     if why:
         raise _alt_not_converged(dist, why)
     cov = jac @ vcov @ jac.T
@@ -282,6 +283,35 @@ def fit_alt(table: LifeTable, spec: ALTSpec, *, confidence: float = 0.95,
                      acceleration_factors=afs)
 
 
+def _use_parameters(fam: Family, b0: float, g0: float, c: float) -> tuple[dict[str, float], np.ndarray]:
+    """The use-condition parameters in hours from the regression's intercepts (the log-life ``b0``
+    in units of ``c``, the log shape ``g0``), and their Jacobian d params / d (b0, b1, g0)."""
+    params, rows = {}, []
+    for q in fam.parameters:
+        if q.name == fam.aft.shape_param:
+            v = math.exp(g0)
+            rows.append([0.0, 0.0, v])
+        elif q.role == SCALE:
+            v = c * math.exp(b0)
+            rows.append([v, 0.0, 0.0])
+        elif q.role == LOG_SCALE:
+            v = b0 + math.log(c)
+            rows.append([1.0, 0.0, 0.0])
+        else:  # pragma: no cover  (Family refuses an AFT family with other parameters)
+            raise AssertionError(f"{fam.name} {q.name} has no place in the life-stress regression")
+        params[q.name] = v
+    return params, np.array(rows)
+
+
+def _record_parameters(fam: Family, b0: float, b1: float, x: np.ndarray, g0: float) -> dict[str, object]:
+    """Parameters per record: the time location from the life-stress line ``b0 + b1 x`` (the log
+    of a SCALE parameter, a LOG_SCALE one itself), the common shape ``exp(g0)``."""
+    with np.errstate(over="ignore"):
+        line = b0 + b1 * x
+        return {q.name: math.exp(g0) if q.name == fam.aft.shape_param
+                else np.exp(line) if q.role == SCALE else line for q in fam.parameters}
+
+
 @dataclass(frozen=True)
 class _Scaled:
     """Grouped ALT records with times divided by ``c`` (x centred at the use stress)."""
@@ -319,7 +349,7 @@ def _lifelines_regression(dist: Distribution, rec: _Scaled, confidence: float):
 
     from reliability.fitting import covariance_is_usable, quiet_lifelines
 
-    cls_name, loc_name, shp_name = _AFT[dist]
+    cls_name, loc_name, shp_name, _ = _aft_family(dist).aft
     df = pd.DataFrame({"x": rec.x, "w": rec.weight, "entry": rec.entry})
     fitter = getattr(lifelines, cls_name)(alpha=1 - confidence, penalizer=0.0)
     # BFGS on lifelines' mean negative log-likelihood: the default gtol (1e-5) stops short of the
@@ -355,14 +385,11 @@ def _regression_nll(dist: Distribution, rec: _Scaled):
     from reliability.likelihood import Records, log_likelihood
 
     r, x = Records(rec.lower, rec.upper, rec.entry, rec.weight), rec.x
+    fam = _aft_family(dist)
 
     def nll(theta: np.ndarray) -> float:
         b0, b1, g0 = theta
-        with np.errstate(over="ignore"):
-            if dist == Distribution.weibull:
-                p = {"shape": math.exp(g0), "scale": np.exp(b0 + b1 * x)}
-            else:
-                p = {"mu": b0 + b1 * x, "sigma": math.exp(g0)}
+        p = _record_parameters(fam, b0, b1, x, g0)
         try:
             return -log_likelihood(dist.value, p, r)
         except OverflowError:
@@ -373,7 +400,8 @@ def _regression_nll(dist: Distribution, rec: _Scaled):
 
 def _data_start(dist: Distribution, rec: _Scaled) -> np.ndarray:
     """Per stress level the exponential MLE (exposure per failure); a weighted line through their
-    logs against x gives b0, b1; shape (or sigma) 1."""
+    logs against x gives b0, b1; the family's data start (``Family.data_start``) maps it in:
+    shifted to the family's log location (the exponential's median for the lognormal), its shape."""
     t = np.where(np.isinf(rec.upper), rec.lower,
                  np.where(rec.lower > 0, 0.5 * (rec.lower + rec.upper), rec.upper))
     d = pd.DataFrame({"x": rec.x, "exp": rec.weight * np.maximum(t - rec.entry, 0.0),
@@ -383,9 +411,9 @@ def _data_start(dist: Distribution, rec: _Scaled) -> np.ndarray:
         b1, b0 = np.polyfit(d.index.to_numpy(), np.log(d["exp"] / d["f"]), 1, w=np.sqrt(d["f"]))
     else:
         b0, b1 = (math.log(float(d["exp"].sum() / d["f"].sum())) if len(d) else 0.0), 0.0
-    if dist == Distribution.lognormal:
-        b0 += math.log(math.log(2.0))  # the exponential's median
-    return np.array([b0, b1, 0.0])
+    fam = _aft_family(dist)
+    b0 += fam.log_location(fam.data_start)
+    return np.array([b0, b1, math.log(fam.data_start[fam.aft.shape_param])])
 
 
 def _fit_regression(dist: Distribution, rec: _Scaled, confidence: float):
@@ -424,7 +452,7 @@ def _at_use(table: LifeTable, stress: np.ndarray, x: np.ndarray, b1: float) -> L
 
 
 def _alt_not_converged(dist: Distribution, why: str) -> FitError:
-    other = "lognormal" if dist == Distribution.weibull else "weibull"
+    other = " or ".join(name for name in _aft_names() if name != dist.value)
     return FitError(
         f"the accelerated-life {dist.value} fit did not converge: {why}; no estimates are reported. "
         f"Try --dist {other}, check the stress column's values and unit (°C for arrhenius), "

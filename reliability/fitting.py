@@ -35,7 +35,9 @@ from scipy import stats
 
 from reliability._checks import check_confidence
 from reliability.errors import FitError, ParameterError
-from reliability.models import FAMILIES, LifeModel
+from reliability.families import FAMILIES, Family
+from reliability.models import LifeModel
+from reliability.records import GroupedRecords, group_records  # noqa: F401  (re-exported)
 
 if TYPE_CHECKING:  # pragma: no cover
     from failure_data.table import LifeTable
@@ -47,15 +49,7 @@ INTERVAL_METHOD_TEXT = (
 )
 
 
-class Distribution(StrEnum):
-    """Life distributions that can be fitted (lifelines' parametrisations, hours)."""
-
-    weibull = "weibull"
-    lognormal = "lognormal"
-    exponential = "exponential"
-    loglogistic = "loglogistic"
-    gengamma = "gengamma"
-
+class _DistributionBase(StrEnum):
     @classmethod
     def parse(cls, value: str | Distribution) -> Distribution:
         try:
@@ -66,126 +60,13 @@ class Distribution(StrEnum):
             ) from None
 
 
-@dataclass(frozen=True)
-class _Spec:
-    fitter: str  # lifelines class name
-    names: Mapping[str, str]  # our parameter name -> lifelines attribute, in our order
-    units: Mapping[str, str]
+Distribution = _DistributionBase(
+    "Distribution", {name: name for name in FAMILIES}, module=__name__, qualname="Distribution"
+)
+Distribution.__doc__ = "Life distributions that can be fitted: one per registered family (reliability.families)."
 
-
-_SPECS: dict[Distribution, _Spec] = {
-    Distribution.weibull: _Spec(
-        "WeibullFitter", {"shape": "rho_", "scale": "lambda_"}, {"shape": "-", "scale": "hours"}
-    ),
-    Distribution.lognormal: _Spec(
-        "LogNormalFitter", {"mu": "mu_", "sigma": "sigma_"},
-        {"mu": "ln(hours)", "sigma": "ln(hours)"},
-    ),
-    Distribution.exponential: _Spec(
-        "ExponentialFitter", {"scale": "lambda_"}, {"scale": "hours (MTTF)"}
-    ),
-    Distribution.loglogistic: _Spec(
-        "LogLogisticFitter", {"shape": "beta_", "scale": "alpha_"}, {"shape": "-", "scale": "hours"}
-    ),
-    Distribution.gengamma: _Spec(
-        "GeneralizedGammaFitter", {"mu": "mu_", "ln_sigma": "ln_sigma_", "lambda_": "lambda_"},
-        {"mu": "ln(hours)", "ln_sigma": "-", "lambda_": "-"},
-    ),
-}
-
-PARAMETER_UNITS: dict[str, Mapping[str, str]] = {d.value: s.units for d, s in _SPECS.items()}
-
-
-# ---------------------------------------------------------------------- records
-@dataclass(frozen=True)
-class GroupedRecords:
-    """Distinct ``(lower, upper, entry)`` records of a LifeTable with their summed counts."""
-
-    lower: np.ndarray
-    upper: np.ndarray
-    entry: np.ndarray
-    weight: np.ndarray
-
-    @property
-    def exact(self) -> np.ndarray:
-        return self.lower == self.upper
-
-    @property
-    def right_only(self) -> bool:
-        """Only exact failures and right-censored rows (entry allowed)."""
-        return bool(np.all(self.exact | np.isinf(self.upper)))
-
-    @property
-    def n_exact(self) -> float:
-        return float(self.weight[self.exact].sum())
-
-    def __len__(self) -> int:
-        return len(self.lower)
-
-    def scaled(self, c: float) -> GroupedRecords:
-        """Times divided by ``c``. A single distinct record is split into two half-weight copies
-        (same likelihood): lifelines squeezes length-1 inputs to scalars and fails."""
-        if len(self.lower) == 1:
-            two = np.repeat
-            return GroupedRecords(two(self.lower / c, 2), two(self.upper / c, 2), two(self.entry / c, 2),
-                                  two(self.weight / 2.0, 2))
-        return GroupedRecords(self.lower / c, self.upper / c, self.entry / c, self.weight)
-
-    def typical_time(self) -> float:
-        """Exposure per failure (the exponential MLE for exact/right data): a time unit in which
-        the optimum sits near 1, so lifelines' optimiser is well scaled."""
-        t = np.where(np.isinf(self.upper), self.lower,
-                     np.where(self.lower > 0, 0.5 * (self.lower + self.upper), self.upper))
-        exposure = float(np.sum(self.weight * np.maximum(t - self.entry, 0.0)))
-        failures = self.n_failures
-        if failures > 0 and exposure > 0:
-            return exposure / failures
-        ok = t > 0
-        return float(np.exp(np.average(np.log(t[ok]), weights=self.weight[ok]))) if ok.any() else 1.0
-
-    # facts about the data, computed on the distinct records (cheap for a million-unit table)
-    @property
-    def n_units(self) -> int:
-        return int(self.weight.sum())
-
-    @property
-    def n_failures(self) -> int:
-        return int(self.weight[np.isfinite(self.upper)].sum())
-
-    @property
-    def device_hours(self) -> float:
-        """Observed hours of exact and right-censored records, from entry (as LifeTable.device_hours)."""
-        known = self.exact | np.isinf(self.upper)
-        return float(np.sum(((self.lower - self.entry) * self.weight)[known]))
-
-    def units_by_kind(self) -> dict[str, int]:
-        right = np.isinf(self.upper)
-        exact = self.exact
-        left = (self.lower == 0) & ~right & ~exact
-        interval = ~(right | exact | left)
-        return {k: int(self.weight[m].sum()) for k, m in
-                (("exact", exact), ("right", right), ("left", left), ("interval", interval))}
-
-    @property
-    def n_left_truncated(self) -> int:
-        return int(self.weight[self.entry > 0].sum())
-
-
-def group_records(table: LifeTable) -> GroupedRecords:
-    """Group identical ``(lower, upper, entry)`` rows, summing ``count``."""
-    d = table.data
-    g = (
-        d[["lower", "upper", "entry", "count"]]
-        .groupby(["lower", "upper", "entry"], sort=True, observed=True)["count"]
-        .sum()
-    )
-    idx = g.index
-    return GroupedRecords(
-        lower=idx.get_level_values(0).to_numpy(dtype=float),
-        upper=idx.get_level_values(1).to_numpy(dtype=float),
-        entry=idx.get_level_values(2).to_numpy(dtype=float),
-        weight=g.to_numpy(dtype=float),
-    )
+PARAMETER_UNITS: dict[str, Mapping[str, str]] = {name: fam.units for name, fam in FAMILIES.items()}
+"""Unit of every parameter, by distribution (read from the families)."""
 
 
 # ---------------------------------------------------------------------- result
@@ -309,10 +190,8 @@ def _g(x: float) -> str:
 
 
 # ---------------------------------------------------------------------- fitting
-def _fitter_class(dist: Distribution):
-    import lifelines
-
-    return getattr(lifelines, _SPECS[dist].fitter)
+def _family(dist: Distribution) -> Family:
+    return FAMILIES[dist.value]
 
 
 @dataclass(frozen=True)
@@ -353,14 +232,15 @@ def _raw_fit(dist: Distribution, rec: GroupedRecords, confidence: float, initial
     """One lifelines fit on already-scaled records; never raises for a fit that stops short."""
     from lifelines.exceptions import ConvergenceError
 
-    fitter = _fitter_class(dist)(alpha=1 - confidence)
+    fam = _family(dist)
+    fitter = fam.fitter_class()(alpha=1 - confidence)
     # lifelines minimises the mean negative log-likelihood; with few failures among many units its
     # gradient is tiny, and L-BFGS-B's default gtol (1e-5) stops ~1e-4 short of the optimum
     opts = {"ftol": 1e-14} if fitter._scipy_fit_method == "SLSQP" else {"gtol": 1e-11}
     iterates: list[np.ndarray] = []
     fitter._scipy_fit_callback = lambda xk, *_: iterates.append(np.array(xk, dtype=float))
     names = list(fitter._fitted_parameter_names)
-    inv = {v: k for k, v in _SPECS[dist].names.items()}
+    inv = {q.lifelines: q.name for q in fam.parameters}
 
     def last_iterate() -> dict[str, float] | None:
         return {inv[n]: float(v) for n, v in zip(names, iterates[-1], strict=True)} if iterates else None
@@ -390,7 +270,7 @@ def _raw_fit(dist: Distribution, rec: GroupedRecords, confidence: float, initial
 
 
 def _not_converged(dist: Distribution, why: str) -> FitError:
-    others = [d.value for d in Distribution if d != dist and d != Distribution.gengamma]
+    others = [name for name, fam in FAMILIES.items() if name != dist.value and fam.offered]
     return FitError(
         f"the {dist.value} fit did not converge: {why}; no estimates are reported. "
         f"Try another --dist ({', '.join(others)}, or auto to compare them), check that the "
@@ -399,37 +279,24 @@ def _not_converged(dist: Distribution, why: str) -> FitError:
 
 
 def _to_ours(dist: Distribution, fitter) -> tuple[dict[str, float], np.ndarray]:
-    spec = _SPECS[dist]
-    params = {k: float(getattr(fitter, v)) for k, v in spec.names.items()}
-    cov = fitter.variance_matrix_.loc[list(spec.names.values()), list(spec.names.values())].to_numpy()
+    attrs = [q.lifelines for q in _family(dist).parameters]
+    params = {q.name: float(getattr(fitter, q.lifelines)) for q in _family(dist).parameters}
+    cov = fitter.variance_matrix_.loc[attrs, attrs].to_numpy()
     return params, np.asarray(cov, dtype=float)
 
 
-def _location(dist: Distribution, params: Mapping[str, float]) -> float:
-    return params["scale"] if "scale" in params else math.exp(params["mu"])
-
-
 def _initial(dist: Distribution, params: Mapping[str, float]) -> np.ndarray:
-    spec = _SPECS[dist]
-    order = list(_fitter_class(dist)._fitted_parameter_names)
-    inv = {v: k for k, v in spec.names.items()}
+    fam = _family(dist)
+    order = list(fam.fitter_class()._fitted_parameter_names)
+    inv = {q.lifelines: q.name for q in fam.parameters}
     return np.array([params[inv[n]] for n in order], dtype=float)
-
-
-def _default_start(dist: Distribution) -> dict[str, float]:
-    return {
-        Distribution.weibull: {"shape": 1.0, "scale": 1.0},
-        Distribution.lognormal: {"mu": 0.0, "sigma": 1.0},
-        Distribution.exponential: {"scale": 1.0},
-        Distribution.loglogistic: {"shape": 1.0, "scale": 1.0},
-        Distribution.gengamma: {"mu": 0.0, "ln_sigma": 0.0, "lambda_": 1.0},
-    }[dist]
 
 
 def _rescale(dist: Distribution, params: Mapping[str, float], cov: np.ndarray, c: float):
     """Parameters/covariance with times multiplied by ``c``."""
-    new = FAMILIES[dist.value].time_scale(dict(params), 1.0 / c)
-    jac = np.array([c if k == "scale" else 1.0 for k in _SPECS[dist].names])
+    fam = _family(dist)
+    new = fam.time_scale(dict(params), 1.0 / c)
+    jac = np.array([c if k in fam.scale_params else 1.0 for k in fam.params])
     return new, cov * np.outer(jac, jac)
 
 
@@ -437,7 +304,7 @@ def _refuse_single_failure_age(rec: GroupedRecords, dist: Distribution) -> None:
     """With every failure at one age (or in one interval) and no unit seen running beyond it, a
     2+ parameter family has no unique optimum: the likelihood grows without bound as the law
     concentrates there, or is flat along a ridge. (Units running beyond make it well posed.)"""
-    if dist == Distribution.exponential:
+    if len(_family(dist).params) < 2:
         return
     failed = np.isfinite(rec.upper)
     ages = {(float(a), float(b)) for a, b in zip(rec.lower[failed], rec.upper[failed], strict=True)}
@@ -450,18 +317,6 @@ def _refuse_single_failure_age(rec: GroupedRecords, dist: Distribution) -> None:
             f"every failure happened {where}: a {dist.value} has no unique maximum-likelihood fit "
             "to one failure age. Use --dist exponential, or bound the rate with `cpo bound`."
         )
-
-
-def _degenerate(dist: Distribution, params: Mapping[str, float]) -> str | None:
-    """A parameter at the edge of its space: the optimiser ran off to a degenerate law."""
-    shape = params.get("shape")
-    if shape is not None and not 1e-3 < shape < 1e3:
-        return f"shape = {shape:.4g} is degenerate"
-    if dist == Distribution.lognormal and params["sigma"] < 1e-4:
-        return f"sigma = {params['sigma']:.4g} is degenerate"
-    if dist == Distribution.gengamma and not -10 < params["ln_sigma"] < 10:
-        return f"ln_sigma = {params['ln_sigma']:.4g} is degenerate"
-    return None
 
 
 @dataclass(frozen=True)
@@ -480,32 +335,19 @@ OPTIMIZER_POLISH = "scipy trust-exact polish from {start}"
 
 def to_theta(dist: Distribution, params: Mapping[str, float]) -> np.ndarray:
     """Unconstrained coordinates: the log of positive parameters, the others as they are."""
-    pos = FAMILIES[dist.value].positive
-    return np.array([math.log(params[k]) if k in pos else params[k] for k in _SPECS[dist].names])
+    fam = _family(dist)
+    return np.array([math.log(params[k]) if k in fam.positive else params[k] for k in fam.params])
 
 
 def from_theta(dist: Distribution, theta: np.ndarray) -> dict[str, float]:
-    pos = FAMILIES[dist.value].positive
-    return {k: (math.exp(v) if k in pos else float(v)) for k, v in zip(_SPECS[dist].names, theta, strict=True)}
+    fam = _family(dist)
+    return {k: (math.exp(v) if k in fam.positive else float(v)) for k, v in zip(fam.params, theta, strict=True)}
 
 
 def _theta_jacobian(dist: Distribution, params: Mapping[str, float]) -> np.ndarray:
     """d params / d theta (diagonal)."""
-    pos = FAMILIES[dist.value].positive
-    return np.diag([params[k] if k in pos else 1.0 for k in _SPECS[dist].names])
-
-
-def _data_start(dist: Distribution) -> dict[str, float]:
-    """The exponential MLE mapped into the family, in the scaled unit where it is 1 (the time
-    unit is exposure per failure, see GroupedRecords.typical_time)."""
-    median = math.log(2.0)
-    return {
-        Distribution.weibull: {"shape": 1.0, "scale": 1.0},
-        Distribution.lognormal: {"mu": math.log(median), "sigma": 1.0},
-        Distribution.exponential: {"scale": 1.0},
-        Distribution.loglogistic: {"shape": 1.0, "scale": median},
-        Distribution.gengamma: {"mu": 0.0, "ln_sigma": 0.0, "lambda_": 1.0},
-    }[dist]
+    fam = _family(dist)
+    return np.diag([params[k] if k in fam.positive else 1.0 for k in fam.params])
 
 
 def _negative_ll(dist: Distribution, rec: GroupedRecords):
@@ -529,12 +371,12 @@ def finish(dist: Distribution, rec: GroupedRecords, found: _Lifelines) -> tuple[
     from reliability.likelihood import LIFELINES
     from reliability.likelihood import finish as settle
 
-    pos = FAMILIES[dist.value].positive
+    pos = _family(dist).positive
     usable = found.params is not None and all(
         math.isfinite(v) and (k not in pos or v > 0) for k, v in found.params.items())
     candidate = to_theta(dist, found.params) if usable else None
     opt = settle(_negative_ll(dist, rec), candidate, found.cov is not None,
-                 to_theta(dist, _data_start(dist)))
+                 to_theta(dist, _family(dist).data_start))
     if opt is None:
         why = found.why or "the Hessian is not positive definite where the optimiser stopped"
         raise _not_converged(dist, f"{why}, and no interior optimum was found from a data-driven start")
@@ -550,28 +392,28 @@ def fit_grouped(
 ) -> Estimate:
     """Fit grouped records; parameters, covariance and log-likelihood in hours."""
     _refuse_single_failure_age(rec, dist)
+    fam = _family(dist)
     c = rec.typical_time()
-    if start is None and dist == Distribution.gengamma:
-        # start from the Weibull optimum (gengamma with lambda = 1 is that Weibull)
-        p = fit_grouped(rec, Distribution.weibull, confidence).params
-        start = {"mu": math.log(p["scale"]), "ln_sigma": -math.log(p["shape"]), "lambda_": 1.0}
-    p_u = _default_start(dist) if start is None else FAMILIES[dist.value].time_scale(dict(start), c)
+    if start is None and fam.warm_start is not None:
+        # start from the optimum of a simpler family it contains (gengamma: the Weibull)
+        start = fam.from_warm(fit_grouped(rec, Distribution(fam.warm_start), confidence).params)
+    p_u = dict(fam.default_start) if start is None else fam.time_scale(dict(start), c)
     for _ in range(3):
         found = _raw_fit(dist, rec.scaled(c), confidence, _initial(dist, p_u))
         if found.why:
             break
-        loc = _location(dist, found.params)
+        loc = fam.location(found.params)
         if abs(math.log(loc)) < math.log(4.0):
             break
         # the optimum sits far from 1 in these units: refit with the time unit at the optimum
         c *= loc
-        p_u = FAMILIES[dist.value].time_scale(found.params, loc)
+        p_u = fam.time_scale(found.params, loc)
     p_u, cov_u, ll_u, optimizer = finish(dist, rec.scaled(c), found)
     ll = ll_u - rec.n_exact * math.log(c)
     params, cov = _rescale(dist, p_u, cov_u, c)
     if not all(math.isfinite(v) for v in params.values()) or not math.isfinite(ll):
         raise _not_converged(dist, "the optimiser returned non-finite values")
-    why = _degenerate(dist, params)
+    why = fam.degenerate(params)
     if why:
         raise _not_converged(dist, why)
     try:
@@ -586,16 +428,16 @@ def summary_frame(
 ) -> pd.DataFrame:
     """Estimate, se, interval (``wald-log``) and unit per parameter."""
     z = stats.norm.ppf(0.5 + confidence / 2)
-    positive = FAMILIES[dist.value].positive
+    fam = _family(dist)
     rows = []
-    for i, k in enumerate(_SPECS[dist].names):
+    for i, k in enumerate(fam.params):
         est, se = params[k], math.sqrt(cov[i, i])
-        if k in positive:
+        if k in fam.positive:
             w = min(z * se / est, 700.0)  # beyond exp(700) the interval is unbounded anyway
             lo, hi = est * math.exp(-w), est * math.exp(w)
         else:
             lo, hi = est - z * se, est + z * se
-        rows.append((k, est, se, lo, hi, _SPECS[dist].units[k]))
+        rows.append((k, est, se, lo, hi, fam.units[k]))
     return pd.DataFrame(rows, columns=["parameter", "estimate", "se", "lower", "upper", "unit"]).set_index(
         "parameter"
     )
@@ -617,7 +459,7 @@ def _provenance(table: LifeTable, dist: Distribution, rec: GroupedRecords, extra
         "n_left_truncated": rec.n_left_truncated,
         "n_dead_on_arrival": table.n_dead_on_arrival,
         "n_zero_exposure": int(getattr(table, "n_zero_exposure", 0)),
-        "method": f"maximum likelihood, lifelines {_SPECS[dist].fitter}, grouped records weighted by count",
+        "method": f"maximum likelihood, lifelines {_family(dist).fitter}, grouped records weighted by count",
         "interval_method": INTERVAL_METHOD,
     }
     out.update(extra or {})

@@ -5,7 +5,8 @@ or report no convergence on a well-posed problem, depending on the machine's flo
 path. Careful MLE tools then polish: from where the first optimiser stopped, and from a second,
 data-driven start, a robust optimiser maximises the same likelihood, and the result is accepted
 when the gradient is small and the Hessian positive definite. This module holds that likelihood
-(one place, shared by the single-distribution and the accelerated-life fits) and the polish.
+(one place, shared by the single-distribution and the accelerated-life fits; each family's log
+sf, cdf and pdf are its own, in :mod:`reliability.families`) and the polish.
 
 Each record is ``(lower, upper, entry, weight)`` in the fit's time unit: exact when
 ``lower == upper`` (log density), right-censored when ``upper`` is infinite (log survival),
@@ -26,79 +27,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, special, stats
+from scipy import optimize
+
+from reliability.families import FAMILIES
 
 DECREMENT_TOL = 1e-9
 """Largest Newton decrement ``g' H^-1 g`` (log-likelihood units) at an accepted optimum."""
 
 LOG_HALF = math.log(0.5)
-
-
-# ---------------------------------------------------------------------- log sf / cdf / pdf
-def _weibull(p, t, what):
-    k, lam = p["shape"], p["scale"]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = (t / lam) ** k
-        if what == "sf":
-            return -z
-        if what == "cdf":
-            return np.log(-np.expm1(-z))
-        return np.log(k) - np.log(lam) + (k - 1) * (np.log(t) - np.log(lam)) - z
-
-
-def _exponential(p, t, what):
-    return _weibull({"shape": 1.0, "scale": p["scale"]}, t, what)
-
-
-def _lognormal(p, t, what):
-    mu, s = p["mu"], p["sigma"]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = (np.log(t) - mu) / s
-        if what == "sf":
-            return special.log_ndtr(-z)
-        if what == "cdf":
-            return special.log_ndtr(z)
-        return stats.norm.logpdf(z) - np.log(s) - np.log(t)
-
-
-def _loglogistic(p, t, what):
-    b, a = p["shape"], p["scale"]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        u = b * (np.log(t) - np.log(a))
-        if what == "sf":
-            return -np.logaddexp(0.0, u)
-        if what == "cdf":
-            return -np.logaddexp(0.0, -u)
-        return np.log(b) - np.log(t) + u - 2.0 * np.logaddexp(0.0, u)
-
-
-def _gengamma(p, t, what):
-    """lifelines' generalised gamma (Prentice): z = (ln t - mu)/sigma, a = 1/lambda^2,
-    w = a exp(lambda z); S = Q(a, w) for lambda > 0 and P(a, w) for lambda < 0;
-    f = |lambda| / (sigma t Gamma(a)) a^a exp(a lambda z - w)."""
-    mu, sigma, lam = p["mu"], np.exp(p["ln_sigma"]), p["lambda_"]
-    if np.any(np.abs(lam) < 1e-9):  # the lognormal limit
-        return _lognormal({"mu": mu, "sigma": sigma}, t, what)
-    a = 1.0 / lam**2
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        z = (np.log(t) - mu) / sigma
-        w = a * np.exp(lam * z)
-        upper, lower = special.gammaincc(a, w), special.gammainc(a, w)
-        if what == "sf":
-            return np.log(np.where(lam > 0, upper, lower))
-        if what == "cdf":
-            return np.log(np.where(lam > 0, lower, upper))
-        return (np.log(np.abs(lam)) - np.log(sigma * t) - special.gammaln(a) + a * np.log(a)
-                + a * lam * z - w)
-
-
-LOG_FUNCTIONS: dict[str, Callable] = {
-    "weibull": _weibull,
-    "exponential": _exponential,
-    "lognormal": _lognormal,
-    "loglogistic": _loglogistic,
-    "gengamma": _gengamma,
-}
 
 
 # ---------------------------------------------------------------------- the likelihood
@@ -129,22 +65,23 @@ def _take(p: Mapping[str, object], mask: np.ndarray) -> dict[str, object]:
 
 
 def log_likelihood(family: str, params: Mapping[str, object], rec: Records) -> float:
-    """The full weighted log-likelihood of ``rec`` under ``family`` with ``params``."""
-    f = LOG_FUNCTIONS[family]
+    """The full weighted log-likelihood of ``rec`` under ``family`` with ``params`` (the family's
+    written-out log sf / cdf / pdf, :mod:`reliability.families`)."""
+    fam = FAMILIES[family]
     w = rec.weight
     total = 0.0
     m = rec._exact
     if m.any():
-        total += float(np.dot(w[m], f(_take(params, m), rec.upper[m], "pdf")))
+        total += float(np.dot(w[m], fam.log_pdf(_take(params, m), rec.upper[m])))
     m = rec._right
     if m.any():
-        total += float(np.dot(w[m], f(_take(params, m), rec.lower[m], "sf")))
+        total += float(np.dot(w[m], fam.log_sf(_take(params, m), rec.lower[m])))
     m = rec._censored
     if m.any():
         p = _take(params, m)
         lo, hi = rec.lower[m], rec.upper[m]
-        sf_lo, sf_hi = f(p, lo, "sf"), f(p, hi, "sf")
-        cdf_lo, cdf_hi = f(p, lo, "cdf"), f(p, hi, "cdf")
+        sf_lo, sf_hi = fam.log_sf(p, lo), fam.log_sf(p, hi)
+        cdf_lo, cdf_hi = fam.log_cdf(p, lo), fam.log_cdf(p, hi)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             # log(S(lo) - S(hi)): from the survival side in the upper tail, from the cdf side
             # in the lower tail (where S is near 1 and the difference of survivals cancels)
@@ -154,7 +91,7 @@ def log_likelihood(family: str, params: Mapping[str, object], rec: Records) -> f
         total += float(np.dot(w[m], ll))
     m = rec._late
     if m.any():
-        total -= float(np.dot(w[m], f(_take(params, m), rec.entry[m], "sf")))
+        total -= float(np.dot(w[m], fam.log_sf(_take(params, m), rec.entry[m])))
     return total if math.isfinite(total) else -math.inf
 
 

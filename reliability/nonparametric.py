@@ -27,7 +27,7 @@ import pandas as pd
 
 from reliability._checks import check_confidence
 from reliability.errors import ParameterError
-from reliability.fitting import GroupedRecords, group_records
+from reliability.records import GroupedRecords, group_records
 
 if TYPE_CHECKING:  # pragma: no cover
     from failure_data.table import LifeTable

@@ -1,6 +1,6 @@
 """Probability plots: the fitted line, its confidence band, and the nonparametric points.
 
-Paper by distribution (x is always ln t, drawn with hour tick labels):
+Paper by distribution (``Family.paper``; x is always ln t, drawn with hour tick labels):
 
 =============  =====================================
 weibull        y = ln(-ln(1 - F))       (Weibull paper: a Weibull is a straight line)
@@ -24,28 +24,21 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy import stats
 
+from reliability.families import FAMILIES, Paper
 from reliability.models import LifeModel
 
 if TYPE_CHECKING:  # pragma: no cover
     from reliability.fitting import FitResult
 
-_PAPER = {
-    "weibull": ("ln(-ln(1-F))", lambda f: np.log(-np.log1p(-f)), lambda y: -np.expm1(-np.exp(y))),
-    "exponential": ("ln(-ln(1-F))", lambda f: np.log(-np.log1p(-f)), lambda y: -np.expm1(-np.exp(y))),
-    "lognormal": ("Phi^-1(F)", stats.norm.ppf, stats.norm.cdf),
-    "gengamma": ("Phi^-1(F)", stats.norm.ppf, stats.norm.cdf),
-    "loglogistic": ("ln(F/(1-F))", lambda f: np.log(f) - np.log1p(-f), lambda y: 1 / (1 + np.exp(-y))),
-}
 
-
-def paper_transform(distribution: str):
+def paper_transform(distribution: str) -> Paper:
     """(label, F -> y, y -> F) of the probability paper for a distribution."""
-    return _PAPER[distribution]
+    return FAMILIES[distribution].paper
 
 
 def band(model: LifeModel, t: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Fitted y(t) on the model's paper and its pointwise delta-method band (y units)."""
-    _, to_y, _ = _PAPER[model.distribution]
+    _, to_y, _ = paper_transform(model.distribution)
     names = list(model.parameters)
     theta = np.array([model.parameters[k] for k in names])
 
@@ -79,7 +72,7 @@ def plot_probability(result: FitResult, ax=None, *, title: str | None = None):
 
 
     model = result.model
-    label, to_y, from_y = _PAPER[model.distribution]
+    label, to_y, from_y = paper_transform(model.distribution)
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 5.5), dpi=110)
 
@@ -128,8 +121,8 @@ def _points(result: FitResult):
     """Nonparametric F(t) points: KM at failure ages, Turnbull where the estimate steps."""
     import warnings
 
-    from reliability.fitting import group_records
     from reliability.nonparametric import kaplan_meier, turnbull
+    from reliability.records import group_records
 
     if result.table is None:
         return None
