@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from failure_data.errors import MAX_PROBLEMS, DataValidationError, Problem
+from failure_data.errors import MAX_PROBLEMS, DataValidationError, Problem, option
 from reliability._checks import check_confidence
 from reliability.errors import FitError, ParameterError
 from reliability.families import FAMILIES, LOG_SCALE, SCALE, Family
@@ -190,7 +190,7 @@ def fit_alt(table: LifeTable, spec: ALTSpec, *, confidence: float = 0.95,
     fam = _aft_family(dist)
     if fam.aft is None:
         raise ParameterError(
-            f"accelerated-life fits take --dist {' or '.join(_aft_names())}, not {dist.value!r}"
+            f"accelerated-life fits take {option('dist')} {' or '.join(_aft_names())}, not {dist.value!r}"
         )
     if spec.stress_column not in table.data.columns:
         raise ParameterError(
@@ -455,6 +455,6 @@ def _alt_not_converged(dist: Distribution, why: str) -> FitError:
     other = " or ".join(name for name in _aft_names() if name != dist.value)
     return FitError(
         f"the accelerated-life {dist.value} fit did not converge: {why}; no estimates are reported. "
-        f"Try --dist {other}, check the stress column's values and unit (°C for arrhenius), "
+        f"Try {option('dist')} {other}, check the stress column's values and unit (°C for arrhenius), "
         "or add failures at more stress levels."
     )

@@ -250,7 +250,7 @@ def rate_bound_from_table(table: LifeTable, confidence: float = 0.95) -> RateBou
     if not table.device_hours_known:
         raise ParameterError(
             "the table has left- or interval-censored rows, so its device-hours are not known; "
-            f"use {option('bound', 'reliability.bounds.chi_square_bound')} with {option('failures')} R and "
+            f"use {option('bound', 'reliability.bounds.rate_upper_bound')} with {option('failures')} R and "
             f"{option('device_hours')} T, your own exposure figure"
         )
     return rate_upper_bound(table.n_failures, table.device_hours, confidence)

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from failure_data.errors import option
 from reliability._checks import check_confidence
 from reliability.errors import FitError, ParameterError
 from reliability.families import FAMILIES, Family
@@ -273,8 +274,8 @@ def _not_converged(dist: Distribution, why: str) -> FitError:
     others = [name for name, fam in FAMILIES.items() if name != dist.value and fam.offered]
     return FitError(
         f"the {dist.value} fit did not converge: {why}; no estimates are reported. "
-        f"Try another --dist ({', '.join(others)}, or auto to compare them), check that the "
-        "time unit (--time-unit) is right, or add data (more failures make a better-defined optimum)."
+        f"Try another {option('dist')} ({', '.join(others)}, or auto to compare them), check that "
+        f"the time unit ({option('time_unit')}) is right, or add data (more failures make a better-defined optimum)."
     )
 
 
@@ -315,7 +316,8 @@ def _refuse_single_failure_age(rec: GroupedRecords, dist: Distribution) -> None:
         where = f"at {a:g} h" if a == b else f"in ({a:g}, {b:g}] h"
         raise FitError(
             f"every failure happened {where}: a {dist.value} has no unique maximum-likelihood fit "
-            "to one failure age. Use --dist exponential, or bound the rate with `cpo bound`."
+            f"to one failure age. Use {option('dist')} exponential, or bound the rate with "
+            f"{option('bound', 'reliability.bounds')}."
         )
 
 
@@ -472,8 +474,10 @@ def refuse_zero_failures(table: LifeTable, rec: GroupedRecords | None = None) ->
         raise FitError(
             f"the data has 0 failures among {facts.n_units:,} units: a parametric fit cannot be made "
             "(the likelihood has no optimum). Bound the failure rate instead: "
-            f"`cpo bound --failures 0 --device-hours {facts.device_hours:.6g}`, or with an assumed "
-            "Weibull shape `cpo bound FILE --shape BETA` (Weibayes)."
+            f"{option('bound', 'reliability.bounds.rate_upper_bound')} with {option('failures')} 0 and "
+            f"{option('device_hours')} {facts.device_hours:.6g}, or with an assumed Weibull shape, "
+            f"{option('bound', 'reliability.bounds.weibayes_from_table')} with {option('shape')} BETA "
+            "(Weibayes)."
         )
 
 
@@ -570,7 +574,8 @@ def fit_auto(
         raise FitError(
             "no distribution converged on this data: "
             + "; ".join(str(e).split(":")[0] for e in fits.values())
-            + ". Check the time unit (--time-unit) and the data, or bound the rate with `cpo bound`."
+            + f". Check the time unit ({option('time_unit')}) and the data, or bound the rate with "
+            + f"{option('bound', 'reliability.bounds')}."
         )
     best = Distribution(ranking.loc[0, "distribution"])
     return fits[best].with_ranking(ranking)  # type: ignore[union-attr]
@@ -582,7 +587,7 @@ def select_component(table: LifeTable, component: str | None) -> LifeTable:
         return table
     if "component" not in table.data.columns:
         raise ParameterError(
-            f"--component {component!r} was given but the data has no 'component' column; "
+            f"{option('component')} {component!r} was given but the data has no 'component' column; "
             f"its columns are {table.covariate_columns}"
         )
     sub = table.select(component=component)

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from failure_data.errors import option
 from reliability.errors import ParameterError
 from reliability.families import FAMILIES, Family
 
@@ -33,7 +34,7 @@ def plain(x: Any) -> Any:
     return x
 
 
-RESAVE_HINT = "fix the file, or re-save the model with `cpo fit FILE --save MODEL.json`"
+RESAVE_HINT = f"fix the file, or re-save the model with {option('save', 'LifeModel.save')}"
 LIFE_MODEL_KEYS = ("distribution", "parameters", "covariance", "confidence", "provenance")
 PSD_TOLERANCE = 1e-9
 """A covariance is refused as not positive semidefinite when its smallest eigenvalue is

@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 import pytest
 
+from cli._common import in_cli_words
 from reliability.errors import ParameterError
 from reliability.models import LifeModel, LifeModelFileError
 
@@ -124,7 +125,9 @@ def test_bad_life_model_file_names_field_value_reason_and_fix(tmp_path, content,
         LifeModel.load(p)
     msg = str(e.value)
     assert isinstance(e.value, LifeModelFileError)
-    assert str(p) in msg and "cpo fit FILE --save MODEL.json" in msg  # the file and the fix
+    # the file, and the fix in the library's words and as the CLI says it
+    assert str(p) in msg and "LifeModel.save" in msg
+    assert "cpo fit FILE --save MODEL.json" in in_cli_words(e.value.raw)
     named = f"{field} = {value}" if value is not None else f"{field}: "
     assert named in msg, msg
     assert reason in msg, msg
@@ -144,7 +147,7 @@ def test_every_problem_of_a_file_is_reported_together(tmp_path):
     lines = str(e.value).splitlines()
     assert lines[0].endswith("5 problems (extra, parameters.scale, parameters.sigma, covariance[1][1], "
                              "confidence):")
-    assert len(lines) == 1 + 5 + 1 and "cpo fit FILE --save MODEL.json" in lines[-1]
+    assert len(lines) == 1 + 5 + 1 and "LifeModel.save" in lines[-1]
     assert e.value.problems[1].to_dict() == {
         "field": "parameters.scale", "value": '"2e5 h"',
         "message": "must be a number (a life in hours, > 0), not a string; write a plain JSON number, "

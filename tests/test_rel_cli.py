@@ -91,7 +91,7 @@ def test_fit_zero_failures_points_to_bound(tmp_path):
     pd.DataFrame({"duration": [100.0, 200.0], "failed": [0, 0]}).to_csv(p, index=False)
     res = _run("fit", p, "--json")
     assert res.exit_code == 1
-    assert "cpo bound --failures 0 --device-hours 300" in res.stderr
+    assert "`cpo bound` with --failures 0 and --device-hours 300" in res.stderr
     assert "cpo bound" in json.loads(res.stdout)["error"]
 
 
