@@ -145,14 +145,19 @@ class Family:
         """Inverse cdf for an array or a float ``q`` in [0, 1) (closed forms override it)."""
         return self.scipy(p).ppf(q)
 
+    def log(self, p: Mapping[str, Any], t, what: str):
+        """log sf, cdf or pdf (``what``) at array ``t``: scipy's unless a family writes it out."""
+        law = self.scipy(p)
+        return {"sf": law.logsf, "cdf": law.logcdf, "pdf": law.logpdf}[what](t)
+
     def log_sf(self, p: Mapping[str, Any], t):
-        return self.scipy(p).logsf(t)
+        return self.log(p, t, "sf")
 
     def log_cdf(self, p: Mapping[str, Any], t):
-        return self.scipy(p).logcdf(t)
+        return self.log(p, t, "cdf")
 
     def log_pdf(self, p: Mapping[str, Any], t):
-        return self.scipy(p).logpdf(t)
+        return self.log(p, t, "pdf")
 
     def mean(self, p: Mapping[str, float]) -> float:
         """Mean life (``inf`` where the first moment does not exist; families where it may not
@@ -309,14 +314,8 @@ class Weibull(Family):
     def ppf(self, p, q):
         return _weibull_ppf(p["shape"], p["scale"], q)
 
-    def log_sf(self, p, t):
-        return _weibull_log(p["shape"], p["scale"], t, "sf")
-
-    def log_cdf(self, p, t):
-        return _weibull_log(p["shape"], p["scale"], t, "cdf")
-
-    def log_pdf(self, p, t):
-        return _weibull_log(p["shape"], p["scale"], t, "pdf")
+    def log(self, p, t, what):
+        return _weibull_log(p["shape"], p["scale"], t, what)
 
 
 class Lognormal(Family):
@@ -341,14 +340,8 @@ class Lognormal(Family):
     def ppf(self, p, q):
         return np.exp(p["mu"] + p["sigma"] * ndtri(q))
 
-    def log_sf(self, p, t):
-        return _lognormal_log(p["mu"], p["sigma"], t, "sf")
-
-    def log_cdf(self, p, t):
-        return _lognormal_log(p["mu"], p["sigma"], t, "cdf")
-
-    def log_pdf(self, p, t):
-        return _lognormal_log(p["mu"], p["sigma"], t, "pdf")
+    def log(self, p, t, what):
+        return _lognormal_log(p["mu"], p["sigma"], t, what)
 
 
 class Exponential(Family):
@@ -372,14 +365,8 @@ class Exponential(Family):
     def ppf(self, p, q):
         return _weibull_ppf(1.0, p["scale"], q)
 
-    def log_sf(self, p, t):
-        return _weibull_log(1.0, p["scale"], t, "sf")
-
-    def log_cdf(self, p, t):
-        return _weibull_log(1.0, p["scale"], t, "cdf")
-
-    def log_pdf(self, p, t):
-        return _weibull_log(1.0, p["scale"], t, "pdf")
+    def log(self, p, t, what):
+        return _weibull_log(1.0, p["scale"], t, what)
 
 
 class LogLogistic(Family):
@@ -406,7 +393,7 @@ class LogLogistic(Family):
     def ppf(self, p, q):
         return p["scale"] * (q / (1.0 - q)) ** (1.0 / p["shape"])
 
-    def _log(self, p, t, what):
+    def log(self, p, t, what):
         b, a = p["shape"], p["scale"]
         with np.errstate(divide="ignore", invalid="ignore"):
             u = b * (np.log(t) - np.log(a))
@@ -415,15 +402,6 @@ class LogLogistic(Family):
             if what == "cdf":
                 return -np.logaddexp(0.0, -u)
             return np.log(b) - np.log(t) + u - 2.0 * np.logaddexp(0.0, u)
-
-    def log_sf(self, p, t):
-        return self._log(p, t, "sf")
-
-    def log_cdf(self, p, t):
-        return self._log(p, t, "cdf")
-
-    def log_pdf(self, p, t):
-        return self._log(p, t, "pdf")
 
     def mean(self, p):
         if p["shape"] <= 1:
@@ -468,7 +446,7 @@ class GenGamma(Family):
         scale = math.exp(mu + (sigma / lam) * math.log(lam**2))
         return stats.gengamma(a=a, c=c, scale=scale)
 
-    def _log(self, p, t, what):
+    def log(self, p, t, what):
         mu, sigma, lam = p["mu"], np.exp(p["ln_sigma"]), p["lambda_"]
         if np.any(np.abs(lam) < 1e-9):  # the lognormal limit
             return _lognormal_log(mu, sigma, t, what)
@@ -483,15 +461,6 @@ class GenGamma(Family):
                 return np.log(np.where(lam > 0, lower, upper))
             return (np.log(np.abs(lam)) - np.log(sigma * t) - special.gammaln(a) + a * np.log(a)
                     + a * lam * z - w)
-
-    def log_sf(self, p, t):
-        return self._log(p, t, "sf")
-
-    def log_cdf(self, p, t):
-        return self._log(p, t, "cdf")
-
-    def log_pdf(self, p, t):
-        return self._log(p, t, "pdf")
 
     def mean(self, p):
         lam = p["lambda_"]

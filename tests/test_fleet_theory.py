@@ -26,7 +26,7 @@ def test_renewal_function_exponential_is_linear():
 
 def _erlang2(phase_mean: float) -> LifeModel:
     # lifelines' generalised gamma with lambda = sigma = 1/sqrt(2) is a gamma law of shape
-    # 1/lambda^2 = 2 and scale exp(mu) * lambda^2 (see reliability.models._gengamma):
+    # 1/lambda^2 = 2 and scale exp(mu) * lambda^2 (see reliability.families.GenGamma.scipy):
     # an Erlang-2 with phase mean exp(mu) / 2.
     lam = 1.0 / math.sqrt(2.0)
     return LifeModel("gengamma", {"mu": math.log(2 * phase_mean), "ln_sigma": math.log(lam),
