@@ -103,36 +103,20 @@ import simpy
 from simpy.events import Timeout
 
 from fleet_models.errors import ScenarioError
+from fleet_models.metrics import COMMON, engine_columns, failure_column
 from fleet_models.spec import Architecture, Component, HandsOn, Repair, Scenario, SparePool
 from reliability.models import LifeModel
 
 SWITCH_POOL = "switch"
 """Name of the spare pool (``policy.spares``) replacement switches come from."""
 
-COMMON_METRICS = (
-    "swaps",
-    "switch_replacements",
-    "port_down_hours",
-    "unplanned_outages",
-    "degraded_switch_hours",
-    "technician_hours",
-    "spare_waits",
-    "job_interruptions",
-)
-
-
-def failure_metric(component: str) -> str:
-    """Column name of the failure count of one component kind."""
-    return f"failures_{component}"
+COMMON_METRICS = COMMON  # the metric list is declared once, in fleet_models.metrics
+failure_metric = failure_column
 
 
 def metric_names(architecture: Architecture) -> tuple[str, ...]:
     """The metrics of one replication of ``architecture``, in output order."""
-    return (
-        "port_availability",
-        *(failure_metric(c.name) for c in architecture.components),
-        *COMMON_METRICS,
-    )
+    return engine_columns([c.name for c in architecture.components])
 
 
 def replication_seed(seed: int, replication: int, architecture: str) -> np.random.SeedSequence:

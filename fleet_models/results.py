@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from fleet_models.engine import COMMON_METRICS, failure_metric
+from fleet_models.metrics import COMMON as COMMON_METRICS
+from fleet_models.metrics import COST, COST_PARTS, engine_columns, failure_column
 
 if TYPE_CHECKING:  # pragma: no cover
     from fleet_models.engine import Ledger
@@ -79,7 +80,7 @@ class FleetResult:
 
     def metrics_of(self, architecture: str) -> tuple[str, ...]:
         comps = self.components[architecture]
-        return ("port_availability", *(failure_metric(c) for c in comps), *COMMON_METRICS)
+        return engine_columns(comps)
 
     def summary(self) -> pd.DataFrame:
         """Per architecture x metric (tidy: one row each): the mean with the ci95 *of the mean*,
@@ -142,12 +143,12 @@ class FleetResult:
                         "sd": _num(r["sd"]), "p5": float(r["p5"]), "p95": float(r["p95"])}
 
             entry: dict[str, Any] = {"port_availability": cell("port_availability")}
-            entry["failures"] = {c: cell(failure_metric(c)) for c in self.components[arch]}
+            entry["failures"] = {c: cell(failure_column(c)) for c in self.components[arch]}
             for metric in COMMON_METRICS:
                 entry[metric] = cell(metric)
             if "tco_usd" in s.index:
                 entry["tco_usd"] = {**cell("tco_usd"),
-                                    "breakdown": {p: _mean_ci(cell(p)) for p in COST_PARTS},
+                                    "breakdown": {m.name: _mean_ci(cell(m.name)) for m in COST_PARTS},
                                     **self._normalised(arch)}
                 entry["gpu_hours_lost"] = cell("gpu_hours_lost")
                 entry["goodput"] = cell("goodput")
@@ -181,7 +182,7 @@ class FleetResult:
         comps: list[str] = []
         for arch in self.architectures:
             comps += [c for c in self.components[arch] if c not in comps]
-        metrics = ["port_availability", *(failure_metric(c) for c in comps), *COMMON_METRICS]
+        metrics = list(engine_columns(comps))
         idx = summ.set_index(["metric", "architecture"])
         for metric in metrics:
             cells = []
@@ -199,8 +200,7 @@ class FleetResult:
                           "[mean, mean]. Run more replications.")
 
 
-COST_PARTS = ("capex", "energy", "maintenance", "downtime")
-COST_METRICS = (*COST_PARTS, "tco_usd", "gpu_hours_lost", "goodput")
+COST_METRICS = tuple(m.name for m in COST)
 SUMMARY_COLUMNS = ["architecture", "metric", "n", "mean", "sd", "ci95_low", "ci95_high", "p5", "p95"]
 DIFF_COLUMNS = ["architecture", "baseline", "metric", "mean", "sd", "ci95_low", "ci95_high", "p5",
                 "p95", "p_cheaper"]

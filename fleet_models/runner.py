@@ -18,14 +18,13 @@ import pandas as pd
 
 from failure_data.errors import option
 from fleet_models.engine import (
-    COMMON_METRICS,
     Ledger,
-    failure_metric,
     replication_seed,
     simulate,
 )
 from fleet_models.errors import RunTooLarge, ScenarioError
 from fleet_models.fields import declared
+from fleet_models.metrics import engine_columns
 from fleet_models.results import KEY_COLUMNS, FleetResult
 from fleet_models.spec import Scenario
 from fleet_models.validate import validate
@@ -208,4 +207,4 @@ def _columns(scenario: Scenario) -> list[str]:
     comps: list[str] = []
     for a in scenario.architectures:
         comps += [c.name for c in a.components if c.name not in comps]
-    return ["port_availability", *(failure_metric(c) for c in comps), *COMMON_METRICS]
+    return list(engine_columns(comps))

@@ -28,10 +28,11 @@ import pandas as pd
 
 from failure_data.units import HOURS_PER_YEAR
 from fleet_models.engine import MONTH_HOURS, EventKind, Ledger
+from fleet_models.metrics import COST, COST_PARTS
 from fleet_models.spec import Architecture, Scenario
 
-PARTS = ("capex", "energy", "maintenance", "downtime")
-COLUMNS = ("replication", "architecture", *PARTS, "tco_usd", "gpu_hours_lost", "goodput")
+PARTS = tuple(m.name for m in COST_PARTS)
+COLUMNS = ("replication", "architecture", *(m.name for m in COST))
 
 
 def discount_rate_per_hour(annual: float) -> float:

@@ -158,3 +158,21 @@ def test_a_varied_catalog_flows_into_defaults_builtins_and_parsing():
     assert parse_scenario(doc).costs.pue == base.value("pue")
     with pytest.raises(Exception, match="not in the catalog"):
         base.with_values({"no-such-key": 1.0})
+
+
+# ------------------------------------------------------------ the metric list, declared once
+def test_readme_metric_table_is_the_generated_one():
+    from fleet_models.metrics import markdown_table as metric_table
+
+    assert metric_table() in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_engine_fills_exactly_the_declared_metrics():
+    from fleet_models.engine import metric_names, simulate
+    from fleet_models.spec import Architecture
+
+    arch = Architecture("a", (Component("module", 4, 1, LIFE), Component("board", 1, None, LIFE)))
+    sc = Scenario("m", 1000.0, Fleet(1, 4), (arch,), replications=1)
+    out = simulate(sc, arch, 0)
+    assert tuple(out.metrics) == metric_names(arch)
+    assert metric_names(arch)[:3] == ("port_availability", "failures_module", "failures_board")
