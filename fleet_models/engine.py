@@ -33,9 +33,11 @@ Repair
     arrival when none is on hand (``spare_waits`` counts those demands); then it
     queues FCFS for a technician (``policy.technicians``, 0 = unlimited) and
     holds them ``swap_hours`` (exponential with that mean when
-    ``policy.hands_on`` is exponential); the element is back at the end. For a
-    redundant unit every failed element is repaired this way and the unit's
-    ports are down only while fewer than ``needed`` elements are up.
+    ``policy.hands_on`` is exponential); the element is back at the end. A unit
+    of several elements with ``repair_scope`` "unit" is swapped only when it goes
+    down, and the swap renews every element (a per-unit generation voids their
+    pending failures); with "element" every failed element is repaired this way
+    and the unit's ports are down only while fewer than ``needed`` elements are up.
     ``replace-switch``: a unit that goes down (fewer than ``needed`` elements up)
     takes its ports down at once and leaves the switch *degraded* (awaiting a
     replacement) from that moment. Element failures of such a unit that leave it
@@ -104,7 +106,15 @@ from simpy.events import Timeout
 
 from fleet_models.errors import ScenarioError
 from fleet_models.metrics import COMMON, engine_columns, failure_column
-from fleet_models.spec import Architecture, Component, HandsOn, Repair, Scenario, SparePool
+from fleet_models.spec import (
+    Architecture,
+    Component,
+    HandsOn,
+    Repair,
+    RepairScope,
+    Scenario,
+    SparePool,
+)
 from reliability.models import LifeModel
 
 SWITCH_POOL = "switch"
@@ -285,7 +295,7 @@ _EMPTY_F = np.zeros(0, dtype=float)
 
 class _Kind:
     __slots__ = ("index", "name", "per_switch", "ppu", "elements", "needed", "swap", "life",
-                 "pool", "down_at")
+                 "pool", "down_at", "unit_scope")
 
     def __init__(self, index: int, comp: Component, life: LifeModel, pool: _Pool | None) -> None:
         self.index = index
@@ -298,6 +308,9 @@ class _Kind:
         self.life = _Life(life)
         self.pool = pool
         self.down_at = comp.elements - comp.needed + 1  # failed elements that take the unit down
+        # one swap renews the whole unit (an ELS module), instead of one swap per failed element
+        self.unit_scope = (self.swap and comp.elements > 1
+                           and comp.repair_scope is RepairScope.UNIT)
 
 
 class _Pool:
@@ -318,7 +331,7 @@ class _Pool:
 
 class _Switch:
     __slots__ = ("gen", "reasons", "n_down", "rs_reasons", "rs_down", "failed", "degraded",
-                 "awaiting", "switch_wide", "pending", "window_gen")
+                 "awaiting", "switch_wide", "pending", "window_gen", "unit_gen")
 
     def __init__(self, ports: int) -> None:
         self.gen = 0  # bumped when a replacement starts: older events are stale
@@ -334,6 +347,7 @@ class _Switch:
         self.switch_wide = False  # a detected down replace-switch unit covers the whole switch
         self.pending = False  # a replacement is under way (queued or in progress)
         self.window_gen = -1  # generation a window replacement is scheduled for
+        self.unit_gen: dict[tuple[int, int], int] = {}  # (kind, unit) -> renewals by a unit swap
 
 
 class _FleetSim:
@@ -567,7 +581,7 @@ class _FleetSim:
                 self._event(EventKind.INTERRUPTION, -1, 0.0)
 
     # ----------------------------------------------------------------- failures
-    def _fail(self, k: _Kind, s: int, u: int, gen: int, _ev=None) -> None:
+    def _fail(self, k: _Kind, s: int, u: int, gen: int, _ev=None, *, ugen: int = 0) -> None:
         sw = self.switches.get(s)
         if sw is None:
             if gen != 0:
@@ -575,6 +589,8 @@ class _FleetSim:
             sw = self._switch(s)
         elif sw.gen != gen:
             return  # the unit was renewed by a switch replacement
+        if k.unit_scope and sw.unit_gen.get((k.index, u), 0) != ugen:
+            return  # the element was renewed with its whole unit by a swap
         self.failures[k.index] += 1
         key = (k.index, u)
         f = sw.failed.get(key, 0) + 1
@@ -585,7 +601,7 @@ class _FleetSim:
             if newly is not None:
                 self.outages += 1
                 self._interrupt(s, newly)
-        if k.swap:
+        if k.swap and (went_down or not k.unit_scope):  # a unit swap waits for the unit to fail
             if k.pool is None and self.techs is None:
                 self._at(self.detection, partial(self._swap_detected, k, s, u, sw, gen))
             else:
@@ -671,6 +687,14 @@ class _FleetSim:
         if sw.gen != gen:
             return
         key = (k.index, u)
+        if k.unit_scope:  # the whole unit is new: every element, failed or not, gets a fresh life
+            if sw.failed.pop(key, 0) >= k.down_at:
+                self._unit_up(sw, k, u)
+            ugen = sw.unit_gen[key] = sw.unit_gen.get(key, 0) + 1
+            idx, t = k.life.failing(k.elements, self.H - self.env.now, self.streams.renewals(k.name, s))
+            for tj in np.sort(t).tolist():
+                self._at(tj, partial(self._fail, k, s, u, sw.gen, ugen=ugen))
+            return
         f = sw.failed[key] - 1
         if f == k.down_at - 1:
             self._unit_up(sw, k, u)
@@ -731,6 +755,7 @@ class _FleetSim:
         sw.failed.clear()
         sw.rs_reasons[:] = 0
         sw.rs_down = 0
+        sw.unit_gen.clear()
         sw.awaiting = 0
         sw.switch_wide = False
         hold = self._hands_on(self.repl_hours)

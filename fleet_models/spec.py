@@ -37,6 +37,13 @@ class Repair(StrEnum):
     REPLACE_SWITCH = "replace-switch"  # drain and replace the whole switch: CPO engine, internal laser
 
 
+class RepairScope(StrEnum):
+    """What one swap of a unit with several elements renews."""
+
+    UNIT = "unit"  # the field-replaceable unit as a whole (an ELS module: all its lasers renewed)
+    ELEMENT = "element"  # each failed element on its own, with its own part and visit
+
+
 @dataclass(frozen=True)
 class Component:
     """One kind of field-replaceable unit in a switch.
@@ -64,6 +71,11 @@ class Component:
     elements: int = setting(1, doc="redundancy: elements in one unit", range=Range(1, 10_000))
     needed: int = setting(1, doc="the unit works while at least this many elements do",
                           range=Range(1, 10_000), allowed="[1, elements]")
+    repair_scope: RepairScope = setting(
+        RepairScope.UNIT, doc="with repair = \"swap\" and elements > 1: \"unit\" = the unit is swapped "
+        "when it goes down and every element is renewed (element failures that leave it working wait "
+        "for that swap); \"element\" = each failed element is swapped on its own",
+        allowed='"unit" or "element"')
     price_usd: float = setting(0.0, doc="price of one unit", unit="USD", range=Range(0, 1e7))
     power_w: float = setting(0.0, doc="power of one unit", unit="W", range=Range(0, 1e5))
     source: str | None = setting(None, doc="catalog key(s) or reference the numbers came from",

@@ -7,6 +7,7 @@ scale * pi / (sqrt 6 * shape)) of the scale, so event times are known to well un
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -26,6 +27,7 @@ from fleet_models.spec import (
     HandsOn,
     Policy,
     Repair,
+    RepairScope,
     Scenario,
     SparePool,
     Workload,
@@ -174,7 +176,8 @@ def test_redundant_swap_unit_is_down_only_below_needed():
     # 2 elements, 1 needed, both failing at ~1000 h; one technician, detection 0.5 h, swap 2 h:
     # the unit is down from the second failure (~1000 h) until the first swap ends (~1002.5 h),
     # then up on one element while the second is swapped (until ~1004.5 h)
-    comps = [Component("els", 1, 4, sharp(1000.0), elements=2, needed=1)]
+    comps = [Component("els", 1, 4, sharp(1000.0), elements=2, needed=1,
+                       repair_scope=RepairScope.ELEMENT)]
     m = one_run(comps, policy=Policy(detection_hours=0.5, swap_hours=2.0, technicians=1))
     assert m["failures_els"] == 2 and m["swaps"] == 2
     assert m["unplanned_outages"] == 1
@@ -513,3 +516,25 @@ def test_builtin_cpo_pilot_window_does_act():
     planned = sum(int((led.kind == EventKind.PLANNED_REPLACEMENT).sum())
                   for (_, arch), led in res.ledgers.items() if arch == "cpo-els")
     assert planned > 0
+
+
+def test_a_unit_swap_renews_every_element_with_one_part():
+    """repair_scope (issue 9): an ELS of 2 lasers, both needed, both failing at ~1000 h. As a
+    unit: the first failure takes it down, one swap (one part, one visit) renews both lasers.
+    Element by element: each laser gets its own swap."""
+    els = Component("els", 1, 4, sharp(1000.0), elements=2, needed=2)
+    pol = Policy(detection_hours=0.5, swap_hours=2.0)
+    unit = one_run([els], policy=pol)
+    assert unit["failures_els"] == 2 and unit["swaps"] == 1
+    # ports down from the first failure to the end of the one swap: 4 x 2.5 h
+    assert unit["port_down_hours"] == pytest.approx(4 * 2.5, abs=0.05)
+    element = one_run([dataclasses.replace(els, repair_scope=RepairScope.ELEMENT)], policy=pol)
+    assert element["failures_els"] == 2 and element["swaps"] == 2
+
+
+def test_a_redundant_unit_is_swapped_only_when_it_goes_down():
+    """elements 3, needed 2 (one spare laser), lives ~1000 h for all: the first failure leaves it
+    working (latent), the second takes it down and one swap renews all three."""
+    els = Component("els", 1, 4, sharp(1000.0), elements=3, needed=2)
+    m = one_run([els], policy=Policy(detection_hours=0.5, swap_hours=2.0))
+    assert m["swaps"] == 1 and m["failures_els"] == 3  # the third fails while the unit is down

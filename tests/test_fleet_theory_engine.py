@@ -19,6 +19,7 @@ from fleet_models.spec import (
     HandsOn,
     Policy,
     Repair,
+    RepairScope,
     Scenario,
     SparePool,
 )
@@ -89,7 +90,8 @@ def test_k_of_n_redundancy_unlimited_technicians():
     # 20 units of 3 exponential elements (mean 100 h), 2 needed; each failed element swapped
     # after an exponential 20 h (detection 0, unlimited technicians). Reference: CTMC on failed
     # elements, generator solved numerically. Relaxation ~ 1/(lam+mu) = 17 h vs 5000 h.
-    sc = _scenario(Component("m", 20, 1, LifeModel.exponential(100.0), elements=3, needed=2),
+    sc = _scenario(Component("m", 20, 1, LifeModel.exponential(100.0), elements=3, needed=2,
+                             repair_scope=RepairScope.ELEMENT),  # the CTMC repairs elements
                    20, 5e3, Policy(detection_hours=0.0, swap_hours=20.0,
                                    hands_on=HandsOn.EXPONENTIAL), reps=10, seed=13)
     res = run(sc, workers=1).replications
@@ -102,7 +104,8 @@ def test_k_of_n_redundancy_one_technician():
     # one unit of 4 elements, 2 needed, one technician repairing FCFS (exponential 40 h):
     # repairs queue, so the chain's repair rate is min(j, 1) mu. Horizon 1e5 h, relaxation
     # ~ 100 h: bias ~ 1e-3 against an SE of ~3e-3.
-    sc = _scenario(Component("m", 1, 1, LifeModel.exponential(100.0), elements=4, needed=2),
+    sc = _scenario(Component("m", 1, 1, LifeModel.exponential(100.0), elements=4, needed=2,
+                             repair_scope=RepairScope.ELEMENT),
                    1, 1e5, Policy(detection_hours=0.0, swap_hours=40.0, technicians=1,
                                   hands_on=HandsOn.EXPONENTIAL), reps=10, seed=14)
     res = run(sc, workers=1).replications
