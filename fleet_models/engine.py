@@ -21,9 +21,12 @@ Failure-driven sampling (cost grows with failures, not units)
     the same way to the remaining horizon (for one element: a uniform u gives the
     life ppf(u), which fails inside iff u < F(H'), so the same thinning). A unit
     under repair does not age; units keep ageing while their ports are down for
-    another unit's repair. A switch replacement renews every unit in it: the
-    switch's generation counter is bumped so pending failure and repair events
-    of the old units are ignored, and all its units draw new lives.
+    another unit's repair. A switch replacement renews the units that go with the
+    chassis (replace-switch units, and swap units with ``moves_on_replacement``
+    false): the switch's generation counter is bumped so their pending failure and
+    repair events are ignored, and they draw new lives. Swap units that move
+    (pluggable modules, ELS: the default) keep their age, their pending failures
+    and repairs; a failed one stays down after the replacement until it is swapped.
 
 Repair
     A failure is detected ``detection_hours`` after it happens.
@@ -295,7 +298,7 @@ _EMPTY_F = np.zeros(0, dtype=float)
 
 class _Kind:
     __slots__ = ("index", "name", "per_switch", "ppu", "elements", "needed", "swap", "life",
-                 "pool", "down_at", "unit_scope")
+                 "pool", "down_at", "unit_scope", "moves")
 
     def __init__(self, index: int, comp: Component, life: LifeModel, pool: _Pool | None) -> None:
         self.index = index
@@ -311,6 +314,8 @@ class _Kind:
         # one swap renews the whole unit (an ELS module), instead of one swap per failed element
         self.unit_scope = (self.swap and comp.elements > 1
                            and comp.repair_scope is RepairScope.UNIT)
+        # a pluggable part outlives the chassis: a switch replacement moves it with its age
+        self.moves = self.swap and comp.moves_on_replacement
 
 
 class _Pool:
@@ -587,7 +592,7 @@ class _FleetSim:
             if gen != 0:
                 return
             sw = self._switch(s)
-        elif sw.gen != gen:
+        elif self._gen(sw, k) != gen:
             return  # the unit was renewed by a switch replacement
         if k.unit_scope and sw.unit_gen.get((k.index, u), 0) != ugen:
             return  # the element was renewed with its whole unit by a swap
@@ -613,15 +618,23 @@ class _FleetSim:
                 self.n_degraded += 1
             self._at(self.detection, partial(self._replace_detected, k, s, sw, gen))
 
+    @staticmethod
+    def _gen(sw: _Switch, k: _Kind) -> int:
+        """The generation a unit's events carry: the switch's, bumped by a replacement, for units
+        that go with the chassis; 0 for moving units, which a replacement does not renew."""
+        return 0 if k.moves else sw.gen
+
     def _renew_element(self, k: _Kind, s: int, u: int, sw: _Switch) -> None:
         life = k.life.one(self.H - self.env.now, self.streams.renewals(k.name, s))
         if life is not None:
-            self._at(life, partial(self._fail, k, s, u, sw.gen))
+            self._at(life, partial(self._fail, k, s, u, self._gen(sw, k)))
 
     def _renew_switch(self, s: int, sw: _Switch) -> None:
         remaining = self.H - self.env.now
         items = []
         for k in self.kinds:
+            if k.moves:
+                continue  # moved to the new chassis with its age: its pending events stand
             n = k.per_switch * k.elements
             rng = self.streams.renewals(k.name, s)
             if n == 1:  # the same thinning, one uniform instead of three array draws
@@ -647,19 +660,19 @@ class _FleetSim:
     def _swap(self, k: _Kind, s: int, u: int, sw: _Switch, gen: int):
         """Swap repair that may queue (for a part or a technician): a SimPy process."""
         yield Timeout(self.env, self.detection)
-        if sw.gen != gen:
+        if self._gen(sw, k) != gen:
             return
         self._consider_replacement(s, sw)
         if k.pool is not None:
             yield self._take_part(k.pool)
-            if sw.gen != gen:
+            if self._gen(sw, k) != gen:
                 k.pool.store.put(1)
                 return
         req = None
         if self.techs is not None:
             req = self.techs.request()
             yield req
-            if sw.gen != gen:
+            if self._gen(sw, k) != gen:
                 self.techs.release(req)
                 return
         yield Timeout(self.env, self._start_swap(k))
@@ -670,7 +683,7 @@ class _FleetSim:
     def _swap_detected(self, k: _Kind, s: int, u: int, sw: _Switch, gen: int, _ev=None) -> None:
         """Swap repair that never queues (no pool, unlimited technicians): two timed callbacks
         instead of a process, the same steps and order as :meth:`_swap`."""
-        if sw.gen != gen:
+        if self._gen(sw, k) != gen:
             return
         self._consider_replacement(s, sw)
         self._at(self._start_swap(k), partial(self._swap_done, k, s, u, sw, gen))
@@ -684,7 +697,7 @@ class _FleetSim:
         return hold
 
     def _swap_done(self, k: _Kind, s: int, u: int, sw: _Switch, gen: int, _ev=None) -> None:
-        if sw.gen != gen:
+        if self._gen(sw, k) != gen:
             return
         key = (k.index, u)
         if k.unit_scope:  # the whole unit is new: every element, failed or not, gets a fresh life
@@ -693,7 +706,7 @@ class _FleetSim:
             ugen = sw.unit_gen[key] = sw.unit_gen.get(key, 0) + 1
             idx, t = k.life.failing(k.elements, self.H - self.env.now, self.streams.renewals(k.name, s))
             for tj in np.sort(t).tolist():
-                self._at(tj, partial(self._fail, k, s, u, sw.gen, ugen=ugen))
+                self._at(tj, partial(self._fail, k, s, u, self._gen(sw, k), ugen=ugen))
             return
         f = sw.failed[key] - 1
         if f == k.down_at - 1:
@@ -738,7 +751,8 @@ class _FleetSim:
         if self.techs is not None:
             req = self.techs.request()
             yield req
-        # the replacement starts: every port down, every unit's old life void
+        # the replacement starts: every port down; the old lives of the units that go with the
+        # chassis are void; moving units (pluggables) keep theirs, failed or not
         self.replacements += 1
         self._advance()
         sw.gen += 1
@@ -746,16 +760,23 @@ class _FleetSim:
             sw.degraded = False
             self.n_degraded -= 1
         r = sw.reasons
-        newly = np.flatnonzero(r == 0)
-        r[:] = 1
+        newly = np.flatnonzero(r == 0)  # ports the replacement takes down
+        for key, f in list(sw.failed.items()):
+            k = self.kinds[key[0]]
+            if not k.moves:
+                if f >= k.down_at:  # its reason to be down goes with the old chassis
+                    a, b = self._span(k, key[1])
+                    r[a:b] -= 1
+                del sw.failed[key]
+        for key in [key for key in sw.unit_gen if not self.kinds[key[0]].moves]:
+            del sw.unit_gen[key]
+        r += 1  # the replacement itself: one more reason on every port
         self.total_down += newly.size
         sw.n_down = self.P
         if not planned and newly.size:
             self._interrupt(s, newly)
-        sw.failed.clear()
         sw.rs_reasons[:] = 0
         sw.rs_down = 0
-        sw.unit_gen.clear()
         sw.awaiting = 0
         sw.switch_wide = False
         hold = self._hands_on(self.repl_hours)
@@ -766,8 +787,9 @@ class _FleetSim:
         if req is not None:
             self.techs.release(req)
         self._advance()
-        r[:] = 0
-        self.total_down -= self.P
-        sw.n_down = 0
+        r -= 1
+        still = int(np.count_nonzero(r))  # ports of moved units still failed
+        self.total_down -= self.P - still
+        sw.n_down = still
         sw.pending = False
         self._renew_switch(s, sw)

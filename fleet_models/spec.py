@@ -76,6 +76,10 @@ class Component:
         "when it goes down and every element is renewed (element failures that leave it working wait "
         "for that swap); \"element\" = each failed element is swapped on its own",
         allowed='"unit" or "element"')
+    moves_on_replacement: bool = setting(
+        True, doc="with repair = \"swap\": a switch replacement moves the unit to the new chassis with "
+        "its age, failed or not (pluggable modules, ELS); false = it is replaced with the switch",
+        allowed="true or false")
     price_usd: float = setting(0.0, doc="price of one unit", unit="USD", range=Range(0, 1e7))
     power_w: float = setting(0.0, doc="power of one unit", unit="W", range=Range(0, 1e5))
     source: str | None = setting(None, doc="catalog key(s) or reference the numbers came from",

@@ -140,11 +140,12 @@ def test_switch_wide_failure_always_triggers_and_truncates_at_horizon():
 
 
 def test_switch_replacement_renews_every_unit_and_drops_pending_swaps():
-    # modules fail at ~990 h and wait for parts (stock 0, lead 1e4 h); the switch-wide unit
-    # fails at ~1000 h and the switch is replaced (1000.5 -> 1008.5): the modules come back
-    # new with it, their pending swaps are dropped, and their new lives end at ~2000 h.
+    # modules replaced with the switch (moves_on_replacement = false): they fail at ~990 h and
+    # wait for parts (stock 0, lead 1e4 h); the switch-wide unit fails at ~1000 h and the switch
+    # is replaced (1000.5 -> 1008.5): the modules come back new with it, their pending swaps are
+    # dropped, and their new lives end at ~2000 h.
     comps = [Component("W", 1, None, sharp(1000.0), repair=SWITCH),
-             Component("m", 4, 1, sharp(990.0))]
+             Component("m", 4, 1, sharp(990.0), moves_on_replacement=False)]
     pol = Policy(detection_hours=0.5, switch_replacement_hours=8.0,
                  spares={"m": SparePool(0, 1e4)})
     m = one_run(comps, horizon=1500.0, policy=pol)
@@ -538,3 +539,27 @@ def test_a_redundant_unit_is_swapped_only_when_it_goes_down():
     els = Component("els", 1, 4, sharp(1000.0), elements=3, needed=2)
     m = one_run([els], policy=Policy(detection_hours=0.5, swap_hours=2.0))
     assert m["swaps"] == 1 and m["failures_els"] == 3  # the third fails while the unit is down
+
+
+def test_pluggables_move_to_the_new_chassis_with_their_age():
+    """issue 9: a switch replacement moves pluggable modules with their age (the default). W
+    fails at ~1000 h (replaced 1000.5 -> 1008.5); modules with lives of ~1200 h still fail at
+    ~1200 h (renewed with the switch they would last to ~2208 h)."""
+    w = Component("W", 1, None, sharp(1000.0), repair=SWITCH)
+    pol = Policy(detection_hours=0.5, switch_replacement_hours=8.0, swap_hours=2.0)
+    moved = one_run([w, Component("m", 4, 1, sharp(1200.0))], horizon=1500.0, policy=pol)
+    assert moved["failures_m"] == 4 and moved["swaps"] == 4
+    renewed = one_run([w, Component("m", 4, 1, sharp(1200.0), moves_on_replacement=False)],
+                      horizon=1500.0, policy=pol)
+    assert renewed["failures_m"] == 0 and renewed["swaps"] == 0
+
+
+def test_a_failed_module_moves_failed_and_keeps_waiting_for_its_part():
+    """modules failed at ~990 h wait for parts (stock 0, lead 1e4 h) when the switch is replaced
+    at 1000.5 h: they move failed, so their ports stay down after the replacement (to the
+    horizon), and no part arrives within it."""
+    comps = [Component("W", 1, None, sharp(1000.0), repair=SWITCH), Component("m", 4, 1, sharp(990.0))]
+    pol = Policy(detection_hours=0.5, switch_replacement_hours=8.0, spares={"m": SparePool(0, 1e4)})
+    m = one_run(comps, horizon=1500.0, policy=pol)
+    assert m["switch_replacements"] == 1 and m["swaps"] == 0 and m["failures_m"] == 4
+    assert m["port_down_hours"] == pytest.approx(4 * (1500.0 - 990.0), abs=1.0)
