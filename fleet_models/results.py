@@ -182,7 +182,7 @@ class FleetResult:
         comps: list[str] = []
         for arch in self.architectures:
             comps += [c for c in self.components[arch] if c not in comps]
-        metrics = list(engine_columns(comps))
+        metrics = [*engine_columns(comps), *(m for m in COST_METRICS if m in set(summ["metric"]))]
         idx = summ.set_index(["metric", "architecture"])
         for metric in metrics:
             cells = []
@@ -230,7 +230,7 @@ def mean_ci95(x: np.ndarray) -> tuple[float, float, float, float]:
 
 
 def _fmt(v: float, metric: str) -> str:
-    if metric == "port_availability":
+    if metric in ("port_availability", "goodput"):  # shares near 1: the digits that differ
         return f"{v:.6f}"
     if not math.isfinite(v):
         return "nan"

@@ -121,6 +121,9 @@ class SparePool:
         "without a table has unlimited spares", unit="parts", range=Range(0, 1_000_000))
     lead_time_hours: float = setting(doc="every failure needing a part orders one; it arrives after "
                                      "this (or lead_time_days)", unit="h", range=HOURS)
+    unit_price_usd: float | None = setting(
+        None, doc="price of one spare in the capex (absent: a spare switch carries the full "
+        "per-switch bill, a component spare its unit price)", unit="USD", range=Range(0, 1e8))
 
     ALIASES: ClassVar[tuple[Alias, ...]] = (
         Alias("lead_time_days", "lead_time_hours", 24.0, Setting(

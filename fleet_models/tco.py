@@ -5,7 +5,8 @@ annual rate r (``costs.discount_rate``): a flow at t hours is worth
 ``exp(-ln(1 + r) t / 8766)`` of one at t = 0.
 
 - capex (t = 0): switches x (switch price + every unit's price x count), plus the initial
-  spares: a spare switch carries the full per-switch bill, a component spare its unit price.
+  spares: a spare switch carries the full per-switch bill, a component spare its unit price,
+  unless the pool sets ``unit_price_usd``.
 - energy: (switch power + every unit's power) x pue x electricity price, a constant flow over
   the horizon (discounted exactly: integral of exp(-delta t)).
 - maintenance, at each event's time: a swap costs its part, its hands-on hours x the
@@ -57,11 +58,15 @@ def capex(scenario: Scenario, arch: Architecture) -> float:
     """Switches and their units, plus the initial spare stock of the pools this architecture uses."""
     out = scenario.fleet.switches * switch_bill(arch)
     spares = scenario.policy.spares
+
+    def price(pool, default: float) -> float:
+        return default if pool.unit_price_usd is None else pool.unit_price_usd
+
     if "switch" in spares and any(c.repair.value == "replace-switch" for c in arch.components):
-        out += spares["switch"].stock * switch_bill(arch)
+        out += spares["switch"].stock * price(spares["switch"], switch_bill(arch))
     for c in arch.components:
         if c.repair.value == "swap" and c.name in spares:
-            out += spares[c.name].stock * c.price_usd
+            out += spares[c.name].stock * price(spares[c.name], c.price_usd)
     return out
 
 

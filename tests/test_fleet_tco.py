@@ -127,3 +127,14 @@ def test_zero_discount_rate_sums_flows_undiscounted():
     row = res.tco.iloc[0]
     assert row["maintenance"] == pytest.approx(500.0 + 200.0 + 150.0, rel=1e-12)
     assert row["downtime"] == pytest.approx(2.0 * 3.5, rel=1e-9)
+
+
+def test_a_spare_pool_price_overrides_the_bill_in_the_capex():
+    engine = Component("e", per_switch=1, ports_per_unit=None, life=NEVER, repair=Repair.REPLACE_SWITCH,
+                       price_usd=4_000.0)
+    full = run(_scenario([engine], policy=Policy(spares={"switch": SparePool(2, 24.0)})), workers=1).tco
+    cheap = run(_scenario([engine], policy=Policy(spares={"switch": SparePool(2, 24.0, unit_price_usd=1e3)})),
+                workers=1).tco
+    # 2 switches x (10,000 + 4,000); spares: 2 x the full 14,000 bill, or 2 x 1,000
+    assert full.iloc[0]["capex"] == pytest.approx(2 * 14_000 + 2 * 14_000)
+    assert cheap.iloc[0]["capex"] == pytest.approx(2 * 14_000 + 2 * 1_000)
