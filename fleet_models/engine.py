@@ -98,7 +98,6 @@ Determinism and common random numbers
 from __future__ import annotations
 
 import math
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -107,7 +106,7 @@ import numpy as np
 import simpy
 from simpy.events import Timeout
 
-from fleet_models.errors import ScenarioError
+from fleet_models.ledger import MONTH_HOURS, EventKind, Ledger  # noqa: F401  (re-exported)
 from fleet_models.metrics import COMMON, engine_columns, failure_column
 from fleet_models.spec import (
     Architecture,
@@ -118,6 +117,7 @@ from fleet_models.spec import (
     Scenario,
     SparePool,
 )
+from fleet_models.streams import Streams, replication_rng, replication_seed  # noqa: F401
 from reliability.models import LifeModel
 
 SWITCH_POOL = "switch"
@@ -132,21 +132,6 @@ def metric_names(architecture: Architecture) -> tuple[str, ...]:
     return engine_columns([c.name for c in architecture.components])
 
 
-def replication_seed(seed: int, replication: int, architecture: str) -> np.random.SeedSequence:
-    """Seed of replication ``replication`` of the architecture named ``architecture``."""
-    if not (isinstance(seed, int | np.integer) and seed >= 0):
-        raise ScenarioError(f"seed = {seed!r} must be an integer >= 0")
-    if replication < 0:
-        raise ScenarioError(f"replication index = {replication!r} must be >= 0")
-    return np.random.SeedSequence(
-        entropy=int(seed), spawn_key=(int(replication), zlib.crc32(architecture.encode()))
-    )
-
-
-def replication_rng(seed: int, replication: int, architecture: str) -> np.random.Generator:
-    return np.random.Generator(np.random.PCG64(replication_seed(seed, replication, architecture)))
-
-
 @dataclass(frozen=True)
 class ReplicationOutcome:
     """Metrics of one replication of one architecture, how many SimPy events it took, and its
@@ -155,32 +140,6 @@ class ReplicationOutcome:
     metrics: dict[str, float]
     events: int
     ledger: Ledger
-
-
-MONTH_HOURS = 8766.0 / 12
-"""Port-down hours are kept per month of 730.5 h (``Ledger.down_by_month``)."""
-
-
-class EventKind:
-    """Codes of ``Ledger.kind``: what a dated service event was."""
-
-    SWAP = 0  # a swap's hands-on time started: one part of ``component``, ``hours`` of labour
-    UNPLANNED_REPLACEMENT = 1  # a switch replacement triggered at once (k reached, switch-wide)
-    PLANNED_REPLACEMENT = 2  # a maintenance-window replacement (the switch is drained)
-    INTERRUPTION = 3  # an unplanned outage interrupted one training job
-    NAMES = ("swap", "unplanned_replacement", "planned_replacement", "interruption")
-
-
-@dataclass(frozen=True)
-class Ledger:
-    """Dated events of one replication (arrays of equal length, in the order they happened) and
-    port-down hours per month. Hours of labour are truncated at the horizon, as the metrics are."""
-
-    time: np.ndarray  # hours from t = 0
-    kind: np.ndarray  # EventKind codes
-    component: np.ndarray  # index into the architecture's components (-1: not a component)
-    hours: np.ndarray  # hands-on hours of the event (0 for interruptions)
-    down_by_month: np.ndarray  # port-down hours in month m = [m, m + 1) x MONTH_HOURS
 
 
 def simulate(
@@ -201,46 +160,6 @@ def simulate(
         for c in architecture.components
     ]
     return _FleetSim(scenario, architecture, lives, streams).run()
-
-
-class Streams:
-    """Common random numbers: the random streams of one replication, keyed by what they drive.
-
-    A component's draws come from streams keyed by (seed, replication, component name): its
-    parameter draw, its initial lives (switch by switch, in switch order), and per switch the
-    lives of its renewed elements. Two architectures that share a component (same name, life and
-    count: the switch board, a module) therefore see the same failures of it in the same
-    replication, so their paired difference is not blurred by independent noise; and a result
-    never depends on which other architectures are in the scenario. Hands-on times (exponential
-    policy) have their own stream. Streams are made on first use (a generator costs ~30 us).
-    """
-
-    PARAMETERS, INITIAL, HANDS_ON, SWITCH0 = 0, 1, 2, 3
-
-    def __init__(self, seed: int, replication: int) -> None:
-        replication_seed(seed, replication, "")  # validates both
-        self.seed, self.replication = int(seed), int(replication)
-        self._cache: dict[tuple[str, int], np.random.Generator] = {}
-
-    def _get(self, name: str, tag: int) -> np.random.Generator:
-        g = self._cache.get((name, tag))
-        if g is None:
-            key = (self.replication, zlib.crc32(name.encode()), tag)
-            ss = np.random.SeedSequence(entropy=self.seed, spawn_key=key)
-            g = self._cache[(name, tag)] = np.random.Generator(np.random.PCG64(ss))
-        return g
-
-    def parameters(self, component: str) -> np.random.Generator:
-        return self._get(component, self.PARAMETERS)
-
-    def initial(self, component: str) -> np.random.Generator:
-        return self._get(component, self.INITIAL)
-
-    def renewals(self, component: str, switch: int) -> np.random.Generator:
-        return self._get(component, self.SWITCH0 + switch)
-
-    def hands_on(self) -> np.random.Generator:
-        return self._get("", self.HANDS_ON)
 
 
 # --------------------------------------------------------------------------- sampling

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from failure_data.units import HOURS_PER_YEAR
-from fleet_models.engine import MONTH_HOURS, EventKind, Ledger
+from fleet_models.ledger import MONTH_HOURS, EventKind, Ledger
 from fleet_models.metrics import COST, COST_PARTS
 from fleet_models.spec import Architecture, Scenario
 

@@ -1,0 +1,32 @@
+"""What happened when in one replication: the dated events a total cost of ownership prices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+MONTH_HOURS = 8766.0 / 12
+"""Port-down hours are kept per month of 730.5 h (``Ledger.down_by_month``)."""
+
+
+class EventKind:
+    """Codes of ``Ledger.kind``: what a dated service event was."""
+
+    SWAP = 0  # a swap's hands-on time started: one part of ``component``, ``hours`` of labour
+    UNPLANNED_REPLACEMENT = 1  # a switch replacement triggered at once (k reached, switch-wide)
+    PLANNED_REPLACEMENT = 2  # a maintenance-window replacement (the switch is drained)
+    INTERRUPTION = 3  # an unplanned outage interrupted one training job
+    NAMES = ("swap", "unplanned_replacement", "planned_replacement", "interruption")
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """Dated events of one replication (arrays of equal length, in the order they happened) and
+    port-down hours per month. Hours of labour are truncated at the horizon, as the metrics are."""
+
+    time: np.ndarray  # hours from t = 0
+    kind: np.ndarray  # EventKind codes
+    component: np.ndarray  # index into the architecture's components (-1: not a component)
+    hours: np.ndarray  # hands-on hours of the event (0 for interruptions)
+    down_by_month: np.ndarray  # port-down hours in month m = [m, m + 1) x MONTH_HOURS
