@@ -104,8 +104,8 @@ def _comp(name: str, sources: dict[str, str], **fields: Any) -> tuple[Component,
 
 def _switch_board(c: Catalog) -> tuple[Component, dict[str, str]]:
     return _comp(
-        "switch-board", {"life": "switch-afr-fit"},
-        per_switch=1, ports_per_unit=None, life=catalog_life("switch-afr-fit", c),
+        "switch-board", {"life": "hpn-tor"},
+        per_switch=1, ports_per_unit=None, life=catalog_life("hpn-tor", c),
         repair=Repair.REPLACE_SWITCH,
     )
 
@@ -122,24 +122,25 @@ def _arch(c: Catalog, name: str, description: str, comps: list[tuple[Component, 
 def _pluggable_dsp(c: Catalog) -> _Built:
     module = _comp(
         "dsp-module",
-        {"per_switch": "sx-photonics", "life": "avago-sr332", "price_usd": "module-price",
+        {"per_switch": "sx-photonics", "life": "module-field-fit", "price_usd": "module-price",
          "power_w": "module-power"},
-        per_switch=PORTS, ports_per_unit=1, life=catalog_life("avago-sr332", c), repair=Repair.SWAP,
+        per_switch=PORTS, ports_per_unit=1, life=catalog_life("module-field-fit", c), repair=Repair.SWAP,
         price_usd=c.value("module-price", "dr8-800g"), power_w=c.value("module-power", "dsp-800g"),
     )
-    return _arch(c, "pluggable-dsp", "128 x 800G DSP pluggable modules (252 FIT, 16.5 W), hot-swapped",
+    return _arch(c, "pluggable-dsp", "128 x 800G DSP pluggable modules (1,268.5 FIT, the field "
+                 "rate; 16.5 W), hot-swapped",
                  [_switch_board(c), module])
 
 
 def _lpo(c: Catalog) -> _Built:
     module = _comp(
         "lpo-module",
-        {"per_switch": "sx-photonics", "life": "lpo-module-fit", "price_usd": "module-price",
+        {"per_switch": "sx-photonics", "life": "lpo-field-fit", "price_usd": "module-price",
          "power_w": "module-power"},
-        per_switch=PORTS, ports_per_unit=1, life=catalog_life("lpo-module-fit", c), repair=Repair.SWAP,
+        per_switch=PORTS, ports_per_unit=1, life=catalog_life("lpo-field-fit", c), repair=Repair.SWAP,
         price_usd=c.value("module-price", "lpo-800g"), power_w=c.value("module-power", "lpo-800g"),
     )
-    return _arch(c, "lpo", "128 x 800G linear-drive modules without DSP (144 FIT inferred, 8.5 W), "
+    return _arch(c, "lpo", "128 x 800G linear-drive modules without DSP (725 FIT inferred, 8.5 W), "
                  "hot-swapped", [_switch_board(c), module])
 
 

@@ -186,6 +186,17 @@ def test_inferred_arithmetic_recomputed_from_the_rows_it_names():
 
 def test_revision_2026_12_inferred_rows_recomputed_from_the_rows_they_name():
     v = lambda key, item=None: get(key).item(item).best if item else get(key).value  # noqa: E731
+    # module-field-fit: the field range huawei-afr .. meta-mtbf-fit (pluggable), its midpoint
+    lo, hi = v("huawei-afr"), v("meta-mtbf-fit", "pluggable-fit")
+    e = get("module-field-fit")
+    assert (e.low, e.high, e.value) == (lo, hi, pytest.approx((lo + hi) / 2))
+    assert e.life["fit_per_1e9h"] == e.value
+    # lpo-field-fit: the field module rate less the DSP share, as lpo-module-fit for the datasheet rate
+    parts = ("photodetector", "dsp", "driver", "tia")
+    dsp_share = v("module-parts-fit", "dsp") / (sum(v("module-parts-fit", p) for p in parts) + v("dfb-fit"))
+    assert v("lpo-field-fit") == pytest.approx(v("module-field-fit") * (1 - dsp_share), rel=1e-6)
+    # hpn-tor: 0.051 %/month as a constant rate, -ln(1 - 0.051e-2) / 730.5 h, rounded to 700 FIT
+    assert get("hpn-tor").life["fit_per_1e9h"] == pytest.approx(-math.log(1 - 0.051e-2) / 730.5 * 1e9, rel=0.01)
     # meta-cpo-bound: the zero-event bound chi2(0.95, 2)/2 / T at the programme's 15e6 port-hours
     assert get("meta-cpo-bound").derived_from == ("meta-cpo-hours", "meta-cpo-15M")
     assert v("meta-cpo-bound", "fit-at-15e6h") == pytest.approx(

@@ -391,7 +391,7 @@ def test_builtin_scenarios_round_trip_through_toml_and_json(name):
     text = scenario_to_toml(s)
     assert parse_scenario(tomllib.loads(text)) == s
     assert parse_scenario(json.loads(json.dumps(scenario_to_dict(s)))) == s
-    assert "# source: avago-sr332 (M)" in text or name != "default"
+    assert "# source: module-field-fit (inferred)" in text or name != "default"
 
 
 def test_round_trip_of_odd_values():
@@ -426,17 +426,19 @@ def test_builtin_architectures_numbers_and_sources():
                 assert c.per_switch * c.ports_per_unit == 128  # every port covered exactly once
     dsp = a["pluggable-dsp"].components[1]
     assert (dsp.price_usd, dsp.power_w, dsp.repair) == (1250.0, 16.5, Repair.SWAP)
-    assert dsp.life.constant_fit() == pytest.approx(252.0)  # avago-sr332, DFB-laser module
+    # module-field-fit: the midpoint of the field rates 719 (huawei-afr) and 1,818 FIT (meta-mtbf-fit)
+    assert dsp.life.constant_fit() == pytest.approx((719.0 + 1818.0) / 2)
     lpo = a["lpo"].components[1]
-    assert (lpo.power_w, lpo.life.constant_fit()) == (8.5, pytest.approx(144.0))
+    # lpo-field-fit: the field rate less the DSP share 300 / 700 (module-parts-fit, dfb-fit)
+    assert (lpo.power_w, lpo.life.constant_fit()) == (8.5, pytest.approx(1268.5 * 4 / 7, rel=1e-5))
     eng = a["cpo-internal-laser"].components[1]
     assert (eng.per_switch, eng.ports_per_unit, eng.repair) == (32, 4, Repair.REPLACE_SWITCH)
     assert eng.power_w == pytest.approx(4 * 5.5)  # bailly-power per 800G port
     els = a["cpo-els"].components[2]
     assert (els.per_switch, els.ports_per_unit, els.elements, els.needed, els.repair) == (16, 8, 8, 8, Repair.SWAP)
     board = a["lpo"].components[0]
-    # 5 % a year as a constant rate: 1 - exp(-8766 h / MTTF) = 0.05
-    assert 1 - math.exp(-HOURS_PER_YEAR / board.life.mean()) == pytest.approx(0.05, abs=1e-5)
+    # hpn-tor, the modern ToR rate: 700 FIT, i.e. 1 - exp(-8766 h x 700e-9) = 0.61 % a year
+    assert 1 - math.exp(-HOURS_PER_YEAR / board.life.mean()) == pytest.approx(0.0061, abs=5e-5)
 
 
 def test_default_scenario_and_its_sources():
