@@ -149,10 +149,10 @@ def _engine(c: Catalog, laser: str) -> tuple[Component, dict[str, str]]:
     return _comp(
         "optical-engine",
         {"per_switch": "cpo-engine-count", "ports_per_unit": "cpo-engine-count",
-         "life": "cpo-engine-fit", "repair": "humboldt-laser", "price_usd": "cpo-engine-price",
+         "life": "cpo-engine-field", "repair": "humboldt-laser", "price_usd": "cpo-engine-price",
          "power_w": "cpo-engine-power"},
         per_switch=n, ports_per_unit=int(c.value("cpo-engine-count", "ports-per-engine")),
-        life=catalog_life("cpo-engine-fit", c), repair=Repair.REPLACE_SWITCH,
+        life=catalog_life("cpo-engine-field", c), repair=Repair.REPLACE_SWITCH,
         price_usd=c.value("cpo-engine-price", laser), power_w=c.value("cpo-engine-power", laser),
     )
 
@@ -166,7 +166,7 @@ def _cpo_internal_laser(c: Catalog) -> _Built:
     )
     return _arch(
         c, "cpo-internal-laser",
-        "32 x 3.2T optical engines (4 ports each, 160 FIT placeholder) and 128 internal lasers "
+        "32 x 3.2T optical engines (4 ports each, 3,077 FIT: meta-mtbf-cmp per 400G port) and 128 internal lasers "
         "(125 FIT) on the package: any failure means replacing the switch; price and power in the engines",
         [_switch_board(c), _engine(c, "internal-laser"), lasers],
     )
@@ -362,6 +362,19 @@ def field_comments(scenario: Scenario, catalog: Catalog | None = None) -> dict[s
             life = _life_summary(comp.life)
             if life:
                 out[f"{cpath}.life"] = f"{out[cpath + '.life']}: {life}" if cpath + ".life" in out else life
+    readings: dict[str, str] = {}
+    for i, arch in enumerate(scenario.architectures):
+        for j, comp in enumerate(arch.components):
+            if comp.life.provenance.get("source") == "cpo-engine-field":
+                c = catalog or default_catalog()
+                per_port, per_engine = (c.value("cpo-engine-field", "per-port-400g"),
+                                        c.value("cpo-engine-field", "per-engine"))
+                readings[f"architectures[{i}].components[{j}].life"] = (
+                    f"meta-mtbf-cmp's device read per 400G port: {per_port:,.0f} FIT per engine (this "
+                    f"default, the pessimistic reading); read per engine: {per_engine:,.1f} FIT, "
+                    f"{per_port / per_engine:.0f}x less (cpo-device-unit)")
+    for path, text in readings.items():
+        out[path] = f"{out[path]}; {text}" if path in out else text
     return out
 
 

@@ -195,6 +195,13 @@ def test_revision_2026_12_inferred_rows_recomputed_from_the_rows_they_name():
     parts = ("photodetector", "dsp", "driver", "tia")
     dsp_share = v("module-parts-fit", "dsp") / (sum(v("module-parts-fit", p) for p in parts) + v("dfb-fit"))
     assert v("lpo-field-fit") == pytest.approx(v("module-field-fit") * (1 - dsp_share), rel=1e-6)
+    # cpo-engine-field: 1e9 / 2.6e6 h per device (meta-mtbf-cmp); per 400G port a 3.2T engine
+    # (sx-photonics) has 3200 / 400 = 8 devices, per engine one
+    per_device = 1e9 / v("meta-mtbf-cmp")
+    assert v("cpo-engine-field", "per-engine") == pytest.approx(per_device, rel=1e-5)
+    assert v("cpo-engine-field", "per-port-400g") == pytest.approx(
+        v("sx-photonics", "engine-tbps") * 1000 / 400 * per_device, rel=1e-5)
+    assert get("cpo-engine-field").life["fit_per_1e9h"] == v("cpo-engine-field")
     # hpn-tor: 0.051 %/month as a constant rate, -ln(1 - 0.051e-2) / 730.5 h, rounded to 700 FIT
     assert get("hpn-tor").life["fit_per_1e9h"] == pytest.approx(-math.log(1 - 0.051e-2) / 730.5 * 1e9, rel=0.01)
     # meta-cpo-bound: the zero-event bound chi2(0.95, 2)/2 / T at the programme's 15e6 port-hours

@@ -433,6 +433,8 @@ def test_builtin_architectures_numbers_and_sources():
     assert (lpo.power_w, lpo.life.constant_fit()) == (8.5, pytest.approx(1268.5 * 4 / 7, rel=1e-5))
     eng = a["cpo-internal-laser"].components[1]
     assert (eng.per_switch, eng.ports_per_unit, eng.repair) == (32, 4, Repair.REPLACE_SWITCH)
+    # cpo-engine-field: meta-mtbf-cmp's 2.6e6 h per 400G device x 8 per 3.2T engine
+    assert eng.life.constant_fit() == pytest.approx(8 * 1e9 / 2.6e6, rel=1e-5)
     assert eng.power_w == pytest.approx(4 * 5.5)  # bailly-power per 800G port
     els = a["cpo-els"].components[2]
     assert (els.per_switch, els.ports_per_unit, els.elements, els.needed, els.repair) == (16, 8, 8, 8, Repair.SWAP)
@@ -519,3 +521,11 @@ def test_spec_defaults_equal_the_catalog_defaults():
 
     assert Policy() == default_policy()
     assert Costs() == default_costs()
+
+
+def test_scenario_show_states_both_readings_of_the_cpo_engine_rate():
+    from fleet_models.builtins import field_comments
+
+    comments = field_comments(default_scenario())
+    text = comments["architectures[2].components[1].life"]
+    assert "3,077 FIT per engine" in text and "384.6 FIT" in text and "8x" in text
