@@ -33,6 +33,32 @@ def check_output_folder(path: Path | None, flag: str) -> None:
         )
 
 
+def resolve_scenario(name: str | Path | None):
+    """A SCENARIO argument: a scenario file if one exists there, else a built-in scenario's name
+    (`cpo scenario list`), else the built-in default when omitted; anything else is refused."""
+    from fleet_models.builtins import builtin_scenarios, default_scenario
+    from fleet_models.errors import ScenarioError
+    from fleet_models.scenario import load_scenario
+
+    if name is None:
+        return default_scenario()
+    path = Path(name)
+    if path.exists() or path.suffix.lower() == ".toml":
+        return load_scenario(path)
+    scenarios = builtin_scenarios()
+    if str(name) in scenarios:
+        return scenarios[str(name)]
+    import difflib
+
+    near = difflib.get_close_matches(str(name), list(scenarios), n=1)
+    hint = f" (did you mean {near[0]!r}?)" if near else ""
+    raise ScenarioError(
+        f"{str(name)!r} is neither a scenario file nor a built-in scenario{hint}: built-ins are "
+        f"{', '.join(scenarios)}; see `cpo scenario list`, or write a file with "
+        "`cpo scenario init -o my.toml`"
+    )
+
+
 def console(stderr: bool = False):
     """The rich console every table goes through. Markup is off: names, values and messages come
     from the user's files, and ``laser[1]`` must print as written, never as a style tag."""

@@ -19,8 +19,8 @@ def register(app: typer.Typer) -> None:
 
 def simulate(
     scenario: Path | None = typer.Argument(
-        None, help="Scenario TOML file (see `cpo scenario init`); omit it to run the built-in "
-        "default scenario.", show_default=False,
+        None, help="Scenario TOML file (see `cpo scenario init`) or a built-in scenario's name; "
+        "omit it to run the built-in default scenario.", show_default=False,
     ),
     replications: int | None = typer.Option(
         None, "--replications", "-n", min=1,
@@ -69,8 +69,8 @@ def simulate(
 
 def compare(
     scenario: Path | None = typer.Argument(
-        None, help="Scenario TOML file; omit it to compare the built-in default scenario's "
-        "architectures.", show_default=False,
+        None, help="Scenario TOML file or a built-in scenario's name (`cpo scenario list`); omit "
+        "it to compare the built-in default scenario's architectures.", show_default=False,
     ),
     baseline: str | None = typer.Option(
         None, "--baseline", "-b", help="Architecture the others are compared with (default: the "
@@ -148,13 +148,9 @@ def _announce(sc: Any, replications: int | None, workers: int | None, force: boo
 
 
 def _load(path: Path | None) -> Any:
-    if path is None:
-        from fleet_models.builtins import default_scenario
+    from cli._common import resolve_scenario
 
-        return default_scenario()
-    from fleet_models.scenario import load_scenario
-
-    return load_scenario(path)
+    return resolve_scenario(path)
 
 
 def _write(result: Any, out: Path, quiet: bool) -> None:

@@ -66,20 +66,9 @@ def list_cmd(json_output: bool = typer.Option(False, "--json", help=JSON_HELP)) 
 
 
 def _resolve(name: str):
-    from fleet_models.builtins import builtin_scenarios
-    from fleet_models.errors import ScenarioError
-    from fleet_models.scenario import load_scenario
+    from cli._common import resolve_scenario
 
-    scenarios = builtin_scenarios()
-    if name in scenarios:
-        return scenarios[name]
-    path = Path(name)
-    if path.suffix.lower() == ".toml" or path.exists():
-        return load_scenario(path)
-    raise ScenarioError(
-        f"{name!r} is neither a built-in scenario ({', '.join(scenarios)}) nor a scenario file; "
-        "see `cpo scenario list`, or write a file with `cpo scenario init -o my.toml`"
-    )
+    return resolve_scenario(name)
 
 
 @scenario_app.command("show")

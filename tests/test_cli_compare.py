@@ -82,3 +82,13 @@ def test_cli_compare_table_and_unknown_baseline(tmp_path):
     r = CliRunner().invoke(app, ["compare", str(path), "--baseline", "nope", "--json"])
     assert r.exit_code == 1
     assert "--baseline 'nope'" in json.loads(r.stdout)["error"]
+
+
+@pytest.mark.parametrize("command", ["compare", "simulate"])
+def test_a_builtin_scenario_name_is_a_scenario_argument(command):
+    r = CliRunner().invoke(app, [command, "cpo-pilot", "--json", "-n", "2", "-w", "1"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["scenario"] == "cpo-pilot"
+    r = CliRunner().invoke(app, [command, "no-such-scenario", "--json"])
+    assert r.exit_code == 1
+    assert "neither a scenario file nor a built-in scenario" in json.loads(r.stdout)["error"]

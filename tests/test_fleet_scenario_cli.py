@@ -61,7 +61,7 @@ def test_init_writes_a_valid_file_and_refuses_to_overwrite(tmp_path):
 
 def test_show_errors_are_one_message_exit_1(tmp_path):
     r = run("scenario", "show", "defualt")
-    assert r.exit_code == 1 and "neither a built-in scenario" in r.stderr and "Traceback" not in r.output
+    assert r.exit_code == 1 and "neither a scenario file nor a built-in scenario (did you mean 'default'?)" in r.stderr and "Traceback" not in r.output
     bad = tmp_path / "bad.toml"
     bad.write_text('name = "x"\nhorizon_years = 5\nreplications = 0\n[fleet]\nswitches = 1\nports_per_switch = 8\n'
                    '[[architectures]]\nbase = "lpo"\n')
