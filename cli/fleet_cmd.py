@@ -10,6 +10,17 @@ import typer
 
 from cli._common import console, domain_errors, emit_json, err, to_json
 
+# the options simulate and compare share, declared once
+REPLICATIONS = typer.Option(None, "--replications", "-n", min=1,
+                            help="Replications per architecture (default: the scenario's `replications`).")
+SEED = typer.Option(None, "--seed", min=0, help="Seed of the run (default: the scenario's `seed`).")
+WORKERS = typer.Option(None, "--workers", "-w", min=1,
+                       help="Worker processes (default: min(CPUs, 2); 1 runs in this process). "
+                       "Results do not depend on it.")
+QUIET = typer.Option(False, "--quiet", "-q", help="No progress bar or messages.")
+FORCE = typer.Option(False, "--force", help="Start a run larger than the cap on expected failure "
+                     "events (fleet_models.runner.MAX_FAILURES) anyway.")
+
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the `cpo` app."""
@@ -22,18 +33,9 @@ def simulate(
         None, help="Scenario TOML file (see `cpo scenario init`) or a built-in scenario's name; "
         "omit it to run the built-in default scenario.", show_default=False,
     ),
-    replications: int | None = typer.Option(
-        None, "--replications", "-n", min=1,
-        help="Replications per architecture (default: the scenario's `replications`).",
-    ),
-    seed: int | None = typer.Option(
-        None, "--seed", min=0, help="Seed of the run (default: the scenario's `seed`).",
-    ),
-    workers: int | None = typer.Option(
-        None, "--workers", "-w", min=1,
-        help="Worker processes (default: min(CPUs, 2); 1 runs in this process). "
-        "Results do not depend on it.",
-    ),
+    replications: int | None = REPLICATIONS,
+    seed: int | None = SEED,
+    workers: int | None = WORKERS,
     json_output: bool = typer.Option(
         False, "--json", help="Write the summary as one JSON document on stdout, nothing else.",
     ),
@@ -42,23 +44,14 @@ def simulate(
         help="Also write DIR/replications.csv (one row per replication and architecture) "
         "and DIR/summary.json.",
     ),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or messages."),
-    force: bool = typer.Option(
-        False, "--force", help="Start a run larger than the cap on expected failure events "
-        "(fleet_models.runner.MAX_FAILURES) anyway.",
-    ),
+    quiet: bool = QUIET,
+    force: bool = FORCE,
 ) -> None:
     """Simulate every architecture of a fleet scenario (Monte Carlo, SimPy): port availability,
     failures, swaps, switch replacements, spares, technician hours and job interruptions, each
     as the mean over replications with its 95 % confidence interval."""
     with domain_errors(json_output):
-        from fleet_models.runner import run
-
-        sc = _load(scenario)
-        _announce(sc, replications, workers, force, quiet)
-        with _progress(enabled=not quiet and sys.stderr.isatty()) as progress:
-            result = run(sc, replications=replications, seed=seed, workers=workers,
-                         progress=progress, force=True)
+        result = _run(_load(scenario), replications, seed, workers, force, quiet=quiet)
         if out is not None:
             _write(result, out, quiet)
     if json_output:
@@ -76,24 +69,19 @@ def compare(
         None, "--baseline", "-b", help="Architecture the others are compared with (default: the "
         "scenario's first).",
     ),
-    replications: int | None = typer.Option(
-        None, "--replications", "-n", min=1,
-        help="Replications per architecture (default: the scenario's `replications`).",
-    ),
-    seed: int | None = typer.Option(None, "--seed", min=0, help="Seed of the run (default: the scenario's `seed`)."),
-    workers: int | None = typer.Option(None, "--workers", "-w", min=1,
-                                       help="Worker processes (default: min(CPUs, 2))."),
+    replications: int | None = REPLICATIONS,
+    seed: int | None = SEED,
+    workers: int | None = WORKERS,
     json_output: bool = typer.Option(
         False, "--json", help="simulate's JSON document plus `differences` and `verdict`, on stdout.",
     ),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or messages."),
-    force: bool = typer.Option(False, "--force", help="Start a run larger than the cap anyway."),
+    quiet: bool = QUIET,
+    force: bool = FORCE,
 ) -> None:
     """Compare the architectures of a scenario: availability, service events, GPU-hours lost and
     total cost of ownership (discounted, with intervals), each against a baseline, with a verdict."""
     with domain_errors(json_output):
         from fleet_models.compare import comparison, verdict
-        from fleet_models.runner import run
 
         sc = _load(scenario)
         if baseline is not None and baseline not in [a.name for a in sc.architectures]:
@@ -101,10 +89,7 @@ def compare(
 
             raise FleetError(f"--baseline {baseline!r} is not an architecture of the scenario; choose "
                              "one of " + ", ".join(a.name for a in sc.architectures))
-        _announce(sc, replications, workers, force, quiet or json_output)
-        with _progress(enabled=not quiet and not json_output and sys.stderr.isatty()) as progress:
-            result = run(sc, replications=replications, seed=seed, workers=workers,
-                         progress=progress, force=True)
+        result = _run(sc, replications, seed, workers, force, quiet=quiet or json_output)
         table = comparison(result, baseline)
         words = verdict(result, baseline)
     if json_output:
@@ -130,21 +115,19 @@ def compare(
     out.print(Text(words))
 
 
-def _announce(sc: Any, replications: int | None, workers: int | None, force: bool, quiet: bool) -> None:
-    """Refuse a run above the cap without --force; say how long a run of more than a few seconds takes."""
-    from fleet_models.errors import FleetError
-    from fleet_models.runner import MAX_FAILURES, check_run_arguments, estimate
+def _run(sc: Any, replications: int | None, seed: int | None, workers: int | None, force: bool,
+         *, quiet: bool) -> Any:
+    """simulate's and compare's run: the flags checked, the time said when it is more than a few
+    seconds, a progress bar on a terminal; the library refuses a run above its cap unless forced."""
+    from fleet_models.runner import check_run_arguments, estimate, run
 
-    check_run_arguments(replications, None, workers)  # range errors first, naming the flag
+    check_run_arguments(replications, seed, workers)  # range errors first, naming the flag
     est = estimate(sc, replications, workers)
-    if est.too_large and not force:
-        raise FleetError(
-            f"this run would simulate {est.text()} on {est.workers} worker(s), above the cap of "
-            f"{MAX_FAILURES:,} failure events; shrink it (fewer --replications, or fewer switches or "
-            "years in the scenario) or start it anyway with --force"
-        )
-    if est.seconds > 5 and not quiet:
+    if est.seconds > 5 and not quiet and (force or not est.too_large):
         err(f"simulating {est.text()} on {est.workers} worker(s)")
+    with _progress(enabled=not quiet and sys.stderr.isatty()) as progress:
+        return run(sc, replications=replications, seed=seed, workers=workers, progress=progress,
+                   force=force)
 
 
 def _load(path: Path | None) -> Any:

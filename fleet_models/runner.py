@@ -124,8 +124,9 @@ def run(
     est = estimate(scenario, n, workers)
     if est.too_large and not force:
         raise RunTooLarge(
-            f"this run would simulate {est.text()} (cap {MAX_FAILURES:,}); shrink it (fewer "
-            "replications, switches or years) or start it anyway with "
+            f"this run would simulate {est.text()} on {est.workers} worker(s), above the cap of "
+            f"{MAX_FAILURES:,} failure events; shrink it (fewer {option('replications', 'replications')}, "
+            f"or fewer switches or years in the scenario) or start it anyway with "
             f"{option('force', 'force=True')}", est)
     names = [a.name for a in scenario.architectures]
 

@@ -30,7 +30,7 @@ import pandas as pd
 from failure_data.units import HOURS_PER_YEAR
 from fleet_models.ledger import MONTH_HOURS, EventKind, Ledger
 from fleet_models.metrics import COST, COST_PARTS
-from fleet_models.spec import Architecture, Scenario
+from fleet_models.spec import Architecture, Repair, Scenario
 
 PARTS = tuple(m.name for m in COST_PARTS)
 COLUMNS = ("replication", "architecture", *(m.name for m in COST))
@@ -62,10 +62,10 @@ def capex(scenario: Scenario, arch: Architecture) -> float:
     def price(pool, default: float) -> float:
         return default if pool.unit_price_usd is None else pool.unit_price_usd
 
-    if "switch" in spares and any(c.repair.value == "replace-switch" for c in arch.components):
+    if "switch" in spares and any(c.repair is Repair.REPLACE_SWITCH for c in arch.components):
         out += spares["switch"].stock * price(spares["switch"], switch_bill(arch))
     for c in arch.components:
-        if c.repair.value == "swap" and c.name in spares:
+        if c.repair is Repair.SWAP and c.name in spares:
             out += spares[c.name].stock * price(spares[c.name], c.price_usd)
     return out
 
