@@ -118,9 +118,10 @@ from fleet_models.spec import (
     SparePool,
 )
 from fleet_models.streams import Streams, replication_rng, replication_seed  # noqa: F401
+from fleet_models.validate import SWITCH
 from reliability.models import LifeModel
 
-SWITCH_POOL = "switch"
+SWITCH_POOL = SWITCH  # declared once, in fleet_models.validate
 """Name of the spare pool (``policy.spares``) replacement switches come from."""
 
 COMMON_METRICS = COMMON  # the metric list is declared once, in fleet_models.metrics
