@@ -76,6 +76,10 @@ class Component:
         "when it goes down and every element is renewed (element failures that leave it working wait "
         "for that swap); \"element\" = each failed element is swapped on its own",
         allowed='"unit" or "element"')
+    spare_units: int = setting(
+        0, doc="fail in place: extra units of this kind on the switch, beyond per_switch, that take "
+        "over a failed unit's ports without a visit until they run out (spectrum-x: 4 spare "
+        "engines); a new switch brings new spares", unit="units", range=Range(0, 100_000))
     moves_on_replacement: bool = setting(
         True, doc="with repair = \"swap\": a switch replacement moves the unit to the new chassis with "
         "its age, failed or not (pluggable modules, ELS); false = it is replaced with the switch",
