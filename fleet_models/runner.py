@@ -161,7 +161,7 @@ def run(
 
     order = {name: i for i, name in enumerate(names)}
     rows.sort(key=lambda r: (r["replication"], order[r["architecture"]]))
-    frame = pd.DataFrame(rows, columns=[*KEY_COLUMNS, *_columns(scenario)])
+    frame = pd.DataFrame(rows, columns=[*KEY_COLUMNS, *result_columns(scenario)])
     frame["replication"] = frame["replication"].astype("int64")
     return FleetResult(
         scenario=scenario.name,
@@ -204,7 +204,7 @@ def run_chunk(
     return rows, ledgers
 
 
-def _columns(scenario: Scenario) -> list[str]:
+def result_columns(scenario: Scenario) -> list[str]:
     comps: list[str] = []
     for a in scenario.architectures:
         comps += [c.name for c in a.components if c.name not in comps]

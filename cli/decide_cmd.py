@@ -1,0 +1,243 @@
+"""`cpo sweep`, `cpo tornado`, `cpo breakeven`, `cpo pilot`: which unknowns decide the answer.
+
+Thin commands over :mod:`fleet_models.decisions`: parse, call, render. Every variant of a
+scenario runs on the same seed (common random numbers); see the README's "Decisions" section.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from cli._common import check_output_folder, console, domain_errors, emit_json, err
+from cli.fleet_cmd import FORCE, QUIET, REPLICATIONS, SEED, WORKERS
+
+SCENARIO = typer.Argument(None, help="Scenario TOML file or a built-in scenario's name; omit it for "
+                          "the built-in default.", show_default=False)
+JSON = typer.Option(False, "--json", help="One JSON document on stdout, nothing else.")
+AGAINST = typer.Option(None, "--against", help="The architecture compared with (default: the "
+                       "scenario's first).")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("sweep")(sweep)
+    app.command("tornado")(tornado)
+    app.command("breakeven")(breakeven)
+    app.command("pilot")(pilot)
+
+
+def _evaluator(replications: int | None, seed: int | None, workers: int | None, force: bool,
+               quiet: bool):
+    from fleet_models.decisions import Evaluator
+    from fleet_models.runner import check_run_arguments
+
+    check_run_arguments(replications, seed, workers)
+    return Evaluator(replications=replications, seed=seed, workers=workers, force=force,
+                     progress=None if quiet else err)
+
+
+def _load(scenario: Path | None):
+    from cli._common import resolve_scenario
+
+    return resolve_scenario(scenario)
+
+
+def _table(frame: Any, title: str) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    t = Table(title=Text(title))
+    for col in frame.columns:
+        t.add_column(Text(str(col)), justify="left" if frame[col].dtype == object else "right")
+    for row in frame.itertuples(index=False):
+        t.add_row(*(Text(_cell(v)) for v in row))
+    console().print(t)
+
+
+def _cell(v: Any) -> str:
+    if isinstance(v, float):
+        if v != v:
+            return "–"
+        return f"{v:,.0f}" if abs(v) >= 1e4 else f"{v:.4g}"
+    return str(v)
+
+
+def sweep(
+    scenario: Path | None = SCENARIO,
+    vary: list[str] = typer.Option(..., "--vary", help="PATH=V1,V2,... (repeat for a grid); PATH as "
+                                   "in error messages, e.g. policy.switch_replacement_hours=4,8,16 "
+                                   "or architectures.cpo-els.components.optical-engine.life.fit_per_1e9h=400,3000"),
+    baseline: str | None = typer.Option(None, "--baseline", "-b", help="Architecture the differences "
+                                        "are taken from (default: the scenario's first)."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Also write the grid's table as CSV.",
+                                    dir_okay=False),
+    replications: int | None = REPLICATIONS,
+    seed: int | None = SEED,
+    workers: int | None = WORKERS,
+    json_output: bool = JSON,
+    quiet: bool = QUIET,
+    force: bool = FORCE,
+) -> None:
+    """Run the scenario at every point of a grid of field values: per point and architecture the
+    mean TCO with its interval, availability, goodput, and the paired difference from the baseline
+    with P(cheaper). Only architectures a value changes are re-simulated; prices re-simulate
+    nothing."""
+    check_output_folder(out, "--out")
+    with domain_errors(json_output):
+        from fleet_models.decisions import parse_vary
+        from fleet_models.decisions import sweep as run_sweep
+
+        grid = dict(parse_vary(v) for v in vary)
+        sc = _load(scenario)
+        ev = _evaluator(replications, seed, workers, force, quiet or json_output)
+        frame = run_sweep(sc, grid, ev, baseline)
+        if out is not None:
+            frame.to_csv(out, index=False)
+    if json_output:
+        emit_json({"scenario": sc.name, "vary": grid, "simulations": ev.runs,
+                   "points": frame.to_dict(orient="records")})
+        return
+    _table(frame, f"{sc.name}: sweep of {', '.join(grid)} ({ev.runs} simulations)")
+    if out is not None and not quiet:
+        err(f"wrote {out}")
+
+
+def tornado(
+    scenario: Path | None = SCENARIO,
+    arch: str | None = typer.Option(None, "--arch", help="The architecture whose difference is "
+                                    "explained (default: the scenario's last)."),
+    against: str | None = AGAINST,
+    plot: Path | None = typer.Option(None, "--plot", help="Also draw the tornado (PNG or SVG).",
+                                     dir_okay=False),
+    replications: int | None = REPLICATIONS,
+    seed: int | None = SEED,
+    workers: int | None = WORKERS,
+    json_output: bool = JSON,
+    quiet: bool = QUIET,
+    force: bool = FORCE,
+) -> None:
+    """Which unknown moves the TCO difference most: every input with a published range (catalog
+    low and high) at its low and its high, the others at their values, ranked by the swing."""
+    check_output_folder(plot, "--plot")
+    with domain_errors(json_output):
+        from fleet_models.decisions import plot_tornado
+        from fleet_models.decisions import tornado as run_tornado
+
+        sc = _load(scenario)
+        names = [a.name for a in sc.architectures]
+        arch = arch or names[-1]
+        against = against or names[0]
+        ev = _evaluator(replications, seed, workers, force, quiet or json_output)
+        frame = run_tornado(sc, ev, arch, against)
+        if plot is not None:
+            ax = plot_tornado(frame, title=f"{arch} - {against}: mean TCO difference (USD)")
+            ax.figure.tight_layout()
+            ax.figure.savefig(plot)
+    if json_output:
+        emit_json({"scenario": sc.name, "arch": arch, "against": against, "simulations": ev.runs,
+                   "inputs": frame.to_dict(orient="records")})
+        return
+    _table(frame[["input", "low", "high", "unit", "confidence", "at_low", "at_high", "swing"]],
+           f"{sc.name}: TCO of {arch} minus {against} (mean {frame['base'].iloc[0]:,.0f} USD), each "
+           "input at its low and high")
+    if plot is not None and not quiet:
+        err(f"wrote {plot}")
+
+
+def breakeven(
+    scenario: Path | None = SCENARIO,
+    vary: str = typer.Option(..., "--vary", help="The field path to solve for, e.g. "
+                             "architectures.cpo-els.components.optical-engine.life.fit_per_1e9h"),
+    between: tuple[float, float] = typer.Option(..., "--between", help="LO HI: the range searched."),
+    metric: str = typer.Option("tco", "--metric", help="tco, availability or goodput."),
+    arch: str | None = typer.Option(None, "--arch", help="The architecture that should win "
+                                    "(default: the one the path lies in, else the scenario's last)."),
+    against: str | None = AGAINST,
+    replications: int | None = REPLICATIONS,
+    seed: int | None = SEED,
+    workers: int | None = WORKERS,
+    json_output: bool = JSON,
+    quiet: bool = QUIET,
+    force: bool = FORCE,
+) -> None:
+    """The value of a field at which one architecture equals another (mean paired difference
+    zero), with an interval: how reliable must CPO engines be, or how fast a switch swap, for
+    CPO to win?"""
+    with domain_errors(json_output):
+        from fleet_models.decisions import METRICS, DecisionError
+        from fleet_models.decisions import breakeven as solve
+        from fleet_models.paths import architecture_of
+
+        if metric not in METRICS:
+            raise DecisionError(f"--metric {metric!r} is not one of {', '.join(METRICS)}")
+        sc = _load(scenario)
+        names = [a.name for a in sc.architectures]
+        arch = arch or architecture_of(vary, sc) or names[-1]
+        against = against or names[0]
+        ev = _evaluator(replications, seed, workers, force, quiet or json_output)
+        answer = solve(sc, ev, vary, arch, against, between[0], between[1], METRICS[metric])
+    if json_output:
+        doc = {k: v for k, v in answer.__dict__.items()}
+        doc.update(interval=list(answer.interval), text=answer.text(), simulations=ev.runs)
+        emit_json(doc)
+        return
+    console().print(answer.text())
+
+
+def pilot(
+    scenario: Path | None = SCENARIO,
+    component: str = typer.Option(..., "--component", help="The component the pilot ran, e.g. "
+                                  "optical-engine."),
+    device_hours: float = typer.Option(..., "--device-hours", help="Unit-hours the pilot observed."),
+    failures: int = typer.Option(..., "--failures", min=0, help="Failures the pilot saw."),
+    arch: str | None = typer.Option(None, "--arch", help="The architecture judged (default: the "
+                                    "first holding the component)."),
+    against: str | None = AGAINST,
+    prior_fit: tuple[float, float] | None = typer.Option(
+        None, "--prior-fit", help="LO HI: a gamma prior with 90 % of its mass in [LO, HI] FIT "
+        "(default: the catalog range of the component's life, else the flat prior)."),
+    flat: bool = typer.Option(False, "--flat", help="Use the flat (weakest) prior: the posterior's "
+                              "quantiles are then the chi-square bounds."),
+    target: float = typer.Option(0.9, "--target", min=0.5, max=0.999,
+                                 help="The P(cheaper) the search for more pilot months aims at."),
+    replications: int | None = REPLICATIONS,
+    seed: int | None = SEED,
+    workers: int | None = WORKERS,
+    json_output: bool = JSON,
+    quiet: bool = QUIET,
+    force: bool = FORCE,
+) -> None:
+    """What a pilot proves: P(the architecture is cheaper than the baseline) with the component's
+    failure rate drawn from the prior and from the posterior after the pilot (gamma-Poisson), and
+    how many more failure-free switch-months would move it past the target."""
+    with domain_errors(json_output):
+        from fleet_models.decisions import DecisionError, GammaRate
+        from fleet_models.decisions import pilot as run_pilot
+
+        if flat and prior_fit is not None:
+            raise DecisionError("give --flat or --prior-fit, not both")
+        prior = GammaRate.flat() if flat else (GammaRate.from_range(*prior_fit) if prior_fit else None)
+        sc = _load(scenario)
+        ev = _evaluator(replications, seed, workers, force, quiet or json_output)
+        answer = run_pilot(sc, ev, component, device_hours, failures, arch=arch, against=against,
+                           prior=prior, target=target)
+    if json_output:
+        emit_json({**answer.to_dict(), "simulations": ev.runs})
+        return
+    out = console()
+    a = answer
+    before = "no answer (flat prior)" if a.p_before is None else f"{a.p_before * 100:.0f} %"
+    out.print(f"{a.component}: {a.note or 'prior given'}; posterior mean "
+              f"{a.posterior.mean_fit():,.0f} FIT after {failures} failure(s) in {device_hours:g} h")
+    out.print(f"P({a.arch} cheaper than {a.against}): before the pilot {before}, after "
+              f"{a.p_after * 100:.0f} %")
+    if a.more_switch_months is None:
+        out.print(f"No number of failure-free switch-months moves it past {a.target * 100:.0f} %: "
+                  f"the {a.component} rate is not what decides it.")
+    elif a.more_switch_months == 0:
+        out.print(f"Already past {a.target * 100:.0f} %.")
+    else:
+        out.print(f"About {a.more_switch_months:,.0f} more switch-months without a {a.component} "
+                  f"failure would move it past {a.target * 100:.0f} %.")

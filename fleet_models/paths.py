@@ -1,0 +1,178 @@
+"""Numeric scenario fields by path: read one, or a copy of the scenario with one changed.
+
+A path names a field as a scenario file nests it, with dots; an architecture or a component
+is named by its name or by its index, and a spare pool by its kind::
+
+    policy.switch_replacement_hours
+    costs.gpu_hour_usd
+    fleet.switches
+    policy.spares.switch.stock
+    architectures.cpo-els.components.optical-engine.life.fit_per_1e9h
+    architectures[2].components[1].price_usd
+
+``life.fit_per_1e9h`` is the rate of a constant-rate (exponential) life; ``life.PARAM`` is a
+parameter of the life's family (``life.shape``, ``life.scale``, ``life.sigma``...). A changed
+life keeps its provenance (with the new value noted) and drops its covariance. The decision
+commands (``fleet_models.decisions``) vary scenarios through these two functions only; a
+changed scenario is checked with :func:`fleet_models.validate.validate`, so a value outside a
+field's range is refused with the range.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from fleet_models.errors import ScenarioError
+from fleet_models.spec import Scenario
+from reliability.models import FIT_HOURS, LifeModel
+
+_TOKEN = re.compile(r"^([^.\[\]]+)?((?:\[\d+\])*)$")
+FIT = "fit_per_1e9h"
+
+
+def _tokens(path: str) -> list[str | int]:
+    """``architectures[2].components.els.price_usd`` -> ['architectures', 2, 'components', 'els',
+    'price_usd']."""
+    if not isinstance(path, str) or not path.strip():
+        raise ScenarioError(f"field path {path!r} is empty; write it as in error messages, e.g. "
+                            "policy.switch_replacement_hours")
+    out: list[str | int] = []
+    for part in path.strip().split("."):
+        m = _TOKEN.match(part)
+        if not m or (m.group(1) is None and not m.group(2)):
+            raise ScenarioError(f"field path {path!r}: {part!r} is not a field name or NAME[INDEX]")
+        if m.group(1) is not None:
+            out.append(m.group(1))
+        out += [int(i) for i in re.findall(r"\[(\d+)\]", m.group(2))]
+    return out
+
+
+def _fail(path: str, where: str, token: Any, choices: list[str]) -> ScenarioError:
+    near = difflib.get_close_matches(str(token), choices, n=1)
+    hint = f" (did you mean {near[0]!r}?)" if near else ""
+    return ScenarioError(f"field path {path!r}: {where} has no {token!r}{hint}; choose one of "
+                         f"{', '.join(choices) or '(none)'}")
+
+
+def _pick(seq: tuple, token: str | int, path: str, where: str) -> int:
+    """Index of the item of ``seq`` (architectures or components) named or numbered ``token``."""
+    names = [x.name for x in seq]
+    if isinstance(token, int):
+        if 0 <= token < len(seq):
+            return token
+        raise ScenarioError(f"field path {path!r}: {where} has {len(seq)} entries, no index [{token}]")
+    if token in names:
+        return names.index(token)
+    raise _fail(path, where, token, names)
+
+
+def _walk(obj: Any, tokens: list[str | int], path: str, where: str, new: Any) -> Any:
+    """The value at ``tokens`` under ``obj`` (``new`` is _READ), or a copy of ``obj`` with it set."""
+    if isinstance(obj, LifeModel):
+        return _life(obj, tokens, path, where, new)
+    if not tokens:
+        if new is _READ:
+            if isinstance(obj, bool) or not isinstance(obj, int | float):
+                raise ScenarioError(f"field path {path!r} names {where}, which is not a number")
+            return float(obj)
+        return _number_like(obj, new, path)
+    head, rest = tokens[0], tokens[1:]
+    if isinstance(obj, tuple):
+        i = _pick(obj, head, path, where)
+        item = _walk(obj[i], rest, path, f"{where}.{obj[i].name}", new)
+        return item if new is _READ else obj[:i] + (item,) + obj[i + 1:]
+    if isinstance(obj, Mapping):
+        if head not in obj:
+            raise _fail(path, where, head, [str(k) for k in obj])
+        item = _walk(obj[head], rest, path, f"{where}.{head}", new)
+        return item if new is _READ else {**obj, head: item}
+    if dataclasses.is_dataclass(obj):
+        names = [f.name for f in dataclasses.fields(obj)]
+        if not isinstance(head, str) or head not in names:
+            raise _fail(path, where or "the scenario", head, names)
+        item = _walk(getattr(obj, head), rest, path, f"{where}.{head}".lstrip("."), new)
+        return item if new is _READ else dataclasses.replace(obj, **{head: item})
+    raise ScenarioError(f"field path {path!r}: {where} is a value, it has no field {head!r}")
+
+
+_READ = object()
+
+
+def _number_like(old: Any, new: Any, path: str) -> Any:
+    if isinstance(new, bool) or not isinstance(new, int | float) or not math.isfinite(new):
+        raise ScenarioError(f"{path} = {new!r}: give a finite number")
+    if isinstance(old, bool) or not isinstance(old, int | float | None):
+        raise ScenarioError(f"field path {path!r} names a field that is not a number ({old!r})")
+    if isinstance(old, int):
+        if float(new) != int(new):
+            raise ScenarioError(f"{path} = {new!r}: must be a whole number")
+        return int(new)
+    return float(new)
+
+
+def _life(life: LifeModel, tokens: list[str | int], path: str, where: str, new: Any) -> Any:
+    params = list(life.parameters)
+    choices = ([FIT] if life.distribution == "exponential" else []) + params
+    if len(tokens) != 1 or tokens[0] not in choices:
+        token = tokens[0] if tokens else "(nothing)"
+        raise _fail(path, f"the {life.distribution} life of {where}", token, choices)
+    name = str(tokens[0])
+    if new is _READ:
+        return FIT_HOURS / life.parameters["scale"] if name == FIT else float(life.parameters[name])
+    value = _number_like(0.0, new, path)
+    if name == FIT:
+        if value <= 0:
+            raise ScenarioError(f"{path} = {new!r}: a failure rate must be > 0 FIT")
+        params_new = {"scale": FIT_HOURS / value}
+    else:
+        params_new = {**life.parameters, name: value}
+    try:
+        return dataclasses.replace(life, parameters=params_new, covariance=None, provenance={
+            **life.provenance, "varied": f"{name} = {value:g}"})
+    except Exception as e:  # ParameterError: a value the family refuses (a shape <= 0)
+        raise ScenarioError(f"{path} = {new!r}: {e}") from None
+
+
+def get_value(scenario: Scenario, path: str) -> float:
+    """The number at ``path`` in ``scenario``."""
+    return _walk(scenario, _tokens(path), path, "", _READ)
+
+
+def with_value(scenario: Scenario, path: str, value: float) -> Scenario:
+    """A copy of ``scenario`` with the number at ``path`` set to ``value``, validated."""
+    from fleet_models.validate import validate
+
+    out = _walk(scenario, _tokens(path), path, "", value)
+    try:
+        validate(out)
+    except ScenarioError as e:
+        raise ScenarioError(f"{path} = {value:g}: {e}") from None
+    return out
+
+
+def with_values(scenario: Scenario, values: Mapping[str, float]) -> Scenario:
+    """``with_value`` for several paths at once (validated once, at the end)."""
+    from fleet_models.validate import validate
+
+    out = scenario
+    for path, v in values.items():
+        out = _walk(out, _tokens(path), path, "", v)
+    try:
+        validate(out)
+    except ScenarioError as e:
+        shown = ", ".join(f"{p} = {v:g}" for p, v in values.items())
+        raise ScenarioError(f"{shown}: {e}") from None
+    return out
+
+
+def architecture_of(path: str, scenario: Scenario) -> str | None:
+    """The name of the architecture ``path`` lies in, or None for a scenario-wide field."""
+    tokens = _tokens(path)
+    if tokens[:1] != ["architectures"] or len(tokens) < 2:
+        return None
+    return scenario.architectures[_pick(scenario.architectures, tokens[1], path, "architectures")].name
