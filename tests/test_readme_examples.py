@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from cli.main import app
 
 ROOT = Path(__file__).resolve().parents[1]
-SIMULATING = ("simulate", "compare")
+SIMULATING = ("simulate", "compare", "sweep", "tornado", "breakeven", "pilot")
 
 
 def _examples() -> list[str]:
@@ -81,3 +81,23 @@ def test_json_examples_print_one_document(line, tmp_path, monkeypatch):
     r = CliRunner().invoke(app, _argv(line))
     assert r.exit_code == 0, r.output
     json.loads(r.stdout)
+
+
+def _commands() -> list[list[str]]:
+    """Every command of the app as argv words, groups' subcommands included."""
+    import typer.main
+
+    group = typer.main.get_command(app)
+    out = []
+    for name, cmd in group.commands.items():  # type: ignore[attr-defined]
+        sub = getattr(cmd, "commands", None)
+        out += [[name, s] for s in sub] if sub else [[name]]
+    return out
+
+
+@pytest.mark.parametrize("words", _commands(), ids=" ".join)
+def test_every_command_has_help_and_a_readme_example(words):
+    r = CliRunner().invoke(app, [*words, "--help"])
+    assert r.exit_code == 0 and "Usage" in r.output
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"cpo {' '.join(words)}" in readme
