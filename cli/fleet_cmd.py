@@ -92,10 +92,20 @@ def compare(
         result = _run(sc, replications, seed, workers, force, quiet=quiet or json_output)
         table = comparison(result, baseline)
         words = verdict(result, baseline)
+        spread = None
+        if sc.uncertainty:  # what the spread owes to unknown inputs: the same run, inputs fixed
+            import dataclasses
+
+            from fleet_models.decisions import spread_sources
+
+            fixed = _run(dataclasses.replace(sc, uncertainty=False), replications, seed, workers, force,
+                         quiet=quiet or json_output)
+            spread = spread_sources(result, fixed, baseline)
     if json_output:
         doc = result.to_dict()
         doc["differences"] = result.differences(baseline).to_dict(orient="records")
         doc["verdict"] = words
+        doc["spread"] = None if spread is None else spread.to_dict(orient="records")
         emit_json(doc)
         return
     from rich.table import Table
@@ -113,6 +123,15 @@ def compare(
     out = console()
     out.print(t)
     out.print(Text(words))
+    if spread is not None:
+        s = Table(title=Text("Spread of the TCO across replications: from not knowing the inputs "
+                             "(drawn per replication) and from chance (inputs fixed)"))
+        for col in ("of", "sd total", "sd chance", "from inputs", "from chance"):
+            s.add_column(col, justify="left" if col == "of" else "right")
+        for r in spread.itertuples():
+            s.add_row(Text(r.of), f"${r.sd_total:,.0f}", f"${r.sd_chance:,.0f}",
+                      f"{r.share_from_inputs * 100:.0f} %", f"{r.share_from_chance * 100:.0f} %")
+        out.print(s)
 
 
 def _run(sc: Any, replications: int | None, seed: int | None, workers: int | None, force: bool,

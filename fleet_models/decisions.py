@@ -50,7 +50,8 @@ def _engine_key(scenario: Scenario, arch_index: int) -> str:
     """What one architecture's replications depend on (not prices, not the other architectures)."""
     s = scenario
     return repr((_unpriced(s.architectures[arch_index]), s.fleet, s.policy, s.workload, s.horizon_hours,
-                 s.uncertainty, {k: getattr(s, k) for k in _extra_engine_fields(s)}))
+                 s.uncertainty, s.uncertain if s.uncertainty else None,
+                 {k: getattr(s, k) for k in _extra_engine_fields(s)}))
 
 
 def _unpriced(arch: Architecture) -> Architecture:
@@ -64,7 +65,7 @@ def _unpriced(arch: Architecture) -> Architecture:
 def _extra_engine_fields(s: Scenario) -> list[str]:
     """Scenario tables the engine reads beyond the fixed ones (e.g. a fabric table), by name."""
     fixed = {"name", "horizon_hours", "fleet", "architectures", "policy", "costs", "workload",
-             "replications", "seed", "uncertainty"}
+             "replications", "seed", "uncertainty", "uncertain"}
     return [f.name for f in dataclasses.fields(s) if f.name not in fixed]
 
 
@@ -192,45 +193,73 @@ def parse_vary(text: str) -> tuple[str, list[float]]:
 
 @dataclass(frozen=True)
 class Input:
-    """An uncertain input: every path citing catalog entry ``key`` moves by the factor that takes
-    the entry's value to ``low`` or ``high``."""
+    """An uncertain input as a tornado moves it: every path of one catalog key (or one path) to
+    its low end and to its high end together. ``low`` / ``high`` are shown in ``unit``."""
 
     key: str
     paths: tuple[str, ...]
-    central: float  # the entry's value (its unit)
+    lows: tuple[float, ...]  # per path
+    highs: tuple[float, ...]
     low: float
     high: float
     unit: str
     confidence: str
 
-    def values(self, scenario: Scenario, x: float) -> dict[str, float]:
-        """Path -> value with the entry at ``x`` (each path scaled by x / central)."""
-        return {p: get_value(scenario, p) * (x / self.central) for p in self.paths}
+    def values(self, side: str) -> dict[str, float]:
+        """Path -> value with the input at its ``side`` ("low" or "high")."""
+        return dict(zip(self.paths, self.lows if side == "low" else self.highs, strict=True))
 
 
-def catalog_inputs(scenario: Scenario, catalog: Catalog | None = None) -> list[Input]:
-    """The scenario's values that come from a catalog entry with a published low and high."""
-    from fleet_models.builtins import field_sources
+def uncertain_inputs(scenario: Scenario, catalog: Catalog | None = None) -> list[Input]:
+    """The scenario's uncertain inputs (its ``uncertain`` table, else the published ranges of the
+    catalog entries its values cite), grouped by what is drawn together (a catalog key or a
+    path)."""
+    from fleet_models.uncertain import catalog_uncertain, ends, stream_key
 
     cat = catalog or default_catalog()
-    by_key: dict[str, list[str]] = {}
-    for path, keys in field_sources(scenario, cat).items():
-        for key in (k.strip() for k in keys.split(",")):
-            e = cat.get(key)
-            if e.low is None or e.high is None or not e.value or e.low == e.high:
-                continue
-            p = path + ".fit_per_1e9h" if path.endswith(".life") else path
-            try:
-                get_value(scenario, p)
-            except ScenarioError:  # a non-exponential life or a non-numeric field: not varied here
-                continue
-            by_key.setdefault(key, []).append(p)
+    table = scenario.uncertain or catalog_uncertain(scenario, cat)
+    groups: dict[str, list[str]] = {}
+    for path, u in table.items():
+        groups.setdefault(stream_key(path, u), []).append(path)
     out = []
-    for key, paths in by_key.items():
-        e = cat.get(key)
-        out.append(Input(key, tuple(paths), float(e.value), float(e.low), float(e.high), e.unit,
-                         str(e.confidence)))
+    for key, paths in groups.items():
+        lows, highs = zip(*(ends(table[p]) for p in paths), strict=True)
+        entry = cat.get(key) if key in cat else None
+        if entry is not None and entry.low is not None and entry.high is not None:
+            shown, unit, conf = (entry.low, entry.high), entry.unit, str(entry.confidence)
+        else:
+            shown, unit, conf = (lows[0], highs[0]), "", "user"
+        out.append(Input(key, tuple(paths), tuple(lows), tuple(highs), float(shown[0]),
+                         float(shown[1]), unit, conf))
     return out
+
+
+def spread_sources(uncertain: FleetResult, fixed: FleetResult, baseline: str | None = None,
+                   metric: str = "tco_usd") -> pd.DataFrame:
+    """How much of the spread across replications comes from not knowing the inputs and how much
+    from chance (fleet luck): ``uncertain`` drew the inputs per replication, ``fixed`` ran the
+    same replications with them at their central values. Per architecture, and per paired
+    difference from ``baseline``: the sd of each run and the inputs' share of the variance,
+    1 - var(fixed) / var(uncertain) (chance measured at the central values; 0 if negative)."""
+    baseline = baseline or uncertain.architectures[0]
+    rows = []
+
+    def row(what: str, u: np.ndarray, f: np.ndarray) -> dict[str, Any]:
+        vu, vf = float(np.var(u, ddof=1)), float(np.var(f, ddof=1))
+        share = max(0.0, 1.0 - vf / vu) if vu > 0 else 0.0
+        return {"of": what, "sd_total": math.sqrt(vu), "sd_chance": math.sqrt(vf),
+                "share_from_inputs": share, "share_from_chance": 1.0 - share}
+
+    def values(r: FleetResult, arch: str) -> np.ndarray:
+        frame = r.tco if metric in r.tco.columns else r.replications
+        return frame[frame["architecture"] == arch][metric].to_numpy(dtype=float)
+
+    for arch in uncertain.architectures:
+        rows.append(row(arch, values(uncertain, arch), values(fixed, arch)))
+        if arch != baseline:
+            rows.append(row(f"{arch} - {baseline}", paired(uncertain, metric, arch, baseline),
+                            paired(fixed, metric, arch, baseline)))
+    return pd.DataFrame(rows)
 
 
 # ---------------------------------------------------------------------- tornado
@@ -238,20 +267,22 @@ def catalog_inputs(scenario: Scenario, catalog: Catalog | None = None) -> list[I
 
 def tornado(scenario: Scenario, evaluator: Evaluator, arch: str, against: str,
             inputs: Sequence[Input] | None = None, metric: str = "tco_usd") -> pd.DataFrame:
-    """Each input at its low and its high, the others at their central values: the mean paired
-    difference ``arch`` - ``against`` at each, ranked by the swing |high - low| (largest first)."""
-    inputs = list(catalog_inputs(scenario) if inputs is None else inputs)
-    if not inputs:
+    """Each input (default: :func:`uncertain_inputs`) at its low and its high, the others at their values:
+    the mean paired difference ``arch`` - ``against`` at each, ranked by the swing |high - low|
+    (largest first). The scenario runs with its inputs fixed (``uncertainty`` off)."""
+    scenario = dataclasses.replace(scenario, uncertainty=False)
+    chosen = list(uncertain_inputs(scenario) if inputs is None else inputs)
+    if not chosen:
         raise DecisionError("the scenario has no uncertain inputs: no value cites a catalog entry "
                             "with a published range; vary fields yourself with `cpo sweep`")
     central = difference(evaluator.result(scenario), metric, arch, against)["mean"]
     rows = []
-    for inp in inputs:
+    for inp in chosen:
         ends = {}
-        for side, x in (("low", inp.low), ("high", inp.high)):
-            ends[side] = difference(evaluator.result(with_values(scenario, inp.values(scenario, x))),
+        for side in ("low", "high"):
+            ends[side] = difference(evaluator.result(with_values(scenario, inp.values(side))),
                                     metric, arch, against)
-        rows.append({"input": inp.key, "low": inp.low, "high": inp.high, "central": inp.central,
+        rows.append({"input": inp.key, "low": inp.low, "high": inp.high,
                      "unit": inp.unit, "confidence": inp.confidence,
                      "at_low": ends["low"]["mean"], "at_high": ends["high"]["mean"],
                      "swing": abs(ends["high"]["mean"] - ends["low"]["mean"]),

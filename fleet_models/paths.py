@@ -71,7 +71,8 @@ def _pick(seq: tuple, token: str | int, path: str, where: str) -> int:
     raise _fail(path, where, token, names)
 
 
-def _walk(obj: Any, tokens: list[str | int], path: str, where: str, new: Any) -> Any:
+def _walk(obj: Any, tokens: list[str | int], path: str, where: str, new: Any,
+          round_whole: bool = False) -> Any:
     """The value at ``tokens`` under ``obj`` (``new`` is _READ), or a copy of ``obj`` with it set."""
     if isinstance(obj, LifeModel):
         return _life(obj, tokens, path, where, new)
@@ -80,22 +81,23 @@ def _walk(obj: Any, tokens: list[str | int], path: str, where: str, new: Any) ->
             if isinstance(obj, bool) or not isinstance(obj, int | float):
                 raise ScenarioError(f"field path {path!r} names {where}, which is not a number")
             return float(obj)
-        return _number_like(obj, new, path)
+        return _number_like(obj, new, path, round_whole)
     head, rest = tokens[0], tokens[1:]
     if isinstance(obj, tuple):
         i = _pick(obj, head, path, where)
-        item = _walk(obj[i], rest, path, f"{where}.{obj[i].name}", new)
+        item = _walk(obj[i], rest, path, f"{where}.{obj[i].name}", new, round_whole)
         return item if new is _READ else obj[:i] + (item,) + obj[i + 1:]
     if isinstance(obj, Mapping):
         if head not in obj:
             raise _fail(path, where, head, [str(k) for k in obj])
-        item = _walk(obj[head], rest, path, f"{where}.{head}", new)
+        item = _walk(obj[head], rest, path, f"{where}.{head}", new, round_whole)
         return item if new is _READ else {**obj, head: item}
     if dataclasses.is_dataclass(obj):
         names = [f.name for f in dataclasses.fields(obj)]
         if not isinstance(head, str) or head not in names:
             raise _fail(path, where or "the scenario", head, names)
-        item = _walk(getattr(obj, head), rest, path, f"{where}.{head}".lstrip("."), new)
+        item = _walk(getattr(obj, head), rest, path, f"{where}.{head}".lstrip("."), new,
+                     round_whole)
         return item if new is _READ else dataclasses.replace(obj, **{head: item})
     raise ScenarioError(f"field path {path!r}: {where} is a value, it has no field {head!r}")
 
@@ -103,12 +105,14 @@ def _walk(obj: Any, tokens: list[str | int], path: str, where: str, new: Any) ->
 _READ = object()
 
 
-def _number_like(old: Any, new: Any, path: str) -> Any:
+def _number_like(old: Any, new: Any, path: str, round_whole: bool = False) -> Any:
     if isinstance(new, bool) or not isinstance(new, int | float) or not math.isfinite(new):
         raise ScenarioError(f"{path} = {new!r}: give a finite number")
     if isinstance(old, bool) or not isinstance(old, int | float | None):
         raise ScenarioError(f"field path {path!r} names a field that is not a number ({old!r})")
     if isinstance(old, int):
+        if round_whole:
+            return int(round(new))
         if float(new) != int(new):
             raise ScenarioError(f"{path} = {new!r}: must be a whole number")
         return int(new)
@@ -138,6 +142,14 @@ def _life(life: LifeModel, tokens: list[str | int], path: str, where: str, new: 
         raise ScenarioError(f"{path} = {new!r}: {e}") from None
 
 
+def set_unchecked(scenario: Scenario, values: Mapping[str, float], round_whole: bool = False) -> Scenario:
+    """``values`` set without validating the result (the validator's own checks use it)."""
+    out = scenario
+    for path, v in values.items():
+        out = _walk(out, _tokens(path), path, "", v, round_whole)
+    return out
+
+
 def get_value(scenario: Scenario, path: str) -> float:
     """The number at ``path`` in ``scenario``."""
     return _walk(scenario, _tokens(path), path, "", _READ)
@@ -149,21 +161,20 @@ def with_value(scenario: Scenario, path: str, value: float) -> Scenario:
 
     out = _walk(scenario, _tokens(path), path, "", value)
     try:
-        validate(out)
+        validate(out, inputs=False)
     except ScenarioError as e:
         raise ScenarioError(f"{path} = {value:g}: {e}") from None
     return out
 
 
-def with_values(scenario: Scenario, values: Mapping[str, float]) -> Scenario:
-    """``with_value`` for several paths at once (validated once, at the end)."""
+def with_values(scenario: Scenario, values: Mapping[str, float], round_whole: bool = False) -> Scenario:
+    """``with_value`` for several paths at once (validated once, at the end); ``round_whole``
+    rounds a value for a whole-number field instead of refusing it (a draw)."""
     from fleet_models.validate import validate
 
-    out = scenario
-    for path, v in values.items():
-        out = _walk(out, _tokens(path), path, "", v)
+    out = set_unchecked(scenario, values, round_whole)
     try:
-        validate(out)
+        validate(out, inputs=False)
     except ScenarioError as e:
         shown = ", ".join(f"{p} = {v:g}" for p, v in values.items())
         raise ScenarioError(f"{shown}: {e}") from None

@@ -59,7 +59,7 @@ class FleetResult:
 
         if self.spec is None or not self.ledgers:
             return pd.DataFrame(columns=list(COLUMNS))
-        return tco_frame(self.spec, self.ledgers)
+        return tco_frame(self.spec, self.ledgers, self.seed)
 
     @property
     def architectures(self) -> tuple[str, ...]:

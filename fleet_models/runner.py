@@ -194,11 +194,14 @@ def run_chunk(
     scenario: Scenario, architecture: int, replications: Sequence[int], seed: int
 ) -> tuple[list[dict[str, object]], dict[tuple[int, str], Ledger]]:
     """Metric rows and ledgers of the given replications of ``scenario.architectures[architecture]``."""
-    arch = scenario.architectures[architecture]
+    from fleet_models.uncertain import drawn
+
     rows: list[dict[str, object]] = []
     ledgers: dict[tuple[int, str], Ledger] = {}
     for i in replications:
-        out = simulate(scenario, arch, i, seed=seed)
+        sc = drawn(scenario, i, seed)  # the uncertain inputs' draws of replication i (if any)
+        arch = sc.architectures[architecture]
+        out = simulate(sc, arch, i, seed=seed)
         rows.append({"replication": i, "architecture": arch.name, **out.metrics})
         ledgers[(i, arch.name)] = out.ledger
     return rows, ledgers

@@ -41,8 +41,10 @@ from fleet_models.spec import (
     Policy,
     Scenario,
     SparePool,
+    Uncertain,
     Workload,
 )
+from fleet_models.uncertain import central, extract_inline, problems, resolve_placeholders
 from fleet_models.validate import (
     NO_VALUE,
     SWITCH,
@@ -244,6 +246,42 @@ def _architectures(raw: Any, p: Problems, base_dir: Path | None, catalog: Catalo
     return out
 
 
+def _uncertain(raw: Any, inline: Mapping[str, Mapping[str, Any]], p: Problems
+               ) -> tuple[dict[str, Uncertain], dict[str, float]]:
+    """The [uncertain] table and the numbers written as distributions in place: {path:
+    Uncertain}, and the central value each in-place number takes."""
+    out: dict[str, Uncertain] = {}
+    centrals: dict[str, float] = {}
+    tables: list[tuple[str, Any, bool]] = []
+    if raw is not None and is_table(raw, "uncertain", p, 'a table of [uncertain."FIELD.PATH"] tables'):
+        tables += [(str(k), v, False) for k, v in raw.items()]
+    tables += [(k, v, True) for k, v in inline.items()]
+    for path, t, in_place in tables:
+        upath = f"uncertain.{path}" if not in_place else path
+        if not is_table(t, upath, p, "a distribution: " + _FORMS):
+            continue
+        extra = [k for k in ("lognormal", "triangular") if k in t]
+        for k in extra:
+            p.add(join(upath, k), t[k], f"must be a list of {2 if k == 'lognormal' else 3} numbers")
+        if path in out:
+            p.add(upath, NO_VALUE, "is given twice (in place and in [uncertain]); keep one")
+            continue
+        values = scalars(Uncertain, {k: v for k, v in t.items() if k not in extra}, upath, p)
+        if extra:
+            continue
+        u = Uncertain(**values)
+        bad = problems(u)
+        for msg in bad:
+            p.add(upath, t, msg)
+        if not bad:
+            out[path] = u
+            if in_place:
+                centrals[path] = central(u)
+    return out, centrals
+
+
+_FORMS = "{ low = A, high = B }, { low, mode, high }, { median = M, error_factor = F }"
+
 # ---------------------------------------------------------------------- public API
 
 
@@ -259,9 +297,12 @@ def parse_scenario(data: Mapping[str, Any], base_dir: Path | None = None, *,
     if not isinstance(data, Mapping):
         p.add("(top level)", data, "a scenario must be a table")
         raise p.error(source)
+    data, inline = extract_inline(data)
+    uncertain, centrals = _uncertain(data.get("uncertain"), inline, p)
+    data = resolve_placeholders(data, centrals)
     values = scalars(Scenario, data, "", p, extra=("horizon_years",),
                       handled=("horizon_hours", "fleet", "architectures", "policy", "costs",
-                               "workload"))
+                               "workload", "uncertain"))
     horizon = _horizon(data, p)
     fleet = _fleet(data.get("fleet"), p)
     policy = _policy(data.get("policy"), p, catalog)
@@ -274,8 +315,12 @@ def parse_scenario(data: Mapping[str, Any], base_dir: Path | None = None, *,
     if not p:
         scenario = construct(Scenario, {
             **values, "horizon_hours": horizon, "fleet": fleet, "policy": policy, "costs": costs, "workload": workload,
-            "architectures": tuple(a for _, a, _ in archs),
+            "architectures": tuple(a for _, a, _ in archs), "uncertain": uncertain,
         }, "", p, data)
+    if scenario is not None and not p:
+        from fleet_models.uncertain import check
+
+        check(scenario, p)
     if p or scenario is None:
         raise p.error(source)
     return scenario

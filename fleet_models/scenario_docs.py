@@ -23,6 +23,7 @@ from fleet_models.spec import (
     Policy,
     Scenario,
     SparePool,
+    Uncertain,
     Workload,
 )
 
@@ -39,7 +40,7 @@ class FieldDoc:
 # table name -> spec class whose fields the table takes
 TABLES: dict[str, type] = {
     "": Scenario, "fleet": Fleet, "policy": Policy, "policy.spares.NAME": SparePool, "costs": Costs,
-    "workload": Workload,
+    "workload": Workload, "uncertain.PATH": Uncertain,
     "architectures": Architecture, "architectures.components": Component,
 }
 
@@ -156,6 +157,15 @@ def starter_toml() -> str:
             for key in documented_keys(SparePool):
                 if key not in ("stock", "lead_time_hours"):
                     out.append(f"# {key} = ...  # {_comment(_doc('policy.spares.NAME', key))}")
+
+    out += ["", "# Uncertain inputs, by field path (as `cpo sweep --vary` names them): drawn once per",
+            "# replication with uncertainty = true (the same draw for every architecture), moved to",
+            "# their ends by `cpo tornado`. A number may also be written as a range in place, e.g.",
+            "# switch_replacement_hours = { low = 4, high = 16 } under [policy].",
+            '# [uncertain."policy.switch_replacement_hours"]']
+    example_u = {"low": "4.0", "high": "16.0"}
+    for key in documented_keys(Uncertain):
+        out.append(f"# {key} = {example_u.get(key, '...')}  # {_comment(_doc('uncertain.PATH', key))}")
 
     out += ["", "# Architectures: each is simulated on the same fleet, policy and seed.",
             "# The four built-ins as they are:"]
@@ -290,6 +300,8 @@ def json_schema() -> dict[str, Any]:
                                            "description": declared(Policy)["spares"].setting.doc}),
         costs=_object(Costs, []),
         workload=_object(Workload, []),
+        uncertain={"type": "object", "additionalProperties": _object(Uncertain, []),
+                   "description": declared(Scenario)["uncertain"].setting.doc},
         architectures={"type": "array", "minItems": 1, "items": arch,
                        "description": declared(Scenario)["architectures"].setting.doc},
     )

@@ -217,6 +217,28 @@ class Workload:
 
 
 @dataclass(frozen=True)
+class Uncertain:
+    """What is not known about one number: uniform (low, high), triangular (low, mode, high) or
+    lognormal (median, error_factor). With ``uncertainty = true`` it is drawn once per replication,
+    the same draw for every architecture; the decision commands move it to its ends."""
+
+    low: float | None = setting(None, doc="uniform (with high) or triangular (with mode and high): "
+                                "the lowest value", allowed="a number <= high")
+    high: float | None = setting(None, doc="the highest value (uniform, triangular)",
+                                 allowed="a number >= low")
+    mode: float | None = setting(None, doc="triangular: the most likely value",
+                                 allowed="a number in [low, high]")
+    median: float | None = setting(None, doc="lognormal (with error_factor): the median",
+                                   range=Range(0, None, lo_open=True))
+    error_factor: float | None = setting(
+        None, doc="lognormal: p95 / median (1 = no spread); its ends are p5 and p95",
+        range=Range(1, 1e6))
+    source: str | None = setting(None, doc="catalog key the range comes from; inputs citing the same "
+                                 "key are drawn together (one draw moves all by the same share)",
+                                 allowed="a string")
+
+
+@dataclass(frozen=True)
 class Scenario:
     name: str = setting(doc="name of the scenario, shown in reports", allowed="a non-empty string")
     horizon_hours: float = setting(doc="simulated time, instead of horizon_years", unit="h",
@@ -230,8 +252,14 @@ class Scenario:
     replications: int = setting(200, doc="Monte Carlo replications", range=Range(1, 100_000))
     seed: int = setting(20261123, doc="random seed: replication i uses child i of numpy "
                         "SeedSequence(seed)", range=Range(0, 2**63 - 1))
-    uncertainty: bool = setting(False, doc="draw each life model's parameters per replication from "
-                                "its covariance", allowed="true or false")
+    uncertainty: bool = setting(False, doc="draw every uncertain input (the [uncertain] table) and "
+                                "each life model's parameters (from its covariance) once per "
+                                "replication, the same draws for every architecture",
+                                allowed="true or false")
+    uncertain: Mapping[str, Uncertain] = setting(
+        doc="uncertain inputs by field path (`[uncertain.\"policy.switch_replacement_hours\"]`); "
+        "a number written as a range in place (`{ low = 4, high = 16 }`) lands here too",
+        table=True, factory=dict)
 
     ALIASES: ClassVar[tuple[Alias, ...]] = (
         Alias("horizon_years", "horizon_hours", HOURS_PER_YEAR, Setting(

@@ -112,10 +112,18 @@ def replication_tco(scenario: Scenario, arch: Architecture, ledger: Ledger) -> d
             "goodput": 1.0 - lost / fleet_gpu_hours if fleet_gpu_hours > 0 else math.nan}
 
 
-def tco_frame(scenario: Scenario, ledgers: dict[tuple[int, str], Ledger]) -> pd.DataFrame:
-    """One row per (replication, architecture): the cost parts, total, GPU-hours lost, goodput."""
-    archs = {a.name: a for a in scenario.architectures}
-    order = {name: i for i, name in enumerate(archs)}
-    rows = [{"replication": i, "architecture": name, **replication_tco(scenario, archs[name], led)}
-            for (i, name), led in sorted(ledgers.items(), key=lambda kv: (kv[0][0], order[kv[0][1]]))]
+def tco_frame(scenario: Scenario, ledgers: dict[tuple[int, str], Ledger], seed: int | None = None
+              ) -> pd.DataFrame:
+    """One row per (replication, architecture): the cost parts, total, GPU-hours lost, goodput.
+    With ``uncertainty`` on, replication i is priced with its own draws of the uncertain inputs
+    (``fleet_models.uncertain.drawn`` with the run's ``seed``)."""
+    from fleet_models.uncertain import drawn
+
+    order = {a.name: i for i, a in enumerate(scenario.architectures)}
+    seed = scenario.seed if seed is None else seed
+    rows = []
+    for (i, name), led in sorted(ledgers.items(), key=lambda kv: (kv[0][0], order[kv[0][1]])):
+        sc = drawn(scenario, i, seed)
+        arch = next(a for a in sc.architectures if a.name == name)
+        rows.append({"replication": i, "architecture": name, **replication_tco(sc, arch, led)})
     return pd.DataFrame(rows, columns=list(COLUMNS))

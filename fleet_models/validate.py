@@ -246,7 +246,7 @@ def cross_checks(fleet: Any, policy: Any, components: list[list[tuple[str, Any]]
                   "table or give the switch pool the stock")
 
 
-def validate(scenario: Any) -> Any:
+def validate(scenario: Any, *, inputs: bool = True) -> Any:
     """Check a Scenario built by hand (or changed with ``dataclasses.replace``) by exactly the
     rules a scenario file is held to; returns it, or raises ScenarioError listing every problem.
 
@@ -287,6 +287,10 @@ def validate(scenario: Any) -> Any:
         components.append(comps)
     if not p:
         cross_checks(scenario.fleet, scenario.policy, components, p)
+    if not p and inputs:  # the uncertain inputs' ends (off when checking one of those ends)
+        from fleet_models.uncertain import check
+
+        check(scenario, p)
     if p:
         raise p.error(None)
     return scenario

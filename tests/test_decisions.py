@@ -19,12 +19,12 @@ from fleet_models.decisions import (
     Input,
     bisect,
     breakeven,
-    catalog_inputs,
     difference,
     parse_vary,
     pilot,
     sweep,
     tornado,
+    uncertain_inputs,
 )
 from fleet_models.errors import ScenarioError
 from fleet_models.paths import get_value, with_value
@@ -142,12 +142,12 @@ def test_sweep_has_a_row_per_point_and_architecture_and_prices_do_not_resimulate
 
 def test_tornado_ranks_a_deliberately_dominant_input_first(small):
     price = get_value(small, "architectures.cpo-els.switch_price_usd")
-    inputs = [
-        Input("tiny", ("costs.service_event_usd",), 140.0, 139.0, 141.0, "USD", "test"),
-        Input("dominant", ("architectures.cpo-els.switch_price_usd",), price, price / 10, price * 10,
-              "USD", "test"),
-        Input("middle", ("costs.technician_usd_per_hour",), 100.0, 50.0, 200.0, "USD/h", "test"),
-    ]
+    def one(key, path, lo, hi):
+        return Input(key, (path,), (lo,), (hi,), lo, hi, "USD", "test")
+
+    inputs = [one("tiny", "costs.service_event_usd", 139.0, 141.0),
+              one("dominant", "architectures.cpo-els.switch_price_usd", price / 10, price * 10),
+              one("middle", "costs.technician_usd_per_hour", 50.0, 200.0)]
     ev = Evaluator(workers=1)
     frame = tornado(small, ev, "cpo-els", "pluggable-dsp", inputs)
     assert list(frame["input"]) == ["dominant", "middle", "tiny"]
@@ -155,7 +155,7 @@ def test_tornado_ranks_a_deliberately_dominant_input_first(small):
 
 
 def test_catalog_inputs_are_the_published_ranges(small):
-    inputs = {i.key: i for i in catalog_inputs(small)}
+    inputs = {i.key: i for i in uncertain_inputs(dataclasses.replace(small, uncertain={}))}
     assert (inputs["module-field-fit"].low, inputs["module-field-fit"].high) == (719.0, 1818.0)
     # switch-price moves every architecture's switch together
     assert len(inputs["switch-price"].paths) == len(small.architectures)
