@@ -220,14 +220,14 @@ SCENARIO_DESCRIPTIONS = {
 def default_scenario(catalog: Catalog | None = None) -> Scenario:
     """The scenario `cpo simulate` runs without a file."""
     archs = builtin_architectures(catalog)
-    return with_published_ranges(Scenario(
+    return Scenario(
         name="default", horizon_hours=5 * HOURS_PER_YEAR,
         fleet=Fleet(switches=128, ports_per_switch=PORTS, port_gbps=800.0),
         architectures=tuple(archs.values()),
         policy=dataclasses.replace(default_policy(catalog), spares={"switch": default_switch_spares(catalog)}),
         costs=default_costs(catalog), workload=default_workload(catalog), replications=200,
         seed=DEFAULT_SEED,
-    ), catalog)
+    )
 
 
 def _supply_crunch(catalog: Catalog | None) -> Scenario:
@@ -251,18 +251,9 @@ def _cpo_pilot(catalog: Catalog | None) -> Scenario:
 
 
 def builtin_scenarios(catalog: Catalog | None = None) -> dict[str, Scenario]:
-    """The built-in scenarios by name (``default`` first), each with the published ranges of the
-    catalog entries its values cite as its uncertain inputs (``fleet_models.uncertain``)."""
-    return {name: with_published_ranges(s, catalog) for name, s in (
-        ("default", default_scenario(catalog)), ("supply-crunch", _supply_crunch(catalog)),
-        ("cpo-pilot", _cpo_pilot(catalog)))}
-
-
-def with_published_ranges(scenario: Scenario, catalog: Catalog | None = None) -> Scenario:
-    """``scenario`` with ``uncertain`` = the catalog ranges of the values it cites."""
-    from fleet_models.uncertain import catalog_uncertain
-
-    return dataclasses.replace(scenario, uncertain=catalog_uncertain(scenario, catalog))
+    """The built-in scenarios by name (``default`` first)."""
+    return {"default": default_scenario(catalog), "supply-crunch": _supply_crunch(catalog),
+            "cpo-pilot": _cpo_pilot(catalog)}
 
 
 # ---------------------------------------------------------------------- sources for comments

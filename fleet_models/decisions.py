@@ -31,7 +31,7 @@ import pandas as pd
 
 from failure_data.catalog import Catalog, default_catalog
 from fleet_models.errors import FleetError, ScenarioError
-from fleet_models.paths import get_value, with_values
+from fleet_models.paths import get_value, only, with_values
 from fleet_models.results import FleetResult, mean_ci95
 from fleet_models.spec import Architecture, Scenario
 
@@ -89,7 +89,7 @@ class Evaluator:
         for i, arch in enumerate(scenario.architectures):
             key = _engine_key(scenario, i)
             if key not in self._cache:
-                one = dataclasses.replace(scenario, architectures=(arch,))
+                one = only(scenario, (arch.name,))
                 if self.progress:
                     self.progress(f"simulating {arch.name}")
                 self._cache[key] = run(one, replications=self.replications, seed=self.seed,
@@ -116,6 +116,20 @@ def merge(scenario: Scenario, parts: Sequence[FleetResult]) -> FleetResult:
                        components={a.name: tuple(c.name for c in a.components)
                                    for a in scenario.architectures},
                        replications=frame.reset_index(drop=True), spec=scenario, ledgers=ledgers)
+
+
+def _pair(scenario: Scenario, arch: str, against: str) -> Scenario:
+    """The scenario with only ``arch`` and ``against`` (the others would be simulated for nothing);
+    an unknown name is refused with the choices."""
+    names = [a.name for a in scenario.architectures]
+    for name in (arch, against):
+        if name not in names:
+            raise DecisionError(f"{name!r} is not an architecture of the scenario; choose one of "
+                                + ", ".join(names))
+    if arch == against:
+        raise DecisionError(f"{arch!r} is compared with itself; name another architecture to compare "
+                            "against")
+    return only(scenario, (arch, against))
 
 
 def paired(result: FleetResult, metric: str, arch: str, against: str) -> np.ndarray:
@@ -217,7 +231,7 @@ def uncertain_inputs(scenario: Scenario, catalog: Catalog | None = None) -> list
     from fleet_models.uncertain import catalog_uncertain, ends, stream_key
 
     cat = catalog or default_catalog()
-    table = scenario.uncertain or catalog_uncertain(scenario, cat)
+    table = dict(scenario.uncertain) or catalog_uncertain(scenario, cat)
     groups: dict[str, list[str]] = {}
     for path, u in table.items():
         groups.setdefault(stream_key(path, u), []).append(path)
@@ -270,7 +284,7 @@ def tornado(scenario: Scenario, evaluator: Evaluator, arch: str, against: str,
     """Each input (default: :func:`uncertain_inputs`) at its low and its high, the others at their values:
     the mean paired difference ``arch`` - ``against`` at each, ranked by the swing |high - low|
     (largest first). The scenario runs with its inputs fixed (``uncertainty`` off)."""
-    scenario = dataclasses.replace(scenario, uncertainty=False)
+    scenario = dataclasses.replace(_pair(scenario, arch, against), uncertainty=False)
     chosen = list(uncertain_inputs(scenario) if inputs is None else inputs)
     if not chosen:
         raise DecisionError("the scenario has no uncertain inputs: no value cites a catalog entry "
@@ -384,6 +398,7 @@ def breakeven(scenario: Scenario, evaluator: Evaluator, path: str, arch: str, ag
     if not lo < hi:
         raise DecisionError(f"--between {lo:g} {hi:g}: the low end must be below the high end")
     get_value(scenario, path)
+    scenario = _pair(scenario, arch, against)
     cache: dict[float, dict[str, float]] = {}
 
     def d(x: float) -> dict[str, float]:
@@ -532,7 +547,7 @@ def _run_drawn(scenario: Scenario, ai: int, paths: Sequence[str], fits: np.ndarr
         rows += r
         ledgers.update(led)
     evaluator.runs += 1
-    one = dataclasses.replace(scenario, architectures=(scenario.architectures[ai],))
+    one = only(scenario, (scenario.architectures[ai].name,))
     frame = pd.DataFrame(rows, columns=["replication", "architecture", *result_columns(one)])
     return FleetResult(scenario=scenario.name, seed=seed, horizon_hours=scenario.horizon_hours,
                        n_replications=n, components={one.architectures[0].name: tuple(
@@ -588,10 +603,8 @@ def pilot(scenario: Scenario, evaluator: Evaluator, component: str, device_hours
             if i in paths:
                 parts.append(_run_drawn(scenario, i, paths[i], fits, evaluator))
             else:
-                one = dataclasses.replace(scenario, architectures=(a,))
-                parts.append(evaluator.result(one))
-        sub = dataclasses.replace(scenario, architectures=tuple(
-            a for a in scenario.architectures if a.name in (arch, against)))
+                parts.append(evaluator.result(only(scenario, (a.name,))))
+        sub = only(scenario, (arch, against))
         return difference(merge(sub, parts), "tco_usd", arch, against)["p_better"]
 
     before = p_cheaper(prior) if prior.proper else None

@@ -187,3 +187,22 @@ def architecture_of(path: str, scenario: Scenario) -> str | None:
     if tokens[:1] != ["architectures"] or len(tokens) < 2:
         return None
     return scenario.architectures[_pick(scenario.architectures, tokens[1], path, "architectures")].name
+
+
+def only(scenario: Scenario, names: list[str] | tuple[str, ...]) -> Scenario:
+    """The scenario with only the architectures named (in scenario order), and only the
+    uncertain inputs that do not lie in an architecture left out."""
+    archs = tuple(a for a in scenario.architectures if a.name in names)
+    kept = {a.name for a in archs}
+
+    def keep(path: str) -> bool:
+        tokens = _tokens(path)
+        if tokens[:1] != ["architectures"] or len(tokens) < 2:
+            return True
+        t = tokens[1]
+        name = scenario.architectures[t].name if isinstance(t, int) and t < len(
+            scenario.architectures) else t
+        return name in kept
+
+    return dataclasses.replace(scenario, architectures=archs, uncertain={
+        p: u for p, u in scenario.uncertain.items() if keep(p)})

@@ -194,12 +194,13 @@ def run_chunk(
     scenario: Scenario, architecture: int, replications: Sequence[int], seed: int
 ) -> tuple[list[dict[str, object]], dict[tuple[int, str], Ledger]]:
     """Metric rows and ledgers of the given replications of ``scenario.architectures[architecture]``."""
-    from fleet_models.uncertain import drawn
+    from fleet_models.uncertain import Drawer
 
+    drawn = Drawer(scenario, seed)
     rows: list[dict[str, object]] = []
     ledgers: dict[tuple[int, str], Ledger] = {}
     for i in replications:
-        sc = drawn(scenario, i, seed)  # the uncertain inputs' draws of replication i (if any)
+        sc = drawn(i)  # the uncertain inputs' draws of replication i (if any)
         arch = sc.architectures[architecture]
         out = simulate(sc, arch, i, seed=seed)
         rows.append({"replication": i, "architecture": arch.name, **out.metrics})

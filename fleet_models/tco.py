@@ -116,14 +116,14 @@ def tco_frame(scenario: Scenario, ledgers: dict[tuple[int, str], Ledger], seed: 
               ) -> pd.DataFrame:
     """One row per (replication, architecture): the cost parts, total, GPU-hours lost, goodput.
     With ``uncertainty`` on, replication i is priced with its own draws of the uncertain inputs
-    (``fleet_models.uncertain.drawn`` with the run's ``seed``)."""
-    from fleet_models.uncertain import drawn
+    (``fleet_models.uncertain.Drawer`` with the run's ``seed``)."""
+    from fleet_models.uncertain import Drawer
 
     order = {a.name: i for i, a in enumerate(scenario.architectures)}
-    seed = scenario.seed if seed is None else seed
+    drawn = Drawer(scenario, scenario.seed if seed is None else seed)
     rows = []
     for (i, name), led in sorted(ledgers.items(), key=lambda kv: (kv[0][0], order[kv[0][1]])):
-        sc = drawn(scenario, i, seed)
+        sc = drawn(i)
         arch = next(a for a in sc.architectures if a.name == name)
         rows.append({"replication": i, "architecture": name, **replication_tco(sc, arch, led)})
     return pd.DataFrame(rows, columns=list(COLUMNS))

@@ -17,9 +17,9 @@ the mode or the median)::
 
 With ``uncertainty = true`` replication i draws each input from its own stream, keyed by the
 seed, i and the input's ``source`` (a catalog key) or path: the same draw for every architecture
-(common random numbers), and inputs citing the same catalog key move together. The built-in
-scenarios carry the published ranges of the catalog entries their values cite
-(:func:`catalog_uncertain`).
+(common random numbers), and inputs citing the same catalog key move together. A scenario that
+declares no inputs (the built-ins) takes the published ranges of the catalog entries its values
+cite (:func:`catalog_uncertain`).
 """
 
 from __future__ import annotations
@@ -112,22 +112,38 @@ def uniforms(seed: int, replication: int, names: list[str]) -> dict[str, float]:
     return out
 
 
-def draws(scenario: Scenario, replication: int, seed: int) -> dict[str, float]:
-    """Path -> the value replication ``replication`` draws for every uncertain input."""
-    keys = sorted({stream_key(p, u) for p, u in scenario.uncertain.items()})
+def inputs(scenario: Scenario) -> dict[str, Uncertain]:
+    """The scenario's uncertain inputs: its ``uncertain`` table, else the published ranges of the
+    catalog entries its values cite (:func:`catalog_uncertain`: the built-ins' default ranges)."""
+    return dict(scenario.uncertain) if scenario.uncertain else catalog_uncertain(scenario)
+
+
+def draws(scenario: Scenario, replication: int, seed: int,
+          table: Mapping[str, Uncertain] | None = None) -> dict[str, float]:
+    """Path -> the value replication ``replication`` draws for every input of ``table`` (default:
+    :func:`inputs`)."""
+    table = inputs(scenario) if table is None else table
+    keys = sorted({stream_key(p, u) for p, u in table.items()})
     q = uniforms(seed, replication, keys)
-    return {p: float(ppf(u, q[stream_key(p, u)])) for p, u in scenario.uncertain.items()}
+    return {p: float(ppf(u, q[stream_key(p, u)])) for p, u in table.items()}
 
 
-def drawn(scenario: Scenario, replication: int, seed: int) -> Scenario:
-    """The scenario replication ``replication`` simulates: every uncertain input drawn (with
-    ``uncertainty`` on and inputs declared), else ``scenario`` itself. A draw for a whole-number
-    field is rounded."""
-    if not (scenario.uncertainty and scenario.uncertain):
-        return scenario
-    from fleet_models.paths import with_values
+class Drawer:
+    """The scenario each replication simulates and is priced with: with ``uncertainty`` on, every
+    input of :func:`inputs` drawn for that replication (a whole-number field's draw rounded);
+    otherwise the scenario itself. The inputs are worked out once."""
 
-    return with_values(scenario, draws(scenario, replication, seed), round_whole=True)
+    def __init__(self, scenario: Scenario, seed: int) -> None:
+        self.scenario, self.seed = scenario, seed
+        self.table = inputs(scenario) if scenario.uncertainty else {}
+
+    def __call__(self, replication: int) -> Scenario:
+        if not self.table:
+            return self.scenario
+        from fleet_models.paths import with_values
+
+        return with_values(self.scenario, draws(self.scenario, replication, self.seed, self.table),
+                           round_whole=True)
 
 
 def check(scenario: Scenario, p: Any) -> None:
@@ -158,9 +174,11 @@ def check(scenario: Scenario, p: Any) -> None:
                 p.add(upath, x, f"this end of the range is not a valid {path}: {why}; narrow the range")
                 break
     if scenario.uncertainty and not scenario.uncertain and not any(
-            c.life.covariance is not None for a in scenario.architectures for c in a.components):
-        p.add("uncertainty", True, "nothing in this scenario is uncertain (no [uncertain] inputs, no life "
-              "model with a covariance), so uncertainty = true would change nothing; declare inputs, "
+            c.life.covariance is not None for a in scenario.architectures for c in a.components
+    ) and not catalog_uncertain(scenario):
+        p.add("uncertainty", True, "nothing in this scenario is uncertain (no [uncertain] inputs, no "
+              "value citing a catalog entry with a published range, no life model with a covariance), "
+              "so uncertainty = true would change nothing; declare inputs, "
               'e.g. [uncertain."costs.gpu_hour_usd"] with low = 2 and high = 4, or set uncertainty = false')
 
 

@@ -18,7 +18,7 @@ from fleet_models.runner import run
 from fleet_models.scenario import parse_scenario
 from fleet_models.scenario_toml import scenario_to_toml
 from fleet_models.spec import Uncertain
-from fleet_models.uncertain import central, draws, ends, ppf
+from fleet_models.uncertain import central, draws, ends, inputs, ppf
 
 TOP = 'name = "u"\nhorizon_years = 1\nreplications = 6\n'
 FLEET = '[fleet]\nswitches = 3\nports_per_switch = 128\n'
@@ -59,12 +59,30 @@ def test_numbers_written_as_distributions_take_their_central_value():
     ('[costs]\npue = { lognormal = [1.5] }\n', "must be a list of 2 numbers"),
     ('[costs]\npue = { low = 1.1, high = 1.3 }\n[uncertain."costs.pue"]\nlow = 1.1\nhigh = 1.3\n',
      "is given twice"),
-    ("", "nothing in this scenario is uncertain"),
 ])
 def test_bad_uncertain_inputs_are_refused_naming_the_path(text, words):
     with pytest.raises(ScenarioError) as e:
-        _parse(text + ARCHS, top="" if text else "uncertainty = true\n")
+        _parse(text + ARCHS)
     assert words in str(e.value)
+
+
+def test_uncertainty_with_nothing_uncertain_is_refused_saying_so():
+    # swap_hours set: its default cites swap-time, a published range (2-5 min)
+    plain = ('[policy]\nswap_hours = 0.1\n[[architectures]]\nname = "a"\n[[architectures.components]]\nname = "m"\n'
+             'per_switch = 1\nports_per_unit = 1\nlife = { fit_per_1e9h = 100 }\n')
+    with pytest.raises(ScenarioError) as e:
+        _parse(plain, top="uncertainty = true\n")
+    assert "nothing in this scenario is uncertain" in str(e.value)
+    # a built-in's values cite catalog ranges: uncertainty = true draws those
+    assert _parse(ARCHS, top="uncertainty = true\n").uncertainty
+
+
+def test_dropping_architectures_keeps_only_their_inputs():
+    from fleet_models.paths import only
+
+    s = _parse(ARCHS + '[uncertain."architectures.cpo-els.switch_price_usd"]\nlow = 1\nhigh = 2\n'
+               '[uncertain."costs.pue"]\nlow = 1.1\nhigh = 1.3\n')
+    assert set(only(s, ("pluggable-dsp",)).uncertain) == {"costs.pue"}
 
 
 @pytest.mark.parametrize("u, dist", [
@@ -82,8 +100,9 @@ def test_draws_follow_the_distribution_scipy_gives(u, dist):
 
 
 def test_inputs_citing_one_catalog_key_move_together_and_every_architecture_sees_the_same_draw():
-    s = default_scenario()
-    prices = [p for p in s.uncertain if p.endswith("switch_price_usd")]
+    s = default_scenario()  # no [uncertain] table: the published ranges of the values it cites
+    assert not s.uncertain
+    prices = [p for p in inputs(s) if p.endswith("switch_price_usd")]
     assert len(prices) == len(s.architectures)
     for i in range(5):
         d = draws(s, i, s.seed)
