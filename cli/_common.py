@@ -82,6 +82,7 @@ CLI_WORDS: dict[str, str] = {
     "replications": "--replications", "seed": "--seed", "force": "--force",
     "bound": "`cpo bound`", "fit": "`cpo fit`", "save": "`cpo fit FILE --save MODEL.json`",
     "catalog": "`cpo scenario catalog`", "init": "`cpo scenario init`",
+    "vary": "--vary", "between": "--between", "against": "--against", "sweep": "`cpo sweep`",
 }
 
 

@@ -94,7 +94,10 @@ def sweep(
         ev = _evaluator(replications, seed, workers, force, quiet or json_output)
         frame = run_sweep(sc, grid, ev, baseline)
         if out is not None:
-            frame.to_csv(out, index=False)
+            from failure_data.files import atomic_path
+
+            with atomic_path(out) as tmp:
+                frame.to_csv(tmp, index=False)
     if json_output:
         emit_json({"scenario": sc.name, "vary": grid, "simulations": ev.runs,
                    "points": frame.to_dict(orient="records")})
@@ -134,7 +137,10 @@ def tornado(
         if plot is not None:
             ax = plot_tornado(frame, title=f"{arch} - {against}: mean TCO difference (USD)")
             ax.figure.tight_layout()
-            ax.figure.savefig(plot)
+            from failure_data.files import atomic_path
+
+            with atomic_path(plot) as tmp:
+                ax.figure.savefig(tmp)
     if json_output:
         emit_json({"scenario": sc.name, "arch": arch, "against": against, "simulations": ev.runs,
                    "inputs": frame.to_dict(orient="records")})
@@ -150,7 +156,8 @@ def breakeven(
     scenario: Path | None = SCENARIO,
     vary: str = typer.Option(..., "--vary", help="The field path to solve for, e.g. "
                              "architectures.cpo-els.components.optical-engine.life.fit_per_1e9h"),
-    between: tuple[float, float] = typer.Option(..., "--between", help="LO HI: the range searched."),
+    between: tuple[float, float] | None = typer.Option(
+        None, "--between", help="LO HI: the range searched (default: the value / 100 to x 100)."),
     metric: str = typer.Option("tco", "--metric", help="tco, availability or goodput."),
     arch: str | None = typer.Option(None, "--arch", help="The architecture that should win "
                                     "(default: the one the path lies in, else the scenario's last)."),
@@ -166,7 +173,7 @@ def breakeven(
     zero), with an interval: how reliable must CPO engines be, or how fast a switch swap, for
     CPO to win?"""
     with domain_errors(json_output):
-        from fleet_models.decisions import METRICS, DecisionError
+        from fleet_models.decisions import METRICS, DecisionError, default_range
         from fleet_models.decisions import breakeven as solve
         from fleet_models.paths import architecture_of
 
@@ -177,7 +184,8 @@ def breakeven(
         arch = arch or architecture_of(vary, sc) or names[-1]
         against = against or names[0]
         ev = _evaluator(replications, seed, workers, force, quiet or json_output)
-        answer = solve(sc, ev, vary, arch, against, between[0], between[1], METRICS[metric])
+        lo, hi = between if between is not None else default_range(sc, vary)
+        answer = solve(sc, ev, vary, arch, against, lo, hi, METRICS[metric])
     if json_output:
         doc = {k: v for k, v in answer.__dict__.items()}
         doc.update(interval=list(answer.interval), text=answer.text(), simulations=ev.runs)

@@ -160,8 +160,11 @@ def _write(result: Any, out: Path, quiet: bool) -> None:
 
     try:
         out.mkdir(parents=True, exist_ok=True)
-        result.replications.to_csv(out / "replications.csv", index=False)
-        (out / "summary.json").write_text(to_json(result.to_dict()) + "\n", encoding="utf-8")
+        from failure_data.files import atomic_path, write_text_atomic
+
+        with atomic_path(out / "replications.csv") as tmp:
+            result.replications.to_csv(tmp, index=False)
+        write_text_atomic(out / "summary.json", to_json(result.to_dict()) + "\n")
     except OSError as e:
         raise FleetError(f"cannot write results to {str(out)!r}: {e.strerror or e}; "
                          "choose another --out directory") from None

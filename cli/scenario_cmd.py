@@ -101,7 +101,9 @@ def init_cmd(
         if output.exists() and not force:
             raise ScenarioError(f"{str(output)!r} exists; choose another name or pass --force to overwrite it")
         try:
-            output.write_text(starter_toml(), encoding="utf-8")
+            from failure_data.files import write_text_atomic
+
+            write_text_atomic(output, starter_toml())
         except OSError as e:
             raise ScenarioError(f"cannot write {str(output)!r}: {e.strerror}") from None
         print(f"wrote {output}; check it with `cpo scenario show {output}`", file=sys.stderr)

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from failure_data.errors import DataError
+from failure_data.files import atomic_path
 from failure_data.readers import TEXT_COVARIATES, LogFormat
 from failure_data.table import CORE_COLUMNS, LifeTable
 from failure_data.units import HOURS_PER_DAY, TimeUnit
@@ -173,12 +174,13 @@ def write_frame(frame: pd.DataFrame, path: str | Path) -> None:
     """Write a log layout to ``.csv`` (UTF-8, comma, ``\\n``) or ``.parquet``."""
     p = Path(path)
     suffix = p.suffix.lower()
-    if suffix in (".parquet", ".pq"):
-        frame.to_parquet(p, index=False)
-    elif suffix == ".csv":
-        frame.to_csv(p, index=False, lineterminator="\n")
-    else:
+    if suffix not in (".parquet", ".pq", ".csv"):
         raise WriteError(f"cannot tell the file type of {str(p)!r}; name it .csv or .parquet")
+    with atomic_path(p) as tmp:  # an interrupted write leaves the old file
+        if suffix == ".csv":
+            frame.to_csv(tmp, index=False, lineterminator="\n")
+        else:
+            frame.to_parquet(tmp, index=False)
 
 
 def write_life_table(

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from failure_data.catalog import Catalog, default_catalog
+from failure_data.errors import option
 from fleet_models.errors import FleetError, ScenarioError
 from fleet_models.paths import get_value, only, with_values
 from fleet_models.results import FleetResult, mean_ci95
@@ -188,16 +189,16 @@ def parse_vary(text: str) -> tuple[str, list[float]]:
     """``PATH=V1,V2,...`` -> (path, [v1, v2, ...]); a bad one is refused with the form."""
     path, sep, values = text.partition("=")
     if not sep or not path.strip() or not values.strip():
-        raise ScenarioError(f"--vary {text!r}: write PATH=V1,V2,... e.g. "
+        raise ScenarioError(f"{option('vary', 'grid')} {text!r}: write PATH=V1,V2,... e.g. "
                             "policy.switch_replacement_hours=4,8,16")
     out = []
     for v in values.split(","):
         try:
             x = float(v)
         except ValueError:
-            raise ScenarioError(f"--vary {text!r}: {v.strip()!r} is not a number") from None
+            raise ScenarioError(f"{option('vary', 'grid')} {text!r}: {v.strip()!r} is not a number") from None
         if not math.isfinite(x):
-            raise ScenarioError(f"--vary {text!r}: {v.strip()!r} is not a finite number")
+            raise ScenarioError(f"{option('vary', 'grid')} {text!r}: {v.strip()!r} is not a finite number")
         out.append(x)
     return path.strip(), out
 
@@ -288,7 +289,8 @@ def tornado(scenario: Scenario, evaluator: Evaluator, arch: str, against: str,
     chosen = list(uncertain_inputs(scenario) if inputs is None else inputs)
     if not chosen:
         raise DecisionError("the scenario has no uncertain inputs: no value cites a catalog entry "
-                            "with a published range; vary fields yourself with `cpo sweep`")
+                            "with a published range; vary fields yourself with "
+                            f"{option('sweep', 'fleet_models.decisions.sweep')}")
     central = difference(evaluator.result(scenario), metric, arch, against)["mean"]
     rows = []
     for inp in chosen:
@@ -351,7 +353,8 @@ class BreakEven:
             side = "better" if better else "worse"
             return (f"no break-even for {self.path} in [{self.lo:g}, {self.hi:g}]: {self.arch} is "
                     f"{side} than {self.against} on {what} over the whole range (mean difference "
-                    f"{self.at_lo:,.4g} at {self.lo:g}, {self.at_hi:,.4g} at {self.hi:g}); widen --between")
+                    f"{self.at_lo:,.4g} at {self.lo:g}, {self.at_hi:,.4g} at {self.hi:g}); widen "
+                    f"{option('between', 'lo and hi')}")
         lo, hi = self.interval
         ci = (f"95 % interval {_g(lo)} to {_g(hi)}" if lo is not None and hi is not None else
               "its 95 % interval reaches past the range searched")
@@ -385,6 +388,24 @@ def bisect(f: Callable[[float], float], lo: float, hi: float, *, log: bool = Fal
     return a if fb == fa else a - fa * (b - a) / (fb - fa)
 
 
+def default_range(scenario: Scenario, path: str) -> tuple[float, float]:
+    """The range a break-even search takes when none is given: the value / 100 to x 100, if the
+    field allows both ends."""
+    v = get_value(scenario, path)
+    lo, hi = v / 100, v * 100
+    if v <= 0:
+        raise DecisionError(f"{path} is {v:g}, so no default range (value / 100 to x 100) exists; "
+                            f"give {option('between', 'lo and hi')}")
+    for x in (lo, hi):
+        try:
+            with_values(scenario, {path: x})
+        except ScenarioError as e:
+            raise DecisionError(f"the default range of {path}, {lo:g} to {hi:g} (its value / 100 to "
+                                f"x 100), leaves the field's range ({str(e).splitlines()[-1]}); give "
+                                f"{option('between', 'lo and hi')}") from None
+    return lo, hi
+
+
 def breakeven(scenario: Scenario, evaluator: Evaluator, path: str, arch: str, against: str,
               lo: float, hi: float, metric: str = "tco_usd", rtol: float = 1e-3,
               max_evaluations: int = 40) -> BreakEven:
@@ -396,7 +417,8 @@ def breakeven(scenario: Scenario, evaluator: Evaluator, path: str, arch: str, ag
     bisection, on a log scale when lo > 0 and hi / lo > 10.
     """
     if not lo < hi:
-        raise DecisionError(f"--between {lo:g} {hi:g}: the low end must be below the high end")
+        raise DecisionError(f"{option('between', 'lo and hi')} {lo:g} {hi:g}: the low end must be "
+                            "below the high end")
     get_value(scenario, path)
     scenario = _pair(scenario, arch, against)
     cache: dict[float, dict[str, float]] = {}
@@ -577,7 +599,7 @@ def pilot(scenario: Scenario, evaluator: Evaluator, component: str, device_hours
     against = against or scenario.architectures[0].name
     if arch == against:
         raise DecisionError(f"the architecture compared ({arch}) is the baseline; name another with "
-                            "--against")
+                            f"{option('against')}")
     if failures < 0 or not (math.isfinite(device_hours) and device_hours > 0):
         raise DecisionError(f"a pilot needs failures >= 0 and device-hours > 0, got {failures} "
                             f"failures in {device_hours:g} h")

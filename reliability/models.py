@@ -296,7 +296,9 @@ class LifeModel:
         return cls.from_dict(data, source=source)
 
     def save(self, path: str | Path) -> None:
-        Path(path).write_text(self.to_json() + "\n", encoding="utf-8")
+        from failure_data.files import write_text_atomic
+
+        write_text_atomic(path, self.to_json() + "\n")
 
     @classmethod
     def load(cls, path: str | Path) -> LifeModel:

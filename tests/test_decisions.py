@@ -240,6 +240,8 @@ def test_decision_commands_write_one_json_document(small_file, argv, keys):
     (["pilot", "--component", "optical-engine", "--device-hours", "1e6", "--failures", "0", "--flat",
       "--prior-fit", "1", "2"], "not both"),
     (["tornado", "--arch", "nope"], "'nope' is not an architecture"),
+    (["breakeven", "--vary", "costs.rma_credit_fraction"], "give --between"),
+    (["breakeven", "--vary", "costs.pue"], "leaves the field's range"),
 ])
 def test_decision_commands_refuse_bad_input_with_one_message(small_file, argv, words):
     r = CliRunner().invoke(app, [argv[0], str(small_file), *argv[1:], "-w", "1"])

@@ -1,0 +1,39 @@
+"""Writing output files so that an interrupted run leaves the old file or the new one, never half.
+
+Every output of the tool (``--out``, ``--save``, ``-o``, ``--plot``) is written through
+:func:`atomic_path`: to a temporary file beside the target, renamed onto it (``os.replace``,
+atomic on one file system) only when writing finished. An error or Ctrl-C in between removes
+the temporary file and leaves the target as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` (same suffix, so writers that go by it still do) to write
+    to; renamed onto ``path`` when the block ends normally, removed when it raises."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".part{target.suffix}",
+                               dir=target.parent if str(target.parent) else ".")
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp_path.unlink()
+        raise
+
+
+def write_text_atomic(path: str | Path, text: str) -> None:
+    """``Path(path).write_text(text)`` (UTF-8), atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
