@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import data_cmd, decide_cmd, fleet_cmd, reliability_cmd, scenario_cmd
+from cli import data_cmd, decide_cmd, fleet_cmd, reliability_cmd, report_cmd, scenario_cmd
 
 app = typer.Typer(
     name="cpo",
@@ -41,7 +41,7 @@ def _root(
     """cpo-analyzer command line."""
 
 
-for _module in (data_cmd, reliability_cmd, scenario_cmd, fleet_cmd, decide_cmd):
+for _module in (data_cmd, reliability_cmd, scenario_cmd, fleet_cmd, decide_cmd, report_cmd):
     _module.register(app)
 
 

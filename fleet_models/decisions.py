@@ -82,6 +82,28 @@ class Evaluator:
         self.runs = 0
         self._cache: dict[str, FleetResult] = {}
 
+    def reuse(self, result: FleetResult) -> None:
+        """Keep the architectures of a run already made (``fleet_models.runner.run`` of
+        ``result.spec``) so variants that leave an architecture's engine inputs alone reuse it:
+        a report's comparison run feeds its tornado. A run with another seed or replication
+        count than this evaluator's is refused, since mixing them would break the pairing."""
+        sc = result.spec
+        if sc is None:
+            raise DecisionError("this result carries no scenario (spec) to reuse")
+        seed = sc.seed if self.seed is None else self.seed
+        n = sc.replications if self.replications is None else self.replications
+        if (result.seed, result.n_replications) != (seed, n):
+            raise DecisionError(f"a run of seed {result.seed} with {result.n_replications} replications "
+                                f"cannot be reused by an evaluator of seed {seed} with {n}")
+        for i, arch in enumerate(sc.architectures):
+            one = dataclasses.replace(sc, architectures=(arch,))
+            frame = result.replications[result.replications["architecture"] == arch.name]
+            self._cache.setdefault(_engine_key(sc, i), FleetResult(
+                scenario=sc.name, seed=result.seed, horizon_hours=result.horizon_hours,
+                n_replications=result.n_replications, components={arch.name: result.components[arch.name]},
+                replications=frame.reset_index(drop=True), spec=one,
+                ledgers={k: v for k, v in result.ledgers.items() if k[1] == arch.name}))
+
     def result(self, scenario: Scenario) -> FleetResult:
         """The FleetResult of ``scenario`` (its own costs), reusing cached architectures."""
         from fleet_models.runner import run

@@ -13,7 +13,8 @@ gengamma       y = Phi^-1(F)
 The band is pointwise: the delta method on y(t; theta) with the fit's
 covariance (numerical gradient), at the fit's confidence level. Points are
 Kaplan-Meier (Turnbull for interval data) estimates of F at the observed ages.
-matplotlib is imported here only, with the Agg backend.
+Figures are ``matplotlib.figure.Figure`` objects, never pyplot's: drawing here leaves the
+caller's backend, current figure and pyplot state alone.
 """
 
 from __future__ import annotations
@@ -64,17 +65,14 @@ def band(model: LifeModel, t: np.ndarray, confidence: float) -> tuple[np.ndarray
 
 
 def plot_probability(result: FitResult, ax=None, *, title: str | None = None):
-    """Draw the probability plot of a fit on ``ax`` (a new figure if None); returns the Axes."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-
+    """Draw the probability plot of a fit on ``ax`` (a new ``Figure``, not managed by pyplot, if
+    None: show it with ``ax.figure``); returns the Axes. Global matplotlib state is left alone."""
     model = result.model
     label, to_y, from_y = paper_transform(model.distribution)
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 5.5), dpi=110)
+        from matplotlib.figure import Figure
+
+        ax = Figure(figsize=(7.5, 5.5), dpi=110).add_subplot()
 
     points = _points(result)
     if points is not None and points[0].size:
@@ -147,14 +145,10 @@ def _points(result: FitResult):
 
 
 def save_probability_plot(result: FitResult, path: str, *, title: str | None = None) -> None:
-    """Render the probability plot to PNG or SVG (by extension)."""
-    import matplotlib
+    """Render the probability plot to PNG or SVG (by extension), without touching pyplot."""
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7.5, 5.5), dpi=110)
-    plot_probability(result, ax=ax, title=title)
+    fig = Figure(figsize=(7.5, 5.5), dpi=110)
+    plot_probability(result, ax=fig.add_subplot(), title=title)
     fig.tight_layout()
     fig.savefig(path)
-    plt.close(fig)

@@ -1,0 +1,111 @@
+"""`cpo report`: the comparison (and optionally the tornado and a break-even) as one HTML page.
+
+Thin: run the scenario once (as `cpo compare` does), feed that run to the decisions' evaluator so
+the tornado and the break-even re-simulate only what an input changes, and hand everything to the
+presentation layer (:mod:`cli.report`), which writes the page.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import typer
+
+from cli._common import check_output_folder, domain_errors, err
+from cli.fleet_cmd import FORCE, QUIET, REPLICATIONS, SEED, WORKERS
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report)
+
+
+def report(
+    scenario: Path | None = typer.Argument(
+        None, help="Scenario TOML file or a built-in scenario's name; omit it for the built-in "
+        "default.", show_default=False),
+    output: Path = typer.Option(..., "--output", "-o", dir_okay=False,
+                                help="The HTML file to write (one self-contained page)."),
+    baseline: str | None = typer.Option(None, "--baseline", "-b", help="Architecture the others are "
+                                        "compared with (default: the scenario's first)."),
+    with_tornado: bool = typer.Option(
+        False, "--tornado/--no-tornado", help="Add the tornado: each input with a published range at "
+        "its low and high (re-simulates the architectures an input changes: slower)."),
+    arch: str | None = typer.Option(None, "--arch", help="The architecture the tornado and the "
+                                    "break-even judge against the baseline (default: the cheapest "
+                                    "other one)."),
+    breakeven_path: str | None = typer.Option(
+        None, "--breakeven", help="Also solve for the value of this field path at which --arch "
+        "equals the baseline on TCO (with --between), e.g. "
+        "architectures.cpo-els.components.optical-engine.life.fit_per_1e9h"),
+    between: tuple[float, float] | None = typer.Option(
+        None, "--between", help="LO HI: the range the break-even is searched in."),
+    replications: int | None = REPLICATIONS,
+    seed: int | None = SEED,
+    workers: int | None = WORKERS,
+    quiet: bool = QUIET,
+    force: bool = FORCE,
+) -> None:
+    """Write a self-contained HTML decision report for someone who will not run the tool: the
+    question and the verdict, every result with its interval, figures, the tornado and break-even
+    when asked, the life models, every assumption with its source, and how to reproduce it."""
+    check_output_folder(output, "--output")
+    if (breakeven_path is None) != (between is None):
+        raise typer.BadParameter("give --breakeven PATH and --between LO HI together",
+                                 param_hint="--breakeven")
+    with domain_errors():
+        from cli.fleet_cmd import _load, _run
+        from cli.report import build_report
+        from fleet_models.decisions import DecisionError, Evaluator
+        from fleet_models.errors import FleetError
+
+        sc = _load(scenario)
+        names = [a.name for a in sc.architectures]
+        for flag, name in (("--baseline", baseline), ("--arch", arch)):
+            if name is not None and name not in names:
+                raise FleetError(f"{flag} {name!r} is not an architecture of the scenario; choose "
+                                 "one of " + ", ".join(names))
+        baseline = baseline or names[0]
+        result = _run(sc, replications, seed, workers, force, quiet=quiet)
+        t0 = time.perf_counter()
+        frame = answer = pair = runs = None
+        if with_tornado or breakeven_path is not None:
+            if len(names) < 2:
+                raise DecisionError("the tornado and the break-even compare two architectures; the "
+                                    "scenario has one")
+            tco = result.summary().query("metric == 'tco_usd'").set_index("architecture")["mean"]
+            arch = arch or str(tco.drop(baseline).idxmin())
+            if arch == baseline:
+                raise DecisionError(f"--arch {arch!r} is the baseline; choose another architecture")
+            ev = Evaluator(replications=result.n_replications, seed=result.seed, workers=workers,
+                           force=force, progress=None if quiet else err)
+            ev.reuse(result)
+            import dataclasses
+
+            pair_sc = dataclasses.replace(sc, architectures=tuple(
+                a for a in sc.architectures if a.name in (baseline, arch)))
+            pair = (arch, baseline)
+            if with_tornado:
+                from fleet_models.decisions import tornado
+
+                frame = tornado(pair_sc, ev, arch, baseline)
+            if breakeven_path is not None:
+                from fleet_models.decisions import breakeven
+
+                answer = breakeven(pair_sc, ev, breakeven_path, arch, baseline, between[0],
+                                   between[1])
+            runs = ev.runs
+        t1 = time.perf_counter()
+        page = build_report(result, baseline=baseline, tornado=frame, tornado_pair=pair,
+                            tornado_runs=runs, breakeven=answer, command=sys.argv[1:],
+                            scenario_file=scenario if scenario is not None and scenario.is_file() else None)
+        try:
+            output.write_text(page, encoding="utf-8")
+        except OSError as e:
+            raise FleetError(f"cannot write {str(output)!r}: {e.strerror or e}; choose another "
+                             "--output") from None
+    if not quiet:
+        extra = f"; tornado/break-even {t1 - t0:.1f} s ({runs} simulations)" if runs is not None else ""
+        err(f"wrote {output} ({len(page) / 1e6:.1f} MB; page built in "
+            f"{time.perf_counter() - t1:.1f} s{extra})")
