@@ -20,6 +20,7 @@ import hashlib
 import html
 import io
 import math
+import re
 import shlex
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -78,9 +79,12 @@ def _svg(fig: Any, n: int, alt: str) -> str:
 
     buf = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": f"cpo-report-{n}"}):
-        fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
+        fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight", dpi=200)
     text = buf.getvalue()
     text = text[text.index("<svg"):]
+    # matplotlib names its groups figure_1, axes_1, ... in every SVG: prefix every id and every
+    # reference to one, so the page's ids stay unique
+    text = re.sub(r'(\bid="|url\(#|href="#)', rf"\g<1>f{n}-", text)
     return text.replace("<svg ", f'<svg role="img" aria-label="{_e(alt)}" ', 1)
 
 
@@ -109,6 +113,7 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], cls: str = "",
            row_classes: Sequence[str] | None = None, first_col_header: bool = True) -> str:
     """A table from cells that are already HTML (escape them before)."""
     head = "".join(f'<th scope="col">{h}</th>' for h in header)
+    thead = f"<thead><tr>{head}</tr></thead>" if any(header) else ""
     body = []
     for i, r in enumerate(rows):
         rc = f' class="{row_classes[i]}"' if row_classes and row_classes[i] else ""
@@ -119,8 +124,7 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], cls: str = "",
                         for j, c in enumerate(r))
         body.append(f"<tr{rc}>{cells}</tr>")
     c = f' class="{cls}"' if cls else ""
-    return (f'<div class="scroll"><table{c}><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(body)}</tbody></table></div>")
+    return f'<div class="scroll"><table{c}>{thead}<tbody>{"".join(body)}</tbody></table></div>'
 
 
 def _num(v: Any, metric: str = "") -> str:
@@ -425,39 +429,46 @@ def _breakdown_figure(result: FleetResult, figure: _Figures) -> str:
                   "stacked bars of the TCO parts per architecture")
 
 
+def _histograms(series: dict[str, np.ndarray], colors: dict[str, str], xlabel: str,
+                zero: bool = False):
+    """One small histogram per architecture (its own bins: TCOs of different architectures can
+    lie far apart), the mean as a solid line, p5 and p95 dashed."""
+    fig = _new_figure(7.5, 0.95 * len(series) + 0.9)
+    axes = fig.subplots(len(series), 1, squeeze=False)[:, 0]
+    for ax, (name, x) in zip(axes, series.items(), strict=True):
+        c = colors[name]
+        ax.hist(x, bins=min(30, max(8, x.size // 6)), color=c, alpha=0.55)
+        ax.axvline(x.mean(), color=c, lw=1.6)
+        for q in np.percentile(x, [5, 95]):
+            ax.axvline(q, color=c, lw=1.0, ls="--")
+        if zero:
+            ax.axvline(0.0, color="black", lw=1.0, ls=":")
+        ax.set_yticks([])
+        ax.set_ylabel(_mpl(name), rotation=0, ha="right", va="center", fontsize=9)
+        ax.tick_params(axis="x", labelsize=8)
+    axes[-1].set_xlabel(xlabel)
+    return fig
+
+
 def _distribution_figure(result: FleetResult, baseline: str, figure: _Figures) -> str:
-    tco = result.tco
     archs = list(result.architectures)
+    colors = {a: PALETTE[i % len(PALETTE)] for i, a in enumerate(archs)}
+    wide = result.tco.pivot(index="replication", columns="architecture", values="tco_usd") / 1e6
+    fig = _histograms({a: wide[a].to_numpy(dtype=float) for a in archs}, colors,
+                      "TCO of one replication, million USD")
+    out = figure(fig, "The total cost of ownership of each replication, per architecture (each on "
+                 "its own scale): solid line the mean, dashed lines the 5th and 95th percentiles, "
+                 "the spread one fleet could see.", "histograms of TCO per replication")
     others = [a for a in archs if a != baseline]
-    fig = _new_figure(7.5, 6.0 if others else 3.2)
-    axes = fig.subplots(2 if others else 1, 1, squeeze=False)[:, 0]
-    wide = tco.pivot(index="replication", columns="architecture", values="tco_usd") / 1e6
-    bins = np.histogram_bin_edges(wide.to_numpy().ravel(), bins=min(40, max(10, len(wide) // 5)))
-    for i, a in enumerate(archs):
-        x = wide[a].to_numpy()
-        axes[0].hist(x, bins=bins, histtype="stepfilled", alpha=0.35, color=PALETTE[i % len(PALETTE)],
-                     label=_mpl(a))
-        axes[0].axvline(x.mean(), color=PALETTE[i % len(PALETTE)], lw=1.2)
-    axes[0].set_xlabel("TCO of one replication, million USD (lines: means)")
-    axes[0].set_ylabel("replications")
-    axes[0].legend(fontsize=8)
     if others:
-        ax = axes[1]
-        d = pd.DataFrame({a: wide[a] - wide[baseline] for a in others})
-        dbins = np.histogram_bin_edges(d.to_numpy().ravel(), bins=min(40, max(10, len(d) // 5)))
-        for a in others:
-            c = PALETTE[archs.index(a) % len(PALETTE)]
-            ax.hist(d[a], bins=dbins, histtype="stepfilled", alpha=0.35, color=c, label=_mpl(a))
-            ax.axvline(d[a].mean(), color=c, lw=1.2)
-        ax.axvline(0.0, color="black", lw=1.0, ls="--")
-        ax.set_xlabel(f"TCO − {_mpl(baseline)}, same replication, million USD (< 0: cheaper)")
-        ax.set_ylabel("replications")
-        ax.legend(fontsize=8)
-    return figure(fig, "Top: the total cost of ownership of each replication, per architecture: "
-                  "the spread one fleet could see. Bottom: the paired difference from the baseline "
-                  f"<b>{_e(baseline)}</b>, replication by replication; it is narrower than the "
-                  "spreads above because the architectures share their random numbers.",
-                  "histograms of TCO per replication and of the paired differences")
+        fig = _histograms({a: (wide[a] - wide[baseline]).to_numpy(dtype=float) for a in others},
+                          colors, f"TCO − {_mpl(baseline)} in the same replication, million USD",
+                          zero=True)
+        out += figure(fig, f"The paired difference from the baseline <b>{_e(baseline)}</b>, "
+                      "replication by replication (dotted line: zero; left of it the architecture "
+                      "is cheaper). It is narrower than the spreads above because the architectures "
+                      "share their random numbers.", "histograms of the paired TCO differences")
+    return out
 
 
 def _pick_replication(result: FleetResult) -> int:
@@ -486,7 +497,7 @@ def _timeline_figure(result: FleetResult, figure: _Figures) -> str:
             counts[arch][name] = int(t.size)
             off = 0.27 - 0.18 * k
             ax.plot(t, np.full(t.size, row + off), "|", ms=9, color=colors.get(k, "grey"),
-                    alpha=0.6 if k == 0 else 0.9,
+                    alpha=0.6 if k == 0 else 0.9, rasterized=t.size > 200,  # thousands of swaps
                     label=name.replace("_", " ") if row == 0 else None)
     ax.set_yticks(np.arange(len(archs)), [_mpl(a) for a in archs[::-1]])
     ax.set_ylim(-0.6, len(archs) - 0.4)
@@ -618,7 +629,7 @@ def _life_section(scenario: Scenario, figure: _Figures, base: Path | None) -> st
     from reliability.plotting import paper_transform
 
     _, to_y, _ = paper_transform("weibull")
-    fig = _new_figure(7.5, 4.6)
+    fig = _new_figure(7.5, 4.6 + 0.2 * len(lives))
     ax = fig.add_subplot()
     t = np.geomspace(h / 1e3, h * 10, 200)
     for i, (name, life, users) in enumerate(lives):
@@ -637,7 +648,7 @@ def _life_section(scenario: Scenario, figure: _Figures, base: Path | None) -> st
     ax.set_xlabel("age of one unit, hours (log scale)")
     ax.set_ylabel("share failed F(t), Weibull paper")
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=7, loc="upper left")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False)
     out = ("<p>The life of one unit (one element where a unit has several) of each component "
            "kind.</p>" + table
            + figure(fig, "Every life model on Weibull paper (a constant failure rate is a straight "
@@ -739,7 +750,7 @@ thead th { background: #f5f7fa; position: sticky; top: 0; }
 table.assumptions td, table.assumptions th, table.refs td, table.refs th, table.lives td,
 table.kv td, table.kv th { text-align: left; }
 table.assumptions td:nth-child(6) { min-width: 12rem; }
-table.assumptions th[scope=row] code { white-space: nowrap; }
+table.assumptions th[scope=row] code, table.refs th[scope=row] code { white-space: nowrap; }
 tr.group th { text-align: left; background: #e8edf5; padding-top: .5rem; }
 table.assumptions thead th, table.refs thead th, table.lives thead th, table.kv thead th { text-align: left; }
 tr.weak { background: var(--weak); }

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from cli.main import app
 
 ROOT = Path(__file__).resolve().parents[1]
-SIMULATING = ("simulate", "compare", "sweep", "tornado", "breakeven", "pilot")
+SIMULATING = ("simulate", "compare", "sweep", "tornado", "breakeven", "pilot", "report")
 
 
 def _examples() -> list[str]:
