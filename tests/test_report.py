@@ -149,7 +149,7 @@ def test_cli_writes_the_report_with_tornado_and_breakeven(tmp_path):
     page = out.read_text(encoding="utf-8")
     c = check(page)
     assert not c.problems and c.stack == []
-    assert "Figure 4. Tornado" in page and "Not computed for this report" not in page
+    assert ". Tornado: the mean TCO difference" in page and "Not computed for this report" not in page
     assert f"<code>{path}</code>" in page
 
 
