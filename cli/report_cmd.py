@@ -40,7 +40,8 @@ def report(
         "equals the baseline on TCO (with --between), e.g. "
         "architectures.cpo-els.components.optical-engine.life.fit_per_1e9h"),
     between: tuple[float, float] | None = typer.Option(
-        None, "--between", help="LO HI: the range the break-even is searched in."),
+        None, "--between", help="LO HI: the range the break-even is searched in (default: the "
+        "value / 100 to x 100)."),
     replications: int | None = REPLICATIONS,
     seed: int | None = SEED,
     workers: int | None = WORKERS,
@@ -51,9 +52,9 @@ def report(
     question and the verdict, every result with its interval, figures, the tornado and break-even
     when asked, the life models, every assumption with its source, and how to reproduce it."""
     check_output_folder(output, "--output")
-    if (breakeven_path is None) != (between is None):
-        raise typer.BadParameter("give --breakeven PATH and --between LO HI together",
-                                 param_hint="--breakeven")
+    if between is not None and breakeven_path is None:
+        raise typer.BadParameter("--between is the range of a --breakeven PATH; give the path too",
+                                 param_hint="--between")
     with domain_errors():
         from cli.fleet_cmd import _load, _run
         from cli.report import build_report
@@ -80,28 +81,26 @@ def report(
                 raise DecisionError(f"--arch {arch!r} is the baseline; choose another architecture")
             ev = Evaluator(replications=result.n_replications, seed=result.seed, workers=workers,
                            force=force, progress=None if quiet else err)
-            ev.reuse(result)
-            import dataclasses
-
-            pair_sc = dataclasses.replace(sc, architectures=tuple(
-                a for a in sc.architectures if a.name in (baseline, arch)))
+            ev.reuse(result)  # the comparison's run: only what an input changes is simulated again
             pair = (arch, baseline)
             if with_tornado:
                 from fleet_models.decisions import tornado
 
-                frame = tornado(pair_sc, ev, arch, baseline)
+                frame = tornado(sc, ev, arch, baseline)
             if breakeven_path is not None:
-                from fleet_models.decisions import breakeven
+                from fleet_models.decisions import breakeven, default_range
 
-                answer = breakeven(pair_sc, ev, breakeven_path, arch, baseline, between[0],
-                                   between[1])
+                lo, hi = between if between is not None else default_range(sc, breakeven_path)
+                answer = breakeven(sc, ev, breakeven_path, arch, baseline, lo, hi)
             runs = ev.runs
         t1 = time.perf_counter()
         page = build_report(result, baseline=baseline, tornado=frame, tornado_pair=pair,
                             tornado_runs=runs, breakeven=answer, command=sys.argv[1:],
                             scenario_file=scenario if scenario is not None and scenario.is_file() else None)
+        from failure_data.files import write_text_atomic
+
         try:
-            output.write_text(page, encoding="utf-8")
+            write_text_atomic(output, page)
         except OSError as e:
             raise FleetError(f"cannot write {str(output)!r}: {e.strerror or e}; choose another "
                              "--output") from None

@@ -153,10 +153,10 @@ def test_cli_writes_the_report_with_tornado_and_breakeven(tmp_path):
     assert f"<code>{path}</code>" in page
 
 
-def test_cli_refuses_breakeven_without_range_and_unknown_arch(tmp_path):
+def test_cli_refuses_a_range_without_breakeven_and_an_unknown_arch(tmp_path):
     out = str(tmp_path / "r.html")
-    r = CliRunner().invoke(app, ["report", "cpo-pilot", "-o", out, "--breakeven", "costs.pue"])
-    assert r.exit_code == 2 and "--between" in r.output
+    r = CliRunner().invoke(app, ["report", "cpo-pilot", "-o", out, "--between", "1", "2"])
+    assert r.exit_code == 2 and "--breakeven" in r.output
     r = CliRunner().invoke(app, ["report", "cpo-pilot", "-o", out, "--arch", "nope", "-n", "2"])
     assert r.exit_code == 1 and "'nope' is not an architecture" in r.output
     assert not Path(out).exists()
