@@ -26,6 +26,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        os.chmod(tmp_path, _mode(target))  # mkstemp makes it 0600; an output is an ordinary file
         os.replace(tmp_path, target)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -37,3 +38,13 @@ def write_text_atomic(path: str | Path, text: str) -> None:
     """``Path(path).write_text(text)`` (UTF-8), atomically."""
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
+
+
+def _mode(target: Path) -> int:
+    """The target's own permissions if it exists, else what a plain open() would give."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

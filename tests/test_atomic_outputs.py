@@ -34,3 +34,19 @@ def test_a_new_file_interrupted_is_not_created(tmp_path):
             tmp.write_text("x")
             raise RuntimeError
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_new_file_gets_ordinary_permissions_and_an_old_one_keeps_its_own(tmp_path):
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        write_text_atomic(tmp_path / "new.txt", "x")
+        assert (tmp_path / "new.txt").stat().st_mode & 0o777 == 0o644  # 0666 less the umask
+        old = tmp_path / "old.txt"
+        old.write_text("y")
+        old.chmod(0o640)
+        write_text_atomic(old, "z")
+        assert old.stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(umask)
