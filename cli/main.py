@@ -45,8 +45,32 @@ for _module in (data_cmd, reliability_cmd, scenario_cmd, fleet_cmd, decide_cmd, 
     _module.register(app)
 
 
+class Interrupted(BaseException):
+    """Ctrl-C. Not a KeyboardInterrupt, which click turns into "Aborted!" and exit 1: this one
+    reaches :func:`main`, past every ``except Exception``, so the run stops where it is."""
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise Interrupted
+
+
 def main() -> None:
-    app()
+    """The `cpo` entry point: exit codes 0 ok, 1 domain error, 2 usage, 130 interrupted (Ctrl-C:
+    one line on stderr, worker processes ended, no output half-written: outputs are renamed into
+    place only when complete)."""
+    import signal
+    import sys
+
+    signal.signal(signal.SIGINT, _interrupt)
+    try:
+        app()
+    except Interrupted:
+        import multiprocessing
+
+        for child in multiprocessing.active_children():
+            child.terminate()
+        print("interrupted (Ctrl-C); nothing more was written", file=sys.stderr)
+        sys.exit(130)
 
 
 if __name__ == "__main__":  # pragma: no cover

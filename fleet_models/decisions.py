@@ -570,9 +570,7 @@ def _draw_chunk(scenario: Scenario, ai: int, reps: Sequence[int], seed: int, pat
 def _run_drawn(scenario: Scenario, ai: int, paths: Sequence[str], fits: np.ndarray,
                evaluator: Evaluator) -> FleetResult:
     """One architecture's replications, replication i with its paths at fits[i] FIT."""
-    from concurrent.futures import ProcessPoolExecutor
-
-    from fleet_models.runner import default_workers, result_columns
+    from fleet_models.runner import default_workers, process_pool, result_columns
 
     seed = scenario.seed if evaluator.seed is None else evaluator.seed
     n = len(fits)
@@ -584,7 +582,7 @@ def _run_drawn(scenario: Scenario, ai: int, paths: Sequence[str], fits: np.ndarr
     if workers == 1:
         outs = [_draw_chunk(scenario, ai, r, seed, paths, fits[list(r)]) for r in tasks]
     else:
-        with ProcessPoolExecutor(workers) as pool:
+        with process_pool(workers) as pool:
             outs = list(pool.map(_draw_chunk, *zip(*[(scenario, ai, r, seed, paths, fits[list(r)])
                                                      for r in tasks], strict=True)))
     for r, led in outs:

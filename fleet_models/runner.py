@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pandas as pd
@@ -149,7 +150,7 @@ def run(
             if progress:
                 progress(done, total)
     else:
-        with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
+        with process_pool(min(workers, len(tasks))) as pool:
             futures = {pool.submit(run_chunk, scenario, ai, reps, seed): reps for ai, reps in tasks}
             for fut in as_completed(futures):
                 chunk_rows, chunk_ledgers = fut.result()
@@ -173,6 +174,22 @@ def run(
         spec=scenario,
         ledgers=ledgers,
     )
+
+
+@contextmanager
+def process_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A process pool that, when the block is left by an exception (Ctrl-C included), cancels the
+    chunks not started and ends its workers at once instead of waiting for every queued chunk."""
+    pool = ProcessPoolExecutor(max_workers=workers)
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        for proc in list((getattr(pool, "_processes", None) or {}).values()):
+            proc.terminate()
+        raise
+    else:
+        pool.shutdown(wait=True)
 
 
 def check_run_arguments(replications: int | None, seed: int | None, workers: int | None) -> None:
