@@ -481,6 +481,24 @@ def refuse_zero_failures(table: LifeTable, rec: GroupedRecords | None = None) ->
         )
 
 
+MAX_AGE_HOURS = 1e150
+"""Ages a fit computes with: its covariance holds the scale squared, which overflows a float
+above about 1e154 h (and no field log has ages of 1e146 years)."""
+
+
+def refuse_unfittable(table: LifeTable, rec: GroupedRecords | None = None) -> None:
+    """Refuse, with the reason and the fix, data no parametric fit can be made to: no failures
+    (bound the rate instead), or ages too large to compute with (a wrong time unit)."""
+    refuse_zero_failures(table, rec)
+    lower, upper = table.data["lower"].to_numpy(float), table.data["upper"].to_numpy(float)
+    top = max(float(lower.max(initial=0.0)), float(upper[np.isfinite(upper)].max(initial=0.0)))
+    if top > MAX_AGE_HOURS:
+        raise FitError(
+            f"ages reach {top:.3g} h ({top / 8766:.3g} years), more than a fit can compute with (its "
+            f"covariance overflows above about {MAX_AGE_HOURS:g} h); check the time unit "
+            f"({option('time_unit')}): ages are read as hours unless it says otherwise")
+
+
 def fit(
     table: LifeTable,
     dist: Distribution | str = Distribution.weibull,
@@ -498,7 +516,7 @@ def fit(
         return fit_auto(table, confidence=confidence, extra_provenance=extra_provenance)
     dist = Distribution.parse(dist)
     rec = group_records(table)
-    refuse_zero_failures(table, rec)
+    refuse_unfittable(table, rec)
     est = fit_grouped(rec, dist, confidence)
     result = _result(table, dist, rec, est, confidence, extra_provenance)
     return result.with_ranking(_ranking({dist: result}))
@@ -533,7 +551,7 @@ def fit_all(
     """Every distribution fitted (or the FitError saying why not)."""
     confidence = check_confidence(confidence)
     rec = group_records(table)
-    refuse_zero_failures(table, rec)
+    refuse_unfittable(table, rec)
     out: dict[Distribution, FitResult | FitError] = {}
     for dist in Distribution:
         try:
