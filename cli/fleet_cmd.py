@@ -139,8 +139,11 @@ def _run(sc: Any, replications: int | None, seed: int | None, workers: int | Non
     """simulate's and compare's run: the flags checked, the time said when it is more than a few
     seconds, a progress bar on a terminal; the library refuses a run above its cap unless forced."""
     from fleet_models.runner import check_run_arguments, estimate, run
+    from fleet_models.sanity import notes
 
     check_run_arguments(replications, seed, workers)  # range errors first, naming the flag
+    for note in notes(sc):  # legal but absurd values: said before the run, even with --quiet
+        err(f"Note: {note}")
     est = estimate(sc, replications, workers)
     if est.seconds > 5 and not quiet and (force or not est.too_large):
         err(f"simulating {est.text()} on {est.workers} worker(s)")
