@@ -65,6 +65,8 @@ def _obj_to_dict(obj: Any) -> dict[str, Any]:
         elif isinstance(obj, SparePool) and f.name == "lead_time_hours":
             days = _hours_as(v, HOURS_PER_DAY)
             out.update({"lead_time_days": days} if days is not None else {"lead_time_hours": v})
+        elif isinstance(obj, Policy) and f.name in Policy.DERIVED and obj.derived(f.name):
+            continue  # the sum of its terms: written as a comment, so editing a term changes it
         elif isinstance(obj, Policy) and f.name == "spares":
             out[f.name] = {name: _obj_to_dict(pool) for name, pool in v.items()}
         elif isinstance(v, tuple) and v and dataclasses.is_dataclass(v[0]):
