@@ -218,8 +218,8 @@ def _device_reading(raw: Mapping[str, Any], path: str, p: Problems, catalog: Cat
         return None
     unit = raw.get("device_unit", DEVICE_UNITS[0])
     if unit not in DEVICE_UNITS:
-        p.add(upath, unit, f"must be one of {', '.join(repr(u) for u in DEVICE_UNITS)}{suggest(str(unit), DEVICE_UNITS)} "
-              f"(what one device of {key!r} is: cpo-device-unit)")
+        p.add(upath, unit, f"what one device of {key!r} is (cpo-device-unit): must be one of "
+              f"{', '.join(repr(u) for u in DEVICE_UNITS)}{suggest(str(unit), DEVICE_UNITS)}")
         return None
     if unit == "engine":
         n = 1.0

@@ -104,7 +104,8 @@ class Architecture:
 
     # a TOML-only key: the built-in architecture a table starts from
     BASE: ClassVar[Setting] = Setting(
-        "a built-in architecture to start from: pluggable-dsp, lpo, cpo-internal-laser, cpo-els",
+        "a built-in architecture to start from: pluggable-dsp, lpo, cpo-internal-laser, cpo-els, "
+        "bailly, bailly-pluggable, quantum-x, quantum-x-pluggable, spectrum-x",
         allowed="a built-in name")
 
 
