@@ -58,6 +58,7 @@ def main() -> None:
     """The `cpo` entry point: exit codes 0 ok, 1 domain error, 2 usage, 130 interrupted (Ctrl-C:
     one line on stderr, worker processes ended, no output half-written: outputs are renamed into
     place only when complete)."""
+    import os
     import signal
     import sys
 
@@ -67,10 +68,16 @@ def main() -> None:
     except Interrupted:
         import multiprocessing
 
-        for child in multiprocessing.active_children():
+        children = multiprocessing.active_children()
+        for child in children:
             child.terminate()
-        print("interrupted (Ctrl-C); nothing more was written", file=sys.stderr)
-        sys.exit(130)
+        for child in children:
+            child.join(timeout=2)  # reaped here, not left to whoever adopts them
+        print("interrupted (Ctrl-C); nothing more was written", file=sys.stderr, flush=True)
+        sys.stdout.flush()
+        # not sys.exit: its atexit handlers join the process pool's manager thread, which can wait
+        # on the workers just ended; every output is complete or absent (renamed into place)
+        os._exit(130)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -60,6 +60,40 @@ _MEANING = {
 }
 
 
+class Kind(StrEnum):
+    """What kind of evidence a figure is: the README's "Where the defaults come from" column."""
+
+    LAB = "lab"  # a laboratory test or qualification (stress, characterisation), not field service
+    FIELD = "field"  # an operator's fleet in service
+    VENDOR = "vendor"  # a vendor's datasheet, product description or claim
+    ANALYST = "analyst"  # an analyst, trade-press or survey figure (prices, forecasts, statistics)
+    LITERATURE = "literature"  # a textbook, standard, formula or secondary article
+    INFERRED = "inferred"  # arithmetic on other entries
+    PLACEHOLDER = "placeholder"  # a stand-in where nothing is published
+    ASSUMPTION = "assumption"  # a modelling choice nothing published pins down: sweep it
+    UNPUBLISHED = "unpublished"  # nobody publishes it (the table's "–")
+
+    @property
+    def meaning(self) -> str:
+        return _KIND_MEANING[self]
+
+
+_KIND_MEANING = {
+    Kind.LAB: "a laboratory test or qualification, not field service",
+    Kind.FIELD: "an operator's fleet in service",
+    Kind.VENDOR: "a vendor's datasheet, product description or claim",
+    Kind.ANALYST: "an analyst, trade-press or survey figure (prices, forecasts, statistics)",
+    Kind.LITERATURE: "a textbook, standard, formula or secondary article",
+    Kind.INFERRED: "arithmetic on other entries (derived_from)",
+    Kind.PLACEHOLDER: "a stand-in where nothing is published: vary it",
+    Kind.ASSUMPTION: "a modelling choice nothing published pins down: sweep its range",
+    Kind.UNPUBLISHED: "nobody publishes it",
+}
+_KIND_OF = {Confidence.INFERRED: Kind.INFERRED, Confidence.PLACEHOLDER: Kind.PLACEHOLDER,
+            Confidence.NONE: Kind.UNPUBLISHED}
+"""The kind an entry of these confidences has unless it says otherwise; H, M and L entries say it."""
+
+
 _RANK = {Confidence.L: 0, Confidence.M: 1, Confidence.H: 2}
 
 
@@ -116,6 +150,9 @@ class CatalogEntry:
     """The table's conf cell verbatim; ``confidence`` is its lowest part for a mixed one ("L / M")."""
     revised: str = ""
     """The revision of the reference table that added or changed this row (``YYYY-MM``), if any."""
+    kind: Kind = Kind.PLACEHOLDER
+    """Lab, field, vendor, ... (:class:`Kind`): given in the file, or implied by an inferred,
+    placeholder or "–" confidence."""
 
     def item(self, name: str) -> Figure:
         """One of the entry's several figures, e.g. ``get("module-power").item("dsp-800g")``."""
@@ -137,7 +174,7 @@ class CatalogEntry:
                       for k, f in self.items.items()},
             "derived_from": list(self.derived_from),
             "life": None if self.life is None else dict(self.life), "life_note": self.life_note,
-            "revised": self.revised or None,
+            "revised": self.revised or None, "kind": str(self.kind),
         }
 
     def cite(self) -> str:
@@ -147,11 +184,13 @@ class CatalogEntry:
 
 _ENTRY_FIELDS = {
     "section", "parameter", "text", "unit", "source", "confidence", "value", "low", "high",
-    "value_note", "notes", "items", "derived_from", "life", "life_note", "revised",
+    "value_note", "notes", "items", "derived_from", "life", "life_note", "revised", "kind",
 }
 _REQUIRED = ("section", "parameter", "text", "unit", "source", "confidence")
 _NUMBERS = ("value", "low", "high")
-_LIFE_KEYS = {"fit_per_1e9h", "distribution", "reference_temperature_c"}
+_LIFE_KEYS = {"fit_per_1e9h", "distribution", "reference_temperature_c", "device_gbps"}
+"""``device_gbps``: the rate is per device of that bandwidth, read per 400G port or per engine
+(the scenario life form's ``device_unit``)."""
 _REVISION = re.compile(r"\d{4}-(0[1-9]|1[0-2])")  # a revision of the reference table: YYYY-MM
 
 
@@ -257,6 +296,15 @@ def _entry(key: str, raw: Any, problems: list[str]) -> CatalogEntry | None:
         problems.append(f"{key}.revised = {revised!r}: must be the table revision as \"YYYY-MM\", "
                         "e.g. \"2026-12\" (or absent for a row no revision changed)")
         revised = ""
+    kind = _KIND_OF.get(conf)
+    if "kind" in raw:
+        try:
+            kind = Kind(raw["kind"])
+        except ValueError:
+            problems.append(f"{key}.kind = {raw['kind']!r}: must be one of {[k.value for k in Kind]}")
+    elif kind is None:
+        problems.append(f"{key}: missing field 'kind' (a published figure says what it is: one of "
+                        f"{[k.value for k in Kind]})")
     derived = tuple(raw.get("derived_from", ()))
     if conf in (Confidence.INFERRED, Confidence.PLACEHOLDER) and not (derived or raw.get("notes")):
         problems.append(f"{key}: an entry of confidence {conf} needs derived_from or notes saying where it comes from")
@@ -266,7 +314,7 @@ def _entry(key: str, raw: Any, problems: list[str]) -> CatalogEntry | None:
         confidence_text=str(raw["confidence"]).strip(), value_note=str(raw.get("value_note", "")), notes=str(raw.get("notes", "")),
         items=MappingProxyType(items), derived_from=derived,
         life=None if life is None else MappingProxyType(dict(life)),
-        life_note=str(raw.get("life_note", "")), revised=revised, **nums,
+        life_note=str(raw.get("life_note", "")), revised=revised, kind=kind or Kind.PLACEHOLDER, **nums,
     )
 
 
@@ -366,7 +414,7 @@ class Catalog(Mapping[str, CatalogEntry]):
                 "derived_from": ", ".join(e.derived_from),
                 "life": _life_text(e.life),
                 "notes": "; ".join(x for x in (e.value_note, e.notes, e.life_note) if x),
-                "revised": e.revised,
+                "revised": e.revised, "kind": str(e.kind),
             })
         return pd.DataFrame(rows).set_index("key")
 

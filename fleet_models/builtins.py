@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -41,15 +42,20 @@ from reliability.models import FIT_HOURS, HOURS_PER_YEAR, LifeModel
 
 DEFAULT_SEED = 20261123
 PORTS = 128  # sx-photonics: 128 x 800G
+PORT_GBPS = 800.0  # sx-photonics, bailly, qx-photonics: 800G ports
+ASIC_SIDE_C = 80.0  # internal lasers beside the ASIC: dfb-ttf's own 80 °C, so no shift
+FRONT_PANEL_C = 45.0  # an ELS at the front panel: the top of Broadcom's 0-45 °C case range (els-temp)
 
 
-def catalog_life(key: str, catalog: Catalog | None = None) -> LifeModel:
-    """The life model of a catalog entry, as a scenario's ``life = { catalog = KEY }`` gives it."""
+def catalog_life(key: str, catalog: Catalog | None = None, unit_gbps: float | None = None,
+                 **form: Any) -> LifeModel:
+    """The life model of a catalog entry, as a scenario's ``life = { catalog = KEY, **form }`` gives
+    it for a unit of ``unit_gbps`` (a per-device rate read per 400G port needs it)."""
     from fleet_models.lifeforms import parse_life
     from fleet_models.validate import Problems
 
     p = Problems()
-    model = parse_life({"catalog": key}, f"catalog.{key}", p, None, catalog)
+    model = parse_life({"catalog": key, **form}, f"catalog.{key}", p, None, catalog, unit_gbps)
     if model is None:
         raise p.error("catalog")
     return model
@@ -146,15 +152,43 @@ def _lpo(c: Catalog) -> _Built:
 
 def _engine(c: Catalog, laser: str) -> tuple[Component, dict[str, str]]:
     n = int(c.value("cpo-engine-count", "engines"))
+    ports = int(c.value("cpo-engine-count", "ports-per-engine"))
     return _comp(
         "optical-engine",
         {"per_switch": "cpo-engine-count", "ports_per_unit": "cpo-engine-count",
          "life": "cpo-engine-field", "repair": "humboldt-laser", "price_usd": "cpo-engine-price",
          "power_w": "cpo-engine-power"},
-        per_switch=n, ports_per_unit=int(c.value("cpo-engine-count", "ports-per-engine")),
-        life=catalog_life("cpo-engine-field", c), repair=Repair.REPLACE_SWITCH,
+        per_switch=n, ports_per_unit=ports,
+        life=catalog_life("cpo-engine-field", c, unit_gbps=ports * PORT_GBPS),
+        repair=Repair.REPLACE_SWITCH,
         price_usd=c.value("cpo-engine-price", laser), power_w=c.value("cpo-engine-power", laser),
     )
+
+
+def laser_wearout_life(c: Catalog, temperature_c: float) -> LifeModel:
+    """Laser wear-out: lognormal, median dfb-ttf's 1e6 h at 80 °C shifted to ``temperature_c``
+    (Arrhenius, laser-ea), sigma the assumption laser-sigma (0.3-1.5: sweep it)."""
+    model = LifeModel.lognormal(math.log(c.value("dfb-ttf")), c.value("laser-sigma"),
+                                provenance={"source": "laser-sigma", "median_from": "dfb-ttf"})
+    if temperature_c == ASIC_SIDE_C:
+        return model
+    return model.at_temperature(ASIC_SIDE_C, temperature_c, c.value("laser-ea"))
+
+
+_WEAROUT_SOURCES = "laser-wearout, dfb-ttf, laser-sigma"
+
+
+def _wearout(laser: tuple[Component, dict[str, str]], c: Catalog, temperature_c: float,
+             temperature_key: str = "") -> tuple[Component, dict[str, str]]:
+    """The wear-out of ``laser``'s lasers as a second component of the same units and ports: the
+    lasers fail at the first of a random failure (``laser``'s life) and wear-out (competing risks)."""
+    comp, src = laser
+    life_src = _WEAROUT_SOURCES + (f", laser-ea, {temperature_key}" if temperature_key else "")
+    keep = {f: k for f, k in src.items() if f not in ("life", "price_usd", "power_w")}
+    return _comp(f"{comp.name}-wearout", {**keep, "life": life_src},
+                 **{f.name: getattr(comp, f.name) for f in dataclasses.fields(comp)
+                    if f.name not in ("name", "source", "life", "price_usd", "power_w")},
+                 life=laser_wearout_life(c, temperature_c))
 
 
 def _cpo_internal_laser(c: Catalog) -> _Built:
@@ -167,8 +201,9 @@ def _cpo_internal_laser(c: Catalog) -> _Built:
     return _arch(
         c, "cpo-internal-laser",
         "32 x 3.2T optical engines (4 ports each, 3,077 FIT: meta-mtbf-cmp per 400G port) and 128 internal lasers "
-        "(125 FIT) on the package: any failure means replacing the switch; price and power in the engines",
-        [_switch_board(c), _engine(c, "internal-laser"), lasers],
+        "(125 FIT random failures, plus lognormal wear-out: median 1e6 h at 80 °C beside the ASIC, sigma 0.9 "
+        "assumed) on the package: any failure means replacing the switch; price and power in the engines",
+        [_switch_board(c), _engine(c, "internal-laser"), lasers, _wearout(lasers, c, ASIC_SIDE_C)],
     )
 
 
@@ -186,14 +221,26 @@ def _cpo_els(c: Catalog) -> _Built:
     return _arch(
         c, "cpo-els",
         "32 x 3.2T optical engines (replace the switch) fed by 16 external laser sources of 8 lasers "
-        "(125 FIT each), hot-swapped; a laser failure counts its ELS's 8 ports down until the swap",
-        [_switch_board(c), _engine(c, "external-laser"), els],
+        "(125 FIT each, plus lognormal wear-out: median 6.6e6 h at a 45 °C front panel, sigma 0.9 assumed), "
+        "hot-swapped; a laser failure counts its ELS's 8 ports down until the swap",
+        [_switch_board(c), _engine(c, "external-laser"), els, _wearout(els, c, FRONT_PANEL_C, "els-temp")],
     )
+
+
+GENERIC = ("pluggable-dsp", "lpo", "cpo-internal-laser", "cpo-els")
+"""The four architectures of the ``default`` scenario (128 x 800G switches); the shipping switches
+(``fleet_models.switches``) follow them in :func:`builtin_architectures`."""
 
 
 @functools.lru_cache(maxsize=8)
 def _built_from(c: Catalog) -> dict[str, _Built]:
-    return {b.arch.name: b for b in (_pluggable_dsp(c), _lpo(c), _cpo_internal_laser(c), _cpo_els(c))}
+    from fleet_models.switches import switch_builtins
+
+    out = {b.arch.name: b for b in (_pluggable_dsp(c), _lpo(c), _cpo_internal_laser(c), _cpo_els(c))}
+    for cpo, pluggable in switch_builtins(c):
+        out.setdefault(pluggable.arch.name, pluggable)
+        out[cpo.arch.name] = cpo
+    return out
 
 
 def _built(catalog: Catalog | None = None) -> dict[str, _Built]:
@@ -201,7 +248,8 @@ def _built(catalog: Catalog | None = None) -> dict[str, _Built]:
 
 
 def builtin_architectures(catalog: Catalog | None = None) -> dict[str, Architecture]:
-    """The four built-in architectures by name, every number read from ``catalog``."""
+    """The built-in architectures by name (the four generic ones, then the shipping switches and
+    their pluggable pairs), every number read from ``catalog``."""
     return {name: b.arch for name, b in _built(catalog).items()}
 
 
@@ -214,6 +262,12 @@ SCENARIO_DESCRIPTIONS = {
                      "on a 6-month lead time",
     "cpo-pilot": "pilot: 16 switches, 2 years, pluggable DSP vs CPO with external lasers; a failed "
                  "engine waits for the 30-day maintenance window unless 8 ports (two engines) are down",
+    "bailly": "Broadcom Bailly (64 x 800G, 8 x 6.4T engines, pluggable ELS) against 64 DSP "
+              "pluggables: 128 switches, 5 years, the default's policy",
+    "quantum-x": "Nvidia Quantum-X Photonics Q3450 (144 x 800G, 72 x 1.6T engines, 18 ELS) against "
+                 "144 DSP pluggables: 128 switches, 5 years, the default's policy",
+    "spectrum-x": "Nvidia Spectrum-X Photonics (128 x 800G, 32 + 4 spare soldered 3.2T engines, "
+                  "fail in place) against 128 DSP pluggables: 128 switches, 5 years, the default's policy",
 }
 
 
@@ -223,7 +277,7 @@ def default_scenario(catalog: Catalog | None = None) -> Scenario:
     return Scenario(
         name="default", horizon_hours=5 * HOURS_PER_YEAR,
         fleet=Fleet(switches=128, ports_per_switch=PORTS, port_gbps=800.0),
-        architectures=tuple(archs.values()),
+        architectures=tuple(archs[n] for n in GENERIC),
         policy=dataclasses.replace(default_policy(catalog), spares={"switch": default_switch_spares(catalog)}),
         costs=default_costs(catalog), workload=default_workload(catalog), replications=200,
         seed=DEFAULT_SEED,
@@ -250,10 +304,28 @@ def _cpo_pilot(catalog: Catalog | None) -> Scenario:
     )
 
 
+def _switch_scenarios(catalog: Catalog | None) -> dict[str, Scenario]:
+    """One per shipping switch: the default scenario's fleet size, horizon and policy, with the
+    switch's ports, the switch and its pluggable pair of the same ports and Gb/s."""
+    from fleet_models.switches import switch_builtins
+
+    base = default_scenario(catalog)
+    return {cpo.arch.name: dataclasses.replace(
+        base, name=cpo.arch.name, fleet=dataclasses.replace(
+            base.fleet, ports_per_switch=_covered(cpo.arch), port_gbps=PORT_GBPS),
+        architectures=(pluggable.arch, cpo.arch))
+        for cpo, pluggable in switch_builtins(catalog or default_catalog())}
+
+
+def _covered(arch: Architecture) -> int:
+    """The ports of a switch: those its per-port units cover."""
+    return max(k.per_switch * k.ports_per_unit for k in arch.components if k.ports_per_unit is not None)
+
+
 def builtin_scenarios(catalog: Catalog | None = None) -> dict[str, Scenario]:
-    """The built-in scenarios by name (``default`` first)."""
+    """The built-in scenarios by name (``default`` first, then the shipping switches)."""
     return {"default": default_scenario(catalog), "supply-crunch": _supply_crunch(catalog),
-            "cpo-pilot": _cpo_pilot(catalog)}
+            "cpo-pilot": _cpo_pilot(catalog), **_switch_scenarios(catalog)}
 
 
 # ---------------------------------------------------------------------- sources for comments
@@ -280,10 +352,13 @@ def field_sources(scenario: Scenario, catalog: Catalog | None = None) -> dict[st
             out["policy.spares.switch.lead_time_hours"] = "adv-repl"  # 4 h: written in hours
         elif sw.lead_time_hours == long_lead.lead_time_hours:
             out["policy.spares.switch.lead_time_days"] = "switch-lead-days"
-    if scenario.fleet.ports_per_switch == PORTS:
-        out["fleet.ports_per_switch"] = "sx-photonics"
-    if scenario.fleet.port_gbps == 800.0:
-        out["fleet.port_gbps"] = "sx-photonics"
+    from fleet_models.switches import switch_ports_keys
+
+    ports_key = switch_ports_keys(catalog or default_catalog()).get(scenario.fleet.ports_per_switch)
+    if ports_key is not None:
+        out["fleet.ports_per_switch"] = ports_key
+    if scenario.fleet.port_gbps == PORT_GBPS:
+        out["fleet.port_gbps"] = ports_key or "sx-photonics"
     built = _built(catalog)
     for i, arch in enumerate(scenario.architectures):
         ref = built.get(arch.name)
@@ -318,6 +393,11 @@ _NOTES: dict[tuple[str, str], str] = {
     ("switch-board", "power_w"): "the switch itself is powered by switch_power_w",
     ("internal-laser", "price_usd"): "included in the optical engine's price (cpo-asp prices engine + laser)",
     ("internal-laser", "power_w"): "included in the optical engine's power (bailly-power is per port)",
+    ("internal-laser-wearout", "price_usd"): "the same lasers as internal-laser (its wear-out), priced there",
+    ("internal-laser-wearout", "power_w"): "the same lasers as internal-laser (its wear-out), powered there",
+    ("els-wearout", "price_usd"): "the same modules as els (their lasers' wear-out), priced there; a swap "
+                                  "for wear-out costs labour and the service event, no part",
+    ("els-wearout", "power_w"): "the same modules as els (their lasers' wear-out), powered there",
 }
 _SWITCH_POWER_NOTE = ("optics power only: ASIC, fans and power supplies are taken as alike in "
                       "every architecture (whole-switch figures to compare: catalog switch-power)")
@@ -349,6 +429,12 @@ def field_comments(scenario: Scenario, catalog: Catalog | None = None) -> dict[s
     if scenario.policy.maintenance_window_days is None:
         out["policy.maintenance_window_days"] = ("not set: a triggered switch replacement starts at "
                                                  "once (set a number of days to batch them)")
+    pol = scenario.policy
+    if pol.derived("switch_replacement_hours"):
+        out["policy.switch_replacement_hours"] = (
+            f"not set: switch_swap_hours + refibre_hours = {pol.switch_swap_hours:g} + "
+            f"{pol.refibre_hours:g} = {pol.switch_replacement_hours:g} h ({_cite('switch-replacement-hours', catalog)}); "
+            "set it to override the sum")
     out["policy.technicians"] = out.get("policy.technicians", "0 = unlimited")
     out["policy.replace_switch_when_ports_down"] = "a policy choice: 1 = replace at once"
     out["policy.hands_on"] = "a policy choice: fixed or exponential hands-on times"
@@ -365,17 +451,29 @@ def field_comments(scenario: Scenario, catalog: Catalog | None = None) -> dict[s
     readings: dict[str, str] = {}
     for i, arch in enumerate(scenario.architectures):
         for j, comp in enumerate(arch.components):
-            if comp.life.provenance.get("source") == "cpo-engine-field":
-                c = catalog or default_catalog()
-                per_port, per_engine = (c.value("cpo-engine-field", "per-port-400g"),
-                                        c.value("cpo-engine-field", "per-engine"))
-                readings[f"architectures[{i}].components[{j}].life"] = (
-                    f"meta-mtbf-cmp's device read per 400G port: {per_port:,.0f} FIT per engine (this "
-                    f"default, the pessimistic reading); read per engine: {per_engine:,.1f} FIT, "
-                    f"{per_port / per_engine:.0f}x less (cpo-device-unit)")
+            text = device_readings(comp, scenario.fleet.port_gbps)
+            if text:
+                readings[f"architectures[{i}].components[{j}].life"] = text
     for path, text in readings.items():
         out[path] = f"{out[path]}; {text}" if path in out else text
     return out
+
+
+def device_readings(comp: Component, port_gbps: float) -> str:
+    """Both readings of a per-device catalog rate (cpo-device-unit) as FIT per unit, or ""."""
+    prov = comp.life.provenance
+    if "fit_per_device" not in prov or comp.ports_per_unit is None:
+        return ""
+    per_device, device_gbps = float(prov["fit_per_device"]), float(prov["device_gbps"])
+    devices = comp.ports_per_unit * port_gbps / device_gbps
+    per_port = per_device * devices
+    used = {"port-400g": "this life, the pessimistic reading", "engine": "this life"}
+    unit = prov.get("device_unit")
+    return (f"{prov.get('source')}'s device read per {device_gbps:g}G port: {per_port:,.0f} FIT per "
+            f"{comp.ports_per_unit * port_gbps / 1000:g}T unit ({devices:g} devices"
+            f"{'; ' + used['port-400g'] if unit == 'port-400g' else ''}); read per engine: "
+            f"{per_device:,.1f} FIT{' (' + used['engine'] + ')' if unit == 'engine' else ''}, "
+            f"{devices:g}x less (cpo-device-unit; choose with life.device_unit)")
 
 
 def _coverage(comp: Component, ports: int) -> str:

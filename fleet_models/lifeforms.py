@@ -1,5 +1,11 @@
 """The four ways a scenario gives a component's life: inline, FIT rate, saved fit, catalog key.
 
+A catalog entry whose rate is per "device" (``device_gbps`` in its life table:
+``cpo-engine-field``, Meta's MTBF) is read per ``device_unit``: ``"port-400g"`` (the
+default, the pessimistic reading: a unit of G Gb/s is G / 400 devices, its
+bandwidth being ``ports_per_unit`` x ``fleet.port_gbps``) or ``"engine"`` (one
+device per unit).
+
 Each optionally shifted to another temperature (Arrhenius) with ``temperature_c``
 (+ ``reference_temperature_c``, ``activation_energy_ev``). :func:`parse_life`
 records problems in the validator's collector and returns None, so a scenario
@@ -26,8 +32,10 @@ _FORM_KEYS = {
     "distribution": ("covariance", "confidence", "source", "provenance"),
     "fit_per_1e9h": ("source", "provenance"),
     "model": (),
-    "catalog": (),
+    "catalog": ("device_unit",),
 }
+DEVICE_UNITS = ("port-400g", "engine")
+"""What one "device" of a per-device catalog rate is (cpo-device-unit): the first is the default."""
 LIFE_HELP = ('{ distribution = "weibull", shape = 1.2, scale = 3e6 }, { fit_per_1e9h = 50 }, '
              '{ model = "fit.json" } or { catalog = "KEY" }')
 
@@ -38,9 +46,11 @@ def default_activation_energy(catalog: Catalog | None = None) -> float:
 
 
 def parse_life(raw: Any, path: str, p: Problems, base_dir: Path | None,
-               catalog: Catalog | None = None) -> LifeModel | None:
+               catalog: Catalog | None = None, unit_gbps: float | None = None) -> LifeModel | None:
     """One ``life`` table -> LifeModel, or None with the problems recorded. ``model`` paths are
-    relative to ``base_dir``; ``catalog`` keys are looked up in ``catalog`` (default: the shipped one)."""
+    relative to ``base_dir``; ``catalog`` keys are looked up in ``catalog`` (default: the shipped one).
+    ``unit_gbps`` is the bandwidth of the unit the life is for (None: unknown, or the whole switch),
+    which a per-device catalog rate read per 400G port needs."""
     catalog = catalog or default_catalog()
     if isinstance(raw, LifeModel):  # inherited from a built-in architecture
         return raw
@@ -60,14 +70,14 @@ def parse_life(raw: Any, path: str, p: Problems, base_dir: Path | None,
         if key not in allowed and not (form == "distribution" and raw["distribution"] not in FAMILIES):
             p.add(join(path, key), value, f"unknown key{suggest(key, allowed)}; allowed with "
                   f"{form}: {', '.join(allowed)}")
-    model, reference = _base_life(form, raw, path, p, base_dir, catalog)
+    model, reference = _base_life(form, raw, path, p, base_dir, catalog, unit_gbps)
     if model is None or len(p.items) > n_before:
         return None
     return _shift(model, reference, raw, path, p, catalog)
 
 
 def _base_life(form: str, raw: Mapping[str, Any], path: str, p: Problems, base_dir: Path | None,
-               catalog: Catalog) -> tuple[LifeModel | None, float | None]:
+               catalog: Catalog, unit_gbps: float | None) -> tuple[LifeModel | None, float | None]:
     """The model before any temperature shift, and the temperature it is quoted at (if known)."""
     if form == "distribution":
         return _inline_life(raw, path, p), None
@@ -79,7 +89,7 @@ def _base_life(form: str, raw: Mapping[str, Any], path: str, p: Problems, base_d
         return LifeModel.from_fit_rate(fit, provenance=prov), None
     if form == "model":
         return _model_file(raw["model"], join(path, "model"), p, base_dir)
-    return _catalog_life(raw["catalog"], join(path, "catalog"), p, catalog)
+    return _catalog_life(raw, path, p, catalog, unit_gbps)
 
 
 def _provenance(raw: Mapping[str, Any], path: str, p: Problems) -> dict[str, Any] | None:
@@ -163,8 +173,10 @@ def _model_file(value: Any, path: str, p: Problems,
     return model, float(ref) if isinstance(ref, int | float) and not isinstance(ref, bool) else None
 
 
-def _catalog_life(value: Any, path: str, p: Problems, catalog: Catalog) -> tuple[LifeModel | None, float | None]:
-    ok, key = convert(value, str, path, p)
+def _catalog_life(raw: Mapping[str, Any], life_path: str, p: Problems, catalog: Catalog,
+                  unit_gbps: float | None) -> tuple[LifeModel | None, float | None]:
+    path = join(life_path, "catalog")
+    ok, key = convert(raw["catalog"], str, path, p)
     if not ok:
         return None, None
     try:
@@ -178,6 +190,13 @@ def _catalog_life(value: Any, path: str, p: Problems, catalog: Catalog) -> tuple
         return None, None
     life = dict(entry.life)
     ref = life.pop("reference_temperature_c", None)
+    device_gbps = life.pop("device_gbps", None)
+    if device_gbps is not None or "device_unit" in raw:
+        readings = _device_reading(raw, life_path, p, catalog, key, device_gbps, unit_gbps)
+        if readings is None:
+            return None, None
+        life["fit_per_1e9h"] *= readings["devices_per_unit"]
+        life["provenance"] = readings
     life["source"] = key
     sub = Problems()
     model = parse_life(life, path, sub, None, catalog)
@@ -186,6 +205,33 @@ def _catalog_life(value: Any, path: str, p: Problems, catalog: Catalog) -> tuple
             p.add(q.path, q.value, f"catalog entry {key!r}: {q.message}")
         return None, None
     return model, ref
+
+
+def _device_reading(raw: Mapping[str, Any], path: str, p: Problems, catalog: Catalog, key: str,
+                    device_gbps: float | None, unit_gbps: float | None) -> dict[str, Any] | None:
+    """How many of a per-device catalog rate's devices one unit is, by ``device_unit``."""
+    upath = join(path, "device_unit")
+    if device_gbps is None:
+        per_device = [k for k, e in catalog.items() if e.life is not None and "device_gbps" in e.life]
+        p.add(upath, raw["device_unit"], f"catalog entry {key!r} gives a rate per unit, not per device; "
+              f"device_unit applies to {', '.join(per_device)}: remove it")
+        return None
+    unit = raw.get("device_unit", DEVICE_UNITS[0])
+    if unit not in DEVICE_UNITS:
+        p.add(upath, unit, f"what one device of {key!r} is (cpo-device-unit): must be one of "
+              f"{', '.join(repr(u) for u in DEVICE_UNITS)}{suggest(str(unit), DEVICE_UNITS)}")
+        return None
+    if unit == "engine":
+        n = 1.0
+    elif unit_gbps is None:
+        p.add(upath, unit, f"reading {key!r} per {device_gbps:g}G port needs the unit's bandwidth "
+              "(ports_per_unit x fleet.port_gbps), and this unit takes the whole switch down; give "
+              'ports_per_unit or write device_unit = "engine"')
+        return None
+    else:
+        n = unit_gbps / device_gbps
+    return {"device_unit": unit, "devices_per_unit": n, "device_gbps": device_gbps,
+            "fit_per_device": float(catalog.get(key).life["fit_per_1e9h"])}
 
 
 def _shift(model: LifeModel, reference: float | None, raw: Mapping[str, Any], path: str,

@@ -98,7 +98,13 @@ def _walk(obj: Any, tokens: list[str | int], path: str, where: str, new: Any,
             raise _fail(path, where or "the scenario", head, names)
         item = _walk(getattr(obj, head), rest, path, f"{where}.{head}".lstrip("."), new,
                      round_whole)
-        return item if new is _READ else dataclasses.replace(obj, **{head: item})
+        if new is _READ:
+            return item
+        changes = {head: item}
+        for total, terms in getattr(type(obj), "DERIVED", {}).items():
+            if head in terms and obj.derived(total):  # a sum of its terms follows them
+                changes[total] = None
+        return dataclasses.replace(obj, **changes)
     raise ScenarioError(f"field path {path!r}: {where} is a value, it has no field {head!r}")
 
 

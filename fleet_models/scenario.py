@@ -108,6 +108,9 @@ def _policy(raw: Any, p: Problems, catalog: Catalog | None) -> Policy | None:
         if spares is None:
             return None
         values["spares"] = spares
+    for total, terms in Policy.DERIVED.items():  # a changed term re-derives a total not given
+        if total not in raw and any(t in values for t in terms):
+            values[total] = None
     return construct(Policy, values, "policy", p, raw, base=default_policy(catalog))
 
 
@@ -138,7 +141,7 @@ def _workload(raw: Any, p: Problems, catalog: Catalog | None) -> Workload | None
 
 
 def _component(raw: Any, path: str, p: Problems, base_dir: Path | None,
-               base: Component | None, catalog: Catalog | None) -> Component | None:
+               base: Component | None, catalog: Catalog | None, port_gbps: float) -> Component | None:
     if not is_table(raw, path, p):
         return None
     n_before = len(p.items)
@@ -156,7 +159,10 @@ def _component(raw: Any, path: str, p: Problems, base_dir: Path | None,
             p.add(join(path, "ports_per_unit"), v,
                   'must be an integer >= 1 or "switch" (a failure takes every port down)')
     if "life" in raw:
-        life = parse_life(raw["life"], join(path, "life"), p, base_dir, catalog)
+        ports = values["ports_per_unit"] if "ports_per_unit" in values else (
+            base.ports_per_unit if base is not None else None)
+        life = parse_life(raw["life"], join(path, "life"), p, base_dir, catalog,
+                          unit_gbps=None if ports is None else ports * port_gbps)
         if life is not None:
             values["life"] = life
     if len(p.items) > n_before:
@@ -171,7 +177,7 @@ def _component(raw: Any, path: str, p: Problems, base_dir: Path | None,
 
 
 def _architecture(raw: Any, path: str, p: Problems, base_dir: Path | None,
-                  catalog: Catalog | None) -> tuple[Architecture, list[tuple[str, Component]]] | None:
+                  catalog: Catalog | None, port_gbps: float) -> tuple[Architecture, list[tuple[str, Component]]] | None:
     """An architecture, and (path, component) pairs for the cross-checks against the fleet."""
     from fleet_models.builtins import builtin_architectures
 
@@ -207,7 +213,8 @@ def _architecture(raw: Any, path: str, p: Problems, base_dir: Path | None,
         if isinstance(name, str):
             seen.add(name)
         idx = next((i for i, (_, c) in enumerate(comps) if isinstance(name, str) and c.name == name), None)
-        comp = _component(rc, cpath, p, base_dir, comps[idx][1] if idx is not None else None, catalog)
+        comp = _component(rc, cpath, p, base_dir, comps[idx][1] if idx is not None else None, catalog,
+                          port_gbps)
         if comp is None:
             continue
         if idx is not None:
@@ -224,7 +231,8 @@ def _architecture(raw: Any, path: str, p: Problems, base_dir: Path | None,
     return (arch, comps) if arch is not None else None
 
 
-def _architectures(raw: Any, p: Problems, base_dir: Path | None, catalog: Catalog | None):
+def _architectures(raw: Any, p: Problems, base_dir: Path | None, catalog: Catalog | None,
+                   port_gbps: float):
     if raw is None:
         p.add("architectures", NO_VALUE, "missing; add at least one [[architectures]] table "
               '(e.g. base = "pluggable-dsp")')
@@ -235,7 +243,7 @@ def _architectures(raw: Any, p: Problems, base_dir: Path | None, catalog: Catalo
     out = []
     names: set[str] = set()
     for i, ra in enumerate(raw):
-        res = _architecture(ra, f"architectures[{i}]", p, base_dir, catalog)
+        res = _architecture(ra, f"architectures[{i}]", p, base_dir, catalog, port_gbps)
         if res is None:
             continue
         if res[0].name in names:
@@ -308,7 +316,9 @@ def parse_scenario(data: Mapping[str, Any], base_dir: Path | None = None, *,
     policy = _policy(data.get("policy"), p, catalog)
     costs = _costs(data.get("costs"), p, catalog)
     workload = _workload(data.get("workload"), p, catalog)
-    archs = _architectures(data.get("architectures"), p, base_dir, catalog)
+    # a per-400G-port life needs a unit's bandwidth; with a bad [fleet] (already reported) the default
+    port_gbps = fleet.port_gbps if fleet is not None else declared(Fleet)["port_gbps"].default
+    archs = _architectures(data.get("architectures"), p, base_dir, catalog, port_gbps)
     if fleet is not None and policy is not None and archs is not None:
         cross_checks(fleet, policy, [comps for _, _, comps in archs], p)
     scenario = None

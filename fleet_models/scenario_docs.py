@@ -308,3 +308,58 @@ def json_schema() -> dict[str, Any]:
     doc["oneOf"] = [{"required": ["horizon_years"]}, {"required": ["horizon_hours"]}]
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "title": "cpo-analyzer scenario", **doc}
+
+
+# ---------------------------------------------------------------------- where the defaults come from
+
+
+def default_keys(catalog: Any = None) -> list[str]:
+    """Every catalog key a built-in scenario's default cites, in catalog order."""
+    from failure_data.catalog import default_catalog
+    from fleet_models.builtins import builtin_scenarios, field_sources
+
+    c = catalog or default_catalog()
+    cited: set[str] = set()
+    for scenario in builtin_scenarios(c).values():
+        for keys in field_sources(scenario, c).values():
+            cited.update(k.strip() for k in keys.split(","))
+        for arch in scenario.architectures:
+            for comp in arch.components:
+                cited.update(k.strip() for k in (comp.source or "").split(",") if k.strip() in c)
+    for cls in TABLES.values():
+        cited.update(d.setting.source.key for d in declared(cls).values() if d.setting.source is not None)
+    cited.add("switch-replacement-hours")  # Policy.DERIVED: the sum of two cited terms
+    todo = list(cited)
+    while todo:  # and what they are computed from
+        for d in c[todo.pop()].derived_from:
+            if d not in cited:
+                cited.add(d)
+                todo.append(d)
+    return [k for k in c if k in cited]
+
+
+def defaults_markdown_table() -> str:
+    """The README's "Where the defaults come from" table: one row per catalog key a built-in
+    default cites, with the figure, the value used, its unit, source, kind and confidence."""
+    from failure_data.catalog import default_catalog
+
+    c = default_catalog()
+    rows = ["| key | figure | value used | unit | source | kind | conf |", "|---|---|---|---|---|---|---|"]
+    for key in default_keys(c):
+        e = c[key]
+        source = e.source if e.source and e.source != str(e.kind) else (
+            "from " + ", ".join(f"`{d}`" for d in e.derived_from) if e.derived_from else "none published")
+        cells = [f"`{key}`", e.parameter, _used(e), e.unit, source, str(e.kind),
+                 e.confidence_text or str(e.confidence)]
+        rows.append("| " + " | ".join(_cell(x) for x in cells) + " |")
+    return "\n".join(rows)
+
+
+def _used(e: Any) -> str:
+    if e.value is not None:
+        return f"{e.value:,.6g}"
+    return "; ".join(f"{k} {f.best:,.6g}" for k, f in e.items.items() if f.best is not None)
+
+
+def _cell(text: str) -> str:
+    return " ".join(str(text).replace("|", "\\|").replace("**", "").split())

@@ -104,7 +104,8 @@ class Architecture:
 
     # a TOML-only key: the built-in architecture a table starts from
     BASE: ClassVar[Setting] = Setting(
-        "a built-in architecture to start from: pluggable-dsp, lpo, cpo-internal-laser, cpo-els",
+        "a built-in architecture to start from: pluggable-dsp, lpo, cpo-internal-laser, cpo-els, "
+        "bailly, bailly-pluggable, quantum-x, quantum-x-pluggable, spectrum-x",
         allowed="a built-in name")
 
 
@@ -146,9 +147,10 @@ class Policy:
                                "(0 = unlimited)", range=Range(0, 100_000))
     swap_hours: float = setting(doc="hands-on time of a swap (pluggable module, ELS); 0 = instant",
                                 unit="h", range=HOURS, source=Source("swap-time", scale=1 / 60))
-    switch_replacement_hours: float = setting(
-        doc="hands-on time to drain, replace, re-fibre and test a switch; all its ports are down "
-        "meanwhile", unit="h", range=SPAN_HOURS, source=Source("switch-replacement-hours"))
+    switch_replacement_hours: float | None = setting(
+        None, doc="hands-on time to drain, replace, re-fibre and test a switch; all its ports are down "
+        "meanwhile (absent: switch_swap_hours + refibre_hours; a file that sets it overrides the sum)",
+        unit="h", range=SPAN_HOURS)
     replace_switch_when_ports_down: int = setting(
         1, doc="k: a switch whose failures need a replacement runs degraded until k ports are down "
         "(1 = at once; a \"switch\"-wide failure always triggers)", unit="ports", range=Range(1, 4096),
@@ -161,6 +163,27 @@ class Policy:
     spares: Mapping[str, SparePool] = setting(
         doc="spare pools by kind (a component name or \"switch\"); absent = unlimited", table=True,
         factory=dict)
+    switch_swap_hours: float = setting(
+        doc="first term of a switch replacement: drain its traffic and swap the chassis (the closest "
+        "public analogue: an NVL72 switch tray, 1-4 h)", unit="h", range=HOURS,
+        source=Source("nvl72-switch-tray", item="switch-tray-hours"))
+    refibre_hours: float = setting(
+        doc="second term of a switch replacement: re-fibre, clean, inspect and validate its ports "
+        "(144 MPO ports at 1-2 min each, 2-5 h; inferred)", unit="h", range=HOURS,
+        source=Source("cpo-refibre"))
+
+    DERIVED: ClassVar[Mapping[str, tuple[str, ...]]] = {
+        "switch_replacement_hours": ("switch_swap_hours", "refibre_hours")}
+    """A field left None is the sum of these fields (a file that sets it overrides the sum)."""
+
+    def __post_init__(self) -> None:
+        for total, terms in self.DERIVED.items():
+            if getattr(self, total) is None:
+                object.__setattr__(self, total, sum(getattr(self, t) for t in terms))
+
+    def derived(self, field: str) -> bool:
+        """Whether ``field`` (a key of DERIVED) is the sum of its terms, not set on its own."""
+        return getattr(self, field) == sum(getattr(self, t) for t in self.DERIVED[field])
 
 
 @dataclass(frozen=True)

@@ -131,7 +131,8 @@ def test_every_life_table_builds_the_model_it_states():
     assert {"avago-sr332", "dfb-fit", "switch-afr-fit", "cpo-engine-fit", "lpo-module-fit"} <= set(lives)
     for key in lives:
         e = CATALOG[key]
-        model = catalog_life(key)
+        # a per-device rate (device_gbps) read per engine is the rate as stated
+        model = catalog_life(key, **({"device_unit": "engine"} if "device_gbps" in e.life else {}))
         assert model.provenance["source"] == key
         assert e.life_note, key
         if e.confidence in (Confidence.INFERRED, Confidence.PLACEHOLDER):
@@ -202,6 +203,14 @@ def test_revision_2026_12_inferred_rows_recomputed_from_the_rows_they_name():
     assert v("cpo-engine-field", "per-port-400g") == pytest.approx(
         v("sx-photonics", "engine-tbps") * 1000 / 400 * per_device, rel=1e-5)
     assert get("cpo-engine-field").life["fit_per_1e9h"] == v("cpo-engine-field")
+    assert v("cpo-engine-field") == pytest.approx(per_device, rel=1e-5)
+    # switch-replacement-hours: the midpoints of its two terms, drain and swap 1-4 h
+    # (nvl72-switch-tray) + re-fibre 2-5 h (cpo-refibre), and their ranges summed
+    assert v("switch-replacement-hours") == v("nvl72-switch-tray", "switch-tray-hours") + v("cpo-refibre")
+    assert (get("switch-replacement-hours").low, get("switch-replacement-hours").high) == (1.0 + 2.0, 4.0 + 5.0)
+    # laser-sigma: the midpoint of the 0.3-1.5 sweep the reference table names, an assumption
+    sigma = get("laser-sigma")
+    assert (sigma.low, sigma.high, sigma.value) == (0.3, 1.5, 0.9) and sigma.kind == "assumption"
     # hpn-tor: 0.051 %/month as a constant rate, -ln(1 - 0.051e-2) / 730.5 h, rounded to 700 FIT
     assert get("hpn-tor").life["fit_per_1e9h"] == pytest.approx(-math.log(1 - 0.051e-2) / 730.5 * 1e9, rel=0.01)
     # meta-cpo-bound: the zero-event bound chi2(0.95, 2)/2 / T at the programme's 15e6 port-hours

@@ -54,6 +54,15 @@ def test_paths_read_and_write_by_name_or_index(small):
     assert isinstance(with_value(small, "fleet.switches", 8).fleet.switches, int)
 
 
+def test_a_term_of_a_derived_total_moves_the_total_unless_the_file_set_it(small):
+    terms = small.policy.switch_swap_hours + small.policy.refibre_hours
+    assert small.policy.switch_replacement_hours == terms  # derived: the sum of its two terms
+    moved = with_value(small, "policy.refibre_hours", 10.0)
+    assert moved.policy.switch_replacement_hours == small.policy.switch_swap_hours + 10.0
+    fixed = with_value(small, "policy.switch_replacement_hours", 20.0)  # set on its own
+    assert with_value(fixed, "policy.refibre_hours", 10.0).policy.switch_replacement_hours == 20.0
+
+
 @pytest.mark.parametrize("path, value, words", [
     ("policy.swap_hourz", 1.0, "did you mean 'swap_hours'"),
     ("architectures.cpo-elss.switch_price_usd", 1.0, "did you mean 'cpo-els'"),

@@ -8,7 +8,7 @@ import tomllib
 from typer.testing import CliRunner
 
 from cli.main import app
-from fleet_models.builtins import builtin_scenarios, default_scenario
+from fleet_models.builtins import builtin_architectures, builtin_scenarios, default_scenario
 from fleet_models.scenario import load_scenario, parse_scenario
 
 runner = CliRunner()
@@ -27,7 +27,8 @@ def test_list_tables_and_json():
     assert r.exit_code == 0
     doc = json.loads(r.stdout)
     assert [s["name"] for s in doc["scenarios"]] == list(builtin_scenarios())
-    assert [a["name"] for a in doc["architectures"]] == ["pluggable-dsp", "lpo", "cpo-internal-laser", "cpo-els"]
+    assert [a["name"] for a in doc["architectures"]] == list(builtin_architectures())
+    assert [a["name"] for a in doc["architectures"]][:4] == ["pluggable-dsp", "lpo", "cpo-internal-laser", "cpo-els"]
     assert all(a["description"] for a in doc["architectures"])
 
 
@@ -36,7 +37,8 @@ def test_show_default_prints_resolved_toml_with_sources():
     assert r.exit_code == 0, r.output
     assert parse_scenario(tomllib.loads(r.stdout)) == default_scenario()
     assert "# source: power-price (M)" in r.stdout
-    assert "# source: switch-replacement-hours (placeholder)" in r.stdout
+    assert "# switch_replacement_hours: not set: switch_swap_hours + refibre_hours = 2.5 + 3.5 = 6 h" in r.stdout
+    assert "refibre_hours = 3.5  # source: cpo-refibre (inferred)" in r.stdout
     r = run("scenario", "show", "default", "--json")
     doc = json.loads(r.stdout)
     assert parse_scenario(doc["scenario"]) == default_scenario()

@@ -14,14 +14,24 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def _children(pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+
+
 @pytest.mark.parametrize("to_group", [True, False], ids=["ctrl-c (the terminal's group)", "kill -INT pid"])
 def test_ctrl_c_stops_a_run_with_exit_130_and_ends_its_workers(to_group, tmp_path):
     out = tmp_path / "res"
     p = subprocess.Popen([sys.executable, "-m", "cli.main", "simulate", "--quiet", "--workers", "2",
                           "--out", str(out)], cwd=ROOT, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, start_new_session=True)
-    time.sleep(3.0)  # imports done, workers busy (the default scenario runs far longer)
-    assert p.poll() is None
+    deadline = time.monotonic() + 60
+    while not _children(p.pid) and time.monotonic() < deadline:  # imports done, workers started
+        time.sleep(0.1)
+    time.sleep(0.5)  # the default scenario runs far longer than this
+    assert p.poll() is None and _children(p.pid)
     (os.killpg if to_group else os.kill)(p.pid, signal.SIGINT)
     t = time.monotonic()
     _, err = p.communicate(timeout=30)

@@ -67,11 +67,15 @@ def test_bad_uncertain_inputs_are_refused_naming_the_path(text, words):
 
 
 def test_uncertainty_with_nothing_uncertain_is_refused_saying_so():
-    # swap_hours set: its default cites swap-time, a published range (2-5 min)
-    plain = ('[policy]\nswap_hours = 0.1\n[[architectures]]\nname = "a"\n[[architectures.components]]\nname = "m"\n'
-             'per_switch = 1\nports_per_unit = 1\nlife = { fit_per_1e9h = 100 }\n')
+    arch = ('[[architectures]]\nname = "a"\n[[architectures.components]]\nname = "m"\n'
+            'per_switch = 1\nports_per_unit = 1\nlife = { fit_per_1e9h = 100 }\n')
+    # every default that cites a published range (swap-time, ...) set to a value of the file's own
+    cited = inputs(_parse(arch))
+    assert cited and all(p.startswith("policy.") for p in cited)
+    policy = "[policy]\n" + "".join(f"{p.split('.', 1)[1]} = 0.123\n" for p in cited)
+    assert not inputs(_parse(policy + arch))
     with pytest.raises(ScenarioError) as e:
-        _parse(plain, top="uncertainty = true\n")
+        _parse(policy + arch, top="uncertainty = true\n")
     assert "nothing in this scenario is uncertain" in str(e.value)
     # a built-in's values cite catalog ranges: uncertainty = true draws those
     assert _parse(ARCHS, top="uncertainty = true\n").uncertainty
