@@ -16,7 +16,8 @@ Fleet and units
 
 Failure-driven sampling (cost grows with failures, not units)
     Of the N = switches*(per_switch + spare_units)*elements elements of a kind,
-    alive and new from t0 with a remaining horizon H', only Binomial(N, F(H')) fail inside it:
+    alive and new from t0 with a remaining horizon H', only Binomial(N, F(H'))
+    fail inside it:
     which ones is drawn without replacement and their times by truncated
     sampling (``LifeModel.sample_before``, closed forms for Weibull and
     exponential). Only those become events. A swapped element or a replaced
@@ -58,8 +59,8 @@ Repair
     no visit). A unit that goes down and finds no spare (every unit when
     ``spare_units`` is 0) takes its ports down at once and leaves the switch
     *degraded* (awaiting a replacement) from that moment. Element failures of
-    such a unit that leave it working are latent: nothing is repaired until the switch is replaced. When a
-    failure in a degraded switch is detected, a replacement is triggered at once
+    such a unit that leave it working are latent: nothing is repaired until the
+    switch is replaced. When a failure in a degraded switch is detected, a replacement is triggered at once
     if the switch has ``replace_switch_when_ports_down`` (k) or more ports down
     for replace-switch units (ports actually down: not those a spare serves, nor
     those down only for a swap under way), or if a switch-wide unit (ppu None)
@@ -105,7 +106,8 @@ Determinism and common random numbers
     draw, its initial lives switch by switch, per switch its renewals, and per
     switch (a key one word longer: ``(i, crc32(name), 0, switch)``) whether each
     of its swaps found no trouble (drawn only when ``ntf_fraction`` > 0, so a
-    share of 0 changes no other draw); hands-on times have their own. Results depend neither on how replications are grouped
+    share of 0 changes no other draw); hands-on times have their own. Results
+    depend neither on how replications are grouped
     nor on the other architectures of the scenario, and components two
     architectures share fail at the same times in the same replication.
     Initial failures are scheduled sorted by (time, switch, unit, kind) and all

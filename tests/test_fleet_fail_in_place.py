@@ -337,3 +337,18 @@ def test_builtin_modules_take_their_ntf_share_from_the_catalog():
     src = field_sources(default_scenario())
     assert src["architectures[0].components[1].ntf_fraction"] == "ntf-returns"
     assert Policy().ntf_test_days == default_catalog().value("ntf-test-days")
+
+
+def test_the_readme_example_loads_with_its_spares_and_ntf():
+    import re
+    import tomllib
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- example: fail in place;.*?-->\n```toml\n(.*?)```", readme, re.S).group(1)
+    sc = parse_scenario(tomllib.loads(block))
+    plug, cpo = sc.architectures
+    assert next(c for c in plug.components if c.name == "dsp-module").ntf_fraction == 0.3
+    engine = next(c for c in cpo.components if c.name == "optical-engine")
+    assert (engine.per_switch, engine.spare_units) == (32, 4)
+    assert sc.policy.ntf_test_days == 14.0
