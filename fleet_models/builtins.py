@@ -129,9 +129,10 @@ def _pluggable_dsp(c: Catalog) -> _Built:
     module = _comp(
         "dsp-module",
         {"per_switch": "sx-photonics", "life": "module-field-fit", "price_usd": "module-price",
-         "power_w": "module-power"},
+         "power_w": "module-power", "ntf_fraction": "ntf-returns"},
         per_switch=PORTS, ports_per_unit=1, life=catalog_life("module-field-fit", c), repair=Repair.SWAP,
         price_usd=c.value("module-price", "dr8-800g"), power_w=c.value("module-power", "dsp-800g"),
+        ntf_fraction=c.value("ntf-returns") / 100.0,  # per cent in the catalog
     )
     return _arch(c, "pluggable-dsp", "128 x 800G DSP pluggable modules (1,268.5 FIT, the field "
                  "rate; 16.5 W), hot-swapped",
@@ -142,9 +143,10 @@ def _lpo(c: Catalog) -> _Built:
     module = _comp(
         "lpo-module",
         {"per_switch": "sx-photonics", "life": "lpo-field-fit", "price_usd": "module-price",
-         "power_w": "module-power"},
+         "power_w": "module-power", "ntf_fraction": "ntf-returns"},
         per_switch=PORTS, ports_per_unit=1, life=catalog_life("lpo-field-fit", c), repair=Repair.SWAP,
         price_usd=c.value("module-price", "lpo-800g"), power_w=c.value("module-power", "lpo-800g"),
+        ntf_fraction=c.value("ntf-returns") / 100.0,  # per cent in the catalog
     )
     return _arch(c, "lpo", "128 x 800G linear-drive modules without DSP (725 FIT inferred, 8.5 W), "
                  "hot-swapped", [_switch_board(c), module])

@@ -7,13 +7,17 @@ Fleet and units
     ``fleet.switches`` switches of ``fleet.ports_per_switch`` ports, all new at
     t = 0. For every component kind a switch holds ``per_switch`` units; unit i
     covers ports [i*ppu, (i+1)*ppu) (``ports_per_unit`` None: every port of the
-    switch). A unit has ``elements`` elements with independent lives drawn from
-    ``life`` and works while at least ``needed`` of them do. A port is up only
+    switch). A replace-switch kind with ``spare_units`` s holds s more units
+    (fail in place, see Repair): powered and ageing from t = 0 like the others
+    (hot standby), serving no port until they take over. A unit has
+    ``elements`` elements with independent lives drawn from ``life`` and works
+    while at least ``needed`` of them do. A port is up only
     while every unit covering it is up and its switch is not being replaced.
 
 Failure-driven sampling (cost grows with failures, not units)
-    Of the N = switches*per_switch*elements elements of a kind, alive and new
-    from t0 with a remaining horizon H', only Binomial(N, F(H')) fail inside it:
+    Of the N = switches*(per_switch + spare_units)*elements elements of a kind,
+    alive and new from t0 with a remaining horizon H', only Binomial(N, F(H'))
+    fail inside it:
     which ones is drawn without replacement and their times by truncated
     sampling (``LifeModel.sample_before``, closed forms for Weibull and
     exponential). Only those become events. A swapped element or a replaced
@@ -41,22 +45,35 @@ Repair
     down, and the swap renews every element (a per-unit generation voids their
     pending failures); with "element" every failed element is repaired this way
     and the unit's ports are down only while fewer than ``needed`` elements are up.
-    ``replace-switch``: a unit that goes down (fewer than ``needed`` elements up)
-    takes its ports down at once and leaves the switch *degraded* (awaiting a
-    replacement) from that moment. Element failures of such a unit that leave it
-    working are latent: nothing is repaired until the switch is replaced. When a
-    failure in a degraded switch is detected, a replacement is triggered at once
+    With ``ntf_fraction`` f > 0 each swap's removed unit had nothing wrong (no
+    trouble found) with probability f, drawn when the failure happens: the swap
+    is the same (detection, a part taken from the pool, a technician, the fault
+    cleared and a fresh life), but it orders no part (only the other swaps do:
+    orders = (1 - f) x demands on average) and the removed unit is back in the
+    pool ``policy.ntf_test_days`` after its swap started; the ledger records it
+    as an ``ntf_swap`` (labour, no part), the ``swaps`` metric counts both kinds.
+    ``replace-switch``: with ``spare_units`` > 0 a unit that goes down first
+    looks for a spare: an idle spare that goes down is just one spare fewer; a
+    serving unit that goes down while an idle spare is left hands its block of
+    ports to the lowest-numbered one (no port down, no outage, no interruption,
+    no visit). A unit that goes down and finds no spare (every unit when
+    ``spare_units`` is 0) takes its ports down at once and leaves the switch
+    *degraded* (awaiting a replacement) from that moment. Element failures of
+    such a unit that leave it working are latent: nothing is repaired until the
+    switch is replaced. When a failure in a degraded switch is detected, a replacement is triggered at once
     if the switch has ``replace_switch_when_ports_down`` (k) or more ports down
-    for replace-switch units (ports down only for a swap under way do not count), or if a switch-wide unit (ppu None) is among its failed units; otherwise, with
+    for replace-switch units (ports actually down: not those a spare serves, nor
+    those down only for a swap under way), or if a switch-wide unit (ppu None)
+    that found no spare is among its failed units; otherwise, with
     ``maintenance_window_days`` set, at the next window (windows at multiples of
     that period from t = 0); otherwise the switch runs degraded until k is
     reached or the horizon ends. A replacement takes a ``switch`` spare (pool
     ``switch`` if configured, same base-stock rules) and then a technician,
     and holds them ``switch_replacement_hours`` during which every port of the
     switch is down; it ends the degraded state when it starts, and every unit
-    is new when it ends. A repair of a unit whose switch was replaced meanwhile
-    is dropped (its part, if it took one, goes back to stock; the part it
-    ordered still arrives).
+    is new when it ends (with its spare units: a new switch brings new spares).
+    A repair of a unit whose switch was replaced meanwhile is dropped (its part,
+    if it took one, goes back to stock; the part it ordered still arrives).
 
 Metrics (``metric_names``), all truncated at the horizon
     port_availability      up port-hours / (ports * horizon); replacement
@@ -86,8 +103,11 @@ Metrics (``metric_names``), all truncated at the horizon
 Determinism and common random numbers
     Replication i draws from streams ``SeedSequence(entropy=seed, spawn_key=(i,
     crc32(component name), tag))`` (:class:`Streams`): per component its parameter
-    draw, its initial lives switch by switch, and per switch its renewals; hands-on
-    times have their own. Results depend neither on how replications are grouped
+    draw, its initial lives switch by switch, per switch its renewals, and per
+    switch (a key one word longer: ``(i, crc32(name), 0, switch)``) whether each
+    of its swaps found no trouble (drawn only when ``ntf_fraction`` > 0, so a
+    share of 0 changes no other draw); hands-on times have their own. Results
+    depend neither on how replications are grouped
     nor on the other architectures of the scenario, and components two
     architectures share fail at the same times in the same replication.
     Initial failures are scheduled sorted by (time, switch, unit, kind) and all
@@ -218,7 +238,7 @@ _EMPTY_F = np.zeros(0, dtype=float)
 
 class _Kind:
     __slots__ = ("index", "name", "per_switch", "ppu", "elements", "needed", "swap", "life",
-                 "pool", "down_at", "unit_scope", "moves")
+                 "pool", "down_at", "unit_scope", "moves", "spares", "units", "ntf")
 
     def __init__(self, index: int, comp: Component, life: LifeModel, pool: _Pool | None) -> None:
         self.index = index
@@ -236,6 +256,11 @@ class _Kind:
                            and comp.repair_scope is RepairScope.UNIT)
         # a pluggable part outlives the chassis: a switch replacement moves it with its age
         self.moves = self.swap and comp.moves_on_replacement
+        # fail in place (replace-switch units only, validate.cross_checks): units on the switch
+        # beyond per_switch; every one is powered, ages and may fail
+        self.spares = 0 if self.swap else comp.spare_units
+        self.units = comp.per_switch + self.spares
+        self.ntf = comp.ntf_fraction if self.swap else 0.0  # share of swaps with no trouble found
 
 
 class _Pool:
@@ -245,9 +270,18 @@ class _Pool:
         self.env = env
         self.lead = spec.lead_time_hours
         self.store = simpy.Container(env, init=spec.stock)
+        self.ordered = 0  # parts ordered (every demand but those of no-trouble-found swaps)
+        self.returned = 0  # units removed with no trouble found, scheduled back to stock
 
     def order(self) -> None:
+        self.ordered += 1
         ev = Timeout(self.env, self.lead)
+        ev.callbacks.append(self._arrive)
+
+    def give_back(self, delay: float) -> None:
+        """A unit removed with nothing wrong is back in stock after its test, ``delay`` hours."""
+        self.returned += 1
+        ev = Timeout(self.env, delay)
         ev.callbacks.append(self._arrive)
 
     def _arrive(self, _ev) -> None:
@@ -256,7 +290,7 @@ class _Pool:
 
 class _Switch:
     __slots__ = ("gen", "reasons", "n_down", "rs_reasons", "rs_down", "failed", "degraded",
-                 "awaiting", "switch_wide", "pending", "window_gen", "unit_gen")
+                 "awaiting", "switch_wide", "pending", "window_gen", "unit_gen", "in_place")
 
     def __init__(self, ports: int) -> None:
         self.gen = 0  # bumped when a replacement starts: older events are stale
@@ -273,6 +307,19 @@ class _Switch:
         self.pending = False  # a replacement is under way (queued or in progress)
         self.window_gen = -1  # generation a window replacement is scheduled for
         self.unit_gen: dict[tuple[int, int], int] = {}  # (kind, unit) -> renewals by a unit swap
+        self.in_place: dict[int, _InPlace] = {}  # kind -> its units and spares (fail in place)
+
+
+class _InPlace:
+    """Which unit of a kind with spare units serves which block of ports in one switch (made at
+    the switch's first failure of the kind; a replacement drops it: the new switch is as new)."""
+
+    __slots__ = ("slot_of", "idle", "down")
+
+    def __init__(self, k: _Kind) -> None:
+        self.slot_of = {u: u for u in range(k.per_switch)}  # serving unit -> its block of ports
+        self.idle = list(range(k.per_switch, k.units))  # working spares, lowest first
+        self.down: list[int] = []  # blocks whose ports are down: their failure found no spare
 
 
 class _FleetSim:
@@ -290,6 +337,7 @@ class _FleetSim:
         self.env = simpy.Environment()
         self.techs = simpy.Resource(self.env, capacity=pol.technicians) if pol.technicians > 0 else None
         self.detection = float(pol.detection_hours)
+        self.ntf_test = float(pol.ntf_test_days) * 24.0
         self.swap_hours = float(pol.swap_hours)
         self.repl_hours = float(pol.switch_replacement_hours)
         self.exp_hands_on = pol.hands_on is HandsOn.EXPONENTIAL
@@ -377,7 +425,7 @@ class _FleetSim:
     def _schedule_initial(self) -> None:
         times, sw, unit, kind = [], [], [], []
         for k in self.kinds:
-            per = k.per_switch * k.elements
+            per = k.units * k.elements  # spare units (fail in place) are drawn like the others
             rng = self.streams.initial(k.name)
             f = k.life.cdf(self.H)
             if f <= 0.0:
@@ -522,21 +570,46 @@ class _FleetSim:
         sw.failed[key] = f
         went_down = f == k.down_at
         if went_down:
-            newly = self._unit_down(sw, k, u)
+            slot = u
+            if k.spares:
+                slot = self._take_over(sw, k, u)
+                if slot is None:
+                    return  # a spare serves the unit's ports (or an idle spare failed): no visit
+            newly = self._unit_down(sw, k, slot)
             if newly is not None:
                 self.outages += 1
                 self._interrupt(s, newly)
         if k.swap and (went_down or not k.unit_scope):  # a unit swap waits for the unit to fail
+            # no trouble found: drawn per failure from the (component, switch) stream, in the
+            # order of the failures, only when the share is set (a share of 0 draws nothing)
+            ntf = k.ntf > 0.0 and self.streams.ntf(k.name, s).random() < k.ntf
             if k.pool is None and self.techs is None:
-                self._at(self.detection, partial(self._swap_detected, k, s, u, sw, gen))
+                self._at(self.detection, partial(self._swap_detected, k, s, u, sw, gen, ntf=ntf))
             else:
-                self.env.process(self._swap(k, s, u, sw, gen))
+                self.env.process(self._swap(k, s, u, sw, gen, ntf))
         elif went_down:
             if not sw.degraded:
                 self._advance()
                 sw.degraded = True
                 self.n_degraded += 1
             self._at(self.detection, partial(self._replace_detected, k, s, sw, gen))
+
+    @staticmethod
+    def _take_over(sw: _Switch, k: _Kind, u: int) -> int | None:
+        """Unit ``u`` of a kind with spare units went down: the block of ports that goes down with
+        it, or None when an idle spare takes over its ports (or it was itself an idle spare)."""
+        st = sw.in_place.get(k.index)
+        if st is None:
+            st = sw.in_place[k.index] = _InPlace(k)
+        slot = st.slot_of.pop(u, None)
+        if slot is None:  # an idle spare failed: one spare fewer
+            st.idle.remove(u)
+            return None
+        if st.idle:  # the lowest idle spare now serves the block
+            st.slot_of[st.idle.pop(0)] = slot
+            return None
+        st.down.append(slot)
+        return slot
 
     @staticmethod
     def _gen(sw: _Switch, k: _Kind) -> int:
@@ -555,7 +628,7 @@ class _FleetSim:
         for k in self.kinds:
             if k.moves:
                 continue  # moved to the new chassis with its age: its pending events stand
-            n = k.per_switch * k.elements
+            n = k.units * k.elements  # a new switch brings new spare units
             rng = self.streams.renewals(k.name, s)
             if n == 1:  # the same thinning, one uniform instead of three array draws
                 life = k.life.one(remaining, rng)
@@ -570,21 +643,23 @@ class _FleetSim:
             self._at(tj, partial(self._fail, self.kinds[ki], s, j, sw.gen))
 
     # ----------------------------------------------------------------- swap repair
-    def _take_part(self, pool: _Pool):
-        pool.order()
+    def _take_part(self, pool: _Pool, order: bool = True):
+        if order:
+            pool.order()
         get = pool.store.get(1)
         if not get.triggered:
             self.spare_waits += 1
         return get
 
-    def _swap(self, k: _Kind, s: int, u: int, sw: _Switch, gen: int):
-        """Swap repair that may queue (for a part or a technician): a SimPy process."""
+    def _swap(self, k: _Kind, s: int, u: int, sw: _Switch, gen: int, ntf: bool = False):
+        """Swap repair that may queue (for a part or a technician): a SimPy process. With ``ntf``
+        the removed unit had nothing wrong: it orders no part and goes back to stock after its test."""
         yield Timeout(self.env, self.detection)
         if self._gen(sw, k) != gen:
             return
         self._consider_replacement(s, sw)
         if k.pool is not None:
-            yield self._take_part(k.pool)
+            yield self._take_part(k.pool, order=not ntf)
             if self._gen(sw, k) != gen:
                 k.pool.store.put(1)
                 return
@@ -595,25 +670,28 @@ class _FleetSim:
             if self._gen(sw, k) != gen:
                 self.techs.release(req)
                 return
-        yield Timeout(self.env, self._start_swap(k))
+        yield Timeout(self.env, self._start_swap(k, ntf))
         if req is not None:
             self.techs.release(req)
         self._swap_done(k, s, u, sw, gen)
 
-    def _swap_detected(self, k: _Kind, s: int, u: int, sw: _Switch, gen: int, _ev=None) -> None:
+    def _swap_detected(self, k: _Kind, s: int, u: int, sw: _Switch, gen: int, _ev=None, *,
+                       ntf: bool = False) -> None:
         """Swap repair that never queues (no pool, unlimited technicians): two timed callbacks
         instead of a process, the same steps and order as :meth:`_swap`."""
         if self._gen(sw, k) != gen:
             return
         self._consider_replacement(s, sw)
-        self._at(self._start_swap(k), partial(self._swap_done, k, s, u, sw, gen))
+        self._at(self._start_swap(k, ntf), partial(self._swap_done, k, s, u, sw, gen))
 
-    def _start_swap(self, k: _Kind) -> float:
+    def _start_swap(self, k: _Kind, ntf: bool = False) -> float:
         hold = self._hands_on(self.swap_hours)
         self.swaps += 1
         labour = min(hold, self.H - self.env.now)
         self.tech_hours += labour
-        self._event(EventKind.SWAP, k.index, labour)
+        self._event(EventKind.NTF_SWAP if ntf else EventKind.SWAP, k.index, labour)
+        if ntf and k.pool is not None:  # the removed unit is tested and restocked
+            k.pool.give_back(self.ntf_test)
         return hold
 
     def _swap_done(self, k: _Kind, s: int, u: int, sw: _Switch, gen: int, _ev=None) -> None:
@@ -684,10 +762,15 @@ class _FleetSim:
         for key, f in list(sw.failed.items()):
             k = self.kinds[key[0]]
             if not k.moves:
-                if f >= k.down_at:  # its reason to be down goes with the old chassis
+                if f >= k.down_at and not k.spares:  # its reason to be down goes with the old chassis
                     a, b = self._span(k, key[1])
                     r[a:b] -= 1
                 del sw.failed[key]
+        for ki, st in sw.in_place.items():  # with spare units: the blocks that found no spare
+            for slot in st.down:
+                a, b = self._span(self.kinds[ki], slot)
+                r[a:b] -= 1
+        sw.in_place.clear()
         for key in [key for key in sw.unit_gen if not self.kinds[key[0]].moves]:
             del sw.unit_gen[key]
         r += 1  # the replacement itself: one more reason on every port

@@ -17,7 +17,10 @@ class EventKind:
     UNPLANNED_REPLACEMENT = 1  # a switch replacement triggered at once (k reached, switch-wide)
     PLANNED_REPLACEMENT = 2  # a maintenance-window replacement (the switch is drained)
     INTERRUPTION = 3  # an unplanned outage interrupted one training job
-    NAMES = ("swap", "unplanned_replacement", "planned_replacement", "interruption")
+    # a swap whose removed unit had nothing wrong (no trouble found): ``hours`` of labour, no part
+    # consumed (the unit goes back to stock after a test); SWAP + NTF_SWAP = the swaps metric
+    NTF_SWAP = 4
+    NAMES = ("swap", "unplanned_replacement", "planned_replacement", "interruption", "ntf_swap")
 
 
 @dataclass(frozen=True)

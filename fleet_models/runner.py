@@ -71,15 +71,15 @@ class RunEstimate:
 
 def estimate(scenario: Scenario, replications: int | None = None, workers: int | None = None) -> RunEstimate:
     """The expected failure events of a run: per unit, max(F(H), H / mean life) (the first failure,
-    or the renewal rate over the horizon), times units per switch, switches, architectures and
-    replications. A first-order count (a renewal count is H/mean + O(1)), good for a cap and an ETA."""
+    or the renewal rate over the horizon), times units per switch (spare units included: they
+    age and fail too), switches, architectures and replications. A first-order count (a renewal count is H/mean + O(1)), good for a cap and an ETA."""
     n = scenario.replications if replications is None else replications
     workers = default_workers() if workers is None else workers
     h = scenario.horizon_hours
     per_rep = units = 0.0
     for arch in scenario.architectures:
         for c in arch.components:
-            count = scenario.fleet.switches * c.per_switch * c.elements
+            count = scenario.fleet.switches * (c.per_switch + c.spare_units) * c.elements
             mean = c.life.mean()
             rate = max(float(c.life.cdf(h)), h / mean if mean > 0 else math.inf)
             per_rep += count * rate

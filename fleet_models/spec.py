@@ -77,9 +77,15 @@ class Component:
         "for that swap); \"element\" = each failed element is swapped on its own",
         allowed='"unit" or "element"')
     spare_units: int = setting(
-        0, doc="fail in place: extra units of this kind on the switch, beyond per_switch, that take "
-        "over a failed unit's ports without a visit until they run out (spectrum-x: 4 spare "
-        "engines); a new switch brings new spares", unit="units", range=Range(0, 100_000))
+        0, doc="fail in place, with repair = \"replace-switch\": extra units of this kind on the switch, "
+        "beyond per_switch, powered and ageing from the start, that take over a failed unit's ports "
+        "without a visit until they run out (spectrum-x: 4 spare engines); a new switch brings new "
+        "spares", unit="units", range=Range(0, 100_000))
+    ntf_fraction: float = setting(
+        0.0, doc="with repair = \"swap\": share of swaps whose removed unit had nothing wrong (no "
+        "trouble found: the swap still clears the fault); it goes back to the component's spare pool "
+        "after policy.ntf_test_days instead of being replaced, and its swap costs no part "
+        "(built-in modules: ntf-returns, 0.8; low case 0.3)", range=Range(0, 1))
     moves_on_replacement: bool = setting(
         True, doc="with repair = \"swap\": a switch replacement moves the unit to the new chassis with "
         "its age, failed or not (pluggable modules, ELS); false = it is replaced with the switch",
@@ -160,6 +166,10 @@ class Policy:
         "windows)", unit="days", range=Range(0, 3653, lo_open=True))
     hands_on: HandsOn = setting(HandsOn.FIXED, doc="hands-on time exactly the hours above, or "
                                 "exponential with that mean", allowed='"fixed" or "exponential"')
+    ntf_test_days: float = setting(
+        doc="time to test a unit removed with no trouble found before it is back in its spare pool "
+        "(a placeholder: nothing is published)", unit="days", range=LEAD_TIME_DAYS,
+        source=Source("ntf-test-days"))
     spares: Mapping[str, SparePool] = setting(
         doc="spare pools by kind (a component name or \"switch\"); absent = unlimited", table=True,
         factory=dict)

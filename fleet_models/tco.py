@@ -4,14 +4,17 @@ Every cash flow is discounted at the time it occurs with the continuous equivale
 annual rate r (``costs.discount_rate``): a flow at t hours is worth
 ``exp(-ln(1 + r) t / 8766)`` of one at t = 0.
 
-- capex (t = 0): switches x (switch price + every unit's price x count), plus the initial
+- capex (t = 0): switches x (switch price + every unit's price x count, the count being
+  per_switch + spare_units: spare units are bought with the switch), plus the initial
   spares: a spare switch carries the full per-switch bill, a component spare its unit price,
   unless the pool sets ``unit_price_usd``.
-- energy: (switch power + every unit's power) x pue x electricity price, a constant flow over
-  the horizon (discounted exactly: integral of exp(-delta t)).
+- energy: (switch power + every unit's power x the same count: spare units are powered, hot
+  standby) x pue x electricity price, a constant flow over the horizon (discounted exactly:
+  integral of exp(-delta t)).
 - maintenance, at each event's time: a swap costs its part, its hands-on hours x the
-  technician rate and one service event; a switch replacement a new switch (the full per-switch
-  bill: every unit is renewed) less ``rma_credit_fraction`` of it, labour and one service event.
+  technician rate and one service event, except a no-trouble-found swap (``EventKind.NTF_SWAP``),
+  which costs no part (the removed unit goes back to stock); a switch replacement a new switch
+  (the full per-switch bill: every unit, spares included, is renewed) less ``rma_credit_fraction`` of it, labour and one service event.
 - downtime: port-down hours x ``gpus_per_port`` x ``stall_fraction`` x GPU-hour price (per month,
   discounted at the month's midpoint), each unplanned job interruption ``job_gpus`` x
   (checkpoint interval / 2 + restart) GPU-hours at its time, and each planned (drained)
@@ -30,7 +33,7 @@ import pandas as pd
 from failure_data.units import HOURS_PER_YEAR
 from fleet_models.ledger import MONTH_HOURS, EventKind, Ledger
 from fleet_models.metrics import COST, COST_PARTS
-from fleet_models.spec import Architecture, Repair, Scenario
+from fleet_models.spec import Architecture, Component, Repair, Scenario
 
 PARTS = tuple(m.name for m in COST_PARTS)
 COLUMNS = ("replication", "architecture", *(m.name for m in COST))
@@ -45,13 +48,19 @@ def discount(t: np.ndarray | float, delta: float):
     return np.exp(-delta * np.asarray(t, dtype=float))
 
 
+def units_per_switch(c: Component) -> int:
+    """Units of a component one switch holds: ``per_switch`` plus its spare units (fail in place)."""
+    return c.per_switch + c.spare_units
+
+
 def switch_bill(arch: Architecture) -> float:
-    """Price of one switch with every unit it holds."""
-    return arch.switch_price_usd + sum(c.price_usd * c.per_switch for c in arch.components)
+    """Price of one switch with every unit it holds, spare units included."""
+    return arch.switch_price_usd + sum(c.price_usd * units_per_switch(c) for c in arch.components)
 
 
 def switch_power_w(arch: Architecture) -> float:
-    return arch.switch_power_w + sum(c.power_w * c.per_switch for c in arch.components)
+    """Power of one switch with every unit it holds (spare units are hot: powered)."""
+    return arch.switch_power_w + sum(c.power_w * units_per_switch(c) for c in arch.components)
 
 
 def capex(scenario: Scenario, arch: Architecture) -> float:
@@ -87,10 +96,12 @@ def replication_tco(scenario: Scenario, arch: Architecture, ledger: Ledger) -> d
     kind = ledger.kind
     prices = np.array([comp.price_usd for comp in arch.components] + [0.0])  # -1 -> 0
     swap = kind == EventKind.SWAP
+    ntf = kind == EventKind.NTF_SWAP  # a swap without a part: labour and the service event
     repl = (kind == EventKind.UNPLANNED_REPLACEMENT) | (kind == EventKind.PLANNED_REPLACEMENT)
     labour = ledger.hours * c.technician_usd_per_hour
     new_switch = switch_bill(arch) * (1.0 - c.rma_credit_fraction)
     maintenance = float(np.sum(d[swap] * (prices[ledger.component[swap]] + labour[swap] + c.service_event_usd))
+                        + np.sum(d[ntf] * (labour[ntf] + c.service_event_usd))
                         + np.sum(d[repl] * (new_switch + labour[repl] + c.service_event_usd)))
     months = ledger.down_by_month
     mid = (np.arange(months.size) + 0.5) * MONTH_HOURS

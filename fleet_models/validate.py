@@ -215,13 +215,25 @@ def either_unit(cls: type, field: str, raw: Mapping[str, Any], path: str, p: Pro
 
 
 def cross_checks(fleet: Any, policy: Any, components: list[list[tuple[str, Any]]], p: Problems) -> None:
-    """Rules across tables: unit coverage within a switch, k within the ports, spare pools that
-    name a swapped component. ``components`` is, per architecture, (field path, Component) pairs."""
+    """Rules across tables: spare units and no-trouble-found shares only with the repair they
+    model, unit coverage within a switch, k within the ports, spare pools that name a swapped
+    component. ``components`` is, per architecture, (field path, Component) pairs."""
     from fleet_models.spec import Repair
 
     n = fleet.ports_per_switch
     for comps in components:
         for cpath, c in comps:
+            if c.spare_units and c.repair is not Repair.REPLACE_SWITCH:
+                p.add(join(cpath, "spare_units"), c.spare_units,
+                      f"spare units (fail in place) are for a unit repaired by replacing the switch "
+                      f"(soldered engines), but repair = \"{c.repair.value}\": a swapped unit is "
+                      "replaced by a visit anyway; set spare_units = 0 (keep spare parts in "
+                      "policy.spares instead) or repair = \"replace-switch\"")
+            if c.ntf_fraction and c.repair is not Repair.SWAP:
+                p.add(join(cpath, "ntf_fraction"), c.ntf_fraction,
+                      f"no trouble found is a share of swapped units, but repair = "
+                      f"\"{c.repair.value}\": the unit is never removed on its own; set "
+                      "ntf_fraction = 0 or repair = \"swap\"")
             if c.ports_per_unit is None:
                 continue
             covered = c.per_switch * c.ports_per_unit
