@@ -71,17 +71,27 @@ Metrics (``metric_names``), all truncated at the horizon
                            replacement (until the replacement starts)
     technician_hours       hands-on hours (swaps and replacements)
     spare_waits            part demands that found no part on hand
-    job_interruptions      the fleet's GPUs (switches*ports*gpus_per_port) form
-                           max(1, floor(GPUs/job_gpus)) jobs over consecutive
-                           ports (a port belongs to the job of its first GPU,
-                           the remainder joins the last job); an unplanned
-                           outage interrupts every job owning a port it took
-                           down, unless that job was interrupted less than
-                           ``restart_hours`` ago. A replacement triggered at
-                           once (k reached or switch-wide failure) also
-                           interrupts the jobs of the ports it takes down; a
-                           maintenance-window replacement is planned and
-                           interrupts nothing.
+    job_interruptions      stalls that interrupted a job (below): with single
+                           homing, an unplanned outage interrupts every job
+                           owning a port it took down, unless that job is
+                           stalled already or was interrupted less than
+                           ``restart_hours`` ago; with dual homing none.
+
+Jobs and the fabric (``scenario.fabric``; ``Ledger.lost_by_month``)
+    The fleet's GPUs (``fleet_models.fabric``: switches*ports*gpus_per_port, or the
+    architecture's gpus_per_switch spread over its ports) form max(1,
+    floor(GPUs/job_gpus)) jobs over consecutive ports (a port belongs to the job of
+    its first GPU; each job has job_gpus GPUs, the last the remainder). A port
+    going down (a unit or a replacement taking it) is *unplanned* unless a
+    maintenance-window replacement takes it. ``homing`` "single": an unplanned
+    port-down stalls its job if it is running (whole or without excluded nodes):
+    the job's G GPUs are lost until all its ports are back or ``exclude_hours``
+    pass, whichever is first; after the exclusion the job loses min(d*gpp, G), d its
+    ports down, until they are back. A planned port-down does not stall: the
+    job is drained and runs without those GPUs (the TCO charges the drain's
+    restart). ``homing`` "dual": while d > 0 the job loses
+    ``degraded_slowdown``*G, and nothing interrupts it. The GPU-hours lost are
+    accumulated per month like the port-down hours.
 
 Determinism and common random numbers
     Replication i draws from streams ``SeedSequence(entropy=seed, spawn_key=(i,

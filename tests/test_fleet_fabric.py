@@ -191,3 +191,15 @@ def test_old_stall_fraction_is_refused_with_the_line_to_write(table, value, line
     assert f"{table}.stall_fraction = {value}: is replaced by the [fabric] table" in msg
     assert f"write {line}" in msg and "under [fabric]" in msg
     assert len(e.value.problems) == 1  # one problem, not also "unknown key"
+
+
+def test_readme_fabric_example_parses():
+    import re
+    import tomllib
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("#### Fabric")[1].split("**Metrics**")[0]
+    (example,) = re.findall(r"```toml\n(.*?)```", section, flags=re.S)
+    sc = parse_scenario({**BASE, **tomllib.loads(example)})
+    assert sc.fabric == Fabric(homing=Homing.DUAL, exclude_hours=0.5, degraded_slowdown=0.25)
