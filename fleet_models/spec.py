@@ -236,7 +236,8 @@ class Fabric:
         Homing.SINGLE, doc="\"single\": a port down stalls every job using it until the port is back "
         "or the job restarts without those nodes (exclude_hours), then it runs on fewer GPUs until "
         "the repair, each stall an interruption (rollback and restart); \"dual\": dual-homed NICs, "
-        "the job runs degraded_slowdown slower until the repair, no interruption",
+        "the job runs degraded_slowdown slower until the repair, no interruption (stall-fraction: "
+        "Alibaba HPN)",
         allowed='"single" or "dual"')
     exclude_hours: float = setting(
         doc="with homing = \"single\": how long a stalled job waits for its ports before it restarts "

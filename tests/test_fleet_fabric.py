@@ -8,6 +8,7 @@ they hold to rounding whatever the exact failure time.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pytest
@@ -176,6 +177,12 @@ def test_fabric_table_parses_and_round_trips():
     assert parse_scenario(tomllib.loads(text)) == sc
     with pytest.raises(ScenarioError, match=r'fabric.homing = "triple": must be one of "single", "dual"'):
         parse_scenario({**BASE, "fabric": {"homing": "triple"}})
+    # a hand-built scenario is held to the same declarations
+    from fleet_models.validate import validate
+
+    bad = dataclasses.replace(sc, fabric=Fabric(degraded_slowdown=1.5))
+    with pytest.raises(ScenarioError, match=r"fabric.degraded_slowdown = 1.5: must be in \[0, 1\]"):
+        validate(bad)
 
 
 @pytest.mark.parametrize("table, value, line", [
