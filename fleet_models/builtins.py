@@ -31,6 +31,7 @@ from fleet_models.spec import (
     Architecture,
     Component,
     Costs,
+    Fabric,
     Fleet,
     Policy,
     Repair,
@@ -78,6 +79,11 @@ def default_costs(catalog: Catalog | None = None) -> Costs:
 def default_workload(catalog: Catalog | None = None) -> Workload:
     """The workload a scenario gets for every field it does not set."""
     return Workload(**catalog_defaults(Workload, catalog))
+
+
+def default_fabric(catalog: Catalog | None = None) -> Fabric:
+    """The fabric a scenario gets for every field it does not set (single-homed NICs)."""
+    return Fabric(**catalog_defaults(Fabric, catalog))
 
 
 def default_switch_spares(catalog: Catalog | None = None) -> SparePool:
@@ -281,7 +287,8 @@ def default_scenario(catalog: Catalog | None = None) -> Scenario:
         fleet=Fleet(switches=128, ports_per_switch=PORTS, port_gbps=800.0),
         architectures=tuple(archs[n] for n in GENERIC),
         policy=dataclasses.replace(default_policy(catalog), spares={"switch": default_switch_spares(catalog)}),
-        costs=default_costs(catalog), workload=default_workload(catalog), replications=200,
+        costs=default_costs(catalog), workload=default_workload(catalog),
+        fabric=default_fabric(catalog), replications=200,
         seed=DEFAULT_SEED,
     )
 
@@ -302,7 +309,8 @@ def _cpo_pilot(catalog: Catalog | None) -> Scenario:
             default_policy(catalog), replace_switch_when_ports_down=8, maintenance_window_days=30.0,
             spares={"switch": dataclasses.replace(default_switch_spares(catalog), stock=1)},
         ),
-        costs=default_costs(catalog), workload=default_workload(catalog), replications=500, seed=DEFAULT_SEED,
+        costs=default_costs(catalog), workload=default_workload(catalog),
+        fabric=default_fabric(catalog), replications=500, seed=DEFAULT_SEED,
     )
 
 
@@ -341,7 +349,7 @@ def field_sources(scenario: Scenario, catalog: Catalog | None = None) -> dict[st
     """
     out: dict[str, str] = {}
     for obj, prefix in ((scenario.policy, "policy"), (scenario.costs, "costs"),
-                        (scenario.workload, "workload")):
+                        (scenario.workload, "workload"), (scenario.fabric, "fabric")):
         for f, d in declared(type(obj)).items():
             if d.setting.source is not None and getattr(obj, f) == d.setting.source.value(catalog):
                 out[f"{prefix}.{f}"] = d.setting.source.key

@@ -88,17 +88,29 @@ Metrics (``metric_names``), all truncated at the horizon
                            replacement (until the replacement starts)
     technician_hours       hands-on hours (swaps and replacements)
     spare_waits            part demands that found no part on hand
-    job_interruptions      the fleet's GPUs (switches*ports*gpus_per_port) form
-                           max(1, floor(GPUs/job_gpus)) jobs over consecutive
-                           ports (a port belongs to the job of its first GPU,
-                           the remainder joins the last job); an unplanned
-                           outage interrupts every job owning a port it took
-                           down, unless that job was interrupted less than
-                           ``restart_hours`` ago. A replacement triggered at
-                           once (k reached or switch-wide failure) also
-                           interrupts the jobs of the ports it takes down; a
-                           maintenance-window replacement is planned and
-                           interrupts nothing.
+    job_interruptions      stalls that interrupted a job (below): with single
+                           homing, an unplanned outage interrupts every job
+                           owning a port it took down, unless that job is
+                           stalled already or was interrupted less than
+                           ``restart_hours`` ago; with dual homing none.
+
+Jobs and the fabric (``scenario.fabric``; ``Ledger.lost_by_month``)
+    The fleet's GPUs (``fleet_models.fabric``: switches*ports*gpus_per_port, or the
+    architecture's gpus_per_switch spread over its ports) form max(1,
+    floor(GPUs/job_gpus)) jobs over consecutive ports (a port belongs to the job of
+    its first GPU; each job has job_gpus GPUs, the last the remainder). A port
+    going down (a unit or a replacement taking it) is *unplanned* unless a
+    maintenance-window replacement takes it. ``homing`` "single": an unplanned
+    port-down stalls its job if it is running (whole or without excluded nodes):
+    the job's G GPUs are lost until all its ports are back or ``exclude_hours``
+    pass, whichever is first; after the exclusion the job loses min(d*gpp, G), d its
+    ports down, until they are back. A planned port-down does not stall: the
+    job is drained and runs without those GPUs (the TCO charges the drain's
+    restart). ``homing`` "dual": while d > 0 the job loses
+    ``degraded_slowdown``*G, and nothing interrupts it; once ``exclude_hours`` have passed
+    since its first port went down, min(``degraded_slowdown``*G, d*gpp) (its operator drops
+    the slow nodes when running without them loses less). The GPU-hours lost are
+    accumulated per month like the port-down hours.
 
 Determinism and common random numbers
     Replication i draws from streams ``SeedSequence(entropy=seed, spawn_key=(i,
@@ -126,12 +138,14 @@ import numpy as np
 import simpy
 from simpy.events import Timeout
 
+from fleet_models.fabric import jobs
 from fleet_models.ledger import MONTH_HOURS, EventKind, Ledger  # noqa: F401  (re-exported)
 from fleet_models.metrics import COMMON, engine_columns, failure_column
 from fleet_models.spec import (
     Architecture,
     Component,
     HandsOn,
+    Homing,
     Repair,
     RepairScope,
     Scenario,
@@ -361,14 +375,20 @@ class _FleetSim:
         self.switch_pool = (
             pool(SWITCH_POOL) if any(not k.swap for k in self.kinds) else None
         )
-        # jobs over consecutive ports
-        self.gpp = float(work.gpus_per_port)
-        self.job_gpus = float(work.job_gpus)
-        # no GPUs behind the ports, or no job: outages interrupt nothing
-        self.n_jobs = (max(1, int(self.S * self.P * self.gpp // self.job_gpus))
-                       if self.gpp > 0 and self.job_gpus > 0 else 0)
+        # jobs over consecutive ports (fleet_models.fabric); no GPUs behind the ports, or no
+        # job: outages interrupt nothing and cost no GPU-hours
+        self.layout = jobs(scenario, architecture)
+        self.gpp, self.job_gpus, self.n_jobs = self.layout.gpp, self.layout.size, self.layout.n
         self.restart = float(work.restart_hours)
         self.last_interrupt: dict[int, float] = {}
+        fab = scenario.fabric
+        self.dual = fab.homing is Homing.DUAL
+        self.exclude = float(fab.exclude_hours)
+        self.slowdown = float(fab.degraded_slowdown)
+        self.job_down: dict[int, int] = {}  # job -> its ports down (jobs with none are absent)
+        self.stalled: dict[int, int] = {}  # job -> its stall number, until exclude_hours (single: stalled; dual: slowed)
+        self.stalls = 0
+        self.lost_rate = 0.0  # GPU-hours lost per hour, now
         # state and counters
         self.switches: dict[int, _Switch] = {}
         self.total_down = 0
@@ -388,6 +408,7 @@ class _FleetSim:
         self._ev_comp: list[int] = []
         self._ev_hours: list[float] = []
         self.down_by_month = np.zeros(max(1, math.ceil(self.H / MONTH_HOURS)))
+        self.lost_by_month = np.zeros_like(self.down_by_month)
 
     # ----------------------------------------------------------------- running
     def run(self) -> ReplicationOutcome:
@@ -413,7 +434,7 @@ class _FleetSim:
         )
         ledger = Ledger(np.asarray(self._ev_t, dtype=float), np.asarray(self._ev_kind, dtype=np.int8),
                         np.asarray(self._ev_comp, dtype=np.int32), np.asarray(self._ev_hours, dtype=float),
-                        self.down_by_month)
+                        self.down_by_month, self.lost_by_month)
         return ReplicationOutcome(m, n, ledger)
 
     def _event(self, kind: int, component: int, hours: float) -> None:
@@ -464,17 +485,20 @@ class _FleetSim:
         dt = now - self.last
         if dt > 0.0:
             if self.total_down:
-                self._down_by_month(self.last, now)
+                self._by_month(self.down_by_month, self.total_down, self.last, now)
+            if self.lost_rate:
+                self._by_month(self.lost_by_month, self.lost_rate, self.last, now)
             self.down_area += self.total_down * dt
             self.degraded_area += self.n_degraded * dt
             self.last = now
 
-    def _down_by_month(self, a: float, b: float) -> None:
-        """Add total_down x (b - a) port-hours to the months [a, b) spans."""
-        m, last = int(a // MONTH_HOURS), len(self.down_by_month) - 1
+    @staticmethod
+    def _by_month(months: np.ndarray, rate: float, a: float, b: float) -> None:
+        """Add rate x (b - a) to the months [a, b) spans (port-hours down, GPU-hours lost)."""
+        m, last = int(a // MONTH_HOURS), len(months) - 1
         while a < b:
             end = min(b, (m + 1) * MONTH_HOURS) if m < last else b
-            self.down_by_month[min(m, last)] += self.total_down * (end - a)
+            months[min(m, last)] += rate * (end - a)
             a, m = end, m + 1
 
     def _hands_on(self, mean: float) -> float:
@@ -514,7 +538,8 @@ class _FleetSim:
             return newly + a
         return None
 
-    def _unit_up(self, sw: _Switch, k: _Kind, u: int) -> None:
+    def _unit_up(self, sw: _Switch, k: _Kind, u: int):
+        """Mark unit ``u`` of kind ``k`` up again; return the ports that came up (int or array)."""
         a, b = self._span(k, u)
         self._advance()
         if not k.swap:
@@ -528,30 +553,92 @@ class _FleetSim:
             if v == 0:
                 sw.n_down -= 1
                 self.total_down -= 1
-            return
+                return a
+            return None
         seg = sw.reasons[a:b]
         seg -= 1
-        up = int(np.count_nonzero(seg == 0))
-        sw.n_down -= up
-        self.total_down -= up
+        up = np.flatnonzero(seg == 0)
+        sw.n_down -= up.size
+        self.total_down -= up.size
+        return up + a if up.size else None
 
-    def _interrupt(self, s: int, ports) -> None:
-        """Interrupt the jobs owning ``ports`` of switch ``s`` (unless already restarting)."""
-        if not self.n_jobs:
-            return
+    # ----------------------------------------------------------------- jobs
+    def _jobs_of(self, s: int, ports) -> tuple[list[int], list[int]]:
+        """The distinct jobs owning ``ports`` of switch ``s``, in port order, and how many each."""
         base, last_job = s * self.P, self.n_jobs - 1
         if isinstance(ports, np.ndarray):
             ids = np.minimum(((base + ports) * self.gpp // self.job_gpus).astype(np.int64), last_job)
-            jobs = dict.fromkeys(ids.tolist())  # distinct, in port order
-        else:
-            jobs = (min(int((base + ports) * self.gpp // self.job_gpus), last_job),)
+            if ids[0] == ids[-1]:  # ids grow with the port: one job
+                return [int(ids[0])], [int(ids.size)]
+            j, c = np.unique(ids, return_counts=True)
+            return j.tolist(), c.tolist()
+        return [min(int((base + ports) * self.gpp // self.job_gpus), last_job)], [1]
+
+    def _job_rate(self, j: int) -> float:
+        """GPU-hours job ``j`` loses per hour now. Single homing: all its GPUs while stalled, then
+        those behind its down ports. Dual homing: its GPUs x the slow-down while a port of it is
+        down, and once ``exclude_hours`` have passed the lesser of that and the GPUs behind its down
+        ports (an operator drops slow nodes when running without them loses less)."""
+        d = self.job_down.get(j, 0)
+        if not d:
+            return 0.0
+        g = self.layout.gpus(j)
+        excluded = min(d * self.gpp, g)
+        if self.dual:
+            slowed = self.slowdown * g
+            return slowed if j in self.stalled else min(slowed, excluded)
+        return g if j in self.stalled else excluded
+
+    def _jobs_down(self, s: int, ports, planned: bool = False) -> None:
+        """Ports of switch ``s`` went down (the clock is advanced): with single homing an unplanned
+        outage stalls every running job owning one and interrupts it, unless it was interrupted
+        less than ``restart_hours`` ago; a planned one (a drained switch) only takes the GPUs."""
+        if not self.n_jobs:
+            return
         now = self.env.now
-        for j in jobs:
-            t = self.last_interrupt.get(j)
-            if t is None or now - t >= self.restart:
-                self.interruptions += 1
-                self.last_interrupt[j] = now
-                self._event(EventKind.INTERRUPTION, -1, 0.0)
+        for j, c in zip(*self._jobs_of(s, ports), strict=True):
+            before = self._job_rate(j)
+            was_down = self.job_down.get(j, 0)
+            self.job_down[j] = was_down + c
+            if self.dual and not was_down:  # slowed from now; exclusion possible after exclude_hours
+                self.stalls += 1
+                self.stalled[j] = self.stalls
+                self._at(self.exclude, partial(self._exclude, j, self.stalls))
+            elif not self.dual and not planned and j not in self.stalled:
+                self.stalls += 1
+                self.stalled[j] = self.stalls
+                self._at(self.exclude, partial(self._exclude, j, self.stalls))
+                t = self.last_interrupt.get(j)
+                if t is None or now - t >= self.restart:
+                    self.interruptions += 1
+                    self.last_interrupt[j] = now
+                    self._event(EventKind.INTERRUPTION, -1, 0.0)
+            self.lost_rate += self._job_rate(j) - before
+
+    def _jobs_up(self, s: int, ports) -> None:
+        """Ports of switch ``s`` came back (the clock is advanced): a stall of their job ends."""
+        if not self.n_jobs or ports is None:
+            return
+        for j, c in zip(*self._jobs_of(s, ports), strict=True):
+            before = self._job_rate(j)
+            d = self.job_down[j] - c
+            if d:
+                self.job_down[j] = d
+            else:
+                del self.job_down[j]
+                self.stalled.pop(j, None)
+            self.lost_rate += self._job_rate(j) - before
+        if not self.job_down:
+            self.lost_rate = 0.0  # no residue of the running sum
+
+    def _exclude(self, j: int, stall: int, _ev=None) -> None:
+        """``exclude_hours`` into a stall: the job restarts without the nodes behind its down ports."""
+        if self.stalled.get(j) != stall:
+            return  # its ports came back first (or a later stall is under way)
+        self._advance()
+        before = self._job_rate(j)
+        del self.stalled[j]
+        self.lost_rate += self._job_rate(j) - before
 
     # ----------------------------------------------------------------- failures
     def _fail(self, k: _Kind, s: int, u: int, gen: int, _ev=None, *, ugen: int = 0) -> None:
@@ -578,7 +665,7 @@ class _FleetSim:
             newly = self._unit_down(sw, k, slot)
             if newly is not None:
                 self.outages += 1
-                self._interrupt(s, newly)
+                self._jobs_down(s, newly)
         if k.swap and (went_down or not k.unit_scope):  # a unit swap waits for the unit to fail
             # no trouble found: drawn per failure from the (component, switch) stream, in the
             # order of the failures, only when the share is set (a share of 0 draws nothing)
@@ -700,7 +787,7 @@ class _FleetSim:
         key = (k.index, u)
         if k.unit_scope:  # the whole unit is new: every element, failed or not, gets a fresh life
             if sw.failed.pop(key, 0) >= k.down_at:
-                self._unit_up(sw, k, u)
+                self._jobs_up(s, self._unit_up(sw, k, u))
             ugen = sw.unit_gen[key] = sw.unit_gen.get(key, 0) + 1
             idx, t = k.life.failing(k.elements, self.H - self.env.now, self.streams.renewals(k.name, s))
             for tj in np.sort(t).tolist():
@@ -708,7 +795,7 @@ class _FleetSim:
             return
         f = sw.failed[key] - 1
         if f == k.down_at - 1:
-            self._unit_up(sw, k, u)
+            self._jobs_up(s, self._unit_up(sw, k, u))
         if f:
             sw.failed[key] = f
         else:
@@ -776,8 +863,8 @@ class _FleetSim:
         r += 1  # the replacement itself: one more reason on every port
         self.total_down += newly.size
         sw.n_down = self.P
-        if not planned and newly.size:
-            self._interrupt(s, newly)
+        if newly.size:
+            self._jobs_down(s, newly, planned)
         sw.rs_reasons[:] = 0
         sw.rs_down = 0
         sw.awaiting = 0
@@ -794,5 +881,7 @@ class _FleetSim:
         still = int(np.count_nonzero(r))  # ports of moved units still failed
         self.total_down -= self.P - still
         sw.n_down = still
+        if still < self.P:
+            self._jobs_up(s, np.flatnonzero(r == 0))
         sw.pending = False
         self._renew_switch(s, sw)

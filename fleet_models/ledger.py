@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 
 MONTH_HOURS = 8766.0 / 12
-"""Port-down hours are kept per month of 730.5 h (``Ledger.down_by_month``)."""
+"""Port-down hours and GPU-hours lost are kept per month of 730.5 h (``Ledger.down_by_month``,
+``Ledger.lost_by_month``)."""
 
 
 class EventKind:
@@ -25,11 +26,14 @@ class EventKind:
 
 @dataclass(frozen=True)
 class Ledger:
-    """Dated events of one replication (arrays of equal length, in the order they happened) and
-    port-down hours per month. Hours of labour are truncated at the horizon, as the metrics are."""
+    """Dated events of one replication (arrays of equal length, in the order they happened),
+    port-down hours and GPU-hours lost per month. Hours of labour are truncated at the horizon, as the metrics are."""
 
     time: np.ndarray  # hours from t = 0
     kind: np.ndarray  # EventKind codes
     component: np.ndarray  # index into the architecture's components (-1: not a component)
     hours: np.ndarray  # hands-on hours of the event (0 for interruptions)
     down_by_month: np.ndarray  # port-down hours in month m = [m, m + 1) x MONTH_HOURS
+    # GPU-hours the jobs lost to down ports in month m, as the [fabric] says (stalled, excluded or
+    # slowed jobs); the rollback and restart of an interruption are not in it (dated events)
+    lost_by_month: np.ndarray

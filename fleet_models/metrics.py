@@ -34,14 +34,15 @@ ENGINE: tuple[Metric, ...] = (
            "replacement (until it starts)"),
     Metric("technician_hours", "h", "hands-on hours of swaps and replacements"),
     Metric("spare_waits", "", "part demands (swaps, switch replacements) that found no part on hand"),
-    Metric("job_interruptions", "", "training-job interruptions, as above"),
+    Metric("job_interruptions", "", "training-job interruptions (single homing: stalls), as above"),
 )
 
 COST_PARTS: tuple[Metric, ...] = (
     Metric("capex", "USD", "switches, their units and the initial spares, at t = 0"),
     Metric("energy", "USD", "electricity of the fleet over the horizon, discounted"),
     Metric("maintenance", "USD", "parts, labour and service events of swaps and replacements, discounted"),
-    Metric("downtime", "USD", "GPU-hours lost to down ports, interruptions and drains, discounted"),
+    Metric("downtime", "USD", "GPU-hours lost to down ports as the [fabric] says (stalled, excluded or "
+           "slowed jobs), to interruptions' rollback and restart and to drains, discounted"),
 )
 COST: tuple[Metric, ...] = (
     *COST_PARTS,

@@ -37,6 +37,7 @@ from fleet_models.spec import (
     Architecture,
     Component,
     Costs,
+    Fabric,
     Fleet,
     Policy,
     Scenario,
@@ -125,8 +126,24 @@ def _costs(raw: Any, p: Problems, catalog: Catalog | None) -> Costs | None:
     for key in moved:  # files written before [workload] had these under [costs]
         p.add(f"costs.{key}", raw[key], f"moved to the [workload] table: write it there as "
               f"`{key} = {show_value(raw[key])}` under [workload]")
-    raw = {k: v for k, v in raw.items() if k not in moved}
+    raw = _replaced({k: v for k, v in raw.items() if k not in moved}, "costs", p)
     return construct(Costs, scalars(Costs, raw, "costs", p), "costs", p, raw, base=default_costs(catalog))
+
+
+def _replaced(raw: Mapping[str, Any], path: str, p: Problems) -> dict[str, Any]:
+    """Refuse the keys the [fabric] table replaced (``Workload.REPLACED_BY_FABRIC``), each with the
+    line to write instead; return the other keys."""
+    for key, lines in Workload.REPLACED_BY_FABRIC.items():
+        if key not in raw:
+            continue
+        v = raw[key]
+        line = lines.get(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
+        fix = (f"write `{line}` under [fabric] instead" if line is not None else
+               "write `homing = \"single\"` (a down port stalls the job) or `homing = \"dual\"` (it "
+               "runs degraded_slowdown slower) under [fabric] instead")
+        p.add(join(path, key), v, f"is replaced by the [fabric] table (what a down port does to the "
+              f"job, not one fraction): {fix}")
+    return {k: v for k, v in raw.items() if k not in Workload.REPLACED_BY_FABRIC}
 
 
 def _workload(raw: Any, p: Problems, catalog: Catalog | None) -> Workload | None:
@@ -136,8 +153,20 @@ def _workload(raw: Any, p: Problems, catalog: Catalog | None) -> Workload | None
         return default_workload(catalog)
     if not is_table(raw, "workload", p):
         return None
+    raw = _replaced(raw, "workload", p)
     return construct(Workload, scalars(Workload, raw, "workload", p), "workload", p, raw,
                      base=default_workload(catalog))
+
+
+def _fabric(raw: Any, p: Problems, catalog: Catalog | None) -> Fabric | None:
+    from fleet_models.builtins import default_fabric
+
+    if raw is None:
+        return default_fabric(catalog)
+    if not is_table(raw, "fabric", p):
+        return None
+    return construct(Fabric, scalars(Fabric, raw, "fabric", p), "fabric", p, raw,
+                     base=default_fabric(catalog))
 
 
 def _component(raw: Any, path: str, p: Problems, base_dir: Path | None,
@@ -310,12 +339,13 @@ def parse_scenario(data: Mapping[str, Any], base_dir: Path | None = None, *,
     data = resolve_placeholders(data, centrals)
     values = scalars(Scenario, data, "", p, extra=("horizon_years",),
                       handled=("horizon_hours", "fleet", "architectures", "policy", "costs",
-                               "workload", "uncertain"))
+                               "workload", "fabric", "uncertain"))
     horizon = _horizon(data, p)
     fleet = _fleet(data.get("fleet"), p)
     policy = _policy(data.get("policy"), p, catalog)
     costs = _costs(data.get("costs"), p, catalog)
     workload = _workload(data.get("workload"), p, catalog)
+    fabric = _fabric(data.get("fabric"), p, catalog)
     # a per-400G-port life needs a unit's bandwidth; with a bad [fleet] (already reported) the default
     port_gbps = fleet.port_gbps if fleet is not None else declared(Fleet)["port_gbps"].default
     archs = _architectures(data.get("architectures"), p, base_dir, catalog, port_gbps)
@@ -325,6 +355,7 @@ def parse_scenario(data: Mapping[str, Any], base_dir: Path | None = None, *,
     if not p:
         scenario = construct(Scenario, {
             **values, "horizon_hours": horizon, "fleet": fleet, "policy": policy, "costs": costs, "workload": workload,
+            "fabric": fabric,
             "architectures": tuple(a for _, a, _ in archs), "uncertain": uncertain,
         }, "", p, data)
     if scenario is not None and not p:

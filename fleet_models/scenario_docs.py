@@ -19,6 +19,7 @@ from fleet_models.spec import (
     Architecture,
     Component,
     Costs,
+    Fabric,
     Fleet,
     Policy,
     Scenario,
@@ -40,7 +41,7 @@ class FieldDoc:
 # table name -> spec class whose fields the table takes
 TABLES: dict[str, type] = {
     "": Scenario, "fleet": Fleet, "policy": Policy, "policy.spares.NAME": SparePool, "costs": Costs,
-    "workload": Workload, "uncertain.PATH": Uncertain,
+    "workload": Workload, "fabric": Fabric, "uncertain.PATH": Uncertain,
     "architectures": Architecture, "architectures.components": Component,
 }
 
@@ -113,7 +114,8 @@ def starter_toml() -> str:
     from fleet_models.builtins import default_scenario
 
     base = default_scenario()
-    cites = {f"{table}.{name}": d.setting.source.key for table, cls in (("policy", Policy), ("costs", Costs), ("workload", Workload))
+    cites = {f"{table}.{name}": d.setting.source.key for table, cls in (("policy", Policy), ("costs", Costs), ("workload", Workload),
+                                                                   ("fabric", Fabric))
              for name, d in declared(cls).items() if d.setting.source is not None}
 
     def cite(path: str) -> str | None:
@@ -138,7 +140,8 @@ def starter_toml() -> str:
     for key in documented_keys(Fleet):
         out.append(f"{key} = {toml_value(getattr(base.fleet, key))}  # {_comment(_doc('fleet', key))}")
 
-    for table, obj in (("policy", base.policy), ("costs", base.costs), ("workload", base.workload)):
+    for table, obj in (("policy", base.policy), ("costs", base.costs), ("workload", base.workload),
+                       ("fabric", base.fabric)):
         out += ["", f"[{table}]"]
         for key in documented_keys(type(obj)):
             v = getattr(obj, key)
@@ -300,6 +303,7 @@ def json_schema() -> dict[str, Any]:
                                            "description": declared(Policy)["spares"].setting.doc}),
         costs=_object(Costs, []),
         workload=_object(Workload, []),
+        fabric=_object(Fabric, []),
         uncertain={"type": "object", "additionalProperties": _object(Uncertain, []),
                    "description": declared(Scenario)["uncertain"].setting.doc},
         architectures={"type": "array", "minItems": 1, "items": arch,

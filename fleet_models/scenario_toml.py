@@ -90,7 +90,7 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
     head = {"name": d.pop("name")}
     head.update({"horizon_years": years} if years is not None else {"horizon_hours": hours})
     scalars = {k: v for k, v in d.items() if not isinstance(v, dict | list)}
-    tables = {k: d[k] for k in ("fleet", "policy", "costs", "workload") if k in d}
+    tables = {k: d[k] for k in ("fleet", "policy", "costs", "workload", "fabric") if k in d}
     rest = {k: v for k, v in d.items() if k not in scalars and k not in tables}
     return {**head, **scalars, **tables, **rest}
 

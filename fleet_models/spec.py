@@ -107,6 +107,10 @@ class Architecture:
     switch_power_w: float = setting(0.0, doc="power of one switch without its optics", unit="W",
                                     range=Range(0, 1e6))
     description: str = setting("", doc="one line for reports", allowed="a string")
+    gpus_per_switch: float | None = setting(
+        None, doc="GPUs whose traffic one switch carries, spread evenly over its ports (a Quantum-X "
+        "leaf: up to 576, qx-blast); absent = workload.gpus_per_port x fleet.ports_per_switch",
+        range=Range(0, 10_000_000))
 
     # a TOML-only key: the built-in architecture a table starts from
     BASE: ClassVar[Setting] = Setting(
@@ -241,12 +245,39 @@ class Workload:
         range=Range(0, HOURS_PER_YEAR, lo_open=True), source=Source("checkpoint-interval"))
     restart_hours: float = setting(doc="time to restart the job after an interruption", unit="h",
                                    range=Range(0, HOURS_PER_YEAR), source=Source("restart-hours"))
-    stall_fraction: float = setting(
-        doc="share of a down port's GPUs left idle while it is down (1 = single-homed NICs: the "
-        "job stalls; 0.5 = dual-homed: half the bandwidth)", range=Range(0, 1),
-        source=Source("stall-fraction", item="single-homed-job-stalled"))
 
     MOVED_FROM: ClassVar[str] = "costs"  # these keys were in [costs] before 0.2
+    # keys that are gone, and the [fabric] line to write instead of each value (a file that
+    # still sets one is refused with that line): one number hid what a down port does to a job
+    REPLACED_BY_FABRIC: ClassVar[Mapping[str, Mapping[float, str]]] = {
+        "stall_fraction": {1.0: 'homing = "single"', 0.5: 'homing = "dual"'},
+    }
+
+
+class Homing(StrEnum):
+    """How the GPUs' NICs reach the fabric: what one down port or switch does to a job on it."""
+
+    SINGLE = "single"  # one leaf per NIC: a down port stalls the synchronous job (common)
+    DUAL = "dual"  # two leaves (planes) per NIC: the job runs on, slower, until the repair
+
+
+@dataclass(frozen=True)
+class Fabric:
+    """What a down port or switch costs the training jobs on it (``fleet_models.engine``)."""
+
+    homing: Homing = setting(
+        Homing.SINGLE, doc="\"single\": a port down stalls every job using it until the port is back "
+        "or the job restarts without those nodes (exclude_hours), then it runs on fewer GPUs until "
+        "the repair, each stall an interruption (rollback and restart); \"dual\": dual-homed NICs, "
+        "the job runs degraded_slowdown slower until the repair, no interruption (stall-fraction: "
+        "Alibaba HPN)",
+        allowed='"single" or "dual"')
+    exclude_hours: float = setting(
+        doc="with homing = \"single\": how long a stalled job waits for its ports before it restarts "
+        "without the nodes behind them", unit="h", range=HOURS, source=Source("exclude-hours"))
+    degraded_slowdown: float = setting(
+        doc="with homing = \"dual\": share of a job's speed lost while one of its ports is down "
+        "(up to 40 %)", range=Range(0, 1), source=Source("slow-link", scale=0.01))
 
 
 @dataclass(frozen=True)
@@ -282,6 +313,7 @@ class Scenario:
     policy: Policy = setting(doc="maintenance policy", table=True, factory=Policy)
     costs: Costs = setting(doc="prices", table=True, factory=Costs)
     workload: Workload = setting(doc="what the fabric carries", table=True, factory=Workload)
+    fabric: Fabric = setting(doc="what a down port does to the jobs", table=True, factory=Fabric)
     replications: int = setting(200, doc="Monte Carlo replications", range=Range(1, 100_000))
     seed: int = setting(20261123, doc="random seed: replication i uses child i of numpy "
                         "SeedSequence(seed)", range=Range(0, 2**63 - 1))

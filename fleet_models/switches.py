@@ -115,8 +115,17 @@ def _cpo_switch(c: Catalog, s: _Switch) -> _Built:
         life=catalog_life("dfb-fit", c), repair=Repair.SWAP,
         price_usd=c.value("els-price"), power_w=c.value("els-temp", "aoi-power-w"),
     )
-    return _arch(c, s.name, s.description,
-                 [_switch_board(c), engine, els, _wearout(els, c, FRONT_PANEL_C, "els-temp")])
+    return _with_gpus(c, s, _arch(c, s.name, s.description,
+                                  [_switch_board(c), engine, els, _wearout(els, c, FRONT_PANEL_C, "els-temp")]))
+
+
+def _with_gpus(c: Catalog, s: _Switch, built: _Built) -> _Built:
+    """A Quantum-X leaf carries up to 576 GPUs (qx-blast: 72 down-links to 8-GPU nodes), not one
+    per port: the fabric's blast radius of a down leaf, the same for its pluggable pair."""
+    if s.name != "quantum-x":
+        return built
+    arch = dataclasses.replace(built.arch, gpus_per_switch=c.value("qx-blast", "gpus"))
+    return _Built(arch, {**built.sources, "gpus_per_switch": "qx-blast"})
 
 
 def _pluggable_pair(c: Catalog, s: _Switch) -> _Built:
@@ -131,7 +140,7 @@ def _pluggable_pair(c: Catalog, s: _Switch) -> _Built:
     arch = dataclasses.replace(
         base.arch, name=f"{s.name}-pluggable", components=comps,
         description=f"{s.ports} x 800G DSP pluggable modules, hot-swapped: {s.name}'s ports and Gb/s")
-    return _Built(arch, {**base.sources, "components": sources})
+    return _with_gpus(c, s, _Built(arch, {**base.sources, "components": sources}))
 
 
 def _ports(components: tuple[Component, ...]) -> int:

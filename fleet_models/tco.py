@@ -14,13 +14,19 @@ annual rate r (``costs.discount_rate``): a flow at t hours is worth
 - maintenance, at each event's time: a swap costs its part, its hands-on hours x the
   technician rate and one service event, except a no-trouble-found swap (``EventKind.NTF_SWAP``),
   which costs no part (the removed unit goes back to stock); a switch replacement a new switch
-  (the full per-switch bill: every unit, spares included, is renewed) less ``rma_credit_fraction`` of it, labour and one service event.
-- downtime: port-down hours x ``gpus_per_port`` x ``stall_fraction`` x GPU-hour price (per month,
-  discounted at the month's midpoint), each unplanned job interruption ``job_gpus`` x
-  (checkpoint interval / 2 + restart) GPU-hours at its time, and each planned (drained)
-  replacement ``job_gpus`` x restart GPU-hours (a drain is a checkpoint and a restart).
-- ``gpu_hours_lost`` (undiscounted) and ``goodput`` = 1 - lost / (switches x ports x
-  gpus_per_port x horizon), the share of the fleet's GPU-hours not lost to faults.
+  (the full per-switch bill: every unit, spares included, is renewed) less
+  ``rma_credit_fraction`` of it, labour and one service event.
+- downtime, at the GPU-hour price: the GPU-hours the jobs lost to down ports as the ``[fabric]``
+  says (the engine's ``Ledger.lost_by_month``, discounted at each month's midpoint): with
+  single homing a stalled job's GPUs until its ports are back or ``exclude_hours`` pass, then the
+  GPUs behind its still-down ports until the repair; with dual homing its GPUs x
+  ``degraded_slowdown`` while a port of it is down. Plus, at its time, each job interruption
+  (single homing: a stall) ``job_gpus`` x (checkpoint interval / 2 + restart) GPU-hours, the
+  rollback and the one restart of that stall (the stall itself does not count the restart), and
+  with single homing each planned (drained) replacement ``job_gpus`` x restart GPU-hours (a drain
+  is a checkpoint and a restart; dual-homed jobs ride through a drain, slowed).
+- ``gpu_hours_lost`` (undiscounted) and ``goodput`` = 1 - lost / (the fleet's GPUs x horizon),
+  the share of the fleet's GPU-hours not lost to faults (GPUs: ``fleet_models.fabric``).
 """
 
 from __future__ import annotations
@@ -31,9 +37,10 @@ import numpy as np
 import pandas as pd
 
 from failure_data.units import HOURS_PER_YEAR
+from fleet_models.fabric import fleet_gpus
 from fleet_models.ledger import MONTH_HOURS, EventKind, Ledger
 from fleet_models.metrics import COST, COST_PARTS
-from fleet_models.spec import Architecture, Component, Repair, Scenario
+from fleet_models.spec import Architecture, Component, Homing, Repair, Scenario
 
 PARTS = tuple(m.name for m in COST_PARTS)
 COLUMNS = ("replication", "architecture", *(m.name for m in COST))
@@ -103,20 +110,19 @@ def replication_tco(scenario: Scenario, arch: Architecture, ledger: Ledger) -> d
     maintenance = float(np.sum(d[swap] * (prices[ledger.component[swap]] + labour[swap] + c.service_event_usd))
                         + np.sum(d[ntf] * (labour[ntf] + c.service_event_usd))
                         + np.sum(d[repl] * (new_switch + labour[repl] + c.service_event_usd)))
-    months = ledger.down_by_month
+    months = ledger.lost_by_month
     mid = (np.arange(months.size) + 0.5) * MONTH_HOURS
     mid[-1] = min(mid[-1], 0.5 * ((months.size - 1) * MONTH_HOURS + scenario.horizon_hours))
-    stalled = w.gpus_per_port * w.stall_fraction
     per_interrupt = w.job_gpus * (w.checkpoint_interval_hours / 2.0 + w.restart_hours)
-    per_drain = w.job_gpus * w.restart_hours
+    # a drained switch costs single-homed jobs a restart; dual-homed ones run on, slowed (in months)
+    per_drain = w.job_gpus * w.restart_hours if scenario.fabric.homing is Homing.SINGLE else 0.0
     interrupt = kind == EventKind.INTERRUPTION
     planned = kind == EventKind.PLANNED_REPLACEMENT
     downtime = c.gpu_hour_usd * float(
-        stalled * np.sum(months * discount(mid, delta))
+        np.sum(months * discount(mid, delta))
         + per_interrupt * np.sum(d[interrupt]) + per_drain * np.sum(d[planned]))
-    lost = float(stalled * months.sum() + per_interrupt * interrupt.sum() + per_drain * planned.sum())
-    fleet_gpu_hours = (scenario.fleet.switches * scenario.fleet.ports_per_switch * w.gpus_per_port
-                       * scenario.horizon_hours)
+    lost = float(months.sum() + per_interrupt * interrupt.sum() + per_drain * planned.sum())
+    fleet_gpu_hours = fleet_gpus(scenario, arch) * scenario.horizon_hours
     parts = {"capex": capex(scenario, arch), "energy": energy(scenario, arch),
              "maintenance": maintenance, "downtime": downtime}
     return {**parts, "tco_usd": sum(parts.values()), "gpu_hours_lost": lost,

@@ -23,6 +23,7 @@ from fleet_models.runner import run
 from fleet_models.spec import (
     Architecture,
     Component,
+    Fabric,
     Fleet,
     HandsOn,
     Policy,
@@ -194,12 +195,16 @@ def test_spare_part_wait_is_counted_and_delays_the_swap():
     assert m["port_down_hours"] == pytest.approx(2.5 + 3 * 102.5, abs=1.0)
 
 
-@pytest.mark.parametrize("restart, expected", [(1.0, 1), (0.0, 4)])
-def test_job_interruptions_respect_restart(restart, expected):
-    # one job spans the fleet; 4 ports fail within ~0.5 h of each other: with a 1 h restart
-    # the job is interrupted once, with none every failure interrupts it
+@pytest.mark.parametrize("restart, exclude, expected", [(1.0, 0.0, 1), (0.0, 0.0, 4), (0.0, 0.25, 1)])
+def test_job_interruptions_respect_restart(restart, exclude, expected):
+    # one job spans the fleet; 4 ports fail within ~0.01 h of each other: with a 1 h restart
+    # the job is interrupted once; with none, and restarted without the failed node at once
+    # (exclude_hours 0), every failure interrupts it; a job still stalled (waiting 0.25 h for its
+    # port) is not running, so the later failures do not interrupt it again
     work = Workload(gpus_per_port=1.0, job_gpus=1_000_000, restart_hours=restart)
-    m = one_run([Component("m", 4, 1, sharp(1000.0))], workload=work)
+    sc = Scenario("t", 1500.0, Fleet(1, 4), (Architecture("a", (Component("m", 4, 1, sharp(1000.0)),)),),
+                  workload=work, fabric=Fabric(exclude_hours=exclude), replications=1, seed=1)
+    m = simulate(sc, sc.architectures[0], 0).metrics
     assert m["unplanned_outages"] == 4
     assert m["job_interruptions"] == expected
 

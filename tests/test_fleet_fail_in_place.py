@@ -276,20 +276,20 @@ def test_an_ntf_unit_is_back_in_stock_after_its_test():
 
 COSTS = Costs(electricity_usd_per_kwh=0.1, pue=1.5, discount_rate=0.08, technician_usd_per_hour=100.0,
               gpu_hour_usd=2.0, service_event_usd=150.0, rma_credit_fraction=0.25)
-WORK = Workload(gpus_per_port=1.0, job_gpus=1, checkpoint_interval_hours=1.0, restart_hours=0.5,
-                stall_fraction=1.0)
+WORK = Workload(gpus_per_port=1.0, job_gpus=1, checkpoint_interval_hours=1.0, restart_hours=0.5)
 
 
 def test_an_ntf_swap_costs_labour_service_and_downtime_but_no_part():
     # a hand-written ledger: a swap at 1000 h and an NTF swap at 2000 h, 2 h of labour each,
-    # 3 port-hours down in month 0. Maintenance = d(1000) (500 + 200 + 150) + d(2000) (200 + 150);
-    # downtime = 3 GPU-h x 2 USD at month 0's midpoint, the same whatever the swap found
+    # 3 port-hours down and 3 GPU-hours lost (one GPU per port) in month 0. Maintenance =
+    # d(1000) (500 + 200 + 150) + d(2000) (200 + 150); downtime = 3 GPU-h x 2 USD at month 0's
+    # midpoint, the same whatever the swap found
     m = Component("m", 1, 1, LifeModel.exponential(1e6), price_usd=500.0, ntf_fraction=0.8)
     sc = Scenario("c", 8766.0, Fleet(1, 1), (Architecture("a", (m,)),), costs=COSTS, workload=WORK)
     months = np.zeros(12)
     months[0] = 3.0
     led = Ledger(np.array([1000.0, 2000.0]), np.array([EventKind.SWAP, EventKind.NTF_SWAP], dtype=np.int8),
-                 np.array([0, 0], dtype=np.int32), np.array([2.0, 2.0]), months)
+                 np.array([0, 0], dtype=np.int32), np.array([2.0, 2.0]), months, months)
     row = replication_tco(sc, sc.architectures[0], led)
     d = lambda t: math.exp(-math.log(1.08) * t / 8766)  # noqa: E731
     assert row["maintenance"] == pytest.approx(d(1000) * 850.0 + d(2000) * 350.0, rel=1e-12)

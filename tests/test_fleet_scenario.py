@@ -28,6 +28,7 @@ from fleet_models.spec import (
     Architecture,
     Component,
     Costs,
+    Fabric,
     Fleet,
     HandsOn,
     Policy,
@@ -106,11 +107,14 @@ def test_catalog_defaults_for_policy_and_costs():
     # power-price (SemiAnalysis 2024), pue (Uptime 2025), job (llama3-interrupts), gpu-hour (the H100
     # 1-yr contract index at its latest point, Mar 2026: the 2026-12 table calls it a time series, not a range)
     assert (c.electricity_usd_per_kwh, c.pue, c.gpu_hour_usd) == (0.078, 1.54, 2.35)
-    from fleet_models.builtins import default_workload
+    from fleet_models.builtins import default_fabric, default_workload
+    from fleet_models.spec import Homing
 
-    w = default_workload()
-    # llama3-interrupts: a 16,384-GPU job; stall-fraction: single-homed NICs, the job stalls whole
-    assert (w.job_gpus, w.stall_fraction) == (16384, 1.0)
+    w, f = default_workload(), default_fabric()
+    # llama3-interrupts: a 16,384-GPU job; the fabric: single-homed NICs (stall-fraction: the job
+    # stalls whole), exclusion after 0.25 h (exclude-hours, placeholder), slow-link: up to 40 %
+    assert w.job_gpus == 16384
+    assert (f.homing, f.exclude_hours, f.degraded_slowdown) == (Homing.SINGLE, 0.25, 0.4)
     # service-event: one hour of remote hands (labour-remote midpoint 140); rma-credit 0 (placeholders)
     assert (c.service_event_usd, c.rma_credit_fraction) == (140.0, 0.0)
 
@@ -120,7 +124,7 @@ def test_every_spec_field_is_an_accepted_key():
     s = default_scenario()
     d = scenario_to_dict(s)
     for cls, table in ((Policy, d["policy"]), (Costs, d["costs"]), (Workload, d["workload"]),
-                       (Fleet, d["fleet"])):
+                       (Fleet, d["fleet"]), (Fabric, d["fabric"])):
         for f in table_fields(cls):
             if f != "spares" and getattr(getattr(s, cls.__name__.lower()), f) is not None:
                 # a total that is the sum of its terms is written as a comment (see below)
@@ -128,7 +132,8 @@ def test_every_spec_field_is_an_accepted_key():
     for f in table_fields(Component):
         assert f in d["architectures"][0]["components"][1], f
     for f in table_fields(Architecture):
-        assert f in d["architectures"][0], f
+        if getattr(s.architectures[0], f) is not None:  # an unset optional is not written
+            assert f in d["architectures"][0], f
 
 
 # ---------------------------------------------------------------------- invalid files, one sweep

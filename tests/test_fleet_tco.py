@@ -29,8 +29,7 @@ from reliability.models import LifeModel
 
 COSTS = Costs(electricity_usd_per_kwh=0.1, pue=1.5, discount_rate=0.08, technician_usd_per_hour=100.0,
               gpu_hour_usd=2.0, service_event_usd=150.0, rma_credit_fraction=0.25)
-WORK = Workload(gpus_per_port=1.0, job_gpus=1, checkpoint_interval_hours=1.0, restart_hours=0.5,
-                stall_fraction=1.0)
+WORK = Workload(gpus_per_port=1.0, job_gpus=1, checkpoint_interval_hours=1.0, restart_hours=0.5)
 NEVER = LifeModel.exponential(1e18)  # F(1 year) ~ 1e-14: no failure in any replication
 
 

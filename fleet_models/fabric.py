@@ -1,0 +1,51 @@
+"""Which GPUs sit behind the ports and which training jobs they form: the facts the engine's job
+accounting and the TCO's goodput share (the ``[fabric]`` table says what an outage does to them).
+
+GPUs are spread evenly over a switch's ports: ``architecture.gpus_per_switch / ports_per_switch``
+per port when the architecture says how many GPUs a switch carries, else
+``workload.gpus_per_port``. The fleet's GPUs form max(1, floor(GPUs / job_gpus)) jobs over
+consecutive ports (a port belongs to the job of its first GPU); every job has ``job_gpus`` GPUs
+but the last, which takes the remainder (and the whole fleet when job_gpus exceeds it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fleet_models.spec import Architecture, Scenario
+
+
+def gpus_per_port(scenario: Scenario, arch: Architecture) -> float:
+    """GPUs whose traffic one port of ``arch`` carries."""
+    if arch.gpus_per_switch is not None:
+        return float(arch.gpus_per_switch) / scenario.fleet.ports_per_switch
+    return float(scenario.workload.gpus_per_port)
+
+
+def fleet_gpus(scenario: Scenario, arch: Architecture) -> float:
+    return scenario.fleet.switches * scenario.fleet.ports_per_switch * gpus_per_port(scenario, arch)
+
+
+@dataclass(frozen=True)
+class Jobs:
+    """The jobs of one architecture's fleet: ``n`` jobs (0: no GPUs or no job) of ``size`` GPUs,
+    the last of ``last_size``; port p (numbered switch by switch) belongs to job
+    min(floor(p x gpp / size), n - 1)."""
+
+    gpp: float
+    n: int
+    size: float
+    last_size: float
+
+    def gpus(self, job: int) -> float:
+        return self.last_size if job == self.n - 1 else self.size
+
+
+def jobs(scenario: Scenario, arch: Architecture) -> Jobs:
+    gpp = gpus_per_port(scenario, arch)
+    size = float(scenario.workload.job_gpus)
+    total = fleet_gpus(scenario, arch)
+    if gpp <= 0 or size <= 0:
+        return Jobs(gpp, 0, size, 0.0)
+    n = max(1, int(total // size))
+    return Jobs(gpp, n, size, total - (n - 1) * size)
