@@ -272,14 +272,37 @@ def catalog_uncertain(scenario: Scenario, catalog: Any = None) -> dict[str, Unce
             e = cat.get(key)
             if e.low is None or e.high is None or not e.value or e.low >= e.high:
                 continue
-            p = path + ".fit_per_1e9h" if path.endswith(".life") else path
+            p = _life_path(scenario, path, e.value) if path.endswith(".life") else path
+            if p is None:
+                continue
             try:
                 v = get_value(scenario, p)
-            except ScenarioError:  # a non-exponential life or a structural field
+            except ScenarioError:  # a structural field (a count, a repair kind)
                 continue
             f = v / e.value
             out[_named(p, scenario)] = Uncertain(low=e.low * f, high=e.high * f, source=key)
     return out
+
+
+def _life_path(scenario: Scenario, path: str, value: float) -> str | None:
+    """The number of a life that a catalog entry gives: a constant rate's ``fit_per_1e9h``, or the
+    parameter equal to the entry's value (``laser-sigma`` is a lognormal's ``sigma``); else None."""
+    from fleet_models.paths import get_value
+
+    life_of = path + ".fit_per_1e9h"
+    try:
+        get_value(scenario, life_of)
+        return life_of
+    except Exception:  # not a constant rate: look for the parameter the entry is
+        pass
+    import re
+
+    m = re.match(r"^architectures\[(\d+)\]\.components\[(\d+)\]\.life$", path)
+    if not m:
+        return None
+    life = scenario.architectures[int(m.group(1))].components[int(m.group(2))].life
+    hits = [k for k, x in life.parameters.items() if math.isclose(x, value, rel_tol=1e-12)]
+    return f"{path}.{hits[0]}" if len(hits) == 1 else None
 
 
 def _named(path: str, scenario: Scenario) -> str:
