@@ -121,8 +121,7 @@ class LifeTable:
             f = f.astype(bool)
         upper = np.where(f, d, np.inf)
         kind = _kinds(np.where(f, EXACT, RIGHT))
-        frame = _frame(d, upper, kind, entry, count, covariates, lines)
-        return cls._split_doa(frame, provenance)
+        return cls._split_doa(_columns(d, upper, kind, entry, count, covariates, lines), provenance)
 
     @classmethod
     def from_intervals(
@@ -145,25 +144,23 @@ class LifeTable:
         hi = np.asarray(upper, dtype=float)
         hi = np.where(np.isnan(hi), np.inf, hi)
         kind = _kinds(np.select([np.isinf(hi), lo == hi, lo == 0], [RIGHT, EXACT, LEFT], INTERVAL))
-        frame = _frame(lo, hi, kind, entry, count, covariates, lines)
-        return cls._split_doa(frame, provenance)
+        return cls._split_doa(_columns(lo, hi, kind, entry, count, covariates, lines), provenance)
 
     @classmethod
-    def _split_doa(cls, frame: pd.DataFrame, provenance: Provenance | None) -> LifeTable:
-        """``frame`` (from `_frame`: it may share the caller's arrays) split into the life table and
-        the dead-on-arrival rows. Each row is copied once, into frames no one else holds, which are
-        then checked in place: a million-row log is not copied three times over."""
-        upper, lower = frame["upper"].to_numpy(), frame["lower"].to_numpy()
-        zero = (upper == 0) | ((frame["kind"].cat.codes.to_numpy() == RIGHT) & (lower == 0))
-        if zero.any():  # take() copies; the fresh index is set in place (no second copy)
-            data, doa = frame.take(np.flatnonzero(~zero)), frame.take(np.flatnonzero(zero))
-            data.index, doa.index = pd.RangeIndex(len(data)), pd.RangeIndex(len(doa))
+    def _split_doa(cls, columns: dict[str, Any], provenance: Provenance | None) -> LifeTable:
+        """The records (from `_columns`: they may be the caller's arrays) split into the life table
+        and the dead-on-arrival rows. Each column is copied once, straight into frames no one else
+        holds, which are then checked in place: a million-row log is not copied three times over."""
+        lower, upper = columns["lower"], columns["upper"]
+        zero = (upper == 0) | ((columns["kind"].codes == RIGHT) & (lower == 0))
+        if zero.any():
+            data, doa = _frame(columns, np.flatnonzero(~zero)), _frame(columns, np.flatnonzero(zero))
         else:
-            data, doa = frame.copy(), frame.iloc[0:0].copy()
+            data, doa = _frame(columns, None), _frame(columns, np.empty(0, dtype=np.int64))
         table = cls.__new__(cls)  # the frames are this call's own: checked without another copy
         object.__setattr__(table, "data", _normalise(data, copy=False))
         object.__setattr__(table, "dead_on_arrival", _normalise(doa, allow_zero=True, copy=False))
-        object.__setattr__(table, "provenance", provenance or Provenance(rows=len(frame)))
+        object.__setattr__(table, "provenance", provenance or Provenance(rows=len(lower)))
         return table
 
     # ------------------------------------------------------------------ views
@@ -258,8 +255,8 @@ def _kinds(codes: np.ndarray) -> pd.Categorical:
     return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int8), categories=KINDS)
 
 
-def _frame(lower, upper, kind, entry, count, covariates, lines) -> pd.DataFrame:
-    """The records as one frame, sharing the given arrays where it can (the caller copies)."""
+def _columns(lower, upper, kind, entry, count, covariates, lines) -> dict[str, Any]:
+    """The records as named columns, sharing the given arrays (`_frame` copies)."""
     n = len(lower)
     columns: dict[str, Any] = {
         "lower": np.asarray(lower, dtype=float),
@@ -271,7 +268,6 @@ def _frame(lower, upper, kind, entry, count, covariates, lines) -> pd.DataFrame:
     }
     if covariates is not None:
         cov = pd.DataFrame(covariates).copy(deep=False)  # shallow: the caller's frame is untouched
-        cov.index = pd.RangeIndex(len(cov))
         clash = [c for c in cov.columns if c in CORE_COLUMNS]
         if clash:
             raise DataValidationError(
@@ -281,9 +277,20 @@ def _frame(lower, upper, kind, entry, count, covariates, lines) -> pd.DataFrame:
             raise DataValidationError(
                 [Problem(None, None, None, f"covariates have {len(cov)} rows, records have {n}")]
             )
-        # one DataFrame built from the columns (a concat would copy every block again)
-        columns.update({c: cov[c] for c in cov.columns})
-    return pd.DataFrame(columns, index=pd.RangeIndex(n), copy=False)
+        columns.update({c: cov[c].array for c in cov.columns})  # by position, whatever the index
+    return columns
+
+
+def _frame(columns: Mapping[str, Any], rows: np.ndarray | None) -> pd.DataFrame:
+    """A frame of its own holding ``rows`` of ``columns`` (all of them when None): each column
+    copied once (a take is a copy), and kept as its own block (no consolidation copy)."""
+    def own(v: Any) -> Any:
+        if rows is None:
+            return v.copy()  # an Arrow-backed column's copy shares its immutable buffers
+        return v.take(rows)
+
+    n = len(columns["lower"]) if rows is None else len(rows)
+    return pd.DataFrame({c: own(v) for c, v in columns.items()}, index=pd.RangeIndex(n), copy=False)
 
 
 def _normalise(frame: pd.DataFrame, *, allow_zero: bool = False, copy: bool = True) -> pd.DataFrame:
