@@ -43,7 +43,7 @@ class _Column:
 
     def trimmed(self) -> pa.ChunkedArray:
         if self._trimmed is None:  # computed once: several checks need it
-            self._trimmed = pc.utf8_trim_whitespace(self.arr)
+            self._trimmed = pc.utf8_trim_whitespace(self.arr) if _has_edges(self.arr) else self.arr
         return self._trimmed
 
     def empty(self) -> np.ndarray:
@@ -54,6 +54,27 @@ class _Column:
                 e = pc.is_null(self.arr)
             self._empty = e.to_numpy(zero_copy_only=False).astype(bool)
         return self._empty
+
+
+def _has_edges(arr: pa.ChunkedArray) -> bool:
+    """Whether a text column may hold a value with whitespace around it: some value starts or ends
+    with a byte that is ASCII whitespace or control (<= 32) or not ASCII (>= 127, which might be
+    Unicode whitespace: the full trim then decides). Read from the first and last byte of each
+    value in Arrow's buffers, without copying them; any other layout answers True."""
+    for chunk in arr.chunks:
+        if chunk.type != pa.string():
+            return True
+        _, offsets, data = chunk.buffers()
+        if len(chunk) == 0 or data is None or data.size == 0:
+            continue
+        off = np.frombuffer(offsets, dtype=np.int32)[chunk.offset: chunk.offset + len(chunk) + 1]
+        start, end = off[:-1], off[1:]
+        filled = end > start
+        buf = np.frombuffer(data, dtype=np.uint8)
+        for edge in (buf[start[filled]], buf[end[filled] - 1]):
+            if np.any((edge <= 32) | (edge >= 127)):
+                return True
+    return False
 
 
 def _np(a) -> np.ndarray:

@@ -62,7 +62,7 @@ from failure_data._columns import (
 from failure_data._csv_bytes import _line_numbers, _lone_cr_to_lf, _open_quote
 from failure_data.errors import MAX_PROBLEMS, DataValidationError, Problem, option
 from failure_data.table import CORE_COLUMNS, LifeTable, Provenance
-from failure_data.text import UTF8_BOM, NotText, decode_utf8
+from failure_data.text import UTF8_BOM, NotText, check_utf8
 from failure_data.units import HOURS_PER_DAY, TimeUnit
 
 TEXT_COVARIATES = ("unit_id", "component")
@@ -193,6 +193,16 @@ _SEP_LINE = re.compile(r' *"?sep=(.)"? *', re.IGNORECASE)  # Excel's first line:
 _SEP_NAMES = {";": "';'", "\t": "tab", "|": "'|'"}
 
 
+def _blank(data: bytes) -> bool:
+    """Only whitespace (``not data.strip()`` without copying a large file)."""
+    return not data[:4096].strip() and not data.strip()
+
+
+def _first_line(data: bytes) -> str:
+    end = data.find(b"\n")
+    return data[: end if end >= 0 else len(data)].rstrip(b"\r").decode("utf-8")
+
+
 def _read_csv(data: bytes, source: str) -> tuple[pa.Table, np.ndarray, int]:
     """The table (every column as text), the file line of each row and the header's line."""
     import pyarrow.csv as pacsv
@@ -202,27 +212,27 @@ def _read_csv(data: bytes, source: str) -> tuple[pa.Table, np.ndarray, int]:
                       "as CSV UTF-8 (comma-separated)")
     data = _lone_cr_to_lf(data)
     try:
-        decode_utf8(data)
+        check_utf8(data)
     except NotText as e:
         raise _refuse(source, e.message, line=e.line) from None
     if data.startswith(UTF8_BOM):
         data = data[len(UTF8_BOM):]
-    if not data.strip():
+    if _blank(data):
         raise _refuse(source, "the file is empty; a field log needs a header line and data rows")
     header_line = 1
-    first = data.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8")
+    first = _first_line(data)
     sep = _SEP_LINE.fullmatch(first)
     if sep is not None:  # Excel's "sep=," line names the separator; the header is the next line
         if sep.group(1) != ",":
             name = _SEP_NAMES.get(sep.group(1), repr(sep.group(1)))
             raise _refuse(source, f"the first line says the file is {name}-separated; save it "
                           "comma-separated (CSV UTF-8)", line=1, value=first[:80])
-        data = data.split(b"\n", 1)[1] if b"\n" in data else b""
+        data = data[data.index(b"\n") + 1:] if b"\n" in data else b""
         header_line = 2
-        if not data.strip():
+        if _blank(data):
             raise _refuse(source, "the file holds only the 'sep=,' line; a field log needs a header "
                           "line and data rows", line=1)
-        first = data.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8")
+        first = _first_line(data)
     offset = header_line - 1
     try:
         header, unparsed = next(iter(csv.reader([first])), []), None
@@ -244,6 +254,9 @@ def _read_csv(data: bytes, source: str) -> tuple[pa.Table, np.ndarray, int]:
     try:
         table = pacsv.read_csv(
             pa.BufferReader(data),
+            # malloc hands the parser's block buffers back when they are freed; Arrow's default
+            # pool (mimalloc) keeps them, ~35 MB on a million rows for the rest of the run
+            memory_pool=pa.system_memory_pool(),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
             parse_options=pacsv.ParseOptions(newlines_in_values=False),
             convert_options=pacsv.ConvertOptions(
@@ -563,10 +576,12 @@ def read_life_table(
         data = p.read_bytes()
     except OSError as e:
         raise _refuse(source, f"cannot be read ({e.strerror}); check its permissions") from None
+    digest = _hash(data)
     if data[:4] == b"PAR1" or p.suffix.lower() in (".parquet", ".pq"):
         table, lines, header_line = _read_parquet(data, source)
     else:
         table, lines, header_line = _read_csv(data, source)
+    del data  # the file's bytes are parsed: do not hold them through the checks
 
     names = [_canonical(c) for c in table.column_names]
     try:
@@ -601,8 +616,9 @@ def read_life_table(
     covariates = pd.DataFrame({n: _covariate(c) for n, c in covs.items()}, copy=False)
     for k, v in parsed.extra.items():
         covariates[k] = v
-    prov = Provenance(path=source, sha256=_hash(data), format=str(fmt), rows=table.num_rows,
+    prov = Provenance(path=source, sha256=digest, format=str(fmt), rows=table.num_rows,
                       as_of=parsed.as_of, time_unit=str(unit))
+    del table, plain, cols, covs  # the parsed text (and its trimmed copies) is not needed any more
     kw = dict(entry=parsed.entry, count=parsed.count, covariates=covariates if len(covariates.columns)
               else None, provenance=prov, lines=lines)
     if parsed.kind == "durations":

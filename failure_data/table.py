@@ -120,7 +120,7 @@ class LifeTable:
                 )
             f = f.astype(bool)
         upper = np.where(f, d, np.inf)
-        kind = _kinds(np.where(f, EXACT, RIGHT))
+        kind = _kinds(np.where(f, np.int8(EXACT), np.int8(RIGHT)))
         return cls._split_doa(_columns(d, upper, kind, entry, count, covariates, lines), provenance)
 
     @classmethod
@@ -154,9 +154,9 @@ class LifeTable:
         lower, upper = columns["lower"], columns["upper"]
         zero = (upper == 0) | ((columns["kind"].codes == RIGHT) & (lower == 0))
         if zero.any():
-            data, doa = _frame(columns, np.flatnonzero(~zero)), _frame(columns, np.flatnonzero(zero))
+            data, doa = _frame(columns, ~zero), _frame(columns, zero)
         else:
-            data, doa = _frame(columns, None), _frame(columns, np.empty(0, dtype=np.int64))
+            data, doa = _frame(columns, None), _frame(columns, zero)
         table = cls.__new__(cls)  # the frames are this call's own: checked without another copy
         object.__setattr__(table, "data", _normalise(data, copy=False))
         object.__setattr__(table, "dead_on_arrival", _normalise(doa, allow_zero=True, copy=False))
@@ -261,8 +261,8 @@ def _columns(lower, upper, kind, entry, count, covariates, lines) -> dict[str, A
     columns: dict[str, Any] = {
         "lower": np.asarray(lower, dtype=float),
         "upper": np.asarray(upper, dtype=float),
-        "entry": np.zeros(n) if entry is None else np.nan_to_num(np.asarray(entry, float)),
-        "count": np.ones(n, dtype=np.int64) if count is None else np.asarray(count),
+        "entry": _Fill(0.0, np.float64) if entry is None else np.nan_to_num(np.asarray(entry, float)),
+        "count": _Fill(1, np.int64) if count is None else np.asarray(count),
         "kind": kind,
         "line": np.arange(2, n + 2) if lines is None else np.asarray(lines, dtype=np.int64),
     }
@@ -281,15 +281,27 @@ def _columns(lower, upper, kind, entry, count, covariates, lines) -> dict[str, A
     return columns
 
 
+@dataclass(frozen=True)
+class _Fill:
+    """A column of one value (no entry column: 0; no count: 1), made at the size it ends up."""
+
+    value: float
+    dtype: type
+
+
 def _frame(columns: Mapping[str, Any], rows: np.ndarray | None) -> pd.DataFrame:
-    """A frame of its own holding ``rows`` of ``columns`` (all of them when None): each column
-    copied once (a take is a copy), and kept as its own block (no consolidation copy)."""
+    """A frame of its own holding the ``rows`` (a mask) of ``columns`` (all of them when None):
+    each column copied once (a mask selects into a new array), and kept as its own block (no
+    consolidation copy)."""
+    n = len(columns["lower"]) if rows is None else int(np.count_nonzero(rows))
+
     def own(v: Any) -> Any:
+        if isinstance(v, _Fill):
+            return np.full(n, v.value, dtype=v.dtype)
         if rows is None:
             return v.copy()  # an Arrow-backed column's copy shares its immutable buffers
-        return v.take(rows)
+        return v[rows]
 
-    n = len(columns["lower"]) if rows is None else len(rows)
     return pd.DataFrame({c: own(v) for c, v in columns.items()}, index=pd.RangeIndex(n), copy=False)
 
 
