@@ -100,7 +100,8 @@ def fit_cmd(
     with domain_errors(json_output):
         from failure_data.readers import read_life_table
 
-        fitting_imported = import_in_background("reliability.fitting")
+        # lifelines too: reliability.fitting imports it only when a fit starts
+        fitting_imported = import_in_background("reliability.fitting", "lifelines")
         table = read_life_table(file, as_of=as_of, time_unit=time_unit.value)
         fitting_imported()
         from reliability.errors import ParameterError
