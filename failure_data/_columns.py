@@ -129,7 +129,8 @@ def _dates(col: _Column) -> tuple[np.ndarray, np.ndarray, np.ndarray, pa.Chunked
     n = len(empty)
     if col.is_text:
         s = col.trimmed()
-        nulled = pc.if_else(pc.equal(s, ""), pa.scalar(None, s.type), s)
+        # empty cells as nulls for the cast (a column with none, as installed is, is cast as it is)
+        nulled = pc.if_else(pc.equal(s, ""), pa.scalar(None, s.type), s) if empty.any() else s
         try:  # fast path: arrow's cast accepts exactly YYYY-MM-DD with a valid day
             d = _np(pc.cast(pc.cast(nulled, pa.date32()), pa.int32())).astype(float)
             return d, empty, np.zeros(n, dtype=bool), s

@@ -296,8 +296,8 @@ def _frame(columns: Mapping[str, Any], rows: np.ndarray | None) -> pd.DataFrame:
     n = len(columns["lower"]) if rows is None else int(np.count_nonzero(rows))
 
     def own(v: Any) -> Any:
-        if isinstance(v, _Fill):
-            return np.full(n, v.value, dtype=v.dtype)
+        if isinstance(v, _Fill):  # zeros from calloc take no memory until written
+            return np.zeros(n, dtype=v.dtype) if v.value == 0 else np.full(n, v.value, dtype=v.dtype)
         if rows is None:
             return v.copy()  # an Arrow-backed column's copy shares its immutable buffers
         return v[rows]
