@@ -235,14 +235,23 @@ def _plain(name: str, arr: pa.ChunkedArray, role: str) -> pa.ChunkedArray | Prob
 
 
 
-def _all_distinct(text: pa.ChunkedArray) -> bool:
-    """Whether no text occurs twice: ids in strictly increasing order (how most logs are exported)
-    are distinct at the cost of one comparison each; otherwise the distinct values are counted."""
+def _all_distinct(text: pa.ChunkedArray, group: pa.ChunkedArray | None = None) -> bool:
+    """Whether no text occurs twice (within its group, when ``group`` is given). Ids in strictly
+    increasing order (how most logs are exported: within each group, the groups one block each)
+    are distinct at the cost of one comparison each; otherwise the distinct keys are counted."""
     flat = text.combine_chunks()
     n = len(flat)
-    if n < 2 or pc.all(pc.less(flat[:-1], flat[1:])).as_py():
+    if n < 2:
         return True
-    return pc.count_distinct(flat).as_py() == n
+    rising = pc.less(flat[:-1], flat[1:])
+    if group is None:
+        return pc.all(rising).as_py() or pc.count_distinct(flat).as_py() == n
+    g = group.combine_chunks()
+    change = pc.not_equal(g[:-1], g[1:])
+    # rising within each run of one group, and each group in one run: no key repeats
+    if pc.all(pc.or_(rising, change)).as_py() and pc.sum(change).as_py() + 1 == len(pc.unique(g)):
+        return True
+    return pc.count_distinct(pc.binary_join_element_wise(g, flat, "\x1f")).as_py() == n
 
 
 def _text_series(arr: pa.ChunkedArray) -> pd.Series:

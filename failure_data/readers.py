@@ -471,11 +471,8 @@ def _duplicates(covs: dict[str, _Column], probs: _Problems) -> None:
         return
     ids = covs["unit_id"]
     blank = ids.empty()
-    text = ids.trimmed().cast(pa.string())
-    if "component" in covs:
-        comp = covs["component"].trimmed().cast(pa.string())
-        text = pc.binary_join_element_wise(comp, text, "\x1f")
-    if not blank.any() and _all_distinct(text):
+    group = covs["component"].trimmed().cast(pa.string()) if "component" in covs else None
+    if not blank.any() and _all_distinct(ids.trimmed().cast(pa.string()), group):
         return  # fast path: every key distinct
     key, n_ids = _codes(ids)
     if "component" in covs:

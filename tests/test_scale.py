@@ -20,7 +20,7 @@ import pyarrow as pa
 import pytest
 from scipy import stats
 
-from failure_data._columns import _has_edges
+from failure_data._columns import _all_distinct, _has_edges
 from failure_data.readers import read_life_table
 from failure_data.table import LifeTable
 from reliability.families import FAMILIES, NORMAL_PAPER
@@ -73,6 +73,23 @@ def test_edges_seen_in_every_chunk_and_slice(values, edges):
     whole = pa.chunked_array([["zz"], values], pa.string())
     assert _has_edges(whole.slice(1)) is edges  # the second chunk, and a slice's offset
     assert _has_edges(pa.chunked_array([["x"] + values], pa.string()).slice(1)) is edges
+
+
+@pytest.mark.parametrize("ids, groups, distinct", [
+    (["a", "b", "c"], None, True),  # sorted: one comparison each
+    (["c", "a", "b"], None, True),  # unsorted: counted
+    (["a", "b", "a"], None, False),
+    (["a", "b", "a", "b"], ["x", "x", "y", "y"], True),  # sorted within blocks of one group
+    (["a", "b", "c", "a"], ["y", "y", "x", "y"], False),  # y in two blocks, a twice in y
+    (["a", "c", "b"], ["y", "x", "y"], True),  # y in two blocks, but no repeat
+    (["a", "a"], ["x", "y"], True),
+    (["a", "a"], ["x", "x"], False),
+])
+def test_distinct_ids_fast_and_slow(ids, groups, distinct):
+    def chunked(v):  # two chunks: the check must see across them
+        return pa.chunked_array([v[:1], v[1:]], pa.string())
+
+    assert _all_distinct(chunked(ids), None if groups is None else chunked(groups)) is distinct
 
 
 def test_padded_cells_still_read(tmp_path):
