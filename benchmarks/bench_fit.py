@@ -1,6 +1,6 @@
 """Benchmark: `cpo fit` on a 1,000,000-unit dated field log vs the plain pandas + lifelines baseline.
 
-    python benchmarks/bench_fit.py [--units N]
+    python benchmarks/bench_fit.py [--units N] [--repeat R]
 
 The log (right-censored Weibull lives, shape 0.9, scale 4e5 h; installs uniform
 over 2023-2024, observed until 2025-01-01; columns unit_id, installed, removed,
@@ -10,12 +10,17 @@ failed) is drawn once from a fixed seed and cached under benchmarks/_data/
 (a) baseline, as a subprocess: pandas.read_csv, date arithmetic (days x 24 h;
     units removed or censored on their installation day are dead on arrival and
     dropped, as the LifeTable does), lifelines WeibullFitter on the raw rows;
-(b) `cpo fit FILE --as-of 2025-01-01 --json` end to end, as a subprocess;
+(b) `cpo fit FILE --as-of 2025-01-01 --json` end to end, as a subprocess: wall time and
+    the peak resident memory of that process (/usr/bin/time's "Maximum resident set size");
 (c) the fit alone (`reliability.fit`) on the LifeTable already read;
-(d) `cpo --help` as a subprocess (best of 3).
+(d) `cpo --help` as a subprocess (best of 3);
+(e) the floors (b) cannot go below, as subprocesses: importing what `cpo fit` imports
+    (typer, pandas, pyarrow, scipy, lifelines) and nothing else; pyarrow.csv.read_csv of the
+    file alone.
 
 It prints the estimates of (a) and (b) with their relative difference and the
-speed ratio (a)/(b). Targets: ratio >= 3, (c) < 1 s, (d) < 1 s.
+speed ratio (a)/(b). Targets (issue 12): (b) < 1 s and < 400 MB on 2 cores; ratio >= 3,
+(c) < 1 s, (d) < 1 s. On a shared machine the floors (e) say how much of (b) is the machine.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -75,26 +81,58 @@ print(json.dumps({"shape": float(wf.rho_), "scale": float(wf.lambda_),
 """
 
 
-def baseline(path: Path) -> tuple[float, dict[str, float]]:
+TIME = Path("/usr/bin/time")
+
+
+def measured(cmd: list[str]) -> tuple[float, int, str]:
+    """(wall seconds, peak RSS in bytes of that process alone, its stdout); raises on failure.
+
+    The peak is GNU time's "%M" (its small process forks the command), else os.wait4's rusage,
+    which on Linux also counts this (large) process's memory at the fork before the exec."""
+    wrap = [str(TIME), "-f", "MAXRSS_KB %M"] if TIME.exists() else []
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([*wrap, *cmd], stdout=out, stderr=err, cwd=HERE.parent)
+        _, status, usage = os.wait4(proc.pid, 0)  # this child's own rusage (ru_maxrss in KiB)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        errors = err.read().decode()
+        if proc.returncode:
+            raise RuntimeError(f"{cmd[:3]} failed: {errors[-2000:]}")
+        kib = usage.ru_maxrss
+        if wrap:
+            kib = int([ln for ln in errors.splitlines() if ln.startswith("MAXRSS_KB ")][-1].split()[1])
+        return wall, kib * 1024, out.read().decode()
+
+
+def baseline(path: Path) -> tuple[float, int, dict[str, float]]:
     """The plain way, as its own Python process (it pays interpreter start and imports too)."""
-    t0 = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", BASELINE, str(path), AS_OF], capture_output=True,
-                         text=True, check=True)
-    return time.perf_counter() - t0, json.loads(out.stdout)
+    wall, rss, out = measured([sys.executable, "-c", BASELINE, str(path), AS_OF])
+    return wall, rss, json.loads(out)
 
 
-def cpo_command() -> str:
-    """The installed `cpo` console script next to this interpreter (what a venv puts on PATH;
-    bypasses pyenv's shim, a bash script that adds ~0.1 s), else `cpo` from PATH."""
-    script = Path(sys.executable).parent / "cpo"
-    return str(script) if script.exists() else "cpo"
+FLOOR_IMPORTS = "import cli.main, failure_data.readers, reliability.fitting, lifelines"
 
 
-def cpo_fit(path: Path) -> tuple[float, dict]:
-    t0 = time.perf_counter()
-    out = subprocess.run([cpo_command(), "fit", str(path), "--as-of", AS_OF, "--json"], capture_output=True,
-                         text=True, check=True)
-    return time.perf_counter() - t0, json.loads(out.stdout)
+def floors(path: Path) -> tuple[float, int, float]:
+    """(imports alone: wall, peak RSS; pyarrow.csv.read_csv of the file alone: wall)."""
+    t_imp, rss_imp, _ = measured([sys.executable, "-c", f"import sys; sys.path.insert(0, {str(HERE.parent)!r}); "
+                                  + FLOOR_IMPORTS])
+    t_read, _, _ = measured([sys.executable, "-c", f"import pyarrow.csv as c; c.read_csv({str(path)!r})"])
+    return t_imp, rss_imp, t_read
+
+
+def cpo_command() -> list[str]:
+    """`cpo` of this checkout: `python -m cli.main` run from the repository root (what the `cpo`
+    console script does, minus its lookup; the installed script may point at another checkout)."""
+    return [sys.executable, "-m", "cli.main"]
+
+
+def cpo_fit(path: Path) -> tuple[float, int, dict]:
+    wall, rss, out = measured([*cpo_command(), "fit", str(path), "--as-of", AS_OF, "--json"])
+    return wall, rss, json.loads(out)
 
 
 def fit_alone(path: Path) -> tuple[float, float, int]:
@@ -114,7 +152,7 @@ def help_time() -> float:
     best = float("inf")
     for _ in range(3):
         t0 = time.perf_counter()
-        subprocess.run([cpo_command(), "--help"], capture_output=True, check=True)
+        subprocess.run([*cpo_command(), "--help"], capture_output=True, check=True, cwd=HERE.parent)
         best = min(best, time.perf_counter() - t0)
     return best
 
@@ -134,27 +172,36 @@ def main() -> None:
     print(f"log: {path} ({path.stat().st_size / 1e6:.1f} MB, {args.units:,} units), "
           f"{os.cpu_count()} CPUs")
 
-    bases, cpos = [], []
+    bases, cpos, rsss, base_rsss = [], [], [], []
     for _ in range(args.repeat):
-        t, base = baseline(path)
+        t, rss, base = baseline(path)
         bases.append(t)
-        t, doc = cpo_fit(path)
+        base_rsss.append(rss)
+        t, rss, doc = cpo_fit(path)
         cpos.append(t)
+        rsss.append(rss)
     t_base, t_cpo = statistics.median(bases), statistics.median(cpos)
     t_fit, t_read, n_rec = fit_alone(path)
     t_help = help_time()
+    t_imp, rss_imp, t_pa = floors(path)
+    mb = 1 / 2**20  # MiB, as /usr/bin/time -v's kbytes / 1024
 
-    print(f"\n{'step':<58} {'seconds':>8}")
+    print(f"\n{'step':<58} {'seconds':>8} {'peak MiB':>8}")
     runs = f"median of {args.repeat}; all runs (a) " + " ".join(f"{t:.2f}" for t in bases)
     runs += ", (b) " + " ".join(f"{t:.2f}" for t in cpos)
     print(runs)
-    print(f"{'(a) baseline: pandas read + dates + WeibullFitter raw rows':<58} {t_base:>8.2f}")
+    print(f"{'(a) baseline: pandas read + dates + WeibullFitter raw rows':<58} {t_base:>8.2f} "
+          f"{max(base_rsss) * mb:>8.0f}")
     print(f"{'    of which after interpreter start (last run of (a))':<58} {base['in_process_s']:>8.2f}")
-    print(f"{'(b) cpo fit FILE --json, end to end (subprocess)':<58} {t_cpo:>8.2f}")
+    print(f"{'(b) cpo fit FILE --json, end to end (subprocess)':<58} {t_cpo:>8.2f} {max(rsss) * mb:>8.0f}")
     print(f"{'    of which read_life_table (in-process, same file)':<58} {t_read:>8.2f}")
     print(f"{'(c) fit alone on the LifeTable (' + f'{n_rec:,} distinct records)':<58} {t_fit:>8.2f}")
     print(f"{'(d) cpo --help (best of 3)':<58} {t_help:>8.2f}")
-    print(f"\nspeed ratio (a)/(b), medians: {t_base / t_cpo:.1f}x; bests: "
+    print(f"{'(e) floor: the imports of cpo fit alone':<58} {t_imp:>8.2f} {rss_imp * mb:>8.0f}")
+    print(f"{'    floor: pyarrow.csv.read_csv of the file alone':<58} {t_pa:>8.2f}")
+    print(f"\ncpo fit end to end: {t_cpo:.2f} s (target < 1 s), peak {max(rsss) * mb:.0f} MiB "
+          f"(target < 400 MB); {t_cpo - t_imp:+.2f} s over its imports alone")
+    print(f"speed ratio (a)/(b), medians: {t_base / t_cpo:.1f}x; bests: "
           f"{min(bases) / min(cpos):.1f}x   (target >= 3x)")
     print(f"fit alone: {t_fit:.2f} s (target < 1 s);  cpo --help: {t_help:.2f} s (target < 1 s)")
     print(f"\n{'estimate':<16} {'baseline':>16} {'cpo fit':>16} {'rel. diff':>10}")

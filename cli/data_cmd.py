@@ -24,7 +24,14 @@ from typing import Any
 
 import typer
 
-from cli._common import check_output_folder, console, domain_errors, emit_json, err
+from cli._common import (
+    check_output_folder,
+    console,
+    domain_errors,
+    emit_json,
+    err,
+    return_freed_arrow_memory,
+)
 from failure_data.units import TimeUnit  # a light module: enum and regex only
 
 data_app = typer.Typer(
@@ -168,6 +175,7 @@ def validate_cmd(
     with domain_errors(json_output):
         from failure_data.readers import read_life_table
 
+        return_freed_arrow_memory()
         table = read_life_table(file, as_of=as_of, time_unit=time_unit.value)
         dated = table.provenance.format == "dated"
         if dated and as_of is None:

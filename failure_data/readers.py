@@ -37,7 +37,6 @@ import csv
 import datetime as _dt
 import hashlib
 import re
-from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -48,15 +47,25 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from failure_data._columns import (
+    DATE_FORMAT,
+    _all_distinct,
+    _booleans,
+    _codes,
+    _Column,
+    _dates,
+    _np,
+    _numbers,
+    _plain,
+    _text_series,
+)
+from failure_data._csv_bytes import _line_numbers, _lone_cr_to_lf, _open_quote
 from failure_data.errors import MAX_PROBLEMS, DataValidationError, Problem, option
 from failure_data.table import CORE_COLUMNS, LifeTable, Provenance
-from failure_data.text import UTF8_BOM, NotText, decode_utf8
+from failure_data.text import UTF8_BOM, NotText, check_utf8
 from failure_data.units import HOURS_PER_DAY, TimeUnit
 
-TRUE_WORDS = ("1", "true", "yes", "y", "t")
-FALSE_WORDS = ("0", "false", "no", "n", "f")
 TEXT_COVARIATES = ("unit_id", "component")
-DATE_FORMAT = "%Y-%m-%d"
 
 
 class LogFormat(StrEnum):
@@ -160,134 +169,10 @@ def _refuse(source: str, message: str, *, line: int | None = None, column: str |
     return DataValidationError([Problem(line, column, value, message)], source=source)
 
 
-# ---------------------------------------------------------------------- columns
-@dataclass
-class _Column:
-    """One input column: its arrow values and how to quote a cell in a message."""
-
-    name: str
-    arr: pa.ChunkedArray
-    _trimmed: pa.ChunkedArray | None = None
-    _empty: np.ndarray | None = None
-
-    def text(self, i: int) -> str | None:
-        v = self.arr[i].as_py()
-        return None if v is None else str(v)
-
-    @property
-    def is_text(self) -> bool:
-        return pa.types.is_string(self.arr.type) or pa.types.is_large_string(self.arr.type)
-
-    def trimmed(self) -> pa.ChunkedArray:
-        if self._trimmed is None:  # computed once: several checks need it
-            self._trimmed = pc.utf8_trim_whitespace(self.arr)
-        return self._trimmed
-
-    def empty(self) -> np.ndarray:
-        if self._empty is None:
-            if self.is_text:
-                e = pc.or_kleene(pc.is_null(self.arr), pc.equal(self.trimmed(), ""))
-            else:
-                e = pc.is_null(self.arr)
-            self._empty = e.to_numpy(zero_copy_only=False).astype(bool)
-        return self._empty
-
-
-def _np(a) -> np.ndarray:
-    return a.to_numpy(zero_copy_only=False)
-
-
-def _numbers(col: _Column) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(values with NaN where empty or bad, empty mask, not-a-number mask)."""
-    empty = col.empty()
-    t = col.arr.type
-    if col.is_text:
-        trimmed = col.trimmed().cast(pa.string())
-        s = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
-        try:
-            vals = _np(pc.cast(s, pa.float64())).astype(float)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            vals = pd.to_numeric(pd.Series(_np(s), dtype=object), errors="coerce").to_numpy(float)
-            raw = pd.Series(_np(s), dtype=object).str.lower()
-            nan_text = raw.isin(("nan", "-nan", "+nan")).to_numpy()
-            bad = np.isnan(vals) & ~empty & ~nan_text
-            return vals, empty, bad
-        return vals, empty, np.zeros(len(vals), dtype=bool)
-    if pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t):
-        vals = _np(pc.cast(col.arr, pa.float64())).astype(float)
-        vals = np.where(empty, np.nan, vals)
-        return vals, empty, np.zeros(len(vals), dtype=bool)
-    return np.full(len(empty), np.nan), empty, ~empty
-
-
-def _booleans(col: _Column) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(values, empty mask, not-boolean-like mask)."""
-    empty = col.empty()
-    t = col.arr.type
-    if col.is_text:
-        low = pc.utf8_lower(col.trimmed())
-        yes = _np(pc.is_in(low, value_set=pa.array(TRUE_WORDS))).astype(bool)
-        no = _np(pc.is_in(low, value_set=pa.array(FALSE_WORDS))).astype(bool)
-        return yes, empty, ~yes & ~no & ~empty
-    if pa.types.is_boolean(t):
-        vals = _np(pc.fill_null(col.arr, False)).astype(bool)
-        return vals, empty, np.zeros(len(vals), dtype=bool)
-    if pa.types.is_integer(t) or pa.types.is_floating(t):
-        v = _np(pc.cast(col.arr, pa.float64())).astype(float)
-        return v == 1.0, empty, ~np.isin(v, (0.0, 1.0)) & ~empty
-    return np.zeros(len(empty), dtype=bool), empty, ~empty
-
-
-def _dates(col: _Column) -> tuple[np.ndarray, np.ndarray, np.ndarray, pa.ChunkedArray | None]:
-    """(days since 1970-01-01 as float, NaN where empty/bad; empty mask; bad mask; ISO text)."""
-    empty = col.empty()
-    t = col.arr.type
-    n = len(empty)
-    if col.is_text:
-        s = col.trimmed()
-        nulled = pc.if_else(pc.equal(s, ""), pa.scalar(None, s.type), s)
-        try:  # fast path: arrow's cast accepts exactly YYYY-MM-DD with a valid day
-            d = _np(pc.cast(pc.cast(nulled, pa.date32()), pa.int32())).astype(float)
-            return d, empty, np.zeros(n, dtype=bool), s
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            pass
-        ts = pc.strptime(s, format=DATE_FORMAT, unit="s", error_is_null=True)
-        iso = pc.strftime(ts, format=DATE_FORMAT)
-        # strptime rolls 2024-02-30 over to March and accepts 2024-1-5: insist on the exact text
-        ok = _np(pc.fill_null(pc.equal(iso, s), False)).astype(bool)
-        secs = _np(pc.cast(ts, pa.int64())).astype(float)
-        days = np.where(ok, secs / 86400.0, np.nan)
-        return days, empty, ~ok & ~empty, iso
-    if pa.types.is_date32(t) or pa.types.is_date64(t) or pa.types.is_timestamp(t):
-        # count in the column's own unit, so a time of day (even sub-second) is seen and refused
-        ts = col.arr if pa.types.is_timestamp(t) else pc.cast(col.arr, pa.timestamp("s"))
-        per_day = 86400.0 * {"s": 1, "ms": 1e3, "us": 1e6, "ns": 1e9}[ts.type.unit]
-        ticks = np.asarray(_np(pc.cast(ts, pa.int64())), dtype=float)
-        whole = np.isnan(ticks) | (np.mod(ticks, per_day) == 0)
-        days = np.where(whole & ~empty, ticks / per_day, np.nan)
-        iso = pc.strftime(ts, format=DATE_FORMAT)
-        return days, empty, ~whole & ~empty, iso
-    return np.full(n, np.nan), empty, ~empty, None
-
 
 # ---------------------------------------------------------------------- files
 def _hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def _line_numbers(data: bytes, n_rows: int, header_line: int = 1) -> np.ndarray:
-    """File line of each data row: row index + 2, unless blank lines are skipped in between."""
-    if b"\n\n" not in data and b"\n\r\n" not in data:
-        return np.arange(2, n_rows + 2, dtype=np.int64)
-    buf = np.frombuffer(data, dtype=np.uint8)
-    nl = np.flatnonzero(buf == 10)
-    starts = np.concatenate(([0], nl + 1))
-    ends = np.concatenate((nl, [len(buf)]))
-    length = ends - starts
-    cr_only = (length == 1) & (buf[np.minimum(starts, len(buf) - 1)] == 13)
-    blank = (length == 0) | cr_only
-    numbers = np.flatnonzero(~blank) + 1  # 1-based line numbers of non-blank lines
-    return numbers[numbers > header_line][:n_rows].astype(np.int64)
 
 
 def _check_header(names: list[str], source: str, line: int = 1) -> None:
@@ -306,63 +191,16 @@ def _check_header(names: list[str], source: str, line: int = 1) -> None:
 
 _SEP_LINE = re.compile(r' *"?sep=(.)"? *', re.IGNORECASE)  # Excel's first line: sep=,
 _SEP_NAMES = {";": "';'", "\t": "tab", "|": "'|'"}
-# a quoted field: it opens at the start of a line or after a comma, "" inside is an escaped quote;
-# group 1 is the closing quote, missing when the file ends inside the field
-_QUOTED = re.compile(rb'(?:^|(?<=,))"(?:[^"]|"")*+(")?', re.MULTILINE)
 
 
-def _lone_cr_to_lf(data: bytes) -> bytes:
-    """Classic-Mac line ends (a CR alone) as LF, which pyarrow also takes a lone CR for, so that
-    line numbers count the same lines; CRLF is left as it is."""
-    cr = data.count(b"\r")
-    if cr == 0 or cr == data.count(b"\r\n"):
-        return data
-    if b"\n" not in data:
-        return data.replace(b"\r", b"\n")
-    return re.sub(rb"\r(?!\n)", b"\n", data)
+def _blank(data: bytes) -> bool:
+    """Only whitespace (``not data.strip()`` without copying a large file)."""
+    return not data[:4096].strip() and not data.strip()
 
 
-def _open_quote_start(data: bytes) -> int | None:
-    """Offset of the quote opening the field the file ends inside, or None if every quote closes."""
-    if b'"' not in data:
-        return None
-    buf = np.frombuffer(data, dtype=np.uint8)
-    q = np.flatnonzero(buf == 34)
-    # fast path: when every other quote (the 1st, 3rd, ...) opens a field, at the start of a line,
-    # after a comma or right after the quote before it ("" inside a field), the quotes pair up in
-    # order and the file ends inside a field exactly when their number is odd
-    opening = q[0::2]
-    before = buf[np.maximum(opening - 1, 0)]
-    after_quote = np.zeros(len(opening), dtype=bool)
-    after_quote[1:] = q[1::2][: len(opening) - 1] == opening[1:] - 1
-    if np.all((opening == 0) | (before == 44) | (before == 10) | after_quote):
-        if len(q) % 2 == 0:
-            return None
-        return int(opening[~after_quote][-1])  # where the open field began ("" continues it)
-    # a quote inside an unquoted value (12" panel): scan the quoted fields in order; only the last
-    # can be open, as it then runs to the end of the file
-    tail = deque(_QUOTED.finditer(data), maxlen=1)
-    return tail[0].start() if tail and tail[0].group(1) is None else None
-
-
-def _open_quote(data: bytes, names: list[str], offset: int) -> Problem | None:
-    """The quoted field the file ends inside, if any (a file cut short), as a problem on its line."""
-    start = _open_quote_start(data)
-    if start is None:
-        return None
-    line_start = data.rfind(b"\n", 0, start) + 1
-    line = data.count(b"\n", 0, start) + 1 + offset
-    prefix = data[line_start:start].decode("utf-8", errors="replace")
-    try:
-        index = len(next(csv.reader([prefix + "x"]))) - 1  # fields before the open one
-    except csv.Error:
-        index = -1
-    column = names[index] if line > offset + 1 and 0 <= index < len(names) else None
-    end = data.find(b"\n", start)
-    value = data[start:end if end >= 0 else len(data)]
-    return Problem(line, column, value.decode("utf-8", errors="replace").rstrip("\r")[:80],
-                   f"the file ends inside a quoted field that starts on line {line}; the file may be "
-                   "cut short: copy or export it again in full, or add the missing closing quote (\")")
+def _first_line(data: bytes) -> str:
+    end = data.find(b"\n")
+    return data[: end if end >= 0 else len(data)].rstrip(b"\r").decode("utf-8")
 
 
 def _read_csv(data: bytes, source: str) -> tuple[pa.Table, np.ndarray, int]:
@@ -374,27 +212,27 @@ def _read_csv(data: bytes, source: str) -> tuple[pa.Table, np.ndarray, int]:
                       "as CSV UTF-8 (comma-separated)")
     data = _lone_cr_to_lf(data)
     try:
-        decode_utf8(data)
+        check_utf8(data)
     except NotText as e:
         raise _refuse(source, e.message, line=e.line) from None
     if data.startswith(UTF8_BOM):
         data = data[len(UTF8_BOM):]
-    if not data.strip():
+    if _blank(data):
         raise _refuse(source, "the file is empty; a field log needs a header line and data rows")
     header_line = 1
-    first = data.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8")
+    first = _first_line(data)
     sep = _SEP_LINE.fullmatch(first)
     if sep is not None:  # Excel's "sep=," line names the separator; the header is the next line
         if sep.group(1) != ",":
             name = _SEP_NAMES.get(sep.group(1), repr(sep.group(1)))
             raise _refuse(source, f"the first line says the file is {name}-separated; save it "
                           "comma-separated (CSV UTF-8)", line=1, value=first[:80])
-        data = data.split(b"\n", 1)[1] if b"\n" in data else b""
+        data = data[data.index(b"\n") + 1:] if b"\n" in data else b""
         header_line = 2
-        if not data.strip():
+        if _blank(data):
             raise _refuse(source, "the file holds only the 'sep=,' line; a field log needs a header "
                           "line and data rows", line=1)
-        first = data.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8")
+        first = _first_line(data)
     offset = header_line - 1
     try:
         header, unparsed = next(iter(csv.reader([first])), []), None
@@ -416,6 +254,9 @@ def _read_csv(data: bytes, source: str) -> tuple[pa.Table, np.ndarray, int]:
     try:
         table = pacsv.read_csv(
             pa.BufferReader(data),
+            # malloc hands the parser's block buffers back when they are freed; Arrow's default
+            # pool (mimalloc) keeps them, ~35 MB on a million rows for the rest of the run
+            memory_pool=pa.system_memory_pool(),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
             parse_options=pacsv.ParseOptions(newlines_in_values=False),
             convert_options=pacsv.ConvertOptions(
@@ -485,83 +326,6 @@ def _role(name: str, fmt: LogFormat) -> str:
     if name in REQUIRED[fmt] or name in OPTIONAL[fmt]:
         return "number"
     return "text" if name in TEXT_COVARIATES else "covariate"
-
-
-def _is_number(t: pa.DataType) -> bool:
-    return pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t)
-
-
-def _is_view(t: pa.DataType, kind: str) -> bool:
-    """string_view / binary_view (pyarrow 16 and later)."""
-    test = getattr(pa.types, f"is_{kind}_view", None)
-    return bool(test is not None and test(t))
-
-
-def _plain(name: str, arr: pa.ChunkedArray, role: str) -> pa.ChunkedArray | Problem:
-    """An input column in the types the checks read (what a CSV gives, or a native number, boolean
-    or date), or the problem saying why its Arrow type cannot be that column.
-
-    Dictionary-encoded columns (pandas categoricals, Spark's dictionary pages) are decoded; every
-    kind of text becomes ``string`` with null as "" (an empty CSV cell); identifiers (``unit_id``,
-    ``component``) that are numbers become their exact text (7 -> "7", 2.5 -> "2.5"); decimals
-    become floats; timestamps with a time zone become that zone's wall-clock time, so a date is the
-    date written there.
-    """
-    t = arr.type
-    while pa.types.is_dictionary(t):
-        arr = arr.cast(t.value_type)
-        t = arr.type
-    if pa.types.is_null(t):  # every cell empty
-        arr, t = arr.cast(pa.string()), pa.string()
-    if pa.types.is_binary(t) or pa.types.is_large_binary(t) or _is_view(t, "binary"):
-        try:
-            arr, t = arr.cast(pa.string()), pa.string()
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            return Problem(1, name, str(t), "holds bytes that are not UTF-8 text; write the column as "
-                           "text (a string column) and export again")
-    if pa.types.is_large_string(t) or _is_view(t, "string"):
-        arr, t = arr.cast(pa.string()), pa.string()
-    if pa.types.is_string(t):
-        return pc.fill_null(arr, "")
-    if pa.types.is_nested(t):  # list, struct, map, union, run-end encoded
-        return Problem(1, name, str(t), "is a nested Arrow column (a list, struct or map); a field "
-                       "log holds one plain value per cell: flatten it into plain columns (or drop "
-                       "it) and export again")
-    if isinstance(t, pa.BaseExtensionType):
-        return Problem(1, name, str(t), "is an Arrow extension type; export the column as plain "
-                       "text, numbers or dates")
-    if role == "text":
-        if _is_number(t) or pa.types.is_boolean(t) or pa.types.is_date(t) or pa.types.is_timestamp(t):
-            return pc.fill_null(arr.cast(pa.string()), "")
-        return Problem(1, name, str(t), f"{name} is an identifier; write it as text or whole numbers "
-                       "and export again")
-    if pa.types.is_decimal(t):
-        arr, t = arr.cast(pa.float64()), pa.float64()
-    if role == "covariate":
-        return arr
-    if role == "date":
-        if pa.types.is_timestamp(t) and t.tz is not None:
-            try:
-                return pc.local_timestamp(arr)
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as e:
-                return Problem(1, name, str(t), f"its time zone cannot be read ({str(e).splitlines()[0]}); "
-                               "export the column as dates (YYYY-MM-DD)")
-        if pa.types.is_timestamp(t) or pa.types.is_date(t):
-            return arr
-        return Problem(1, name, str(t), f"is not a date column; {name} must hold dates: a date or "
-                       "timestamp column, or YYYY-MM-DD text")
-    if role == "boolean" and (pa.types.is_boolean(t) or _is_number(t)):
-        return arr
-    if role == "number" and _is_number(t):
-        return arr
-    if role == "number" and pa.types.is_duration(t):
-        return Problem(1, name, str(t), f"is a time span; write {name} as a plain number of hours (or "
-                       f"of days or years with {option('time_unit')}), e.g. df['{name}'].dt.total_seconds() / 3600")
-    if role == "boolean":
-        return Problem(1, name, str(t), "is not a boolean or number column; failed must hold 1/0, "
-                       "true/false or yes/no: export it as booleans, 0/1 or text")
-    return Problem(1, name, str(t), f"is not a number column; {name} must hold plain numbers: "
-                   "export it as numbers (or as text)")
 
 
 # ---------------------------------------------------------------------- validation
@@ -695,14 +459,10 @@ def _check_dated(cols: dict[str, _Column], probs: _Problems, as_of: _dt.date | N
     as_of_iso = None
     if np.isfinite(as_of_day):
         as_of_iso = (_dt.date(1970, 1, 1) + _dt.timedelta(days=int(as_of_day))).isoformat()
-    installed = _np(iso) if iso is not None else _np(icol.arr)
+    installed = _text_series(iso if iso is not None else icol.arr)
     return _Parsed("durations", hours, failed, None, _count(cols.get("count"), probs),
                    {"installed": installed}, as_of_iso)
 
-
-def _codes(col: _Column) -> tuple[np.ndarray, int]:
-    enc = pc.dictionary_encode(col.trimmed().cast(pa.string())).combine_chunks()
-    return _np(pc.fill_null(enc.indices, -1)).astype(np.int64), len(enc.dictionary)
 
 
 def _duplicates(covs: dict[str, _Column], probs: _Problems) -> None:
@@ -711,11 +471,8 @@ def _duplicates(covs: dict[str, _Column], probs: _Problems) -> None:
         return
     ids = covs["unit_id"]
     blank = ids.empty()
-    text = ids.trimmed().cast(pa.string())
-    if "component" in covs:
-        comp = covs["component"].trimmed().cast(pa.string())
-        text = pc.binary_join_element_wise(comp, text, "\x1f")
-    if not blank.any() and len(pc.unique(text)) == len(blank):
+    group = covs["component"].trimmed().cast(pa.string()) if "component" in covs else None
+    if not blank.any() and _all_distinct(ids.trimmed().cast(pa.string()), group):
         return  # fast path: every key distinct
     key, n_ids = _codes(ids)
     if "component" in covs:
@@ -738,11 +495,11 @@ def _duplicates(covs: dict[str, _Column], probs: _Problems) -> None:
 def _covariate(col: _Column) -> np.ndarray | pd.Series:
     """A covariate as it is: identifiers as text, all-numeric columns as numbers, else text."""
     if not col.is_text or col.name in TEXT_COVARIATES:
-        return col.arr.to_pandas() if not col.is_text else _np(col.arr)
+        return col.arr.to_pandas() if not col.is_text else _text_series(col.arr)
     empty = col.empty()
     vals, _, bad = _numbers(col)
     if bad.any() or empty.all():
-        return _np(col.arr)
+        return _text_series(col.arr)
     if not empty.any() and np.all(vals == np.floor(vals)) and np.all(np.abs(vals) < 2**53):
         try:
             return _np(pc.cast(col.trimmed(), pa.int64())).astype(np.int64)
@@ -816,10 +573,12 @@ def read_life_table(
         data = p.read_bytes()
     except OSError as e:
         raise _refuse(source, f"cannot be read ({e.strerror}); check its permissions") from None
+    digest = _hash(data)
     if data[:4] == b"PAR1" or p.suffix.lower() in (".parquet", ".pq"):
         table, lines, header_line = _read_parquet(data, source)
     else:
         table, lines, header_line = _read_csv(data, source)
+    del data  # the file's bytes are parsed: do not hold them through the checks
 
     names = [_canonical(c) for c in table.column_names]
     try:
@@ -854,8 +613,9 @@ def read_life_table(
     covariates = pd.DataFrame({n: _covariate(c) for n, c in covs.items()}, copy=False)
     for k, v in parsed.extra.items():
         covariates[k] = v
-    prov = Provenance(path=source, sha256=_hash(data), format=str(fmt), rows=table.num_rows,
+    prov = Provenance(path=source, sha256=digest, format=str(fmt), rows=table.num_rows,
                       as_of=parsed.as_of, time_unit=str(unit))
+    del table, plain, cols, covs  # the parsed text (and its trimmed copies) is not needed any more
     kw = dict(entry=parsed.entry, count=parsed.count, covariates=covariates if len(covariates.columns)
               else None, provenance=prov, lines=lines)
     if parsed.kind == "durations":

@@ -120,9 +120,8 @@ class LifeTable:
                 )
             f = f.astype(bool)
         upper = np.where(f, d, np.inf)
-        kind = _kinds(np.where(f, EXACT, RIGHT))
-        frame = _frame(d, upper, kind, entry, count, covariates, lines)
-        return cls._split_doa(frame, provenance)
+        kind = _kinds(np.where(f, np.int8(EXACT), np.int8(RIGHT)))
+        return cls._split_doa(_columns(d, upper, kind, entry, count, covariates, lines), provenance)
 
     @classmethod
     def from_intervals(
@@ -145,18 +144,24 @@ class LifeTable:
         hi = np.asarray(upper, dtype=float)
         hi = np.where(np.isnan(hi), np.inf, hi)
         kind = _kinds(np.select([np.isinf(hi), lo == hi, lo == 0], [RIGHT, EXACT, LEFT], INTERVAL))
-        frame = _frame(lo, hi, kind, entry, count, covariates, lines)
-        return cls._split_doa(frame, provenance)
+        return cls._split_doa(_columns(lo, hi, kind, entry, count, covariates, lines), provenance)
 
     @classmethod
-    def _split_doa(cls, frame: pd.DataFrame, provenance: Provenance | None) -> LifeTable:
-        zero = ((frame["upper"] == 0) | ((frame["kind"] == "right") & (frame["lower"] == 0))).to_numpy()
-        if zero.any():  # take() copies once; the fresh index is set in place (no second copy)
-            data, doa = frame.take(np.flatnonzero(~zero)), frame.take(np.flatnonzero(zero))
-            data.index, doa.index = pd.RangeIndex(len(data)), pd.RangeIndex(len(doa))
+    def _split_doa(cls, columns: dict[str, Any], provenance: Provenance | None) -> LifeTable:
+        """The records (from `_columns`: they may be the caller's arrays) split into the life table
+        and the dead-on-arrival rows. Each column is copied once, straight into frames no one else
+        holds, which are then checked in place: a million-row log is not copied three times over."""
+        lower, upper = columns["lower"], columns["upper"]
+        zero = (upper == 0) | ((columns["kind"].codes == RIGHT) & (lower == 0))
+        if zero.any():
+            data, doa = _frame(columns, ~zero), _frame(columns, zero)
         else:
-            data, doa = frame, frame.iloc[0:0].copy()
-        return cls(data=data, dead_on_arrival=doa, provenance=provenance or Provenance(rows=len(frame)))
+            data, doa = _frame(columns, None), _frame(columns, zero)
+        table = cls.__new__(cls)  # the frames are this call's own: checked without another copy
+        object.__setattr__(table, "data", _normalise(data, copy=False))
+        object.__setattr__(table, "dead_on_arrival", _normalise(doa, allow_zero=True, copy=False))
+        object.__setattr__(table, "provenance", provenance or Provenance(rows=len(lower)))
+        return table
 
     # ------------------------------------------------------------------ views
     @property
@@ -250,19 +255,19 @@ def _kinds(codes: np.ndarray) -> pd.Categorical:
     return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int8), categories=KINDS)
 
 
-def _frame(lower, upper, kind, entry, count, covariates, lines) -> pd.DataFrame:
+def _columns(lower, upper, kind, entry, count, covariates, lines) -> dict[str, Any]:
+    """The records as named columns, sharing the given arrays (`_frame` copies)."""
     n = len(lower)
     columns: dict[str, Any] = {
         "lower": np.asarray(lower, dtype=float),
         "upper": np.asarray(upper, dtype=float),
-        "entry": np.zeros(n) if entry is None else np.nan_to_num(np.asarray(entry, float)),
-        "count": np.ones(n, dtype=np.int64) if count is None else np.asarray(count),
+        "entry": _Fill(0.0, np.float64) if entry is None else np.nan_to_num(np.asarray(entry, float)),
+        "count": _Fill(1, np.int64) if count is None else np.asarray(count),
         "kind": kind,
         "line": np.arange(2, n + 2) if lines is None else np.asarray(lines, dtype=np.int64),
     }
     if covariates is not None:
         cov = pd.DataFrame(covariates).copy(deep=False)  # shallow: the caller's frame is untouched
-        cov.index = pd.RangeIndex(len(cov))
         clash = [c for c in cov.columns if c in CORE_COLUMNS]
         if clash:
             raise DataValidationError(
@@ -272,50 +277,74 @@ def _frame(lower, upper, kind, entry, count, covariates, lines) -> pd.DataFrame:
             raise DataValidationError(
                 [Problem(None, None, None, f"covariates have {len(cov)} rows, records have {n}")]
             )
-        # one DataFrame built from the columns (a concat would copy every block again)
-        columns.update({c: cov[c] for c in cov.columns})
-        return pd.DataFrame(columns, index=pd.RangeIndex(n))
-    return pd.DataFrame(columns)
+        columns.update({c: cov[c].array for c in cov.columns})  # by position, whatever the index
+    return columns
 
 
-def _normalise(frame: pd.DataFrame, *, allow_zero: bool = False) -> pd.DataFrame:
-    """Check a finished life-table frame; raise with every problem (vectorised)."""
+@dataclass(frozen=True)
+class _Fill:
+    """A column of one value (no entry column: 0; no count: 1), made at the size it ends up."""
+
+    value: float
+    dtype: type
+
+
+def _frame(columns: Mapping[str, Any], rows: np.ndarray | None) -> pd.DataFrame:
+    """A frame of its own holding the ``rows`` (a mask) of ``columns`` (all of them when None):
+    each column copied once (a mask selects into a new array), and kept as its own block (no
+    consolidation copy)."""
+    n = len(columns["lower"]) if rows is None else int(np.count_nonzero(rows))
+
+    def own(v: Any) -> Any:
+        if isinstance(v, _Fill):  # zeros from calloc take no memory until written
+            return np.zeros(n, dtype=v.dtype) if v.value == 0 else np.full(n, v.value, dtype=v.dtype)
+        if rows is None:
+            return v.copy()  # an Arrow-backed column's copy shares its immutable buffers
+        return v[rows]
+
+    return pd.DataFrame({c: own(v) for c, v in columns.items()}, index=pd.RangeIndex(n), copy=False)
+
+
+def _normalise(frame: pd.DataFrame, *, allow_zero: bool = False, copy: bool = True) -> pd.DataFrame:
+    """Check a finished life-table frame; raise with every problem (vectorised). ``copy=False``:
+    the frame is the caller's own (just built), so it is fixed up in place; a column is only
+    replaced when its type needs converting."""
     missing = [c for c in CORE_COLUMNS if c not in frame.columns]
     if missing:
         raise DataValidationError(
             [Problem(None, c, None, "required life-table column is missing") for c in missing]
         )
-    f = frame.copy()
+    f = frame.copy() if copy else frame
     raw_kind = f["kind"]
     if not (isinstance(raw_kind.dtype, pd.CategoricalDtype)
             and tuple(raw_kind.cat.categories) == KINDS):
         f["kind"] = pd.Categorical(raw_kind.astype(object), categories=KINDS)
     for c in ("lower", "upper", "entry"):
-        f[c] = pd.to_numeric(f[c], errors="coerce").astype(float)
-    cnt = pd.to_numeric(f["count"], errors="coerce")
+        if f[c].dtype != np.float64:
+            f[c] = pd.to_numeric(f[c], errors="coerce").astype(float)
+    cnt = f["count"] if f["count"].dtype == np.int64 else pd.to_numeric(f["count"], errors="coerce")
     line = f["line"].to_numpy()
+    lower, upper, entry = (f[c].to_numpy() for c in ("lower", "upper", "entry"))
+    cnt_values = cnt.to_numpy()
+    codes = f["kind"].cat.codes.to_numpy()
+    whole = (cnt_values >= 1) if cnt.dtype == np.int64 else (cnt_values >= 1) & (cnt_values == np.floor(cnt_values))
     checks: list[tuple[np.ndarray, str, pd.Series, str]] = [
-        (f["lower"].isna().to_numpy(), "lower", f["lower"], "must be a number"),
-        (f["upper"].isna().to_numpy(), "upper", f["upper"], "must be a number (inf for right-censored)"),
-        ((f["lower"] < 0).to_numpy(), "lower", f["lower"], "must not be negative"),
-        ((f["upper"] < f["lower"]).to_numpy(), "upper", f["upper"], "must not be below lower"),
-        ((f["entry"] < 0).to_numpy(), "entry", f["entry"], "must not be negative"),
-        (
-            (cnt.isna() | (cnt < 1) | (cnt != np.floor(cnt))).to_numpy(),
-            "count",
-            f["count"],
-            "must be a whole number >= 1",
-        ),
-        (f["kind"].isna().to_numpy(), "kind", raw_kind, f"must be one of {KINDS}"),
+        (np.isnan(lower), "lower", f["lower"], "must be a number"),
+        (np.isnan(upper), "upper", f["upper"], "must be a number (inf for right-censored)"),
+        (lower < 0, "lower", f["lower"], "must not be negative"),
+        (upper < lower, "upper", f["upper"], "must not be below lower"),
+        (entry < 0, "entry", f["entry"], "must not be negative"),
+        (~whole, "count", f["count"], "must be a whole number >= 1"),
+        (codes < 0, "kind", raw_kind, f"must be one of {KINDS}"),
     ]
     if not allow_zero:
         # observation must begin before the event or the censoring age
-        bound = np.where(f["kind"].cat.codes.to_numpy() == RIGHT, f["lower"], f["upper"])
+        bound = np.where(codes == RIGHT, lower, upper)
         checks.append(
-            ((f["entry"].to_numpy() >= bound) & (bound > 0), "entry", f["entry"],
+            ((entry >= bound) & (bound > 0), "entry", f["entry"],
              "entry age must be below the failure or censoring age")
         )
-        checks.append(((f["upper"] == 0).to_numpy(), "upper", f["upper"],
+        checks.append((upper == 0, "upper", f["upper"],
                        "zero duration is dead-on-arrival; keep it out of the life table"))
     problems: list[Problem] = []
     for mask, col, values, msg in checks:
@@ -323,10 +352,12 @@ def _normalise(frame: pd.DataFrame, *, allow_zero: bool = False) -> pd.DataFrame
             problems.append(Problem(int(line[i]), col, str(values.iloc[i]), msg))
     if problems:
         raise DataValidationError(problems)
-    f["count"] = cnt.astype(np.int64)
-    f["line"] = f["line"].astype(np.int64)
+    if f["count"].dtype != np.int64:
+        f["count"] = cnt.astype(np.int64)
+    if f["line"].dtype != np.int64:
+        f["line"] = f["line"].astype(np.int64)
     # exact failure ages keep lower == upper; right-censored upper is inf
-    f.index = pd.RangeIndex(len(f))  # f is a copy already: no second copy for the index
+    f.index = pd.RangeIndex(len(f))  # f is a copy already (or the caller's own): no copy for the index
     return f
 
 

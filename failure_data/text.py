@@ -29,6 +29,27 @@ def decode_utf8(data: bytes) -> str:
     PowerShell's ``>`` writes it, UTF-32, a binary file, latin-1 or another
     8-bit code page) and how to re-save it.
     """
+    data = _check_head(data)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise _not_utf8(data, e) from None
+
+
+def check_utf8(data: bytes) -> None:
+    """Raise :class:`NotText` exactly when :func:`decode_utf8` would, without building the text
+    (a large ASCII file, the usual log, is checked in one pass and no copy)."""
+    data = _check_head(data)
+    if data.isascii():
+        return
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise _not_utf8(data, e) from None
+
+
+def _check_head(data: bytes) -> bytes:
+    """The encodings seen from a file's first bytes; returns ``data`` without a UTF-8 mark."""
     if data.startswith(_UTF32_BOMS):
         raise NotText("is UTF-32 text; re-save it as UTF-8")
     if data.startswith(_UTF16_BOMS) or _looks_utf16(data):
@@ -39,12 +60,13 @@ def decode_utf8(data: bytes) -> str:
     if b"\x00" in data[:8192]:
         line = data.count(b"\n", 0, data.index(b"\x00")) + 1
         raise NotText("is a binary file (it holds NUL bytes), not UTF-8 text", line=line)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        raise NotText(f"is not UTF-8 text (byte 0x{data[e.start]:02x}, perhaps latin-1 or a Windows "
-                      "code page); re-save it as UTF-8, e.g. `iconv -f latin1 -t UTF-8`", line=line) from None
+    return data
+
+
+def _not_utf8(data: bytes, e: UnicodeDecodeError) -> NotText:
+    line = data.count(b"\n", 0, e.start) + 1
+    return NotText(f"is not UTF-8 text (byte 0x{data[e.start]:02x}, perhaps latin-1 or a Windows "
+                   "code page); re-save it as UTF-8, e.g. `iconv -f latin1 -t UTF-8`", line=line)
 
 
 def _looks_utf16(data: bytes) -> bool:

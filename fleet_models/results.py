@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy.special import stdtrit
 
 from fleet_models.metrics import COMMON as COMMON_METRICS
 from fleet_models.metrics import COST, COST_PARTS, engine_columns, failure_column
@@ -225,7 +225,7 @@ def mean_ci95(x: np.ndarray) -> tuple[float, float, float, float]:
     if n == 1:
         return mean, mean, mean, math.nan
     sd = float(x.std(ddof=1))
-    half = float(stats.t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
+    half = float(stdtrit(n - 1, 0.975)) * sd / math.sqrt(n)  # t(0.975, n-1): what scipy.stats.t.ppf computes
     return mean, mean - half, mean + half, sd
 
 

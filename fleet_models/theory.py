@@ -25,7 +25,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from fleet_models.errors import FleetError
 from reliability.models import LifeModel
@@ -134,6 +133,8 @@ def palm_wait_probability(demand_rate: float, lead_time: float, stock: int) -> f
     lam, lead = _positive("demand_rate", demand_rate), _positive("lead_time", lead_time)
     if stock < 0:
         raise FleetError(f"stock = {stock!r} must be >= 0")
+    from scipy import stats  # here, not at import: the simulate path imports this module
+
     return float(stats.poisson.sf(stock - 1, lam * lead)) if stock > 0 else 1.0
 
 

@@ -31,7 +31,7 @@ from types import MappingProxyType
 from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 from scipy.special import ndtr, ndtri
 
 SCALE = "scale"
@@ -79,7 +79,17 @@ class AFT(NamedTuple):
 
 
 WEIBULL_PAPER = Paper("ln(-ln(1-F))", lambda f: np.log(-np.log1p(-f)), lambda y: -np.expm1(-np.exp(y)))
-NORMAL_PAPER = Paper("Phi^-1(F)", stats.norm.ppf, stats.norm.cdf)
+NORMAL_PAPER = Paper("Phi^-1(F)", ndtri, ndtr)  # scipy.stats.norm's ppf and cdf are these two
+
+
+def _stats():
+    """scipy.stats, imported when a frozen law (or the normal log density) is first asked for:
+    it takes ~0.5 s to import, and the simulate path never needs it (the engine samples through
+    the closed-form cdf/ppf)."""
+    from scipy import stats
+
+    return stats
+
 LOGISTIC_PAPER = Paper("ln(F/(1-F))", lambda f: np.log(f) - np.log1p(-f), lambda y: 1 / (1 + np.exp(-y)))
 
 REQUIRED = ("name", "parameters", "fitter", "paper", "default_start", "data_start", "aft")
@@ -284,7 +294,7 @@ def _lognormal_log(mu, s, t, what: str):
             return special.log_ndtr(-z)
         if what == "cdf":
             return special.log_ndtr(z)
-        return stats.norm.logpdf(z) - np.log(s) - np.log(t)
+        return _stats().norm.logpdf(z) - np.log(s) - np.log(t)
 
 
 def _moderate(v: float) -> bool:
@@ -306,7 +316,10 @@ class Weibull(Family):
     aft = AFT("WeibullAFTFitter", "lambda_", "rho_", "shape")
 
     def scipy(self, p):
-        return stats.weibull_min(c=p["shape"], scale=p["scale"])
+        return _stats().weibull_min(c=p["shape"], scale=p["scale"])
+
+    def mean(self, p):  # scale Gamma(1 + 1/shape), in scipy's weibull_min arithmetic
+        return float(special.gamma(1.0 + 1 / p["shape"]) * p["scale"])
 
     def cdf(self, p, t):  # 1 - exp(-(t/scale)^shape)
         return _weibull_cdf(p["shape"], p["scale"], t)
@@ -332,7 +345,10 @@ class Lognormal(Family):
     aft = AFT("LogNormalAFTFitter", "mu_", "sigma_", "sigma")
 
     def scipy(self, p):
-        return stats.lognorm(s=p["sigma"], scale=math.exp(p["mu"]))
+        return _stats().lognorm(s=p["sigma"], scale=math.exp(p["mu"]))
+
+    def mean(self, p):  # exp(mu + sigma^2 / 2), in scipy's lognorm arithmetic
+        return float(np.sqrt(np.exp(p["sigma"] * p["sigma"])) * math.exp(p["mu"]))
 
     def cdf(self, p, t):  # Phi((ln t - mu) / sigma)
         return 0.0 if t <= 0.0 else float(ndtr((math.log(t) - p["mu"]) / p["sigma"]))
@@ -356,7 +372,10 @@ class Exponential(Family):
     aft = None
 
     def scipy(self, p):
-        return stats.expon(scale=p["scale"])
+        return _stats().expon(scale=p["scale"])
+
+    def mean(self, p):
+        return float(p["scale"])
 
     # the Weibull's forms at shape 1 (the same law, and the same arithmetic as before)
     def cdf(self, p, t):
@@ -382,7 +401,7 @@ class LogLogistic(Family):
     aft = None
 
     def scipy(self, p):
-        return stats.fisk(c=p["shape"], scale=p["scale"])
+        return _stats().fisk(c=p["shape"], scale=p["scale"])
 
     def cdf(self, p, t):  # 1 / (1 + (t/scale)^-shape)
         if t <= 0.0:
@@ -440,11 +459,11 @@ class GenGamma(Family):
         holds with S and F exchanged, which scipy's gengamma with negative c reproduces."""
         lam, sigma, mu = p["lambda_"], math.exp(p["ln_sigma"]), p["mu"]
         if abs(lam) < 1e-9:  # the lognormal limit
-            return stats.lognorm(s=sigma, scale=math.exp(mu))
+            return _stats().lognorm(s=sigma, scale=math.exp(mu))
         a = 1.0 / lam**2
         c = lam / sigma
         scale = math.exp(mu + (sigma / lam) * math.log(lam**2))
-        return stats.gengamma(a=a, c=c, scale=scale)
+        return _stats().gengamma(a=a, c=c, scale=scale)
 
     def log(self, p, t, what):
         mu, sigma, lam = p["mu"], np.exp(p["ln_sigma"]), p["lambda_"]
