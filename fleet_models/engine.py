@@ -565,6 +565,8 @@ class _FleetSim:
     # ----------------------------------------------------------------- jobs
     def _jobs_of(self, s: int, ports) -> tuple[list[int], list[int]]:
         """The distinct jobs owning ``ports`` of switch ``s``, in port order, and how many each."""
+        if self.n_jobs == 1:  # one job over the whole fleet (the default): no arithmetic needed
+            return [0], [ports.size if isinstance(ports, np.ndarray) else 1]
         base, last_job = s * self.P, self.n_jobs - 1
         if isinstance(ports, np.ndarray):
             ids = np.minimum(((base + ports) * self.gpp // self.job_gpus).astype(np.int64), last_job)
@@ -723,8 +725,8 @@ class _FleetSim:
                     items.append((life, 0, k.index))
                 continue
             idx, t = k.life.failing(n, remaining, rng)
-            for j, tj in zip((idx // k.elements).tolist(), t.tolist(), strict=True):
-                items.append((tj, j, k.index))
+            if t.size:  # most renewals see no failure within the horizon
+                items += zip(t.tolist(), (idx // k.elements).tolist(), [k.index] * t.size, strict=True)
         items.sort()
         for tj, j, ki in items:
             self._at(tj, partial(self._fail, self.kinds[ki], s, j, sw.gen))

@@ -266,6 +266,9 @@ def _declaration_problems(cls: type[Family]) -> list[str]:
 # ---------------------------------------------------------------------- shared closed forms
 # The Weibull forms serve the exponential (shape 1) and the lognormal ones gengamma's limit.
 
+_SQRT2 = math.sqrt(2.0)
+
+
 def _weibull_cdf(shape: float, scale: float, t: float) -> float:
     if t <= 0.0:
         return 0.0
@@ -350,8 +353,8 @@ class Lognormal(Family):
     def mean(self, p):  # exp(mu + sigma^2 / 2), in scipy's lognorm arithmetic
         return float(np.sqrt(np.exp(p["sigma"] * p["sigma"])) * math.exp(p["mu"]))
 
-    def cdf(self, p, t):  # Phi((ln t - mu) / sigma)
-        return 0.0 if t <= 0.0 else float(ndtr((math.log(t) - p["mu"]) / p["sigma"]))
+    def cdf(self, p, t):  # Phi(z) = erfc(-z / sqrt 2) / 2, z = (ln t - mu) / sigma: accurate in both tails
+        return 0.0 if t <= 0.0 else 0.5 * math.erfc((p["mu"] - math.log(t)) / (p["sigma"] * _SQRT2))
 
     def ppf(self, p, q):
         return np.exp(p["mu"] + p["sigma"] * ndtri(q))
