@@ -279,8 +279,10 @@ def catalog_uncertain(scenario: Scenario, catalog: Any = None) -> dict[str, Unce
                 v = get_value(scenario, p)
             except ScenarioError:  # a structural field (a count, a repair kind)
                 continue
-            f = v / e.value
-            out[_named(p, scenario)] = Uncertain(low=e.low * f, high=e.high * f, source=key)
+            # v x (end / value): exactly v where an end is the value (swap-time's 5 min is both), so
+            # a tornado's run at that end is the central run, not a re-simulation
+            out[_named(p, scenario)] = Uncertain(low=v * (e.low / e.value), high=v * (e.high / e.value),
+                                                 source=key)
     return out
 
 
