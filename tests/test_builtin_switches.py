@@ -261,7 +261,8 @@ def test_defaults_table_cites_what_the_defaults_use_with_its_kind():
 
 
 def test_catalog_command_lists_every_revised_key():
-    reference = (Path("/work/shared/reference/published-figures.md"))
+    # the reference table lives in ../shared beside the repository (as tests/test_catalog.py reads it)
+    reference = Path(__file__).resolve().parents[2] / "shared" / "reference" / "published-figures.md"
     c = default_catalog()
     revised = [k for k, e in c.items() if e.revised == "2026-12"]
     if reference.is_file():  # every "(rev)" row of the reference table is a revised entry
