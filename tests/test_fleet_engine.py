@@ -21,10 +21,6 @@ from scipy import stats
 from fleet_models.engine import _Life, metric_names, simulate
 from fleet_models.errors import ScenarioError
 from fleet_models.runner import run as _run
-
-# this file holds the SimPy engine (the reference semantics) to its documented behaviour: its
-# runs use that engine; tests/test_fast_engine.py holds the fast engine to the same distributions
-run = partial(_run, engine="des")
 from fleet_models.spec import (
     Architecture,
     Component,
@@ -38,6 +34,10 @@ from fleet_models.spec import (
     Workload,
 )
 from reliability.models import LifeModel
+
+# this file holds the SimPy engine (the reference semantics) to its documented behaviour: its
+# runs use that engine; tests/test_fast_engine.py holds the fast engine to the same distributions
+run = partial(_run, engine="des")
 
 SWITCH = Repair.REPLACE_SWITCH
 
