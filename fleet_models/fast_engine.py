@@ -286,7 +286,9 @@ def _failing(st, sid, n, f, out):
     c = 0
     i = -1
     while True:
-        gap = math.floor(math.log(1.0 - _uniform(st, sid)) / lq)
+        # a float floor: the gap may exceed any integer when g is tiny (numba's math.floor
+        # would overflow int64)
+        gap = np.floor(math.log(1.0 - _uniform(st, sid)) / lq)
         if i + 1.0 + gap >= n:
             break
         i += 1 + np.int64(gap)
