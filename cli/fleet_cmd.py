@@ -18,6 +18,9 @@ WORKERS = typer.Option(None, "--workers", "-w", min=1,
                        help="Worker processes (default: min(CPUs, 2); 1 runs in this process). "
                        "Results do not depend on it.")
 QUIET = typer.Option(False, "--quiet", "-q", help="No progress bar or messages.")
+ENGINE = typer.Option("auto", "--engine", help="Simulation engine: fast (compiled with numba), des "
+                      "(SimPy, the reference semantics), or auto: fast when it models the scenario, "
+                      "else des (saying why on stderr).", case_sensitive=False)
 FORCE = typer.Option(False, "--force", help="Start a run larger than the cap on expected failure "
                      "events (fleet_models.runner.MAX_FAILURES) anyway.")
 
@@ -46,12 +49,13 @@ def simulate(
     ),
     quiet: bool = QUIET,
     force: bool = FORCE,
+    engine: str = ENGINE,
 ) -> None:
     """Simulate every architecture of a fleet scenario (Monte Carlo, SimPy): port availability,
     failures, swaps, switch replacements, spares, technician hours and job interruptions, each
     as the mean over replications with its 95 % confidence interval."""
     with domain_errors(json_output):
-        result = _run(_load(scenario), replications, seed, workers, force, quiet=quiet)
+        result = _run(_load(scenario), replications, seed, workers, force, engine, quiet=quiet)
         if out is not None:
             _write(result, out, quiet)
     if json_output:
@@ -77,6 +81,7 @@ def compare(
     ),
     quiet: bool = QUIET,
     force: bool = FORCE,
+    engine: str = ENGINE,
 ) -> None:
     """Compare the architectures of a scenario: availability, service events, GPU-hours lost and
     total cost of ownership (discounted, with intervals), each against a baseline, with a verdict."""
@@ -89,7 +94,7 @@ def compare(
 
             raise FleetError(f"--baseline {baseline!r} is not an architecture of the scenario; choose "
                              "one of " + ", ".join(a.name for a in sc.architectures))
-        result = _run(sc, replications, seed, workers, force, quiet=quiet or json_output)
+        result = _run(sc, replications, seed, workers, force, engine, quiet=quiet or json_output)
         table = comparison(result, baseline)
         words = verdict(result, baseline)
         spread = None
@@ -99,7 +104,7 @@ def compare(
             from fleet_models.decisions import spread_sources
 
             fixed = _run(dataclasses.replace(sc, uncertainty=False), replications, seed, workers, force,
-                         quiet=quiet or json_output)
+                         engine, quiet=quiet or json_output)
             spread = spread_sources(result, fixed, baseline)
     if json_output:
         doc = result.to_dict()
@@ -135,21 +140,25 @@ def compare(
 
 
 def _run(sc: Any, replications: int | None, seed: int | None, workers: int | None, force: bool,
-         *, quiet: bool) -> Any:
+         engine: str, *, quiet: bool) -> Any:
     """simulate's and compare's run: the flags checked, the time said when it is more than a few
     seconds, a progress bar on a terminal; the library refuses a run above its cap unless forced."""
-    from fleet_models.runner import check_run_arguments, estimate, run
+    from fleet_models.runner import check_run_arguments, estimate, run, select_engine
     from fleet_models.sanity import notes
 
     check_run_arguments(replications, seed, workers)  # range errors first, naming the flag
     for note in notes(sc):  # legal but absurd values: said before the run, even with --quiet
         err(f"Note: {note}")
-    est = estimate(sc, replications, workers)
+    chosen, why = select_engine(sc, engine.lower(), seed)
+    if why is not None and not quiet:  # the whole reason: FleetResult.engine_note
+        first, _, rest = why.partition("; the fast engine does not model ")
+        err(f"engine: SimPy, because {first}" + (" (and in other architectures)" if rest else ""))
+    est = estimate(sc, replications, workers, chosen)
     if est.seconds > 5 and not quiet and (force or not est.too_large):
         err(f"simulating {est.text()} on {est.workers} worker(s)")
     with _progress(enabled=not quiet and sys.stderr.isatty()) as progress:
         return run(sc, replications=replications, seed=seed, workers=workers, progress=progress,
-                   force=force)
+                   force=force, engine=chosen)
 
 
 def _load(path: Path | None) -> Any:

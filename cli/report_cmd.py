@@ -14,7 +14,7 @@ from pathlib import Path
 import typer
 
 from cli._common import check_output_folder, domain_errors, err
-from cli.fleet_cmd import FORCE, QUIET, REPLICATIONS, SEED, WORKERS
+from cli.fleet_cmd import ENGINE, FORCE, QUIET, REPLICATIONS, SEED, WORKERS
 
 
 def register(app: typer.Typer) -> None:
@@ -47,6 +47,7 @@ def report(
     workers: int | None = WORKERS,
     quiet: bool = QUIET,
     force: bool = FORCE,
+    engine: str = ENGINE,
 ) -> None:
     """Write a self-contained HTML decision report for someone who will not run the tool: the
     question and the verdict, every result with its interval, figures, the tornado and break-even
@@ -68,7 +69,7 @@ def report(
                 raise FleetError(f"{flag} {name!r} is not an architecture of the scenario; choose "
                                  "one of " + ", ".join(names))
         baseline = baseline or names[0]
-        result = _run(sc, replications, seed, workers, force, quiet=quiet)
+        result = _run(sc, replications, seed, workers, force, engine, quiet=quiet)
         t0 = time.perf_counter()
         frame = answer = pair = runs = None
         if with_tornado or breakeven_path is not None:

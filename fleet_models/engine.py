@@ -131,16 +131,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
 import simpy
 from simpy.events import Timeout
 
+from fleet_models.contract import FleetPlan, ReplicationOutcome, metric_names  # noqa: F401  (re-exported)
 from fleet_models.fabric import jobs
 from fleet_models.ledger import MONTH_HOURS, EventKind, Ledger  # noqa: F401  (re-exported)
-from fleet_models.metrics import COMMON, engine_columns, failure_column
+from fleet_models.metrics import COMMON, failure_column
 from fleet_models.spec import (
     Architecture,
     Component,
@@ -162,21 +162,6 @@ COMMON_METRICS = COMMON  # the metric list is declared once, in fleet_models.met
 failure_metric = failure_column
 
 
-def metric_names(architecture: Architecture) -> tuple[str, ...]:
-    """The metrics of one replication of ``architecture``, in output order."""
-    return engine_columns([c.name for c in architecture.components])
-
-
-@dataclass(frozen=True)
-class ReplicationOutcome:
-    """Metrics of one replication of one architecture, how many SimPy events it took, and its
-    dated ledger (what happened when: the cash-flow basis a total cost of ownership discounts)."""
-
-    metrics: dict[str, float]
-    events: int
-    ledger: Ledger
-
-
 def simulate(
     scenario: Scenario, architecture: Architecture, replication: int, seed: int | None = None
 ) -> ReplicationOutcome:
@@ -195,6 +180,18 @@ def simulate(
         for c in architecture.components
     ]
     return _FleetSim(scenario, architecture, lives, streams).run()
+
+
+class SimPyEngine:
+    """The reference engine behind the contract (:mod:`fleet_models.contract`): every feature."""
+
+    name = "des"
+
+    def supports(self, plan: FleetPlan) -> str | None:
+        return None
+
+    def simulate(self, plan: FleetPlan, replication: int) -> ReplicationOutcome:
+        return simulate(plan.scenario, plan.architecture, replication, seed=plan.seed)
 
 
 # --------------------------------------------------------------------------- sampling

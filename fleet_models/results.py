@@ -50,6 +50,9 @@ class FleetResult:
     spec: Scenario | None = None  # the resolved scenario the run simulated
     ledgers: dict[tuple[int, str], Ledger] = field(default_factory=dict, repr=False)
     """(replication, architecture) -> dated events: what TCO and later analyses are computed from."""
+    engine: str = "des"  # the engine that ran: "des" (SimPy) or "fast" (compiled)
+    engine_note: str | None = None  # why engine="auto" ran SimPy, if it did
+    elapsed_s: float | None = None  # wall time of the simulation (not the compile, not TCO)
 
     @cached_property
     def tco(self) -> pd.DataFrame:
@@ -158,6 +161,8 @@ class FleetResult:
             "replications": self.n_replications,
             "seed": self.seed,
             "horizon_hours": self.horizon_hours,
+            "engine": self.engine,
+            "elapsed_s": self.elapsed_s,
             "architectures": archs,
         }
 

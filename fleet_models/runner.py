@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -18,20 +19,53 @@ from dataclasses import dataclass
 import pandas as pd
 
 from failure_data.errors import option
-from fleet_models.engine import (
-    Ledger,
-    replication_seed,
-    simulate,
-)
+from fleet_models.contract import Engine, compile_plan
 from fleet_models.errors import RunTooLarge, ScenarioError
 from fleet_models.fields import declared
+from fleet_models.ledger import Ledger
 from fleet_models.metrics import engine_columns
 from fleet_models.results import KEY_COLUMNS, FleetResult
 from fleet_models.spec import Scenario
+from fleet_models.streams import replication_seed
 from fleet_models.validate import validate
 
 Progress = Callable[[int, int], None]
 """progress(done, total): called after each chunk, counting (replication, architecture) pairs."""
+
+
+ENGINES = ("auto", "des", "fast")
+"""Engine choices: ``des`` the SimPy engine (the reference semantics), ``fast`` the compiled one,
+``auto`` the fast one when it models every architecture of the scenario, else SimPy."""
+
+
+def get_engine(name: str) -> Engine:
+    """The engine object named ``des`` or ``fast``."""
+    if name == "fast":
+        from fleet_models.fast_engine import FastEngine
+
+        return FastEngine()
+    from fleet_models.engine import SimPyEngine
+
+    return SimPyEngine()
+
+
+def select_engine(scenario: Scenario, engine: str = "auto", seed: int | None = None) -> tuple[str, str | None]:
+    """The engine a run of ``scenario`` uses for ``engine`` ("auto", "des" or "fast") and, when
+    ``auto`` falls back to SimPy, why. ``fast`` on a scenario it does not model is refused."""
+    if engine not in ENGINES:
+        raise ScenarioError(f"engine = {engine!r} is not one of {', '.join(ENGINES)}; choose one of them")
+    if engine == "des":
+        return "des", None
+    from fleet_models.fast_engine import unsupported
+
+    reasons = [r for a in scenario.architectures
+               if (r := unsupported(compile_plan(scenario, a, seed))) is not None]
+    if not reasons:
+        return "fast", None
+    why = "; ".join(dict.fromkeys(reasons))
+    if engine == "fast":
+        raise ScenarioError(f"{why}; choose the engine des or auto ({option('engine', 'engine=')})")
+    return "des", why
 
 
 def default_workers() -> int:
@@ -43,6 +77,7 @@ def default_workers() -> int:
 # (SimPy engine, one worker, 2-core container, 2026-12): 1.0e-4 s per failure on an idle machine,
 # 1.8e-4 with the other core busy; failure counts within 2 % of the simulated ones.
 SECONDS_PER_FAILURE = 1.5e-4
+SECONDS_PER_FAILURE_FAST = 1.0e-6  # the compiled engine (benchmarks/bench_engines.py)
 SECONDS_PER_UNIT = 2.0e-7
 MAX_FAILURES = 20_000_000
 """The cap on a run's expected failure events (about an hour on two workers); above it
@@ -56,10 +91,13 @@ class RunEstimate:
     failures: float
     units: float
     workers: int
+    engine: str = "des"
 
     @property
     def seconds(self) -> float:
-        return (self.failures * SECONDS_PER_FAILURE + self.units * SECONDS_PER_UNIT) / self.workers
+        per = SECONDS_PER_FAILURE_FAST if self.engine == "fast" else SECONDS_PER_FAILURE
+        unit = SECONDS_PER_UNIT / 20 if self.engine == "fast" else SECONDS_PER_UNIT
+        return (self.failures * per + self.units * unit) / self.workers
 
     @property
     def too_large(self) -> bool:
@@ -69,7 +107,8 @@ class RunEstimate:
         return f"about {_sig(self.failures)} failure events, {duration_text(self.seconds)}"
 
 
-def estimate(scenario: Scenario, replications: int | None = None, workers: int | None = None) -> RunEstimate:
+def estimate(scenario: Scenario, replications: int | None = None, workers: int | None = None,
+             engine: str = "des") -> RunEstimate:
     """The expected failure events of a run: per unit, max(F(H), H / mean life) (the first failure,
     or the renewal rate over the horizon), times units per switch (spare units included: they
     age and fail too), switches, architectures and replications. A first-order count (a renewal count is H/mean + O(1)), good for a cap and an ETA."""
@@ -85,7 +124,8 @@ def estimate(scenario: Scenario, replications: int | None = None, workers: int |
             rate = max(float(c.life.family.cdf(c.life.parameters, h)), h / mean if mean > 0 else math.inf)
             per_rep += count * rate
             units += count
-    return RunEstimate(failures=per_rep * n, units=units * n, workers=max(1, min(workers, n)))
+    return RunEstimate(failures=per_rep * n, units=units * n, workers=max(1, min(workers, n)),
+                       engine=engine)
 
 
 def duration_text(seconds: float) -> str:
@@ -112,25 +152,35 @@ def run(
     workers: int | None = None,
     progress: Progress | None = None,
     force: bool = False,
+    engine: str = "auto",
 ) -> FleetResult:
     """Simulate ``replications`` (default ``scenario.replications``) replications of every
     architecture with ``seed`` (default ``scenario.seed``) on ``workers`` processes (default
     min(cpu count, 2); 1 runs in this process). A run whose :func:`estimate` passes
-    ``MAX_FAILURES`` is refused with :class:`RunTooLarge` unless ``force``."""
+    ``MAX_FAILURES`` is refused with :class:`RunTooLarge` unless ``force``. ``engine``: see
+    :data:`ENGINES` and :func:`select_engine`; the result records the engine that ran
+    (``engine``), why auto fell back (``engine_note``) and the simulation's wall time
+    (``elapsed_s``, without compiling the fast engine)."""
     n = scenario.replications if replications is None else replications
     seed = scenario.seed if seed is None else seed
     workers = default_workers() if workers is None else workers
     check_run_arguments(n, seed, workers)
     replication_seed(seed, 0, "")  # validates the seed
     validate(scenario)
-    est = estimate(scenario, n, workers)
+    chosen, note = select_engine(scenario, engine, seed)
+    est = estimate(scenario, n, workers, chosen)
     if est.too_large and not force:
         raise RunTooLarge(
             f"this run would simulate {est.text()} on {est.workers} worker(s), above the cap of "
             f"{MAX_FAILURES:,} failure events; shrink it (fewer {option('replications', 'replications')}, "
             f"or fewer switches or years in the scenario) or start it anyway with "
             f"{option('force', 'force=True')}", est)
+    if chosen == "fast":
+        from fleet_models.fast_engine import warm_up
+
+        warm_up()  # compile or load once here: forked workers inherit it
     names = [a.name for a in scenario.architectures]
+    t0 = time.perf_counter()
 
     size = max(1, math.ceil(n / (workers * 4)))
     tasks = [
@@ -144,7 +194,7 @@ def run(
     done = 0
     if workers == 1 or len(tasks) == 1:
         for ai, reps in tasks:
-            chunk_rows, chunk_ledgers = run_chunk(scenario, ai, reps, seed)
+            chunk_rows, chunk_ledgers = run_chunk(scenario, ai, reps, seed, chosen)
             rows += chunk_rows
             ledgers.update(chunk_ledgers)
             done += len(reps)
@@ -152,7 +202,7 @@ def run(
                 progress(done, total)
     else:
         with process_pool(min(workers, len(tasks))) as pool:
-            futures = {pool.submit(run_chunk, scenario, ai, reps, seed): reps for ai, reps in tasks}
+            futures = {pool.submit(run_chunk, scenario, ai, reps, seed, chosen): reps for ai, reps in tasks}
             for fut in as_completed(futures):
                 chunk_rows, chunk_ledgers = fut.result()
                 rows += chunk_rows
@@ -161,6 +211,7 @@ def run(
                 if progress:
                     progress(done, total)
 
+    elapsed = time.perf_counter() - t0
     order = {name: i for i, name in enumerate(names)}
     rows.sort(key=lambda r: (r["replication"], order[r["architecture"]]))
     frame = pd.DataFrame(rows, columns=[*KEY_COLUMNS, *result_columns(scenario)])
@@ -174,6 +225,9 @@ def run(
         replications=frame,
         spec=scenario,
         ledgers=ledgers,
+        engine=chosen,
+        engine_note=note,
+        elapsed_s=elapsed,
     )
 
 
@@ -209,18 +263,24 @@ def check_run_arguments(replications: int | None, seed: int | None, workers: int
 
 
 def run_chunk(
-    scenario: Scenario, architecture: int, replications: Sequence[int], seed: int
+    scenario: Scenario, architecture: int, replications: Sequence[int], seed: int, engine: str = "des"
 ) -> tuple[list[dict[str, object]], dict[tuple[int, str], Ledger]]:
-    """Metric rows and ledgers of the given replications of ``scenario.architectures[architecture]``."""
+    """Metric rows and ledgers of the given replications of ``scenario.architectures[architecture]``
+    by the engine named ``engine`` (``des`` or ``fast``); with uncertain inputs drawn, replication
+    i runs the plan of its own draws."""
     from fleet_models.uncertain import Drawer
 
     drawn = Drawer(scenario, seed)
+    sim = get_engine(engine)
+    plan = compile_plan(scenario, scenario.architectures[architecture], seed)
     rows: list[dict[str, object]] = []
     ledgers: dict[tuple[int, str], Ledger] = {}
     for i in replications:
-        sc = drawn(i)  # the uncertain inputs' draws of replication i (if any)
-        arch = sc.architectures[architecture]
-        out = simulate(sc, arch, i, seed=seed)
+        if drawn.table:  # the uncertain inputs' draws of replication i
+            sc = drawn(i)
+            plan = compile_plan(sc, sc.architectures[architecture], seed)
+        arch = plan.architecture
+        out = sim.simulate(plan, i)
         rows.append({"replication": i, "architecture": arch.name, **out.metrics})
         ledgers[(i, arch.name)] = out.ledger
     return rows, ledgers

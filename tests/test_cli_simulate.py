@@ -68,12 +68,16 @@ def test_json_is_the_documented_shape_and_matches_the_library(small):
     res = invoke(str(small), "--json", "--workers", "1")
     assert res.exit_code == 0, res.output
     doc = json.loads(res.stdout)  # stdout is one JSON document, nothing else
-    assert list(doc) == ["scenario", "replications", "seed", "horizon_hours", "architectures"]
+    assert list(doc) == ["scenario", "replications", "seed", "horizon_hours", "engine", "elapsed_s",
+                       "architectures"]
     assert (doc["scenario"], doc["replications"], doc["seed"]) == ("small", 3, 7)
     assert doc["horizon_hours"] == pytest.approx(2 * 8766.0)
     assert list(doc["architectures"]) == ["plug", "cpo"]
     assert list(doc["architectures"]["plug"]["failures"]) == ["module"]
+    # auto: SimPy, as the fast engine leaves the [fabric]'s training jobs (this scenario has one) to it
+    assert doc["engine"] == "des" and doc["elapsed_s"] > 0
     expected = run(load_scenario(small), workers=1).to_dict()
+    doc.pop("elapsed_s"), expected.pop("elapsed_s")  # wall time: the one field that differs
     assert doc == json.loads(json.dumps(expected))
 
 
@@ -222,6 +226,7 @@ def test_a_long_run_says_how_long_it_will_take(small, monkeypatch):
 
     # make this 3-replication run look long (the real rate is measured in benchmarks/bench_estimate.py)
     monkeypatch.setattr(runner, "SECONDS_PER_FAILURE", 1.0)
+    monkeypatch.setattr(runner, "SECONDS_PER_FAILURE_FAST", 1.0)
     r = CliRunner().invoke(app, ["simulate", str(small), "-w", "1"])
     assert r.exit_code == 0, r.output
     assert "simulating about" in r.stderr and "worker(s)" in r.stderr

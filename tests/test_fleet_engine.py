@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,7 @@ from scipy import stats
 
 from fleet_models.engine import _Life, metric_names, simulate
 from fleet_models.errors import ScenarioError
-from fleet_models.runner import run
+from fleet_models.runner import run as _run
 from fleet_models.spec import (
     Architecture,
     Component,
@@ -34,6 +35,10 @@ from fleet_models.spec import (
     Workload,
 )
 from reliability.models import LifeModel
+
+# this file holds the SimPy engine (the reference semantics) to its documented behaviour: its
+# runs use that engine; tests/test_fast_engine.py holds the fast engine to the same distributions
+run = partial(_run, engine="des")
 
 SWITCH = Repair.REPLACE_SWITCH
 
@@ -375,7 +380,8 @@ def test_tidy_frame_summary_and_json_shape():
     assert (row["ci95_low"], row["ci95_high"]) == pytest.approx((x.mean() - half, x.mean() + half))
 
     d = res.to_dict()
-    assert list(d) == ["scenario", "replications", "seed", "horizon_hours", "architectures"]
+    assert list(d) == ["scenario", "replications", "seed", "horizon_hours", "engine", "elapsed_s",
+                       "architectures"]
     assert (d["scenario"], d["replications"], d["seed"]) == ("two", 5, 99)
     assert list(d["architectures"]) == ["plug", "cpo"]
     cpo = d["architectures"]["cpo"]

@@ -9,6 +9,7 @@ each test says how large that bias is.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from fleet_models import theory
 from fleet_models.runner import run
@@ -22,14 +23,26 @@ from fleet_models.spec import (
     RepairScope,
     Scenario,
     SparePool,
+    Workload,
 )
 from reliability.models import LifeModel
 
 
+@pytest.fixture(params=["des", "fast"])
+def engine(request) -> str:
+    """Every theory test holds both engines (the contract's two implementations) to the closed form."""
+    return request.param
+
+
+NO_JOBS = Workload(gpus_per_port=0.0)
+
+
 def _scenario(component: Component, ports: int, horizon: float, policy: Policy, reps: int,
               seed: int) -> Scenario:
+    # no training job behind the ports: the theory is about units and repairs, and the fast engine
+    # leaves the [fabric]'s job accounting to SimPy
     return Scenario("theory", horizon, Fleet(1, ports), (Architecture("a", (component,)),),
-                    policy=policy, replications=reps, seed=seed)
+                    policy=policy, workload=NO_JOBS, replications=reps, seed=seed)
 
 
 def _mean_se(x) -> tuple[float, float]:
@@ -37,7 +50,7 @@ def _mean_se(x) -> tuple[float, float]:
     return float(x.mean()), float(x.std(ddof=1) / np.sqrt(x.size))
 
 
-def test_weibull_unit_long_run_availability():
+def test_weibull_unit_long_run_availability(engine):
     # 5 one-port units, Weibull(1.5, 1000 h) lives, MTTR = detection 10 h + swap 90 h, horizon
     # 1e6 h (~1000 cycles per unit). Reference: MTTF/(MTTF+MTTR) (renewal-reward).
     # Start-from-new bias: E[failures] differs from H/E[cycle] by ~(var/mean^2 - 1)/2 ~ -0.3,
@@ -45,14 +58,14 @@ def test_weibull_unit_long_run_availability():
     life = LifeModel.weibull(1.5, 1000.0)
     sc = _scenario(Component("m", 5, 1, life), 5, 1e6,
                    Policy(detection_hours=10.0, swap_hours=90.0), reps=10, seed=11)
-    res = run(sc, workers=1).replications
+    res = run(sc, workers=1, engine=engine).replications
     mean, se = _mean_se(res["port_availability"])
     expected = theory.renewal_availability(life.mean(), 100.0)
     assert abs(mean - expected) < 3 * se, (mean, expected, se)
     assert se < 1e-3  # the test can tell 0.900 from 0.899
 
 
-def test_switch_replacement_long_run_availability():
+def test_switch_replacement_long_run_availability(engine):
     # the same renewal through the replace-switch path: 5 switches of 2 ports whose one
     # switch-wide Weibull(1.5, 1000 h) board is renewed by a 90 h switch replacement after
     # 10 h detection, horizon 5e5 h. Reference: MTTF/(MTTF+MTTR) again (start-from-new bias
@@ -61,15 +74,15 @@ def test_switch_replacement_long_run_availability():
     comp = Component("board", 1, None, life, repair=Repair.REPLACE_SWITCH)
     sc = Scenario("theory", 5e5, Fleet(5, 2), (Architecture("a", (comp,)),),
                   policy=Policy(detection_hours=10.0, switch_replacement_hours=90.0),
-                  replications=10, seed=17)
-    res = run(sc, workers=1).replications
+                  workload=NO_JOBS, replications=10, seed=17)
+    res = run(sc, workers=1, engine=engine).replications
     mean, se = _mean_se(res["port_availability"])
     expected = theory.renewal_availability(life.mean(), 100.0)
     assert abs(mean - expected) < 3 * se, (mean, expected, se)
     assert (res["switch_replacements"] <= res["failures_board"]).all()
 
 
-def test_machine_repair_queue():
+def test_machine_repair_queue(engine):
     # N = 20 one-port units, exponential lives (mean 100 h), c = 2 technicians, exponential
     # hands-on (mean 5 h), no detection delay: the M/M/c//N queue. Reference: birth-death
     # steady state, port availability = 1 - E[down]/N. Relaxation time ~ 1/mu = 5 h against a
@@ -77,7 +90,7 @@ def test_machine_repair_queue():
     sc = _scenario(Component("m", 20, 1, LifeModel.exponential(100.0)), 20, 2e4,
                    Policy(detection_hours=0.0, swap_hours=5.0, technicians=2,
                           hands_on=HandsOn.EXPONENTIAL), reps=10, seed=12)
-    res = run(sc, workers=1).replications
+    res = run(sc, workers=1, engine=engine).replications
     mean, se = _mean_se(res["port_availability"])
     q = theory.machine_repair(20, 1 / 100.0, 1 / 5.0, 2)
     expected = 1 - q.mean_failed / 20
@@ -86,7 +99,7 @@ def test_machine_repair_queue():
     assert expected < 1 / 5.0 / (1 / 100.0 + 1 / 5.0) - 3 * se
 
 
-def test_k_of_n_redundancy_unlimited_technicians():
+def test_k_of_n_redundancy_unlimited_technicians(engine):
     # 20 units of 3 exponential elements (mean 100 h), 2 needed; each failed element swapped
     # after an exponential 20 h (detection 0, unlimited technicians). Reference: CTMC on failed
     # elements, generator solved numerically. Relaxation ~ 1/(lam+mu) = 17 h vs 5000 h.
@@ -94,13 +107,13 @@ def test_k_of_n_redundancy_unlimited_technicians():
                              repair_scope=RepairScope.ELEMENT),  # the CTMC repairs elements
                    20, 5e3, Policy(detection_hours=0.0, swap_hours=20.0,
                                    hands_on=HandsOn.EXPONENTIAL), reps=10, seed=13)
-    res = run(sc, workers=1).replications
+    res = run(sc, workers=1, engine=engine).replications
     mean, se = _mean_se(res["port_availability"])
     expected = theory.k_of_n(3, 2, 1 / 100.0, 1 / 20.0).availability
     assert abs(mean - expected) < 3 * se, (mean, expected, se)
 
 
-def test_k_of_n_redundancy_one_technician():
+def test_k_of_n_redundancy_one_technician(engine):
     # one unit of 4 elements, 2 needed, one technician repairing FCFS (exponential 40 h):
     # repairs queue, so the chain's repair rate is min(j, 1) mu. Horizon 1e5 h, relaxation
     # ~ 100 h: bias ~ 1e-3 against an SE of ~3e-3.
@@ -108,7 +121,7 @@ def test_k_of_n_redundancy_one_technician():
                              repair_scope=RepairScope.ELEMENT),
                    1, 1e5, Policy(detection_hours=0.0, swap_hours=40.0, technicians=1,
                                   hands_on=HandsOn.EXPONENTIAL), reps=10, seed=14)
-    res = run(sc, workers=1).replications
+    res = run(sc, workers=1, engine=engine).replications
     mean, se = _mean_se(res["port_availability"])
     expected = theory.k_of_n(4, 2, 1 / 100.0, 1 / 40.0, technicians=1).availability
     assert abs(mean - expected) < 3 * se, (mean, expected, se)
@@ -116,7 +129,7 @@ def test_k_of_n_redundancy_one_technician():
     assert abs(mean - unlimited) > 3 * se  # the technician queue is visible
 
 
-def test_spare_pool_palm():
+def test_spare_pool_palm(engine):
     # 2000 units with exponential lives (mean 2e5 h): demand ~ Poisson(0.01/h) (units waiting
     # for parts are ~1 of 2000, so the rate drops by < 0.1 %). Pool: stock 3, lead 300 h.
     # Reference: Palm, outstanding orders ~ Poisson(lam L = 3); a demand waits with
@@ -126,19 +139,19 @@ def test_spare_pool_palm():
     sc = _scenario(Component("m", n, 1, LifeModel.exponential(mttf)), n, 1e5,
                    Policy(detection_hours=0.0, swap_hours=0.25,
                           spares={"m": SparePool(stock, lead)}), reps=20, seed=15)
-    res = run(sc, workers=1).replications
+    res = run(sc, workers=1, engine=engine).replications
     mean, se = _mean_se(res["spare_waits"] / res["failures_m"])
     expected = theory.palm_wait_probability(n / mttf, lead, stock)
     assert abs(mean - expected) < 3 * se, (mean, expected, se)
 
 
-def test_weibull_renewal_function():
+def test_weibull_renewal_function(engine):
     # 500 one-port units, Weibull(2, 1000 h), zero detection and swap time: a renewal process
     # per unit. Reference: the renewal function M(3000 h) from the discretised renewal equation.
     life = LifeModel.weibull(2.0, 1000.0)
     sc = _scenario(Component("m", 500, 1, life), 500, 3000.0,
                    Policy(detection_hours=0.0, swap_hours=0.0), reps=20, seed=16)
-    res = run(sc, workers=1).replications
+    res = run(sc, workers=1, engine=engine).replications
     mean, se = _mean_se(res["failures_m"] / 500)
     expected = theory.renewal_function(life, 3000.0)
     assert abs(mean - expected) < 3 * se, (mean, expected, se)
