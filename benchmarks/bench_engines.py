@@ -3,13 +3,11 @@
     python benchmarks/bench_engines.py [--des-reps N] [--fast-reps N] [--skip-compare]
 
 1. Failure events per second per core (one process) of each engine, on the built-in default
-   scenario (128 switches, four architectures, 5 years) and on the same with 10,000 switches,
-   measured in one run, and their ratio. Failure events = the sum of the `failures_*` metrics.
-   The fast engine does not model the [fabric]'s training jobs nor no-trouble-found swaps yet,
-   so both engines run the default *without* them (gpus_per_port = 0, ntf_fraction = 0): the
-   same work for both. The fast engine is compiled (or loaded from its cache) before timing; the
+   scenario (128 switches, four architectures, 5 years, the [fabric]'s training jobs and
+   no-trouble-found swaps) and on the same with 10,000 switches, measured in one run, and their
+   ratio. Failure events = the sum of the `failures_*` metrics. The fast engine is compiled (or loaded from its cache) before timing; the
    compile and the cached-load times are printed too.
-2. `cpo compare --engine fast` (a subprocess, 2 workers) on that scenario, 200 and 2,000
+2. `cpo compare --engine fast` (a subprocess, 2 workers) on the default scenario, 200 and 2,000
    replications: wall time of the whole command and the simulation's `elapsed_s`.
 
 Targets (issue 12): fast >= 2 million failure events per second per core, >= 30x SimPy;
@@ -44,14 +42,6 @@ def _rate(engine, scenario, reps: int) -> tuple[float, float, float]:
     return fails / dt, fails, dt
 
 
-def _modelled(sc):
-    """The scenario without what only SimPy models yet (jobs under the [fabric], NTF swaps)."""
-    archs = tuple(dataclasses.replace(a, components=tuple(
-        dataclasses.replace(c, ntf_fraction=0.0) for c in a.components)) for a in sc.architectures)
-    return dataclasses.replace(sc, architectures=archs,
-                               workload=dataclasses.replace(sc.workload, gpus_per_port=0.0))
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--des-reps", type=int, default=3, help="SimPy replications per scenario")
@@ -77,7 +67,7 @@ def main() -> None:
     from fleet_models.fast_engine import FastEngine, warm_up
 
     warm_up()
-    base = _modelled(default_scenario())
+    base = default_scenario()
     big = dataclasses.replace(base, fleet=dataclasses.replace(base.fleet, switches=10_000))
     for label, sc, des_reps, fast_reps in (("default (128 switches)", base, args.des_reps, args.fast_reps),
                                            ("10,000 switches", big, 1, max(2, args.fast_reps // 25))):
@@ -89,12 +79,8 @@ def main() -> None:
 
     if args.skip_compare:
         return
-    from fleet_models.scenario_toml import scenario_to_toml
-
-    scenario_file = Path(tempfile.mkdtemp()) / "default-modelled.toml"
-    scenario_file.write_text(scenario_to_toml(base), encoding="utf-8")
     for n in (200, 2000):
-        cmd = [sys.executable, "-m", "cli.main", "compare", str(scenario_file), "--json", "--quiet",
+        cmd = [sys.executable, "-m", "cli.main", "compare", "--json", "--quiet",
                "--engine", "fast", "--workers", "2", "--replications", str(n)]
         t0 = time.perf_counter()
         out = subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True).stdout

@@ -21,9 +21,10 @@ from typing import Protocol
 
 import numpy as np
 
+from fleet_models.fabric import jobs
 from fleet_models.ledger import Ledger
 from fleet_models.metrics import engine_columns
-from fleet_models.spec import Architecture, HandsOn, Repair, RepairScope, Scenario
+from fleet_models.spec import Architecture, HandsOn, Homing, Repair, RepairScope, Scenario
 from fleet_models.streams import Streams
 from fleet_models.validate import SWITCH
 from reliability.models import LifeModel
@@ -68,11 +69,16 @@ class FleetPlan:
     technicians: int  # 0 = unlimited
     k: int
     window: float  # hours between maintenance windows; 0 = no windows
-    # workload: jobs over consecutive ports
+    # workload and fabric: jobs over consecutive ports (fleet_models.fabric.jobs)
     gpus_per_port: float
     job_gpus: float
     n_jobs: int
+    last_job_gpus: float
     restart: float
+    dual: bool  # fabric.homing = "dual"
+    exclude_hours: float
+    slowdown: float  # fabric.degraded_slowdown
+    ntf_test_hours: float
     # kinds (arrays of length K)
     names: tuple[str, ...]
     lives: tuple[LifeModel, ...]
@@ -85,6 +91,8 @@ class FleetPlan:
     unit_scope: np.ndarray  # bool: a swap renews the whole unit
     moves: np.ndarray  # bool: a switch replacement moves the unit with its age
     pool: np.ndarray  # int64: index of the kind's spare pool, -1 = unlimited
+    spares: np.ndarray  # int64: spare units per switch (fail in place; replace-switch kinds only)
+    ntf: np.ndarray  # float64: share of swaps that find no trouble (swap kinds only)
     # spare pools (arrays of length Q); the switch pool is one of them or -1
     pool_names: tuple[str, ...]
     pool_stock: np.ndarray  # int64
@@ -123,8 +131,7 @@ def compile_plan(scenario: Scenario, architecture: Architecture, seed: int | Non
     kind_pool = [pool(c.name) if c.repair is Repair.SWAP else -1 for c in comps]
     switch_pool = pool(SWITCH) if any(c.repair is not Repair.SWAP for c in comps) else -1
     S, P = fleet.switches, fleet.ports_per_switch
-    gpp, job = float(work.gpus_per_port), float(work.job_gpus)
-    n_jobs = max(1, int(S * P * gpp // job)) if gpp > 0 and job > 0 else 0
+    layout = jobs(scenario, architecture)
     swap = np.array([c.repair is Repair.SWAP for c in comps], dtype=bool)
     return FleetPlan(
         scenario=scenario, architecture=architecture,
@@ -135,7 +142,10 @@ def compile_plan(scenario: Scenario, architecture: Architecture, seed: int | Non
         exponential_hands_on=pol.hands_on is HandsOn.EXPONENTIAL,
         technicians=int(pol.technicians), k=int(pol.replace_switch_when_ports_down),
         window=0.0 if pol.maintenance_window_days is None else float(pol.maintenance_window_days) * 24.0,
-        gpus_per_port=gpp, job_gpus=job, n_jobs=n_jobs, restart=float(work.restart_hours),
+        gpus_per_port=layout.gpp, job_gpus=layout.size, n_jobs=layout.n,
+        last_job_gpus=layout.last_size, restart=float(work.restart_hours),
+        dual=scenario.fabric.homing is Homing.DUAL, exclude_hours=float(scenario.fabric.exclude_hours),
+        slowdown=float(scenario.fabric.degraded_slowdown), ntf_test_hours=float(pol.ntf_test_days) * 24.0,
         names=tuple(c.name for c in comps), lives=tuple(c.life for c in comps),
         per_switch=np.array([c.per_switch for c in comps], dtype=np.int64),
         span=np.array([P if c.ports_per_unit is None else c.ports_per_unit for c in comps], dtype=np.int64),
@@ -147,6 +157,8 @@ def compile_plan(scenario: Scenario, architecture: Architecture, seed: int | Non
                              and c.repair_scope is RepairScope.UNIT for c in comps], dtype=bool),
         moves=np.array([c.repair is Repair.SWAP and c.moves_on_replacement for c in comps], dtype=bool),
         pool=np.array(kind_pool, dtype=np.int64),
+        spares=np.array([0 if c.repair is Repair.SWAP else c.spare_units for c in comps], dtype=np.int64),
+        ntf=np.array([c.ntf_fraction if c.repair is Repair.SWAP else 0.0 for c in comps], dtype=float),
         pool_names=tuple(pool_names),
         pool_stock=np.array([pol.spares[n].stock for n in pool_names], dtype=np.int64),
         pool_lead=np.array([pol.spares[n].lead_time_hours for n in pool_names], dtype=float),

@@ -22,11 +22,21 @@ Random numbers
     F(H') per element, the exact law of binomial thinning plus a uniform choice), then their
     lives by truncated sampling ppf(U F(H')).
 
+What it models
+    Everything the SimPy engine does: k-of-n units with unit or element scope, swaps and switch
+    replacements with detection, base-stock spare pools and FCFS technicians, maintenance
+    windows, spare units on the switch (fail in place), no-trouble-found swaps (their own
+    stream per (component, switch), the unit back in its pool after its test), and the
+    [fabric]'s jobs (single homing: stall, interruption, exclusion after exclude_hours; dual:
+    slow-down, then the lesser of it and the excluded GPUs), accumulated as GPU-hours lost per
+    month. Initial failures are a time-sorted stream merged with the heap (their sequence
+    numbers come first), so the heap holds only events in flight.
+
 What it refuses
     :func:`unsupported` names what the plan holds that this engine does not model (a life
-    family without a compiled cdf/ppf, fail in place, any scenario field it does not know set
-    away from its default); ``engine="auto"`` then runs the SimPy engine and says why. To add a
-    feature: model it in ``_simulate``, then add its field to ``_KNOWN``.
+    family without a compiled cdf/ppf, any scenario field it does not know set away from its
+    default); ``engine="auto"`` then runs the SimPy engine and says why. To add a feature to
+    the SimPy engine: model it in ``_simulate`` too, then add its field to ``_KNOWN``.
 
 Cache
     Compiled code is cached (``@njit(cache=True)``) in ``NUMBA_CACHE_DIR`` if set, else in
@@ -51,6 +61,7 @@ from fleet_models.spec import (
     Architecture,
     Component,
     Costs,
+    Fabric,
     Fleet,
     Policy,
     Scenario,
@@ -97,18 +108,20 @@ FAMILIES = {"weibull": 0, "exponential": 1, "lognormal": 2, "loglogistic": 3}
 # default makes :func:`unsupported` refuse the plan.
 _KNOWN: dict[type, set[str]] = {
     Scenario: {"name", "horizon_hours", "fleet", "architectures", "policy", "costs", "workload",
-               "replications", "seed", "uncertainty"},
+               "fabric", "replications", "seed", "uncertainty", "uncertain"},
     Fleet: {"switches", "ports_per_switch", "port_gbps"},
-    Architecture: {"name", "components", "switch_price_usd", "switch_power_w", "description"},
+    Architecture: {"name", "components", "switch_price_usd", "switch_power_w", "description",
+                   "gpus_per_switch"},
     Component: {"name", "per_switch", "ports_per_unit", "life", "repair", "elements", "needed",
-                "repair_scope", "moves_on_replacement", "price_usd", "power_w", "source"},
+                "repair_scope", "moves_on_replacement", "price_usd", "power_w", "source",
+                "spare_units", "ntf_fraction"},
     Policy: {"detection_hours", "technicians", "swap_hours", "switch_replacement_hours",
              "replace_switch_when_ports_down", "maintenance_window_days", "hands_on", "spares",
-             "switch_swap_hours", "refibre_hours"},  # the two terms reach it as their sum
+             "ntf_test_days", "switch_swap_hours", "refibre_hours"},  # the two terms reach it as their sum
     SparePool: {"stock", "lead_time_hours", "unit_price_usd"},
     Costs: {f.name for f in dataclasses.fields(Costs)},  # priced after the run, from the ledger
-    Workload: {"gpus_per_port", "job_gpus", "restart_hours", "checkpoint_interval_hours",
-               "stall_fraction"},
+    Workload: {f.name for f in dataclasses.fields(Workload)},
+    Fabric: {f.name for f in dataclasses.fields(Fabric)},
 }
 
 
@@ -142,14 +155,9 @@ def unsupported(plan: FleetPlan) -> str | None:
     problems += _unknown_fields(sc.workload, "workload.") + _unknown_fields(arch, f"{arch.name}: ")
     for name, pool in sc.policy.spares.items():
         problems += _unknown_fields(pool, f"policy.spares.{name}.")
-    if plan.n_jobs:  # the [fabric]'s per-job stalls, exclusions and slow-downs are SimPy's alone
-        problems.append(f"{arch.name}: the jobs' GPU-hours under the [fabric] (workload.job_gpus and "
-                        "gpus_per_port > 0)")
     for c in arch.components:
         where = f"{arch.name}.{c.name}: "
-        if c.spare_units:
-            problems.append(f"{where}spare_units = {c.spare_units} (fail in place)")
-        problems += [p for p in _unknown_fields(c, where) if "spare_units" not in p]
+        problems += _unknown_fields(c, where)
         if c.life.family.name not in FAMILIES:
             problems.append(f"{where}life family {c.life.family.name!r} has no compiled cdf/ppf")
     if not problems:
@@ -316,164 +324,309 @@ def _failing(st, sid, n, f, out):
 
 # --------------------------------------------------------------------------- event heap
 
-_FAIL, _SWAP_DET, _SWAP_DONE, _ARRIVE, _REPL_DET, _WINDOW, _REPL_DONE = 0, 1, 2, 3, 4, 5, 6
+# event types; an event's data: ed[i] = (type, a, b, c, d, e)
+_FAIL, _SWAP_DET, _SWAP_DONE, _ARRIVE, _REPL_DET, _WINDOW, _REPL_DONE, _EXCLUDE = range(8)
+
+# the loop's integer state (IS) and float state (FS): arrays, so helpers can update them
+(_TOTAL_DOWN, _N_DEGRADED, _BUSY, _SEQ, _LN, _HN, _NFREE, _TOP, _SWAPS, _REPL, _OUTAGES, _WAITS,
+ _INTERRUPTS, _STALLS, _JOBS_DOWN) = range(15)
+_LAST, _DOWN_AREA, _DEG_AREA, _LOST_RATE, _TECH = range(5)
 
 
 @njit(cache=True)
-def _less(ht, hs, i, j):
-    return ht[i] < ht[j] or (ht[i] == ht[j] and hs[i] < hs[j])
-
-
-@njit(cache=True)
-def _swap_rows(ht, hs, hd, i, j):
-    t = ht[i]
-    ht[i] = ht[j]
-    ht[j] = t
-    s = hs[i]
-    hs[i] = hs[j]
-    hs[j] = s
-    for c in range(hd.shape[1]):
-        d = hd[i, c]
-        hd[i, c] = hd[j, c]
-        hd[j, c] = d
-
-
-@njit(cache=True)
-def _push(ht, hs, hd, n, seq, t, typ, a, b, c, d, e):
-    ht[n] = t
-    hs[n] = seq
-    hd[n, 0] = typ
-    hd[n, 1] = a
-    hd[n, 2] = b
-    hd[n, 3] = c
-    hd[n, 4] = d
-    hd[n, 5] = e
-    i = n
-    while i > 0:
-        p = (i - 1) >> 1
-        if _less(ht, hs, i, p):
-            _swap_rows(ht, hs, hd, i, p)
-            i = p
+def _push(IS, et, eseq, ed, hp, fr, t, typ, a, b, c, d, e):
+    """Schedule an event at t: its data in a free slot of the event pool, its slot in the heap
+    (ordered by time, then insertion sequence, as SimPy orders events)."""
+    if IS[_NFREE] > 0:
+        IS[_NFREE] -= 1
+        i = fr[IS[_NFREE]]
+    else:
+        i = IS[_TOP]
+        IS[_TOP] += 1
+    sq = IS[_SEQ]
+    IS[_SEQ] = sq + 1
+    et[i] = t
+    eseq[i] = sq
+    ed[i, 0] = typ
+    ed[i, 1] = a
+    ed[i, 2] = b
+    ed[i, 3] = c
+    ed[i, 4] = d
+    ed[i, 5] = e
+    j = IS[_HN]
+    IS[_HN] = j + 1
+    while j > 0:  # sift the hole up
+        p = (j - 1) >> 1
+        q = hp[p]
+        if et[q] > t or (et[q] == t and eseq[q] > sq):
+            hp[j] = q
+            j = p
         else:
             break
-    return n + 1
+    hp[j] = i
 
 
 @njit(cache=True)
-def _pop(ht, hs, hd, n):
-    """Move the smallest event to row n - 1 (read it there); return the new size."""
-    n -= 1
-    _swap_rows(ht, hs, hd, 0, n)
+def _pop(IS, et, eseq, hp, fr):
+    """Remove the first event and return its slot, already freed: read it before the next push."""
+    top = hp[0]
+    n = IS[_HN] - 1
+    IS[_HN] = n
+    if n > 0:
+        x = hp[n]
+        tx = et[x]
+        sx = eseq[x]
+        j = 0
+        while True:
+            left = 2 * j + 1
+            if left >= n:
+                break
+            m = left
+            if left + 1 < n:
+                a = hp[left]
+                b = hp[left + 1]
+                if et[b] < et[a] or (et[b] == et[a] and eseq[b] < eseq[a]):
+                    m = left + 1
+            y = hp[m]
+            if et[y] < tx or (et[y] == tx and eseq[y] < sx):
+                hp[j] = y
+                j = m
+            else:
+                break
+        hp[j] = x
+    fr[IS[_NFREE]] = top
+    IS[_NFREE] += 1
+    return top
+
+
+# --------------------------------------------------------------------------- accounting
+
+
+@njit(cache=True)
+def _by_month(months, rate, a, b):
+    """Add rate x (b - a) to the months [a, b) spans (port-hours down, GPU-hours lost)."""
+    last = months.shape[0] - 1
+    m = int(a // MONTH_HOURS)
+    while a < b:
+        end = min(b, (m + 1) * MONTH_HOURS) if m < last else b
+        months[min(m, last)] += rate * (end - a)
+        a = end
+        m += 1
+
+
+@njit(cache=True)
+def _advance(now, IS, FS, dbm, lbm):
+    """Bring the areas (port-hours down, degraded switch-hours, GPU-hours lost) up to now."""
+    last = FS[_LAST]
+    dt = now - last
+    if dt > 0.0:
+        td = IS[_TOTAL_DOWN]
+        if td:
+            _by_month(dbm, td, last, now)
+        lr = FS[_LOST_RATE]
+        if lr != 0.0:
+            _by_month(lbm, lr, last, now)
+        FS[_DOWN_AREA] += td * dt
+        FS[_DEG_AREA] += IS[_N_DEGRADED] * dt
+        FS[_LAST] = now
+
+
+@njit(cache=True)
+def _record(IS, lt, lk, lc, lh, t, kind, comp, hours):
+    n = IS[_LN]
+    lt[n] = t
+    lk[n] = kind
+    lc[n] = comp
+    lh[n] = hours
+    IS[_LN] = n + 1
+
+
+# --------------------------------------------------------------------------- jobs (the fabric)
+# JP = (GPUs per port, job GPUs, last job's GPUs, dual slow-down, exclude hours, restart hours)
+
+
+@njit(cache=True)
+def _job_of(s, p, P, JP, n_jobs):
+    return min(np.int64(((s * P + p) * JP[0]) // JP[1]), n_jobs - 1)
+
+
+@njit(cache=True)
+def _job_group(s, P, ports, i, cnt, JP, n_jobs):
+    """The job of ports[i] and how many of ports[i:cnt] (increasing) it owns: jobs grow with the
+    port, so when the last port is the same job, all of them (one division, not one per port)."""
+    j = _job_of(s, ports[i], P, JP, n_jobs)
+    if _job_of(s, ports[cnt - 1], P, JP, n_jobs) == j:
+        return j, cnt - i
+    c = 1
+    while i + c < cnt and _job_of(s, ports[i + c], P, JP, n_jobs) == j:
+        c += 1
+    return j, c
+
+
+@njit(cache=True)
+def _job_rate(j, jd, stalled, JP, n_jobs, dual):
+    """GPU-hours job j loses per hour now (the SimPy engine's ``_job_rate``)."""
+    d = jd[j]
+    if d == 0:
+        return 0.0
+    g = JP[2] if j == n_jobs - 1 else JP[1]
+    excluded = min(d * JP[0], g)
+    if dual:
+        slowed = JP[3] * g
+        return slowed if stalled[j] > 0 else min(slowed, excluded)
+    return g if stalled[j] > 0 else excluded
+
+
+@njit(cache=True)
+def _jobs_down(now, s, P, ports, cnt, planned, jd, stalled, last_int, JP, n_jobs, dual,
+               IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, lh):
+    """Ports ports[:cnt] (increasing) of switch s went down (the clock is advanced): single homing
+    stalls and interrupts the running jobs owning them (unless planned), dual homing slows them."""
     i = 0
-    while True:
-        left = 2 * i + 1
-        if left >= n:
-            break
-        m = left
-        if left + 1 < n and _less(ht, hs, left + 1, left):
-            m = left + 1
-        if _less(ht, hs, m, i):
-            _swap_rows(ht, hs, hd, i, m)
-            i = m
-        else:
-            break
-    return n
+    while i < cnt:
+        j, c = _job_group(s, P, ports, i, cnt, JP, n_jobs)
+        i += c
+        before = _job_rate(j, jd, stalled, JP, n_jobs, dual)
+        was = jd[j]
+        jd[j] = was + c
+        if was == 0:
+            IS[_JOBS_DOWN] += 1
+        if (dual and was == 0) or (not dual and not planned and stalled[j] == 0):
+            IS[_STALLS] += 1
+            stalled[j] = IS[_STALLS]
+            _push(IS, et, eseq, ed, hp, fr, now + JP[4], _EXCLUDE, j, IS[_STALLS], 0, 0, 0)
+            if not dual and now - last_int[j] >= JP[5]:
+                IS[_INTERRUPTS] += 1
+                last_int[j] = now
+                _record(IS, lt, lk, lc, lh, now, 3, -1, 0.0)
+        FS[_LOST_RATE] += _job_rate(j, jd, stalled, JP, n_jobs, dual) - before
+
+
+@njit(cache=True)
+def _jobs_up(s, P, ports, cnt, jd, stalled, JP, n_jobs, dual, IS, FS):
+    """Ports ports[:cnt] (increasing) of switch s came back: a stall of their job ends."""
+    i = 0
+    while i < cnt:
+        j, c = _job_group(s, P, ports, i, cnt, JP, n_jobs)
+        i += c
+        before = _job_rate(j, jd, stalled, JP, n_jobs, dual)
+        d = jd[j] - c
+        jd[j] = d
+        if d == 0:
+            stalled[j] = 0
+            IS[_JOBS_DOWN] -= 1
+        FS[_LOST_RATE] += _job_rate(j, jd, stalled, JP, n_jobs, dual) - before
+    if IS[_JOBS_DOWN] == 0:
+        FS[_LOST_RATE] = 0.0  # no residue of the running sum
 
 
 # --------------------------------------------------------------------------- the loop
 
 
 @njit(cache=True)
+def _stream(st, seeded, row, key, s):
+    """Row ``row`` of the stream table, seeded on first use from ``key`` mixed with switch s."""
+    if not seeded[row]:
+        seeded[row] = True
+        _seed_stream(st, row, key + np.uint64(s + 1) * _GOLDEN)
+    return row
+
+
+@njit(cache=True)
+def _hands_on(st, K, mean, exp_hands_on):
+    if exp_hands_on and mean > 0.0:
+        return -mean * math.log(1.0 - _uniform(st, K))
+    return mean
+
+
+@njit(cache=True)
 def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K_ports, window,
-              gpp, job_gpus, n_jobs, restart,
-              per_switch, span, wide, elements, needed, swap, unit_scope, moves, kpool,
+              JP, n_jobs, dual, ntf_test,
+              per_switch, spares, span, wide, elements, needed, swap, unit_scope, moves, kpool, ntf,
               fam, pa, pb,
               pool_stock, pool_lead, switch_pool,
-              init_key, renew_key, hands_key, months):
+              init_key, renew_key, ntf_key, hands_key, months):
     K = per_switch.shape[0]
     Q = pool_stock.shape[0]
-    # units of a switch: kind k's units are uoff[k] .. uoff[k] + per_switch[k] - 1
+    units = per_switch + spares
+    # units of a switch: kind k's units are uoff[k] .. uoff[k] + units[k] - 1 (spares last)
     uoff = np.zeros(K + 1, dtype=np.int64)
     maxn = 1
-    push_bound = 16
+    push_bound = 16 + P
     for k in range(K):
-        uoff[k + 1] = uoff[k] + per_switch[k]
-        n = per_switch[k] * elements[k]
+        uoff[k + 1] = uoff[k] + units[k]
+        n = units[k] * elements[k]
         if n > maxn:
             maxn = n
         push_bound += n
     U = uoff[K]
     down_at = elements - needed + 1
 
-    # random streams: 0..K-1 initial lives, K hands-on, K+1+k*S+s renewals of (k, s)
-    st = np.empty((K + 1 + K * S, 4), dtype=np.uint64)
-    seeded = np.zeros(K * S, dtype=np.bool_)
+    # random streams: rows 0..K-1 initial lives, K hands-on, then per (k, s) renewals and NTF
+    renew0 = K + 1
+    ntf0 = K + 1 + K * S
+    st = np.empty((K + 1 + 2 * K * S, 4), dtype=np.uint64)
+    seeded = np.zeros(K + 1 + 2 * K * S, dtype=np.bool_)
     for k in range(K):
         _seed_stream(st, k, init_key[k])
     _seed_stream(st, K, hands_key)
 
-    # state
-    reasons = np.zeros((S, P), dtype=np.int32)
-    rs_reasons = np.zeros((S, P), dtype=np.int32)
+    # switch state
+    reasons = np.zeros((S, P), dtype=np.int32)  # why each port is down (0: up)
+    rs_reasons = np.zeros((S, P), dtype=np.int32)  # the same for replace-switch units only
     rs_down = np.zeros(S, dtype=np.int64)
-    failed = np.zeros((S, U), dtype=np.int32)
-    unit_gen = np.zeros((S, U), dtype=np.int64)
+    failed = np.zeros((S, U), dtype=np.int32)  # failed elements per unit
+    unit_gen = np.zeros((S, U), dtype=np.int64)  # renewals of a unit by a unit swap
+    serve = np.zeros((S, U), dtype=np.int64)  # fail in place: block served (-1 idle, -2 down)
+    block_down = np.zeros((S, U), dtype=np.bool_)  # fail in place: its block found no spare
+    in_place = np.zeros(S * K, dtype=np.bool_)  # serve/block_down made for (s, k)
     gen = np.zeros(S, dtype=np.int64)
     degraded = np.zeros(S, dtype=np.bool_)
     awaiting = np.zeros(S, dtype=np.int64)
     switch_wide = np.zeros(S, dtype=np.bool_)
     pending = np.zeros(S, dtype=np.bool_)
     window_gen = np.full(S, -1, dtype=np.int64)
-    last_int = np.full(max(n_jobs, 1), -np.inf)
+    # jobs
+    nj = max(n_jobs, 1)
+    jd = np.zeros(nj, dtype=np.int64)  # ports down per job
+    stalled = np.zeros(nj, dtype=np.int64)  # its stall number until exclude_hours (0: none)
+    last_int = np.full(nj, -np.inf)
     stock = pool_stock.copy()
-    busy = 0
     ports_buf = np.empty(P, dtype=np.int64)
     idx = np.empty(maxn, dtype=np.int64)
 
-    # counters
-    total_down = 0
-    n_degraded = 0
-    last = 0.0
-    down_area = 0.0
-    degraded_area = 0.0
+    IS = np.zeros(15, dtype=np.int64)
+    FS = np.zeros(5)
     fails = np.zeros(K, dtype=np.int64)
-    swaps = 0
-    replacements = 0
-    outages = 0
-    tech_hours = 0.0
-    spare_waits = 0
-    interruptions = 0
-    down_by_month = np.zeros(months)
+    dbm = np.zeros(months)
+    lbm = np.zeros(months)
 
     # ledger
-    lcap = 1024
-    lt = np.empty(lcap)
-    lk = np.empty(lcap, dtype=np.int8)
-    lc = np.empty(lcap, dtype=np.int32)
-    lh = np.empty(lcap)
-    ln = 0
+    lt = np.empty(1024)
+    lk = np.empty(1024, dtype=np.int8)
+    lc = np.empty(1024, dtype=np.int32)
+    lh = np.empty(1024)
 
-    # FCFS queues: rows (what: 0 swap / 1 replacement, kind, switch, unit, gen, planned)
-    qcap = 64
-    pq = np.empty((Q, qcap, 6), dtype=np.int64)  # per pool: ring buffer
+    # FCFS queues; rows (what: 0 swap / 1 replacement, kind, switch, unit, gen, ntf or planned)
+    pq = np.empty((Q, 64, 6), dtype=np.int64)  # per pool: ring buffer
     pq_head = np.zeros(Q, dtype=np.int64)
     pq_len = np.zeros(Q, dtype=np.int64)
-    tq = np.empty((qcap, 6), dtype=np.int64)
+    tq = np.empty((64, 6), dtype=np.int64)
     tq_head = 0
     tq_len = 0
 
-    # initial failures, in time order
+    # initial failures, sorted by time: a stream merged with the heap (their sequence numbers
+    # 0 .. tot-1 come before every later event's, so ties go to them as in one heap)
     tot = 0
-    cap0 = 1024
-    it = np.empty(cap0)
-    isw = np.empty(cap0, dtype=np.int64)
-    iu = np.empty(cap0, dtype=np.int64)
-    ik = np.empty(cap0, dtype=np.int64)
+    it = np.empty(1024)
+    isw = np.empty(1024, dtype=np.int64)
+    iu = np.empty(1024, dtype=np.int64)
+    ik = np.empty(1024, dtype=np.int64)
     for k in range(K):
         f = _cdf(fam[k], pa[k], pb[k], H)
         if f <= 0.0:
             continue
-        n = per_switch[k] * elements[k]
+        n = units[k] * elements[k]
         first = tot
         for s in range(S):
             c = _failing(st, k, n, f, idx)
@@ -496,37 +649,43 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
                 iu[tot] = idx[j] // elements[k]
                 ik[tot] = k
                 tot += 1
-        # lives of this kind's failing elements (after the choices, as SimPy draws them)
-        for j in range(first, tot):
+        for j in range(first, tot):  # lives of this kind's failing elements, after the choices
             it[j] = _ppf(fam[k], pa[k], pb[k], _uniform(st, k) * f)
     order = np.argsort(it[:tot], kind="mergesort")
+    ci = 0
+    IS[_SEQ] = tot
 
-    hcap = max(1024, 2 * tot + push_bound)
-    ht = np.empty(hcap)
-    hs = np.empty(hcap, dtype=np.int64)
-    hd = np.empty((hcap, 6), dtype=np.int64)
-    hn = 0
-    seq = 0
-    for j in order:
-        hn = _push(ht, hs, hd, hn, seq, it[j], _FAIL, ik[j], isw[j], iu[j], 0, 0)
-        seq += 1
+    cap = 1024 + push_bound
+    et = np.empty(cap)
+    eseq = np.empty(cap, dtype=np.int64)
+    ed = np.empty((cap, 6), dtype=np.int64)
+    hp = np.empty(cap, dtype=np.int64)
+    fr = np.empty(cap, dtype=np.int64)
 
     events = 0
-    while hn > 0:
+    while True:
         # room for what one event may add
-        if hn + push_bound > ht.shape[0]:
-            m = 2 * ht.shape[0] + push_bound
+        if IS[_HN] + push_bound > et.shape[0]:
+            m = 2 * et.shape[0] + push_bound
+            top = IS[_TOP]
             a = np.empty(m)
-            a[:hn] = ht[:hn]
-            ht = a
+            a[:top] = et[:top]
+            et = a
             b = np.empty(m, dtype=np.int64)
-            b[:hn] = hs[:hn]
-            hs = b
+            b[:top] = eseq[:top]
+            eseq = b
             d = np.empty((m, 6), dtype=np.int64)
-            d[:hn] = hd[:hn]
-            hd = d
-        if ln + P + 8 > lt.shape[0]:
-            m = 2 * lt.shape[0] + P + 8
+            d[:top] = ed[:top]
+            ed = d
+            b = np.empty(m, dtype=np.int64)
+            b[:IS[_HN]] = hp[:IS[_HN]]
+            hp = b
+            b = np.empty(m, dtype=np.int64)
+            b[:IS[_NFREE]] = fr[:IS[_NFREE]]
+            fr = b
+        if IS[_LN] + 2 * P + 8 > lt.shape[0]:
+            m = 2 * lt.shape[0] + 2 * P + 8
+            ln = IS[_LN]
             a = np.empty(m)
             a[:ln] = lt[:ln]
             lt = a
@@ -557,60 +716,80 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
                 pq_head[q] = 0
             pq = p2
 
-        if ht[0] >= H:
-            break
-        hn = _pop(ht, hs, hd, hn)
-        now = ht[hn]
-        typ = hd[hn, 0]
-        ea = hd[hn, 1]
-        eb = hd[hn, 2]
-        ec = hd[hn, 3]
-        ed = hd[hn, 4]
-        ee = hd[hn, 5]
+        # the next event: the first initial failure or the heap's first, whichever comes first
+        if ci < tot and (IS[_HN] == 0 or it[order[ci]] <= et[hp[0]]):
+            j = order[ci]
+            now = it[j]
+            if now >= H:
+                break
+            ci += 1
+            typ = _FAIL
+            ea = ik[j]
+            eb = isw[j]
+            ec = iu[j]
+            ed4 = 0
+            ee = 0
+        else:
+            if IS[_HN] == 0 or et[hp[0]] >= H:
+                break
+            i = _pop(IS, et, eseq, hp, fr)
+            now = et[i]
+            typ = ed[i, 0]
+            ea = ed[i, 1]
+            eb = ed[i, 2]
+            ec = ed[i, 3]
+            ed4 = ed[i, 4]
+            ee = ed[i, 5]
         events += 1
 
-        # what this event starts, handled after its own logic (-1: nothing)
-        start_swap = False
+        # what this event starts, handled after its own logic
         start_repl = False
         req_repl = -1
         req_planned = 0
-        to_tech_swap = False  # a swap that holds its part and now asks for a technician
-        release = False
+        to_tech_swap = False  # a swap that holds its part (if any) and now asks for a technician
+        release = False  # a technician is freed
         sk = 0
         ss = 0
         su = 0
         sg = 0
+        sn = 0
 
         if typ == _FAIL:
             k = ea
             s = eb
             u = ec
             g = 0 if moves[k] else gen[s]
-            if g != ed:
-                continue
+            if g != ed4:
+                continue  # the unit was renewed by a switch replacement
             uid = uoff[k] + u
             if unit_scope[k] and unit_gen[s, uid] != ee:
-                continue
+                continue  # renewed with its whole unit by a swap
             fails[k] += 1
             fcount = failed[s, uid] + 1
             failed[s, uid] = fcount
             went_down = fcount == down_at[k]
             if went_down:
-                # the unit's ports go down
-                dt = now - last
-                if dt > 0.0:
-                    if total_down:
-                        aa = last
-                        mm = int(aa // MONTH_HOURS)
-                        while aa < now:
-                            end = min(now, (mm + 1) * MONTH_HOURS) if mm < months - 1 else now
-                            down_by_month[min(mm, months - 1)] += total_down * (end - aa)
-                            aa = end
-                            mm += 1
-                    down_area += total_down * dt
-                    degraded_area += n_degraded * dt
-                    last = now
-                a0 = 0 if wide[k] else u * span[k]
+                slot = u
+                if spares[k] > 0:  # fail in place: an idle spare takes over, or its block goes down
+                    base = uoff[k]
+                    if not in_place[s * K + k]:
+                        in_place[s * K + k] = True
+                        for v in range(units[k]):
+                            serve[s, base + v] = v if v < per_switch[k] else -1
+                    slot = serve[s, uid]
+                    serve[s, uid] = -2
+                    if slot >= 0:
+                        for v in range(per_switch[k], units[k]):  # the lowest idle spare
+                            if serve[s, base + v] == -1:
+                                serve[s, base + v] = slot
+                                slot = -1
+                                break
+                        if slot >= 0:
+                            block_down[s, base + slot] = True
+                    if slot < 0:
+                        continue  # a spare serves the block (or an idle spare failed): no visit
+                _advance(now, IS, FS, dbm, lbm)
+                a0 = 0 if wide[k] else slot * span[k]
                 b0 = a0 + span[k]
                 if not swap[k]:
                     for p in range(a0, b0):
@@ -623,46 +802,25 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
                         ports_buf[cnt] = p
                         cnt += 1
                     reasons[s, p] += 1
-                total_down += cnt
+                IS[_TOTAL_DOWN] += cnt
                 if cnt > 0:
-                    outages += 1
+                    IS[_OUTAGES] += 1
                     if n_jobs > 0:
-                        prev = -1
-                        for j in range(cnt):
-                            job = min(np.int64(((s * P + ports_buf[j]) * gpp) // job_gpus), n_jobs - 1)
-                            if job == prev:
-                                continue
-                            prev = job
-                            if now - last_int[job] >= restart:
-                                interruptions += 1
-                                last_int[job] = now
-                                lt[ln] = now
-                                lk[ln] = 3
-                                lc[ln] = -1
-                                lh[ln] = 0.0
-                                ln += 1
+                        _jobs_down(now, s, P, ports_buf, cnt, False, jd, stalled, last_int, JP, n_jobs,
+                                   dual, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, lh)
             if swap[k] and (went_down or not unit_scope[k]):
-                hn = _push(ht, hs, hd, hn, seq, now + detection, _SWAP_DET, k, s, u, ed, 0)
-                seq += 1
+                nt = 0  # no trouble found: drawn per swap from the (kind, switch) stream
+                if ntf[k] > 0.0:
+                    r = _stream(st, seeded, ntf0 + k * S + s, ntf_key[k], s)
+                    if _uniform(st, r) < ntf[k]:
+                        nt = 1
+                _push(IS, et, eseq, ed, hp, fr, now + detection, _SWAP_DET, k, s, u, ed4, nt)
             elif went_down:
                 if not degraded[s]:
-                    dt = now - last
-                    if dt > 0.0:
-                        if total_down:
-                            aa = last
-                            mm = int(aa // MONTH_HOURS)
-                            while aa < now:
-                                end = min(now, (mm + 1) * MONTH_HOURS) if mm < months - 1 else now
-                                down_by_month[min(mm, months - 1)] += total_down * (end - aa)
-                                aa = end
-                                mm += 1
-                        down_area += total_down * dt
-                        degraded_area += n_degraded * dt
-                        last = now
+                    _advance(now, IS, FS, dbm, lbm)
                     degraded[s] = True
-                    n_degraded += 1
-                hn = _push(ht, hs, hd, hn, seq, now + detection, _REPL_DET, k, s, ed, 0, 0)
-                seq += 1
+                    IS[_N_DEGRADED] += 1
+                _push(IS, et, eseq, ed, hp, fr, now + detection, _REPL_DET, k, s, ed4, 0, 0)
             continue
 
         if typ == _SWAP_DET or typ == _REPL_DET:
@@ -670,7 +828,7 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
             s = eb
             if typ == _SWAP_DET:
                 g = 0 if moves[k] else gen[s]
-                if g != ed:
+                if g != ed4:
                     continue
             else:
                 if gen[s] != ec:
@@ -678,7 +836,8 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
                 awaiting[s] += 1
                 if wide[k]:
                     switch_wide[s] = True
-            # consider a replacement of switch s
+            # at a detection: replace switch s now if k ports are down or a switch-wide unit
+            # failed, else book the next maintenance window (if any)
             if not pending[s] and awaiting[s] > 0:
                 if switch_wide[s] or rs_down[s] >= K_ports:
                     req_repl = s
@@ -686,29 +845,29 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
                 elif window > 0.0 and window_gen[s] != gen[s]:
                     window_gen[s] = gen[s]
                     at = math.ceil(now / window) * window
-                    hn = _push(ht, hs, hd, hn, seq, now + (at - now), _WINDOW, s, gen[s], 0, 0, 0)
-                    seq += 1
+                    _push(IS, et, eseq, ed, hp, fr, now + (at - now), _WINDOW, s, gen[s], 0, 0, 0)
             if typ == _SWAP_DET:
                 sk = k
                 ss = s
                 su = ec
-                sg = ed
+                sg = ed4
+                sn = ee
                 q = kpool[k]
                 if q >= 0:
-                    hn = _push(ht, hs, hd, hn, seq, now + pool_lead[q], _ARRIVE, q, 0, 0, 0, 0)
-                    seq += 1
+                    if sn == 0:  # a swap with no trouble found orders no part
+                        _push(IS, et, eseq, ed, hp, fr, now + pool_lead[q], _ARRIVE, q, 0, 0, 0, 0)
                     if stock[q] > 0 and pq_len[q] == 0:
                         stock[q] -= 1
                         to_tech_swap = True
                     else:
-                        spare_waits += 1
+                        IS[_WAITS] += 1
                         r = (pq_head[q] + pq_len[q]) % pq.shape[1]
                         pq[q, r, 0] = 0
                         pq[q, r, 1] = k
                         pq[q, r, 2] = s
                         pq[q, r, 3] = ec
-                        pq[q, r, 4] = ed
-                        pq[q, r, 5] = 0
+                        pq[q, r, 4] = ed4
+                        pq[q, r, 5] = sn
                         pq_len[q] += 1
                 else:
                     to_tech_swap = True
@@ -728,30 +887,27 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
                 w_what = pq[q, h, 0]
                 wk = pq[q, h, 1]
                 ws = pq[q, h, 2]
-                wu = pq[q, h, 3]
-                wg = pq[q, h, 4]
-                wpl = pq[q, h, 5]
                 pq_head[q] = (h + 1) % pq.shape[1]
                 pq_len[q] -= 1
                 if w_what == 0:
                     g = 0 if moves[wk] else gen[ws]
-                    if g != wg:
+                    if g != pq[q, h, 4]:
                         continue  # a stale swap puts the part back
                     placed = True
                     to_tech_swap = True
                     sk = wk
                     ss = ws
-                    su = wu
-                    sg = wg
+                    su = pq[q, h, 3]
+                    sg = pq[q, h, 4]
+                    sn = pq[q, h, 5]
                 else:
-                    placed = True
-                    # a replacement with its switch: now a technician
-                    if techs == 0 or busy < techs:
+                    placed = True  # a replacement with its switch: now a technician
+                    if techs == 0 or IS[_BUSY] < techs:
                         if techs > 0:
-                            busy += 1
+                            IS[_BUSY] += 1
                         start_repl = True
                         ss = ws
-                        req_planned = wpl
+                        req_planned = pq[q, h, 5]
                         sg = 1 if techs > 0 else 0
                     else:
                         r = (tq_head + tq_len) % tq.shape[0]
@@ -760,7 +916,7 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
                         tq[r, 2] = ws
                         tq[r, 3] = 0
                         tq[r, 4] = 0
-                        tq[r, 5] = wpl
+                        tq[r, 5] = pq[q, h, 5]
                         tq_len += 1
             if not placed:
                 stock[q] += 1
@@ -771,11 +927,10 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
             u = ec
             release = ee == 1
             g = 0 if moves[k] else gen[s]
-            if g == ed:
+            if g == ed4:
                 uid = uoff[k] + u
                 a0 = 0 if wide[k] else u * span[k]
                 b0 = a0 + span[k]
-                up = False
                 if unit_scope[k]:
                     up = failed[s, uid] >= down_at[k]
                     failed[s, uid] = 0
@@ -783,90 +938,76 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
                     failed[s, uid] -= 1
                     up = failed[s, uid] == down_at[k] - 1
                 if up:
-                    dt = now - last
-                    if dt > 0.0:
-                        if total_down:
-                            aa = last
-                            mm = int(aa // MONTH_HOURS)
-                            while aa < now:
-                                end = min(now, (mm + 1) * MONTH_HOURS) if mm < months - 1 else now
-                                down_by_month[min(mm, months - 1)] += total_down * (end - aa)
-                                aa = end
-                                mm += 1
-                        down_area += total_down * dt
-                        degraded_area += n_degraded * dt
-                        last = now
+                    _advance(now, IS, FS, dbm, lbm)
+                    cnt = 0
                     for p in range(a0, b0):
                         reasons[s, p] -= 1
                         if reasons[s, p] == 0:
-                            total_down -= 1
+                            ports_buf[cnt] = p
+                            cnt += 1
+                    IS[_TOTAL_DOWN] -= cnt
+                    if cnt > 0 and n_jobs > 0:
+                        _jobs_up(s, P, ports_buf, cnt, jd, stalled, JP, n_jobs, dual, IS, FS)
                 # fresh lives: the whole unit (unit scope) or the one element
-                sid = K + 1 + k * S + s
-                if not seeded[k * S + s]:
-                    seeded[k * S + s] = True
-                    _seed_stream(st, sid, renew_key[k] + np.uint64(s + 1) * _GOLDEN)
+                r = _stream(st, seeded, renew0 + k * S + s, renew_key[k], s)
                 rem = H - now
                 f = _cdf(fam[k], pa[k], pb[k], rem)
                 if unit_scope[k]:
                     unit_gen[s, uid] += 1
-                    c = _failing(st, sid, elements[k], f, idx)
+                    c = _failing(st, r, elements[k], f, idx)
                     for _j in range(c):
-                        life = _ppf(fam[k], pa[k], pb[k], _uniform(st, sid) * f)
-                        hn = _push(ht, hs, hd, hn, seq, now + life, _FAIL, k, s, u, g, unit_gen[s, uid])
-                        seq += 1
+                        life = _ppf(fam[k], pa[k], pb[k], _uniform(st, r) * f)
+                        _push(IS, et, eseq, ed, hp, fr, now + life, _FAIL, k, s, u, g, unit_gen[s, uid])
                 else:
-                    c = _failing(st, sid, 1, f, idx)
+                    c = _failing(st, r, 1, f, idx)
                     if c:
-                        life = _ppf(fam[k], pa[k], pb[k], _uniform(st, sid) * f)
-                        hn = _push(ht, hs, hd, hn, seq, now + life, _FAIL, k, s, u, g, 0)
-                        seq += 1
+                        life = _ppf(fam[k], pa[k], pb[k], _uniform(st, r) * f)
+                        _push(IS, et, eseq, ed, hp, fr, now + life, _FAIL, k, s, u, g, 0)
+
+        elif typ == _EXCLUDE:
+            j = ea
+            if stalled[j] == eb:  # exclude_hours into a stall: the job restarts without those nodes
+                _advance(now, IS, FS, dbm, lbm)
+                before = _job_rate(j, jd, stalled, JP, n_jobs, dual)
+                stalled[j] = 0
+                FS[_LOST_RATE] += _job_rate(j, jd, stalled, JP, n_jobs, dual) - before
 
         elif typ == _REPL_DONE:
             s = ea
             release = eb == 1
-            dt = now - last
-            if dt > 0.0:
-                if total_down:
-                    aa = last
-                    mm = int(aa // MONTH_HOURS)
-                    while aa < now:
-                        end = min(now, (mm + 1) * MONTH_HOURS) if mm < months - 1 else now
-                        down_by_month[min(mm, months - 1)] += total_down * (end - aa)
-                        aa = end
-                        mm += 1
-                down_area += total_down * dt
-                degraded_area += n_degraded * dt
-                last = now
-            still = 0
+            _advance(now, IS, FS, dbm, lbm)
+            cnt = 0
             for p in range(P):
                 reasons[s, p] -= 1
-                if reasons[s, p] != 0:
-                    still += 1
-            total_down -= P - still
+                if reasons[s, p] == 0:
+                    ports_buf[cnt] = p
+                    cnt += 1
+            IS[_TOTAL_DOWN] -= cnt
+            if cnt > 0 and n_jobs > 0:
+                _jobs_up(s, P, ports_buf, cnt, jd, stalled, JP, n_jobs, dual, IS, FS)
             pending[s] = False
-            # every unit that goes with the chassis is new
+            # every unit that goes with the chassis is new (with its spare units)
             rem = H - now
             for k in range(K):
                 if moves[k]:
                     continue
-                sid = K + 1 + k * S + s
-                if not seeded[k * S + s]:
-                    seeded[k * S + s] = True
-                    _seed_stream(st, sid, renew_key[k] + np.uint64(s + 1) * _GOLDEN)
+                r = _stream(st, seeded, renew0 + k * S + s, renew_key[k], s)
                 f = _cdf(fam[k], pa[k], pb[k], rem)
-                c = _failing(st, sid, per_switch[k] * elements[k], f, idx)
+                c = _failing(st, r, units[k] * elements[k], f, idx)
                 for j in range(c):
-                    life = _ppf(fam[k], pa[k], pb[k], _uniform(st, sid) * f)
-                    hn = _push(ht, hs, hd, hn, seq, now + life, _FAIL, k, s, idx[j] // elements[k],
-                               gen[s], 0)
-                    seq += 1
+                    life = _ppf(fam[k], pa[k], pb[k], _uniform(st, r) * f)
+                    _push(IS, et, eseq, ed, hp, fr, now + life, _FAIL, k, s, idx[j] // elements[k],
+                          gen[s], 0)
 
         # ---- a swap holding its part asks for a technician
         if to_tech_swap:
-            if techs == 0 or busy < techs:
+            if techs == 0 or IS[_BUSY] < techs:
                 if techs > 0:
-                    busy += 1
-                start_swap = True
+                    IS[_BUSY] += 1
+                hold = _start_swap(now, H, sk, sn, swap_hours, exp_hands_on, st, K, kpool, pool_lead,
+                                   ntf_test, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, lh)
+                _push(IS, et, eseq, ed, hp, fr, now + hold, _SWAP_DONE, sk, ss, su, sg,
+                      1 if techs > 0 else 0)
             else:
                 r = (tq_head + tq_len) % tq.shape[0]
                 tq[r, 0] = 0
@@ -874,62 +1015,33 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
                 tq[r, 2] = ss
                 tq[r, 3] = su
                 tq[r, 4] = sg
-                tq[r, 5] = 0
+                tq[r, 5] = sn
                 tq_len += 1
-        if start_swap:
-            hold = swap_hours
-            if exp_hands_on and hold > 0.0:
-                hold = -swap_hours * math.log(1.0 - _uniform(st, K))
-            swaps += 1
-            labour = min(hold, H - now)
-            tech_hours += labour
-            lt[ln] = now
-            lk[ln] = 0
-            lc[ln] = sk
-            lh[ln] = labour
-            ln += 1
-            hn = _push(ht, hs, hd, hn, seq, now + hold, _SWAP_DONE, sk, ss, su, sg,
-                       1 if techs > 0 else 0)
-            seq += 1
         # ---- a technician freed: the next waiter still wanting one starts
         if release:
             handed = False
             while tq_len > 0 and not handed:
                 h = tq_head
-                w_what = tq[h, 0]
                 wk = tq[h, 1]
                 ws = tq[h, 2]
-                wu = tq[h, 3]
-                wg = tq[h, 4]
-                wpl = tq[h, 5]
                 tq_head = (h + 1) % tq.shape[0]
                 tq_len -= 1
-                if w_what == 0:
+                if tq[h, 0] == 0:
                     g = 0 if moves[wk] else gen[ws]
-                    if g != wg:
+                    if g != tq[h, 4]:
                         continue
                     handed = True
-                    hold = swap_hours
-                    if exp_hands_on and hold > 0.0:
-                        hold = -swap_hours * math.log(1.0 - _uniform(st, K))
-                    swaps += 1
-                    labour = min(hold, H - now)
-                    tech_hours += labour
-                    lt[ln] = now
-                    lk[ln] = 0
-                    lc[ln] = wk
-                    lh[ln] = labour
-                    ln += 1
-                    hn = _push(ht, hs, hd, hn, seq, now + hold, _SWAP_DONE, wk, ws, wu, wg, 1)
-                    seq += 1
+                    hold = _start_swap(now, H, wk, tq[h, 5], swap_hours, exp_hands_on, st, K, kpool,
+                                       pool_lead, ntf_test, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, lh)
+                    _push(IS, et, eseq, ed, hp, fr, now + hold, _SWAP_DONE, wk, ws, tq[h, 3], g, 1)
                 else:
                     handed = True
                     start_repl = True
                     ss = ws
-                    req_planned = wpl
+                    req_planned = tq[h, 5]
                     sg = 1
             if not handed:
-                busy -= 1
+                IS[_BUSY] -= 1
         # ---- a replacement is requested: its switch part, then a technician
         if req_repl >= 0:
             s = req_repl
@@ -937,13 +1049,12 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
             got = True
             if switch_pool >= 0:
                 q = switch_pool
-                hn = _push(ht, hs, hd, hn, seq, now + pool_lead[q], _ARRIVE, q, 0, 0, 0, 0)
-                seq += 1
+                _push(IS, et, eseq, ed, hp, fr, now + pool_lead[q], _ARRIVE, q, 0, 0, 0, 0)
                 if stock[q] > 0 and pq_len[q] == 0:
                     stock[q] -= 1
                 else:
                     got = False
-                    spare_waits += 1
+                    IS[_WAITS] += 1
                     r = (pq_head[q] + pq_len[q]) % pq.shape[1]
                     pq[q, r, 0] = 1
                     pq[q, r, 1] = 0
@@ -953,9 +1064,9 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
                     pq[q, r, 5] = req_planned
                     pq_len[q] += 1
             if got:
-                if techs == 0 or busy < techs:
+                if techs == 0 or IS[_BUSY] < techs:
                     if techs > 0:
-                        busy += 1
+                        IS[_BUSY] += 1
                     start_repl = True
                     ss = s
                     sg = 1 if techs > 0 else 0
@@ -971,108 +1082,90 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
         # ---- a replacement starts on switch ss (planned: req_planned; holds a technician: sg)
         if start_repl:
             s = ss
-            replacements += 1
-            dt = now - last
-            if dt > 0.0:
-                if total_down:
-                    aa = last
-                    mm = int(aa // MONTH_HOURS)
-                    while aa < now:
-                        end = min(now, (mm + 1) * MONTH_HOURS) if mm < months - 1 else now
-                        down_by_month[min(mm, months - 1)] += total_down * (end - aa)
-                        aa = end
-                        mm += 1
-                down_area += total_down * dt
-                degraded_area += n_degraded * dt
-                last = now
+            IS[_REPL] += 1
+            _advance(now, IS, FS, dbm, lbm)
             gen[s] += 1
             if degraded[s]:
                 degraded[s] = False
-                n_degraded -= 1
+                IS[_N_DEGRADED] -= 1
             cnt = 0
             for p in range(P):  # ports the replacement takes down
                 if reasons[s, p] == 0:
                     ports_buf[cnt] = p
                     cnt += 1
+            # the old chassis' units and their reasons to be down go; moving units stay
             for k in range(K):
                 if moves[k]:
                     continue
-                for u in range(per_switch[k]):
+                for u in range(units[k]):
                     uid = uoff[k] + u
                     if failed[s, uid] > 0:
-                        if failed[s, uid] >= down_at[k]:
+                        if failed[s, uid] >= down_at[k] and spares[k] == 0:
                             a0 = 0 if wide[k] else u * span[k]
                             for p in range(a0, a0 + span[k]):
                                 reasons[s, p] -= 1
                         failed[s, uid] = 0
                     unit_gen[s, uid] = 0
+                if spares[k] > 0 and in_place[s * K + k]:  # the blocks that found no spare
+                    in_place[s * K + k] = False
+                    for slot in range(per_switch[k]):
+                        if block_down[s, uoff[k] + slot]:
+                            block_down[s, uoff[k] + slot] = False
+                            a0 = 0 if wide[k] else slot * span[k]
+                            for p in range(a0, a0 + span[k]):
+                                reasons[s, p] -= 1
             for p in range(P):
                 reasons[s, p] += 1
                 rs_reasons[s, p] = 0
-            total_down += cnt
-            if req_planned == 0 and cnt > 0 and n_jobs > 0:
-                prev = -1
-                for j in range(cnt):
-                    job = min(np.int64(((s * P + ports_buf[j]) * gpp) // job_gpus), n_jobs - 1)
-                    if job == prev:
-                        continue
-                    prev = job
-                    if now - last_int[job] >= restart:
-                        interruptions += 1
-                        last_int[job] = now
-                        lt[ln] = now
-                        lk[ln] = 3
-                        lc[ln] = -1
-                        lh[ln] = 0.0
-                        ln += 1
+            IS[_TOTAL_DOWN] += cnt
+            if cnt > 0 and n_jobs > 0:
+                _jobs_down(now, s, P, ports_buf, cnt, req_planned == 1, jd, stalled, last_int, JP,
+                           n_jobs, dual, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, lh)
             rs_down[s] = 0
             awaiting[s] = 0
             switch_wide[s] = False
-            hold = repl_hours
-            if exp_hands_on and hold > 0.0:
-                hold = -repl_hours * math.log(1.0 - _uniform(st, K))
+            hold = _hands_on(st, K, repl_hours, exp_hands_on)
             labour = min(hold, H - now)
-            tech_hours += labour
-            lt[ln] = now
-            lk[ln] = 2 if req_planned else 1
-            lc[ln] = -1
-            lh[ln] = labour
-            ln += 1
-            hn = _push(ht, hs, hd, hn, seq, now + hold, _REPL_DONE, s, sg, 0, 0, 0)
-            seq += 1
+            FS[_TECH] += labour
+            _record(IS, lt, lk, lc, lh, now, 2 if req_planned else 1, -1, labour)
+            _push(IS, et, eseq, ed, hp, fr, now + hold, _REPL_DONE, s, sg, 0, 0, 0)
 
-    # the horizon: close the areas
-    dt = H - last
-    if dt > 0.0:
-        if total_down:
-            aa = last
-            mm = int(aa // MONTH_HOURS)
-            while aa < H:
-                end = min(H, (mm + 1) * MONTH_HOURS) if mm < months - 1 else H
-                down_by_month[min(mm, months - 1)] += total_down * (end - aa)
-                aa = end
-                mm += 1
-        down_area += total_down * dt
-        degraded_area += n_degraded * dt
+    _advance(H, IS, FS, dbm, lbm)  # the horizon: close the areas
     out = np.empty(9)
-    out[0] = 1.0 - down_area / (S * P * H)
-    out[1] = swaps
-    out[2] = replacements
-    out[3] = down_area
-    out[4] = outages
-    out[5] = degraded_area
-    out[6] = tech_hours
-    out[7] = spare_waits
-    out[8] = interruptions
+    out[0] = 1.0 - FS[_DOWN_AREA] / (S * P * H)
+    out[1] = IS[_SWAPS]
+    out[2] = IS[_REPL]
+    out[3] = FS[_DOWN_AREA]
+    out[4] = IS[_OUTAGES]
+    out[5] = FS[_DEG_AREA]
+    out[6] = FS[_TECH]
+    out[7] = IS[_WAITS]
+    out[8] = IS[_INTERRUPTS]
+    ln = IS[_LN]
     return (out, fails, events, lt[:ln].copy(), lk[:ln].copy(), lc[:ln].copy(), lh[:ln].copy(),
-            down_by_month)
+            dbm, lbm)
+
+
+@njit(cache=True)
+def _start_swap(now, H, k, nt, swap_hours, exp_hands_on, st, K, kpool, pool_lead, ntf_test,
+                IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, lh):
+    """A swap's hands-on time starts: count it, its labour, its ledger row; a unit removed with no
+    trouble found goes back to its pool after its test. Returns the hands-on hours."""
+    hold = _hands_on(st, K, swap_hours, exp_hands_on)
+    IS[_SWAPS] += 1
+    labour = min(hold, H - now)
+    FS[_TECH] += labour
+    _record(IS, lt, lk, lc, lh, now, 4 if nt else 0, k, labour)
+    if nt and kpool[k] >= 0:
+        _push(IS, et, eseq, ed, hp, fr, now + ntf_test, _ARRIVE, kpool[k], 0, 0, 0, 0)
+    return hold
 
 
 # --------------------------------------------------------------------------- the engine
 
 
-def _key(seed: int, replication: int, name: str, tag: int) -> np.uint64:
-    ss = np.random.SeedSequence(entropy=seed, spawn_key=(replication, zlib.crc32(name.encode()), tag))
+def _key(seed: int, replication: int, name: str, *tags: int) -> np.uint64:
+    ss = np.random.SeedSequence(entropy=seed, spawn_key=(replication, zlib.crc32(name.encode()), *tags))
     return ss.generate_state(1, np.uint64)[0]
 
 
@@ -1108,23 +1201,26 @@ class FastEngine:
                             dtype=np.uint64)
         renew_key = np.array([_key(seed, replication, n, Streams.SWITCH0) for n in plan.names],
                              dtype=np.uint64)
+        ntf_key = np.array([_key(seed, replication, n, Streams.NTF, 1 << 40) for n in plan.names],
+                           dtype=np.uint64)
         hands_key = _key(seed, replication, "", Streams.HANDS_ON)
         months = max(1, math.ceil(plan.horizon / MONTH_HOURS))
-        out, fails, events, lt, lk, lc, lh, dbm = _simulate(
+        jp = np.array([plan.gpus_per_port, plan.job_gpus if plan.job_gpus > 0 else 1.0,
+                       plan.last_job_gpus, plan.slowdown, plan.exclude_hours, plan.restart])
+        out, fails, events, lt, lk, lc, lh, dbm, lbm = _simulate(
             plan.switches, plan.ports, plan.horizon, plan.detection, plan.swap_hours,
             plan.replacement_hours, plan.exponential_hands_on, plan.technicians, plan.k, plan.window,
-            plan.gpus_per_port, plan.job_gpus if plan.job_gpus > 0 else 1.0, plan.n_jobs, plan.restart,
-            plan.per_switch, plan.span, plan.wide, plan.elements, plan.needed, plan.swap,
-            plan.unit_scope, plan.moves, plan.pool, fam, pa, pb,
+            jp, plan.n_jobs, plan.dual, plan.ntf_test_hours,
+            plan.per_switch, plan.spares, plan.span, plan.wide, plan.elements, plan.needed, plan.swap,
+            plan.unit_scope, plan.moves, plan.pool, plan.ntf, fam, pa, pb,
             plan.pool_stock, plan.pool_lead, plan.switch_pool,
-            init_key, renew_key, hands_key, months)
+            init_key, renew_key, ntf_key, hands_key, months)
         m: dict[str, float] = {"port_availability": float(out[0])}
         for name, f in zip(plan.names, fails.tolist(), strict=True):
             m[failure_column(name)] = float(f)
         for j, name in enumerate(COMMON):
             m[name] = float(out[1 + j])
-        # the plans it runs carry no job (unsupported refuses the others): no GPU-hours lost
-        return ReplicationOutcome(m, int(events), Ledger(lt, lk, lc, lh, dbm, np.zeros_like(dbm)))
+        return ReplicationOutcome(m, int(events), Ledger(lt, lk, lc, lh, dbm, lbm))
 
 
 def warm_up() -> float:

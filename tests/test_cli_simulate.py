@@ -74,8 +74,8 @@ def test_json_is_the_documented_shape_and_matches_the_library(small):
     assert doc["horizon_hours"] == pytest.approx(2 * 8766.0)
     assert list(doc["architectures"]) == ["plug", "cpo"]
     assert list(doc["architectures"]["plug"]["failures"]) == ["module"]
-    # auto: SimPy, as the fast engine leaves the [fabric]'s training jobs (this scenario has one) to it
-    assert doc["engine"] == "des" and doc["elapsed_s"] > 0
+    # auto: the fast engine, which models everything this scenario holds (its training job too)
+    assert doc["engine"] == "fast" and doc["elapsed_s"] > 0
     expected = run(load_scenario(small), workers=1).to_dict()
     doc.pop("elapsed_s"), expected.pop("elapsed_s")  # wall time: the one field that differs
     assert doc == json.loads(json.dumps(expected))

@@ -4,7 +4,9 @@ The engines draw different random numbers, so they are held to the same *distrib
 per-replication metric: on each built-in scenario (fewer switches and replications, so the SimPy
 side stays quick) and on small random scenarios that exercise every feature the fast engine
 claims (families, k-of-n with unit/element scope, pools, technicians, exponential hands-on,
-windows, k > 1, moves_on_replacement), the means differ by less than 3 standard errors of the
+windows, k > 1, moves_on_replacement, the [fabric]'s jobs with single and dual homing,
+no-trouble-found swaps, spare units), every metric and the ledgers' GPU-hours lost and NTF swaps:
+the means differ by less than 3 standard errors of the
 difference of two independent means and a two-sample Kolmogorov-Smirnov test is not rejected at
 1 % (fixed seeds, so each verdict is reproducible).
 """
@@ -25,8 +27,10 @@ from fleet_models.runner import run, select_engine
 from fleet_models.spec import (
     Architecture,
     Component,
+    Fabric,
     Fleet,
     HandsOn,
+    Homing,
     Policy,
     Repair,
     RepairScope,
@@ -37,25 +41,29 @@ from fleet_models.spec import (
 from reliability.models import LifeModel
 
 
-def _modelled(sc: Scenario) -> Scenario:
-    """``sc`` without what the fast engine leaves to SimPy (training jobs under the [fabric],
-    no-trouble-found swaps, spare units): the engines are compared on everything else."""
-    archs = tuple(dataclasses.replace(a, components=tuple(
-        dataclasses.replace(c, ntf_fraction=0.0, spare_units=0) for c in a.components))
-        for a in sc.architectures)
-    return dataclasses.replace(sc, architectures=archs,
-                               workload=dataclasses.replace(sc.workload, gpus_per_port=0.0))
+def _with_ledgers(res) -> dict[str, np.ndarray]:
+    """Per-replication columns of a result plus what its ledgers hold: GPU-hours lost under the
+    [fabric] and swaps that found no trouble."""
+    frame = res.replications
+    cols = {c: frame[c].to_numpy(float) for c in frame.columns[2:]}
+    keys = list(zip(frame["replication"], frame["architecture"], strict=True))
+    cols["gpu_hours_lost"] = np.array([res.ledgers[k].lost_by_month.sum() for k in keys])
+    cols["ntf_swaps"] = np.array([float((res.ledgers[k].kind == 4).sum()) for k in keys])
+    cols["architecture"] = frame["architecture"].to_numpy()
+    return cols
 
 
 def _agree(sc: Scenario) -> None:
-    sc = _modelled(sc)
-    des = run(sc, workers=1, engine="des").replications
-    fast = run(sc, workers=1, engine="fast").replications
+    des = _with_ledgers(run(sc, workers=1, engine="des"))
+    fast = _with_ledgers(run(sc, workers=1, engine="fast"))
     bad = []
     for arch in (a.name for a in sc.architectures):
-        d, f = des[des["architecture"] == arch], fast[fast["architecture"] == arch]
-        for col in des.columns[2:]:
-            x, y = d[col].dropna().to_numpy(float), f[col].dropna().to_numpy(float)
+        d, f = des["architecture"] == arch, fast["architecture"] == arch
+        for col in des:
+            if col == "architecture":
+                continue
+            x, y = des[col][d], fast[col][f]
+            x, y = x[~np.isnan(x)], y[~np.isnan(y)]
             if not x.size:
                 continue
             # SE of the difference of two independent means
@@ -68,8 +76,9 @@ def _agree(sc: Scenario) -> None:
     assert not bad, "\n".join(bad)
 
 
-@pytest.mark.parametrize("name", ["default", "supply-crunch", "cpo-pilot"])
+@pytest.mark.parametrize("name", sorted(builtin_scenarios()))
 def test_builtin_scenarios_agree(name):
+    # as shipped: the [fabric]'s jobs, no-trouble-found swaps, spare units (fail in place)
     sc = builtin_scenarios()[name]
     # 8 switches (4 for the pilot), 80 replications: the SimPy side in about a second
     switches = 4 if name == "cpo-pilot" else 8
@@ -105,12 +114,20 @@ def _random_scenario(i: int) -> Scenario:
         replace_switch_when_ports_down=1 if i == 0 else 2 + i % 3,
         maintenance_window_days=None if i == 1 else float(rng.uniform(5, 40)),
         hands_on=HandsOn.EXPONENTIAL if i % 2 else HandsOn.FIXED, spares=spares)
+    # the [fabric]: jobs of 4 to 12 GPUs over consecutive ports (one ends mid-switch), single or
+    # dual homing, exclusion within a repair or after it; NTF swaps; a spare engine (fail in place)
+    comps[3] = dataclasses.replace(comps[3], ntf_fraction=(0.0, 0.5, 0.3, 0.8)[i % 4])
+    comps[1] = dataclasses.replace(comps[1], spare_units=i % 3)
+    workload = Workload(gpus_per_port=float(rng.choice([1.0, 2.0])), job_gpus=int(rng.integers(4, 13)),
+                        restart_hours=float(rng.uniform(0.1, 5.0)))
+    fabric = Fabric(homing=Homing.DUAL if i % 2 else Homing.SINGLE,
+                    exclude_hours=float(rng.uniform(0.1, 30.0)), degraded_slowdown=float(rng.uniform(0.1, 0.5)))
     return Scenario(f"random-{i}", 8000.0, Fleet(3, ports), (Architecture("a", tuple(comps)),),
-                    workload=Workload(gpus_per_port=0.0),
-                    policy=policy, replications=120, seed=7 + i)
+                    workload=workload, fabric=fabric, policy=policy, replications=120, seed=7 + i,
+                    )
 
 
-@pytest.mark.parametrize("i", range(4))
+@pytest.mark.parametrize("i", range(6))
 def test_random_scenarios_agree(i):
     sc = _random_scenario(i)
     assert unsupported(compile_plan(sc, sc.architectures[0])) is None
@@ -118,17 +135,24 @@ def test_random_scenarios_agree(i):
 
 
 def test_auto_falls_back_with_its_reason():
+    # a life family with no compiled cdf/ppf (the generalised gamma) is SimPy's alone
     sc = _random_scenario(0)
     arch = sc.architectures[0]
-    comps = (dataclasses.replace(arch.components[1], spare_units=2), *arch.components[2:])
+    gg = LifeModel("gengamma", {"mu": 8.0, "ln_sigma": -0.5, "lambda_": 0.5})
+    comps = (dataclasses.replace(arch.components[1], life=gg), *arch.components[2:])
     sc = dataclasses.replace(sc, architectures=(dataclasses.replace(arch, components=comps),),
                              replications=2)
     chosen, why = select_engine(sc, "auto")
-    assert chosen == "des" and "spare_units = 2" in why and "engine" in why
+    assert chosen == "des" and "'gengamma' has no compiled cdf/ppf" in why and "engine" in why
     res = run(sc, workers=1)  # auto
     assert res.engine == "des" and res.engine_note == why
-    with pytest.raises(ScenarioError, match="spare_units = 2"):
+    with pytest.raises(ScenarioError, match="gengamma"):
         run(sc, workers=1, engine="fast")
+
+
+def test_auto_picks_the_fast_engine_for_every_builtin():
+    for name, sc in builtin_scenarios().items():
+        assert select_engine(sc, "auto") == ("fast", None), name
 
 
 def test_a_field_the_fast_engine_does_not_know_is_refused(monkeypatch):
