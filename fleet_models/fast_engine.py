@@ -12,12 +12,12 @@ How
     generations), so one event costs a few hundred nanoseconds.
 
 Random numbers
-    xoshiro256** streams seeded from numpy ``SeedSequence`` values computed in Python with the
-    same keys as :class:`fleet_models.streams.Streams`: per (seed, replication, component name)
-    one stream for the initial lives and one key for renewals, mixed with the switch index
-    (SplitMix64) into one stream per (component, switch); hands-on times have their own. So a
-    result depends neither on the number of workers nor on the other architectures, and two
-    architectures sharing a component see the same failures of it (common random numbers).
+    xoshiro256** streams. Their keys: numpy ``SeedSequence(seed, (replication,))`` once per
+    replication, then SplitMix64 of that with the component name's crc32 and the stream's tags
+    (the same tags as :class:`fleet_models.streams.Streams`: initial lives, renewals, NTF,
+    hands-on), and for a per-switch stream the switch index mixed in. So a result depends
+    neither on the number of workers nor on the other architectures, and two architectures
+    sharing a component see the same failures of it (common random numbers).
     Which elements fail within a horizon is drawn by geometric skips (Bernoulli thinning at
     F(H') per element, the exact law of binomial thinning plus a uniform choice), then their
     lives by truncated sampling ppf(U F(H')).
@@ -47,6 +47,7 @@ Cache
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import os
 import zlib
@@ -329,7 +330,7 @@ _FAIL, _SWAP_DET, _SWAP_DONE, _ARRIVE, _REPL_DET, _WINDOW, _REPL_DONE, _EXCLUDE 
 
 # the loop's integer state (IS) and float state (FS): arrays, so helpers can update them
 (_TOTAL_DOWN, _N_DEGRADED, _BUSY, _SEQ, _LN, _HN, _NFREE, _TOP, _SWAPS, _REPL, _OUTAGES, _WAITS,
- _INTERRUPTS, _STALLS, _JOBS_DOWN) = range(15)
+ _INTERRUPTS, _STALLS, _JOBS_DOWN, _CI, _TQH, _TQL, _EVENTS) = range(19)
 _LAST, _DOWN_AREA, _DEG_AREA, _LOST_RATE, _TECH = range(5)
 
 
@@ -595,7 +596,7 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
     ports_buf = np.empty(P, dtype=np.int64)
     idx = np.empty(maxn, dtype=np.int64)
 
-    IS = np.zeros(15, dtype=np.int64)
+    IS = np.zeros(19, dtype=np.int64)
     FS = np.zeros(5)
     fails = np.zeros(K, dtype=np.int64)
     dbm = np.zeros(months)
@@ -612,8 +613,6 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
     pq_head = np.zeros(Q, dtype=np.int64)
     pq_len = np.zeros(Q, dtype=np.int64)
     tq = np.empty((64, 6), dtype=np.int64)
-    tq_head = 0
-    tq_len = 0
 
     # initial failures, sorted by time: a stream merged with the heap (their sequence numbers
     # 0 .. tot-1 come before every later event's, so ties go to them as in one heap)
@@ -652,7 +651,6 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
         for j in range(first, tot):  # lives of this kind's failing elements, after the choices
             it[j] = _ppf(fam[k], pa[k], pb[k], _uniform(st, k) * f)
     order = np.argsort(it[:tot], kind="mergesort")
-    ci = 0
     IS[_SEQ] = tot
 
     cap = 1024 + push_bound
@@ -662,9 +660,20 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
     hp = np.empty(cap, dtype=np.int64)
     fr = np.empty(cap, dtype=np.int64)
 
-    events = 0
-    while True:
-        # room for what one event may add
+    IS[_CI] = 0
+    cfg = (S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K_ports, window,
+           JP, n_jobs, dual, ntf_test, K, Q, renew0, ntf0, tot, push_bound, switch_pool)
+    kinds = (per_switch, spares, units, uoff, down_at, span, wide, elements, swap, unit_scope,
+             moves, kpool, ntf, fam, pa, pb, pool_lead, renew_key, ntf_key)
+    switches = (reasons, rs_reasons, rs_down, failed, unit_gen, serve, block_down, in_place, gen,
+                degraded, awaiting, switch_wide, pending, window_gen)
+    work = (st, seeded, stock, ports_buf, idx, fails, dbm, lbm, jd, stalled, last_int,
+            it, isw, iu, ik, order)
+    # the loop runs until the horizon, or until an array needs room: then it is grown here and
+    # the loop resumes (arrays are never reassigned inside the loop, which keeps numba from
+    # reference-counting them at every event)
+    while _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, lh,
+               pq, pq_head, pq_len, tq):
         if IS[_HN] + push_bound > et.shape[0]:
             m = 2 * et.shape[0] + push_bound
             top = IS[_TOP]
@@ -698,6 +707,8 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
             c32 = np.empty(m, dtype=np.int32)
             c32[:ln] = lc[:ln]
             lc = c32
+        tq_head = IS[_TQH]
+        tq_len = IS[_TQL]
         grow = tq_len + 2 > tq.shape[0]
         for q in range(Q):
             if pq_len[q] + 2 > pq.shape[1]:
@@ -708,7 +719,7 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
             for j in range(tq_len):
                 t2[j] = tq[(tq_head + j) % tq.shape[0]]
             tq = t2
-            tq_head = 0
+            IS[_TQH] = 0
             p2 = np.empty((Q, m, 6), dtype=np.int64)
             for q in range(Q):
                 for j in range(pq_len[q]):
@@ -716,6 +727,51 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
                 pq_head[q] = 0
             pq = p2
 
+    _advance(H, IS, FS, dbm, lbm)  # the horizon: close the areas
+    out = np.empty(9)
+    out[0] = 1.0 - FS[_DOWN_AREA] / (S * P * H)
+    out[1] = IS[_SWAPS]
+    out[2] = IS[_REPL]
+    out[3] = FS[_DOWN_AREA]
+    out[4] = IS[_OUTAGES]
+    out[5] = FS[_DEG_AREA]
+    out[6] = FS[_TECH]
+    out[7] = IS[_WAITS]
+    out[8] = IS[_INTERRUPTS]
+    ln = IS[_LN]
+    return (out, fails, IS[_EVENTS], lt[:ln].copy(), lk[:ln].copy(), lc[:ln].copy(), lh[:ln].copy(),
+            dbm, lbm)
+
+
+@njit(cache=True)
+def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, lh,
+         pq, pq_head, pq_len, tq):
+    """The event loop: handle events until the horizon (returns False) or until one of the
+    arrays may lack room for what the next event adds (returns True: the caller grows them)."""
+    (S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K_ports, window,
+     JP, n_jobs, dual, ntf_test, K, Q, renew0, ntf0, tot, push_bound, switch_pool) = cfg
+    (per_switch, spares, units, uoff, down_at, span, wide, elements, swap, unit_scope,
+     moves, kpool, ntf, fam, pa, pb, pool_lead, renew_key, ntf_key) = kinds
+    (reasons, rs_reasons, rs_down, failed, unit_gen, serve, block_down, in_place, gen,
+     degraded, awaiting, switch_wide, pending, window_gen) = switches
+    (st, seeded, stock, ports_buf, idx, fails, dbm, lbm, jd, stalled, last_int,
+     it, isw, iu, ik, order) = work
+    ci = IS[_CI]
+    tq_head = IS[_TQH]
+    tq_len = IS[_TQL]
+    events = IS[_EVENTS]
+    while True:
+        room = (IS[_HN] + push_bound <= et.shape[0] and IS[_LN] + 2 * P + 8 <= lt.shape[0]
+                and tq_len + 2 <= tq.shape[0])
+        for q in range(Q):
+            if pq_len[q] + 2 > pq.shape[1]:
+                room = False
+        if not room:
+            IS[_CI] = ci
+            IS[_TQH] = tq_head
+            IS[_TQL] = tq_len
+            IS[_EVENTS] = events
+            return True
         # the next event: the first initial failure or the heap's first, whichever comes first
         if ci < tot and (IS[_HN] == 0 or it[order[ci]] <= et[hp[0]]):
             j = order[ci]
@@ -958,11 +1014,11 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
                     for _j in range(c):
                         life = _ppf(fam[k], pa[k], pb[k], _uniform(st, r) * f)
                         _push(IS, et, eseq, ed, hp, fr, now + life, _FAIL, k, s, u, g, unit_gen[s, uid])
-                else:
-                    c = _failing(st, r, 1, f, idx)
-                    if c:
-                        life = _ppf(fam[k], pa[k], pb[k], _uniform(st, r) * f)
-                        _push(IS, et, eseq, ed, hp, fr, now + life, _FAIL, k, s, u, g, 0)
+                else:  # one element: u < F(H') fails inside, and then ppf(u) is its truncated life
+                    v = _uniform(st, r)
+                    if v < f:
+                        _push(IS, et, eseq, ed, hp, fr, now + _ppf(fam[k], pa[k], pb[k], v), _FAIL,
+                              k, s, u, g, 0)
 
         elif typ == _EXCLUDE:
             j = ea
@@ -1130,20 +1186,11 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
             _record(IS, lt, lk, lc, lh, now, 2 if req_planned else 1, -1, labour)
             _push(IS, et, eseq, ed, hp, fr, now + hold, _REPL_DONE, s, sg, 0, 0, 0)
 
-    _advance(H, IS, FS, dbm, lbm)  # the horizon: close the areas
-    out = np.empty(9)
-    out[0] = 1.0 - FS[_DOWN_AREA] / (S * P * H)
-    out[1] = IS[_SWAPS]
-    out[2] = IS[_REPL]
-    out[3] = FS[_DOWN_AREA]
-    out[4] = IS[_OUTAGES]
-    out[5] = FS[_DEG_AREA]
-    out[6] = FS[_TECH]
-    out[7] = IS[_WAITS]
-    out[8] = IS[_INTERRUPTS]
-    ln = IS[_LN]
-    return (out, fails, events, lt[:ln].copy(), lk[:ln].copy(), lc[:ln].copy(), lh[:ln].copy(),
-            dbm, lbm)
+    IS[_CI] = ci
+    IS[_TQH] = tq_head
+    IS[_TQL] = tq_len
+    IS[_EVENTS] = events
+    return False
 
 
 @njit(cache=True)
@@ -1164,9 +1211,31 @@ def _start_swap(now, H, k, nt, swap_hours, exp_hands_on, st, K, kpool, pool_lead
 # --------------------------------------------------------------------------- the engine
 
 
+_MASK = (1 << 64) - 1
+
+
+@functools.lru_cache(maxsize=256)
+def _replication_key(seed: int, replication: int) -> int:
+    ss = np.random.SeedSequence(entropy=seed, spawn_key=(replication,))
+    return int(ss.generate_state(1, np.uint64)[0])
+
+
+def _mix(x: int) -> int:
+    """SplitMix64's finaliser on a Python int (the same as ``_splitmix``)."""
+    z = (x + 0x9E3779B97F4A7C15) & _MASK
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    return z ^ (z >> 31)
+
+
 def _key(seed: int, replication: int, name: str, *tags: int) -> np.uint64:
-    ss = np.random.SeedSequence(entropy=seed, spawn_key=(replication, zlib.crc32(name.encode()), *tags))
-    return ss.generate_state(1, np.uint64)[0]
+    """The key of a stream: (seed, replication) through numpy's SeedSequence once per
+    replication, then the component's name (crc32) and the stream's tags mixed in; depends on
+    nothing else, so two architectures sharing a component draw the same lives of it."""
+    x = _replication_key(seed, replication)
+    for word in (zlib.crc32(name.encode()), *tags):
+        x = _mix(x ^ word)
+    return np.uint64(x)
 
 
 def _life_arrays(lives) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
