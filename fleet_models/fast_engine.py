@@ -1292,6 +1292,22 @@ class FastEngine:
         return ReplicationOutcome(m, int(events), Ledger(lt, lk, lc, lh, dbm, lbm))
 
 
+def compiled() -> bool:
+    """Whether the loop's machine code is in the cache for this source (a run then loads it in
+    about a second instead of compiling it for a minute or more). Reads numba's cache index
+    through its internals: on any surprise it answers False (the caller's note is then merely
+    unneeded)."""
+    try:
+        return all(bool(f._cache._cache_file._load_index()) for f in (_simulate, _run))
+    except Exception:  # noqa: BLE001 - numba internals changed: assume a compile
+        return False
+
+
+def cache_dir() -> str:
+    """Where compiled code is cached (numba's default beside the module when unset)."""
+    return os.environ.get("NUMBA_CACHE_DIR") or "__pycache__ beside fleet_models/fast_engine.py"
+
+
 def warm_up() -> float:
     """Compile (or load from the cache) the loop; returns the seconds it took."""
     import time
