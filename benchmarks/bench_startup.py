@@ -2,15 +2,16 @@
 
     python benchmarks/bench_startup.py [--repeat R]
 
-Each case runs as `python -X importtime ...` from the repository root, R times; the median is
-shown. The two targets:
+Each case runs as `python -X importtime ...` from the repository root, R times (default 9), the
+cases in turn so that the shared machine's drift falls on all alike; medians are shown. The two targets:
 
 * `cpo simulate --help`: every import of the process;
 * the default run, `cpo simulate -w 1` and `cpo compare -w 1` (the built-in default scenario),
   up to its first replication: the imports done before the engine's first ``simulate`` call,
   where the process then stops. ``-w 1`` runs the replications in the process itself, so the
   engine's own imports (SimPy) are counted; with the default two workers the forked workers
-  import those instead.
+  import those instead. ``--engine des`` beside it: the same run without what ``auto`` imports
+  to decide between the engines (numba, with fleet_models.fast_engine).
 
 Beside them:
 
@@ -21,16 +22,18 @@ Beside them:
   the replications (pandas for the tidy frame, scipy.special for the intervals).
 
 Columns: imports, the sum of the top-level import times Python reports (-X importtime, which
-itself slows imports a little: compare figures with each other, not with other tools); wall,
-the whole process (interpreter start and, for the runs, everything up to the first replication
-or the end); loaded, which of the heavy modules the process had imported by then (at the first
-replication, or at exit). None of scipy.stats, scipy.optimize, lifelines, matplotlib is needed
-to simulate (tests/test_scale.py and tests/test_packaging.py hold this).
+itself slows imports a little: compare figures with each other, not with other tools); cpu (user
++ sys, less disturbed by other load than wall) and wall seconds of the whole process (interpreter
+start and, for the runs, everything up to the first replication or the end); loaded, which of
+the heavy modules the process had imported by then (at the first replication, or at exit). None
+of scipy.stats, scipy.optimize, lifelines, matplotlib is needed to simulate
+(tests/test_scale.py and tests/test_packaging.py hold this).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -109,28 +112,34 @@ def import_seconds(stderr: str) -> float:
     return total / 1e6
 
 
-def measure(argv: list[str], stop: bool) -> tuple[float, float, str]:
-    """(seconds of imports, wall seconds, heavy modules loaded) for one run of ``argv``: a
-    python -c script, or the CLI (stopped at its first replication when ``stop``)."""
+def measure(argv: list[str], stop: bool) -> tuple[float, float, float, str]:
+    """(seconds of imports, cpu seconds, wall seconds, heavy modules loaded) for one run of
+    ``argv``: a python -c script, or the CLI (stopped at its first replication when ``stop``)."""
     if argv[0] == "-c":
         cmd = [sys.executable, "-X", "importtime", *argv]
     else:
         script = RUN.format(heavy=HEAVY, stop=stop, mark=MARK)
         cmd = [sys.executable, "-X", "importtime", "-c", script, *argv]
-    t0 = time.perf_counter()
-    out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
-    wall = time.perf_counter() - t0
-    if out.returncode != 0:
-        raise SystemExit(f"{argv}: exit {out.returncode}\n{out.stderr[-2000:]}")
-    if stop and MARK not in out.stderr.splitlines():
-        raise SystemExit(f"{argv}: no replication started\n{out.stderr[-2000:]}")
-    heavy = [ln for ln in out.stderr.splitlines() if ln.startswith("HEAVY ")]
-    return import_seconds(out.stderr), wall, heavy[-1][len("HEAVY "):] if heavy else "-"
+    with tempfile.TemporaryFile("w+") as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        stderr = err.read()
+    if proc.returncode != 0:
+        raise SystemExit(f"{argv}: exit {proc.returncode}\n{stderr[-2000:]}")
+    if stop and MARK not in stderr.splitlines():
+        raise SystemExit(f"{argv}: no replication started\n{stderr[-2000:]}")
+    heavy = [ln for ln in stderr.splitlines() if ln.startswith("HEAVY ")]
+    return (import_seconds(stderr), usage.ru_utime + usage.ru_stime, wall,
+            heavy[-1][len("HEAVY "):] if heavy else "-")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeat", type=int, default=5, help="runs of each case; the median is shown")
+    ap.add_argument("--repeat", type=int, default=9, help="runs of each case; the median is shown")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tiny = Path(tmp) / "tiny.toml"
@@ -141,16 +150,19 @@ def main() -> None:
             ("cpo simulate --help", ["simulate", "--help"], False),
             ("cpo simulate -w 1, to 1st replication", ["simulate", "-w", "1"], True),
             ("cpo compare -w 1, to 1st replication", ["compare", "-w", "1"], True),
+            ("cpo simulate -w 1 --engine des, to 1st", ["simulate", "-w", "1", "--engine", "des"], True),
             ("cpo simulate TINY -n 1 -w 1 --json, all", ["simulate", str(tiny), "--replications", "1",
                                                         "--workers", "1", "--json"], False),
         ]
-        print(f"{'case':<42} {'imports s':>9} {'wall s':>7}  heavy modules loaded (median of "
-              f"{args.repeat})")
-        for label, argv, stop in cases:
-            runs = [measure(argv, stop) for _ in range(args.repeat)]
-            imp = statistics.median(r[0] for r in runs)
-            wall = statistics.median(r[1] for r in runs)
-            print(f"{label:<42} {imp:>9.3f} {wall:>7.3f}  {runs[-1][2]}", flush=True)
+        runs: dict[str, list[tuple[float, float, float, str]]] = {label: [] for label, _, _ in cases}
+        for _ in range(args.repeat):  # round-robin: the machine's drift falls on every case alike
+            for label, argv, stop in cases:
+                runs[label].append(measure(argv, stop))
+    print(f"{'case':<42} {'imports s':>9} {'cpu s':>6} {'wall s':>6}  heavy modules loaded "
+          f"(medians of {args.repeat})")
+    for label, r in runs.items():
+        imp, cpu, wall = (statistics.median(x[i] for x in r) for i in range(3))
+        print(f"{label:<42} {imp:>9.3f} {cpu:>6.3f} {wall:>6.3f}  {r[-1][3]}")
     print("\ntarget: under 0.5 s of imports for `cpo simulate --help` and before the default run's "
           "first replication; scipy.stats, lifelines and matplotlib not loaded")
 
