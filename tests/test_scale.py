@@ -133,12 +133,16 @@ def test_simulate_path_imports_neither_scipy_stats_nor_lifelines(tmp_path):
     assert json.loads(out.stdout)  # the run did happen and wrote its summary
 
 
-@pytest.mark.parametrize("command", ["simulate", "compare"])
-def test_default_run_start_up_imports_no_pandas(command):
+@pytest.mark.parametrize("command, engine", [("simulate", "auto"), ("compare", "auto"),
+                                             ("simulate", "des")])
+def test_default_run_start_up_imports_no_pandas(command, engine):
     # what the default `cpo simulate` / `cpo compare` imports before its first replication loads
     # no pandas nor pyarrow (they come when the result frame is built, after the replications),
-    # nor scipy.stats, lifelines, matplotlib; the engine's first simulate() call says which were
-    # loaded and ends the process (benchmarks/bench_startup.py times the same start-up)
+    # nor scipy.stats, lifelines, matplotlib, and with the SimPy engine no numba; the engine's
+    # first simulate() call says which were loaded and ends the process
+    # (benchmarks/bench_startup.py times the same start-up)
+    heavy = ("pandas", "pyarrow", "scipy.stats", "lifelines", "matplotlib") + (
+        ("numba",) if engine == "des" else ())
     code = (
         "import os, sys\n"
         "import fleet_models.runner as runner\n"
@@ -147,12 +151,11 @@ def test_default_run_start_up_imports_no_pandas(command):
         "    def __init__(self, name):\n"
         "        self.engine = get_engine(name)\n"
         "    def simulate(self, plan, replication):\n"
-        "        print(sorted(m for m in ('pandas', 'pyarrow', 'scipy.stats', 'lifelines', 'matplotlib')"
-        " if m in sys.modules), flush=True)\n"
+        f"        print(sorted(m for m in {heavy!r} if m in sys.modules), flush=True)\n"
         "        os._exit(0)\n"
         "runner.get_engine = First\n"
         "import cli.main\n"
-        f"sys.argv = ['cpo', {command!r}, '--workers', '1', '--quiet']\n"
+        f"sys.argv = ['cpo', {command!r}, '--workers', '1', '--quiet', '--engine', {engine!r}]\n"
         "cli.main.main()\n"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
