@@ -22,7 +22,8 @@ Beside them:
   the replications (pandas for the tidy frame, scipy.special for the intervals).
 
 Columns: imports, the sum of the top-level import times Python reports (-X importtime, which
-itself slows imports a little: compare figures with each other, not with other tools); cpu (user
+itself slows imports a little: compare figures with each other, not with other tools), median
+and (min), the run least disturbed by other load, since these are wall times; cpu (user
 + sys, less disturbed by other load than wall) and wall seconds of the whole process (interpreter
 start and, for the runs, everything up to the first replication or the end); loaded, which of
 the heavy modules the process had imported by then (at the first replication, or at exit). None
@@ -158,11 +159,12 @@ def main() -> None:
         for _ in range(args.repeat):  # round-robin: the machine's drift falls on every case alike
             for label, argv, stop in cases:
                 runs[label].append(measure(argv, stop))
-    print(f"{'case':<42} {'imports s':>9} {'cpu s':>6} {'wall s':>6}  heavy modules loaded "
-          f"(medians of {args.repeat})")
+    print(f"{'case':<42} {'imports s':>9} {'(min)':>6} {'cpu s':>6} {'wall s':>6}  heavy modules "
+          f"loaded (medians of {args.repeat})")
     for label, r in runs.items():
         imp, cpu, wall = (statistics.median(x[i] for x in r) for i in range(3))
-        print(f"{label:<42} {imp:>9.3f} {cpu:>6.3f} {wall:>6.3f}  {r[-1][3]}")
+        print(f"{label:<42} {imp:>9.3f} {min(x[0] for x in r):>6.3f} {cpu:>6.3f} {wall:>6.3f}  "
+              f"{r[-1][3]}")
     print("\ntarget: under 0.5 s of imports for `cpo simulate --help` and before the default run's "
           "first replication; scipy.stats, lifelines and matplotlib not loaded")
 
