@@ -10,10 +10,12 @@ difference from the baseline with its interval and the share of replications it 
 from __future__ import annotations
 
 import math
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from fleet_models.results import FleetResult
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd  # imported by comparison(): `cpo compare` imports this module before its run
 
 MINUTES_PER_YEAR = 8766.0 * 60.0
 
@@ -21,6 +23,8 @@ MINUTES_PER_YEAR = 8766.0 * 60.0
 def comparison(result: FleetResult, baseline: str | None = None) -> pd.DataFrame:
     """Rows: measures; columns: architectures; cells: display strings. ``baseline`` defaults to
     the first architecture."""
+    import pandas as pd
+
     baseline = baseline or result.architectures[0]
     diffs = result.differences(baseline).set_index("architecture")
     summ = result.summary().set_index(["architecture", "metric"])

@@ -20,13 +20,16 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
-from scipy.special import stdtrit
 
 from fleet_models.metrics import COMMON as COMMON_METRICS
 from fleet_models.metrics import COST, COST_PARTS, engine_columns, failure_column
 
+# pandas and scipy.special are imported where a result is summarised, not with this module: the
+# runner imports it before the first replication, and start-up is kept to what simulating needs
+# (benchmarks/bench_startup.py)
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from fleet_models.engine import Ledger
     from fleet_models.spec import Scenario
 
@@ -58,6 +61,8 @@ class FleetResult:
     def tco(self) -> pd.DataFrame:
         """Per (replication, architecture): capex, energy, maintenance, downtime, tco_usd (USD,
         discounted), gpu_hours_lost, goodput (``fleet_models.tco``); empty without ledgers."""
+        import pandas as pd
+
         from fleet_models.tco import COLUMNS, tco_frame
 
         if self.spec is None or not self.ledgers:
@@ -89,6 +94,8 @@ class FleetResult:
         """Per architecture x metric (tidy: one row each): the mean with the ci95 *of the mean*,
         and the spread across replications one real fleet faces: sd, p5, p95. Cost metrics
         (``fleet_models.tco``) are included when the result carries its ledgers."""
+        import pandas as pd
+
         rows = []
         tco = self.tco
         for arch in self.architectures:
@@ -109,6 +116,8 @@ class FleetResult:
         """Each architecture against ``baseline`` (default: the first), per replication (paired):
         TCO difference (other - baseline) mean, ci95, p5, p95, and the share of replications in
         which the other is cheaper."""
+        import pandas as pd
+
         tco = self.tco
         baseline = baseline or self.architectures[0]
         if baseline not in self.architectures:
@@ -223,6 +232,8 @@ def _mean_ci(c: dict[str, Any]) -> dict[str, Any]:
 
 def mean_ci95(x: np.ndarray) -> tuple[float, float, float, float]:
     """(mean, ci95 low, ci95 high, sd): mean ± t(0.975, n-1)·sd/√n; n = 1 gives [mean, mean]."""
+    from scipy.special import stdtrit
+
     n = x.size
     if n == 0:
         return (math.nan,) * 4

@@ -16,8 +16,6 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-import pandas as pd
-
 from failure_data.errors import option
 from fleet_models.contract import Engine, compile_plan
 from fleet_models.errors import RunTooLarge, ScenarioError
@@ -214,6 +212,8 @@ def run(
     elapsed = time.perf_counter() - t0
     order = {name: i for i, name in enumerate(names)}
     rows.sort(key=lambda r: (r["replication"], order[r["architecture"]]))
+    import pandas as pd  # here, after the replications: not part of a run's start-up
+
     frame = pd.DataFrame(rows, columns=[*KEY_COLUMNS, *result_columns(scenario)])
     frame["replication"] = frame["replication"].astype("int64")
     return FleetResult(

@@ -31,8 +31,6 @@ from types import MappingProxyType
 from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
-from scipy import special
-from scipy.special import ndtr, ndtri
 
 SCALE = "scale"
 """Role of a parameter that lives are proportional to (divided by an acceleration factor)."""
@@ -79,7 +77,24 @@ class AFT(NamedTuple):
 
 
 WEIBULL_PAPER = Paper("ln(-ln(1-F))", lambda f: np.log(-np.log1p(-f)), lambda y: -np.expm1(-np.exp(y)))
-NORMAL_PAPER = Paper("Phi^-1(F)", ndtri, ndtr)  # scipy.stats.norm's ppf and cdf are these two
+def _special():
+    """scipy.special, imported when a function of it is first called: it takes ~0.15 s beyond
+    numpy to import, and what a simulation's start-up asks of the families (exponential and
+    lognormal cdfs, lognormal and exponential means) is closed-form (benchmarks/bench_startup.py)."""
+    from scipy import special
+
+    return special
+
+
+def _ndtri(q):
+    return _special().ndtri(q)
+
+
+def _ndtr(z):
+    return _special().ndtr(z)
+
+
+NORMAL_PAPER = Paper("Phi^-1(F)", _ndtri, _ndtr)  # scipy.stats.norm's ppf and cdf are these two
 
 
 def _stats():
@@ -294,9 +309,9 @@ def _lognormal_log(mu, s, t, what: str):
     with np.errstate(divide="ignore", invalid="ignore"):
         z = (np.log(t) - mu) / s
         if what == "sf":
-            return special.log_ndtr(-z)
+            return _special().log_ndtr(-z)
         if what == "cdf":
-            return special.log_ndtr(z)
+            return _special().log_ndtr(z)
         return _stats().norm.logpdf(z) - np.log(s) - np.log(t)
 
 
@@ -322,7 +337,7 @@ class Weibull(Family):
         return _stats().weibull_min(c=p["shape"], scale=p["scale"])
 
     def mean(self, p):  # scale Gamma(1 + 1/shape), in scipy's weibull_min arithmetic
-        return float(special.gamma(1.0 + 1 / p["shape"]) * p["scale"])
+        return float(_special().gamma(1.0 + 1 / p["shape"]) * p["scale"])
 
     def cdf(self, p, t):  # 1 - exp(-(t/scale)^shape)
         return _weibull_cdf(p["shape"], p["scale"], t)
@@ -357,7 +372,7 @@ class Lognormal(Family):
         return 0.0 if t <= 0.0 else 0.5 * math.erfc((p["mu"] - math.log(t)) / (p["sigma"] * _SQRT2))
 
     def ppf(self, p, q):
-        return np.exp(p["mu"] + p["sigma"] * ndtri(q))
+        return np.exp(p["mu"] + p["sigma"] * _special().ndtri(q))
 
     def log(self, p, t, what):
         return _lognormal_log(p["mu"], p["sigma"], t, what)
@@ -476,6 +491,7 @@ class GenGamma(Family):
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             z = (np.log(t) - mu) / sigma
             w = a * np.exp(lam * z)
+            special = _special()
             upper, lower = special.gammaincc(a, w), special.gammainc(a, w)
             if what == "sf":
                 return np.log(np.where(lam > 0, upper, lower))

@@ -123,7 +123,7 @@ def test_simulate_path_imports_neither_scipy_stats_nor_lifelines(tmp_path):
         " '--quiet', '--json']\n"
         "try:\n    cli.main.main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
         "heavy = sorted(m for m in sys.modules if m in ('scipy.stats', 'scipy.optimize')"
-        " or m.split('.')[0] == 'lifelines')\n"
+        " or m.split('.')[0] in ('lifelines', 'matplotlib'))\n"
         "print(repr(heavy), file=sys.stderr)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
@@ -131,6 +131,37 @@ def test_simulate_path_imports_neither_scipy_stats_nor_lifelines(tmp_path):
     assert out.returncode == 0, out.stderr
     assert out.stderr.strip().splitlines()[-1] == "[]"
     assert json.loads(out.stdout)  # the run did happen and wrote its summary
+
+
+@pytest.mark.parametrize("command, engine", [("simulate", "auto"), ("compare", "auto"),
+                                             ("simulate", "des")])
+def test_default_run_start_up_imports_no_pandas(command, engine):
+    # what the default `cpo simulate` / `cpo compare` imports before its first replication loads
+    # no pandas nor pyarrow (they come when the result frame is built, after the replications),
+    # nor scipy.stats, lifelines, matplotlib, and with the SimPy engine no numba; the engine's
+    # first simulate() call says which were loaded and ends the process
+    # (benchmarks/bench_startup.py times the same start-up)
+    heavy = ("pandas", "pyarrow", "scipy.stats", "lifelines", "matplotlib") + (
+        ("numba",) if engine == "des" else ())
+    code = (
+        "import os, sys\n"
+        "import fleet_models.runner as runner\n"
+        "get_engine = runner.get_engine\n"
+        "class First:\n"
+        "    def __init__(self, name):\n"
+        "        self.engine = get_engine(name)\n"
+        "    def simulate(self, plan, replication):\n"
+        f"        print(sorted(m for m in {heavy!r} if m in sys.modules), flush=True)\n"
+        "        os._exit(0)\n"
+        "runner.get_engine = First\n"
+        "import cli.main\n"
+        f"sys.argv = ['cpo', {command!r}, '--workers', '1', '--quiet', '--engine', {engine!r}]\n"
+        "cli.main.main()\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]", out.stdout
 
 
 def test_ci_quantile_is_scipy_t_ppf():
