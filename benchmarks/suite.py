@@ -236,6 +236,7 @@ def section_engines(cfg: Config, store: dict) -> str:
     rows = []
     for n in cfg.compare_reps:
         c = bench_engines.compare_run(n, workers=2, scenario=base)
+        store.setdefault("compare", []).append(c)
         rows.append([f"{n:,}", fmt_s(c["wall_s"]), fmt_s(c["elapsed_s"]), c["engine"]])
     parts.append("`cpo compare --engine fast --workers 2` on the same scenario (whole command, a "
                  "subprocess; target: 2,000 replications under 10 s on 2 cores):")
@@ -266,6 +267,8 @@ def section_fleet(cfg: Config, store: dict) -> str:
             des_s = math.nan
             des_cell = f"skipped (about {estimate:.0f} s at the rate above)"
             notes.append(switches)
+        store.setdefault("fleet", []).append({"switches": switches, "fast_rate": f["fast_rate"],
+                                              "des_rate": des_rate if math.isfinite(des_s) else math.nan})
         rows.append([f"{switches:,}", f"{switches * 128:,}", fmt_rate(per_rep), str(fast_reps),
                      fmt_s(f["fast_seconds"] / fast_reps), fmt_rate(f["fast_rate"]), fmt_s(des_s),
                      des_cell, f"{f['fast_rate'] / des_rate:.0f}x" if math.isfinite(des_s) else "–"])
@@ -352,6 +355,9 @@ def section_workers(cfg: Config, store: dict) -> str:
             runs = {w: cpo_simulate(path, n, w, engine) for w in (1, 2)}
             docs = [{k: v for k, v in runs[w]["doc"].items() if k != "elapsed_s"} for w in (1, 2)]
             same = "yes" if docs[0] == docs[1] else "**NO**"
+            store.setdefault("workers", []).append({
+                "engine": engine, "replications": n, "identical": docs[0] == docs[1],
+                "speedup": runs[1]["elapsed_s"] / runs[2]["elapsed_s"]})
             for w in (1, 2):
                 r = runs[w]
                 rows.append([engine, f"{n:,}", str(w), fmt_s(r["wall_s"]), fmt_s(r["elapsed_s"]),
@@ -449,8 +455,71 @@ def run_section(key: str, title: str, fn: Callable[[Config, dict], str], cfg: Co
     return Outcome(key, title, status, body, time.perf_counter() - t0)
 
 
+def headline(cfg: Config, store: dict) -> list[list[str]]:
+    """The run's key figures beside issue 12's targets (rows: figure, measured, target, met);
+    only what the sections measured, targets only where the run used the target's size."""
+    rows: list[list[str]] = []
+
+    def met(ok: bool) -> str:
+        return "yes" if ok else "**no**"
+
+    if fit := store.get("fit"):
+        at_size = fit["units"] == 1_000_000
+        rows.append([f"`cpo fit`, {fit['units']:,}-unit dated log, end to end", f"{fit['cpo_s']:.2f} s",
+                     "< 1 s" if at_size else "(1,000,000 units: < 1 s)",
+                     met(fit["cpo_s"] < 1) if at_size else ""])
+        rows.append([f"`cpo fit`, {fit['units']:,}-unit dated log, peak RSS",
+                     f"{fit['cpo_rss'] / 1e6:,.0f} MB ({fit['cpo_rss'] / MIB:,.0f} MiB)",
+                     "< 400 MB" if at_size else "(1,000,000 units: < 400 MB)",
+                     met(fit["cpo_rss"] < 400e6) if at_size else ""])
+        ratio = fit["baseline_s"] / fit["cpo_s"]
+        rows.append(["`cpo fit` speed / plain pandas + lifelines", f"{ratio:.1f}x", ">= 3x",
+                     met(ratio >= 3) if at_size else ""])
+    if eng := store.get("engines"):
+        rows.append(["fast engine, failure events / s per core (default scenario)",
+                     fmt_rate(eng["fast_rate"]), ">= 2,000,000", met(eng["fast_rate"] >= 2e6)])
+        rows.append(["fast / SimPy, default scenario (128 switches)", f"{eng['ratio']:.0f}x", ">= 30x",
+                     met(eng["ratio"] >= 30)])
+    for f in store.get("fleet", []):
+        if math.isfinite(f["des_rate"]) and f["switches"] == 10_000:
+            r = f["fast_rate"] / f["des_rate"]
+            rows.append(["fast / SimPy, 10,000 switches", f"{r:.0f}x", ">= 30x", met(r >= 30)])
+    for c in store.get("compare", []):
+        if c["replications"] == 2_000:
+            rows.append(["`cpo compare --engine fast`, 2,000 replications, 2 workers (wall)",
+                         f"{c['wall_s']:.1f} s (simulation {c['elapsed_s']:.1f} s)", "< 10 s",
+                         met(c["wall_s"] < 10)])
+    reps = [r for r in store.get("replications", []) if r["engine"] == "fast"]
+    if len(reps) >= 2:
+        lo, hi = reps[0], reps[-1]
+        rows.append([f"peak RSS of `cpo simulate`, {lo['replications']:,} -> {hi['replications']:,} "
+                     "replications (fast)", f"{lo['rss'] / MIB:,.0f} -> {hi['rss'] / MIB:,.0f} MiB",
+                     "bounded", ""])
+    for w in store.get("workers", []):
+        rows.append([f"2 workers / 1 worker, {w['engine']} engine, {w['replications']:,} replications",
+                     f"{w['speedup']:.2f}x speed-up; results identical: {'yes' if w['identical'] else 'NO'}",
+                     "identical results", met(w["identical"])])
+    if av := store.get("availsim4"):
+        cf = av["closed_form"]["a_series"]
+        tools = [("cpo fast", av["fast"]), ("cpo des", av["des"])]
+        if "availsim4" in av:
+            tools.append(("AvailSim4", av["availsim4"]))
+        rows.append(["series availability, 100 units (closed form " + f"{cf:.4f})",
+                     "; ".join(f"{name} {t['series_availability']:.4f}" for name, t in tools), "", ""])
+        if "availsim4" in av:
+            a = av["availsim4"]
+            rows.append(["unit failures / s, same model",
+                         f"cpo fast {fmt_rate(av['fast']['series_rate'])}; cpo des "
+                         f"{fmt_rate(av['des']['series_rate'])}; AvailSim4 {fmt_rate(a['series_rate'])} "
+                         f"({av['fast']['series_rate'] / a['series_rate']:,.0f}x, "
+                         f"{av['des']['series_rate'] / a['series_rate']:,.0f}x)", "", ""])
+        else:
+            rows.append(["AvailSim4", f"skipped: {av['availsim4_skipped']}", "", ""])
+    return rows
+
+
 def render(cfg: Config, info: dict[str, str], outcomes: list[Outcome], total_s: float,
-           argv: list[str]) -> str:
+           argv: list[str], store: dict | None = None) -> str:
     lines = [
         "# Benchmark results",
         "",
@@ -469,6 +538,11 @@ def render(cfg: Config, info: dict[str, str], outcomes: list[Outcome], total_s: 
         f"- cpo-analyzer: {info['cpo-analyzer']}",
         f"- load average (1 / 5 / 15 min): {info['load']} at the start, {info.get('load_end', '?')} "
         "at the end",
+        "",
+        "## Headline",
+        "",
+        md_table(["figure", "measured", "target (issue 12)", "met"], headline(cfg, store or {}))
+        if headline(cfg, store or {}) else "No section that feeds the headline ran.",
         "",
         "## Sections",
         "",
@@ -518,7 +592,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[benchmarks]   {o.status} in {o.seconds:.1f} s", file=sys.stderr, flush=True)
         outcomes.append(o)
     info["load_end"] = " / ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
-    write_atomic(args.out, render(cfg, info, outcomes, time.perf_counter() - t0, argv))
+    write_atomic(args.out, render(cfg, info, outcomes, time.perf_counter() - t0, argv, store))
     print(f"[benchmarks] wrote {args.out}", file=sys.stderr)
     return 0
 

@@ -40,7 +40,7 @@ def test_quick_writer_records_every_section(tmp_path, monkeypatch) -> None:
     assert suite.main(["--quick", "--out", str(out)]) == 0
     text = out.read_text()
     assert "(quick run" in text
-    for item in ("## Machine", "- date:", "- CPU:", "- memory:", "- Python:", "- libraries:", "numpy"):
+    for item in ("## Headline", "## Machine", "- date:", "- CPU:", "- memory:", "- Python:", "- libraries:", "numpy"):
         assert item in text
     for _, title, _ in sections:
         assert f"## {title}" in text
