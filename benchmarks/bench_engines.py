@@ -3,7 +3,7 @@
     python benchmarks/bench_engines.py [--des-reps N] [--fast-reps N] [--skip-compare]
 
 1. Failure events per second per core (one process) of each engine, on the built-in default
-   scenario (128 switches, four architectures, 5 years, the [fabric]'s training jobs and
+   scenario as shipped (128 switches, four architectures, 5 years, the [fabric]'s training jobs,
    no-trouble-found swaps) and on the same with 10,000 switches, measured in one run, and their
    ratio. Failure events = the sum of the `failures_*` metrics. The fast engine is compiled (or loaded from its cache) before timing; the
    compile and the cached-load times are printed too.
@@ -42,6 +42,75 @@ def _rate(engine, scenario, reps: int) -> tuple[float, float, float]:
     return fails / dt, fails, dt
 
 
+def compile_times() -> tuple[float, float]:
+    """(cold compile, load from cache) seconds of the fast engine, each in a fresh interpreter
+    with its own empty and then filled numba cache."""
+    import os
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as cache:
+        probe = ("import time; t=time.perf_counter(); from fleet_models.fast_engine import warm_up; "
+                 "w=warm_up(); print(f'{w:.4f}')")
+        env = {**os.environ, "NUMBA_CACHE_DIR": cache}
+        cold, warm = (float(subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, check=True,
+                                           capture_output=True, text=True).stdout.strip())
+                      for _ in range(2))
+    return cold, warm
+
+
+def sized(scenario, switches: int):
+    """``scenario`` with ``switches`` switches."""
+    return dataclasses.replace(scenario, fleet=dataclasses.replace(scenario.fleet, switches=switches))
+
+
+def engine_rates(scenario, des_reps: int, fast_reps: int) -> dict[str, float]:
+    """Both engines on ``scenario`` in this process (the fast one compiled or loaded first):
+    failure events per second, failures and seconds of each (des_*, fast_*), and the ratio.
+    A replication count of 0 skips that engine (its figures are then NaN)."""
+    from fleet_models.engine import SimPyEngine
+    from fleet_models.fast_engine import FastEngine, warm_up
+
+    warm_up()
+    nan = float("nan")
+    out: dict[str, float] = {"switches": scenario.fleet.switches}
+    for name, engine, reps in (("des", SimPyEngine, des_reps), ("fast", FastEngine, fast_reps)):
+        rate, fails, dt = _rate(engine(), scenario, reps) if reps > 0 else (nan, nan, nan)
+        out |= {f"{name}_reps": reps, f"{name}_rate": rate, f"{name}_failures": fails,
+                f"{name}_seconds": dt}
+    out["ratio"] = out["fast_rate"] / out["des_rate"]
+    return out
+
+
+def default():
+    """The built-in default scenario, as shipped (jobs under the [fabric], NTF swaps)."""
+    from fleet_models.builtins import default_scenario
+
+    return default_scenario()
+
+
+def compare_run(replications: int, workers: int = 2, scenario=None) -> dict[str, float]:
+    """`cpo compare --engine fast` on ``scenario`` (default: the built-in default) as a
+    subprocess: wall seconds of the whole command and the simulation's ``elapsed_s``."""
+    import tempfile
+
+    from fleet_models.scenario_toml import scenario_to_toml
+
+    with tempfile.TemporaryDirectory() as tmp:
+        where = []
+        if scenario is not None:
+            scenario_file = Path(tmp) / "scenario.toml"
+            scenario_file.write_text(scenario_to_toml(scenario), encoding="utf-8")
+            where = [str(scenario_file)]
+        cmd = [sys.executable, "-m", "cli.main", "compare", *where, "--json", "--quiet",
+               "--engine", "fast", "--workers", str(workers), "--replications", str(replications)]
+        t0 = time.perf_counter()
+        out = subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True).stdout
+        wall = time.perf_counter() - t0
+    doc = json.loads(out)
+    return {"replications": replications, "workers": workers, "wall_s": wall,
+            "elapsed_s": float(doc["elapsed_s"]), "engine": doc["engine"]}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--des-reps", type=int, default=3, help="SimPy replications per scenario")
@@ -49,45 +118,24 @@ def main() -> None:
     ap.add_argument("--skip-compare", action="store_true")
     args = ap.parse_args()
 
-    # compile times: a fresh interpreter each, with an empty and then the filled cache
-    import tempfile
+    cold, warm = compile_times()
+    print(f"fast engine: cold compile {cold:.2f} s, load from cache {warm:.2f} s")
 
-    with tempfile.TemporaryDirectory() as cache:
-        probe = ("import time; t=time.perf_counter(); from fleet_models.fast_engine import warm_up; "
-                 "w=warm_up(); print(f'{w:.2f}')")
-        env = {**__import__("os").environ, "NUMBA_CACHE_DIR": cache}
-        cold = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, check=True,
-                              capture_output=True, text=True).stdout.strip()
-        warm = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, check=True,
-                              capture_output=True, text=True).stdout.strip()
-    print(f"fast engine: cold compile {cold} s, load from cache {warm} s")
-
-    from fleet_models.builtins import default_scenario
-    from fleet_models.engine import SimPyEngine
-    from fleet_models.fast_engine import FastEngine, warm_up
-
-    warm_up()
-    base = default_scenario()
-    big = dataclasses.replace(base, fleet=dataclasses.replace(base.fleet, switches=10_000))
+    base = default()
     for label, sc, des_reps, fast_reps in (("default (128 switches)", base, args.des_reps, args.fast_reps),
-                                           ("10,000 switches", big, 1, max(2, args.fast_reps // 25))):
-        d_rate, d_fails, d_dt = _rate(SimPyEngine(), sc, des_reps)
-        f_rate, f_fails, f_dt = _rate(FastEngine(), sc, fast_reps)
-        print(f"{label}: SimPy {d_rate:,.0f} failures/s ({d_fails:,.0f} in {d_dt:.1f} s); "
-              f"fast {f_rate:,.0f} failures/s ({f_fails:,.0f} in {f_dt:.2f} s); "
-              f"ratio {f_rate / d_rate:.0f}x")
+                                           ("10,000 switches", sized(base, 10_000), 1,
+                                            max(2, args.fast_reps // 25))):
+        r = engine_rates(sc, des_reps, fast_reps)
+        print(f"{label}: SimPy {r['des_rate']:,.0f} failures/s ({r['des_failures']:,.0f} in "
+              f"{r['des_seconds']:.1f} s); fast {r['fast_rate']:,.0f} failures/s "
+              f"({r['fast_failures']:,.0f} in {r['fast_seconds']:.2f} s); ratio {r['ratio']:.0f}x")
 
     if args.skip_compare:
         return
     for n in (200, 2000):
-        cmd = [sys.executable, "-m", "cli.main", "compare", "--json", "--quiet",
-               "--engine", "fast", "--workers", "2", "--replications", str(n)]
-        t0 = time.perf_counter()
-        out = subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True).stdout
-        wall = time.perf_counter() - t0
-        doc = json.loads(out)
-        print(f"cpo compare --engine fast -n {n}: {wall:.1f} s wall (simulation {doc['elapsed_s']:.1f} s, "
-              f"engine {doc['engine']})")
+        r = compare_run(n)
+        print(f"cpo compare --engine fast -n {n}: {r['wall_s']:.1f} s wall (simulation "
+              f"{r['elapsed_s']:.1f} s, engine {r['engine']})")
 
 
 if __name__ == "__main__":

@@ -157,33 +157,67 @@ def help_time() -> float:
     return best
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--units", type=int, default=1_000_000)
-    ap.add_argument("--repeat", type=int, default=3,
-                    help="runs of (a) and (b), interleaved so machine noise hits both alike")
-    args = ap.parse_args()
+def log_path(units: int) -> Path:
+    """The cached log of ``units`` units under benchmarks/_data/ (drawn on first use)."""
     data = HERE / "_data"
     data.mkdir(exist_ok=True)
-    path = data / f"fit_dated_{args.units}.csv"
+    path = data / f"fit_dated_{units}.csv"
     if not path.exists():
-        print(f"drawing {args.units:,} units to {path} ...", file=sys.stderr)
-        make_log(path, args.units)
-    print(f"log: {path} ({path.stat().st_size / 1e6:.1f} MB, {args.units:,} units), "
-          f"{os.cpu_count()} CPUs")
+        print(f"drawing {units:,} units to {path} ...", file=sys.stderr)
+        make_log(path, units)
+    return path
 
+
+def measure(units: int = 1_000_000, repeat: int = 3) -> dict:
+    """Every figure this script prints, as numbers (seconds, bytes of peak RSS, estimates).
+
+    Keys: units, path, file_bytes, repeat; baseline_runs, cpo_runs (wall seconds of each run of
+    (a) and (b)), baseline_s, cpo_s (their medians), baseline_rss, cpo_rss (largest peak RSS);
+    baseline_in_process_s, read_s, fit_alone_s, n_records, help_s, imports_s, imports_rss,
+    pyarrow_read_s; estimates ({"baseline" | "cpo": {shape, scale, log_likelihood}}); n_units,
+    n_failures (what cpo fit counted)."""
+    path = log_path(units)
     bases, cpos, rsss, base_rsss = [], [], [], []
-    for _ in range(args.repeat):
+    base: dict = {}
+    doc: dict = {}
+    for _ in range(repeat):
         t, rss, base = baseline(path)
         bases.append(t)
         base_rsss.append(rss)
         t, rss, doc = cpo_fit(path)
         cpos.append(t)
         rsss.append(rss)
-    t_base, t_cpo = statistics.median(bases), statistics.median(cpos)
     t_fit, t_read, n_rec = fit_alone(path)
     t_help = help_time()
     t_imp, rss_imp, t_pa = floors(path)
+    keys = ("shape", "scale", "log_likelihood")
+    ours = {"shape": doc["parameters"]["shape"], "scale": doc["parameters"]["scale"],
+            "log_likelihood": doc["log_likelihood"]}
+    return {
+        "units": units, "path": str(path), "file_bytes": path.stat().st_size, "repeat": repeat,
+        "baseline_runs": bases, "cpo_runs": cpos,
+        "baseline_s": statistics.median(bases), "cpo_s": statistics.median(cpos),
+        "baseline_rss": max(base_rsss), "cpo_rss": max(rsss),
+        "baseline_in_process_s": base["in_process_s"],
+        "read_s": t_read, "fit_alone_s": t_fit, "n_records": n_rec, "help_s": t_help,
+        "imports_s": t_imp, "imports_rss": rss_imp, "pyarrow_read_s": t_pa,
+        "estimates": {"baseline": {k: base[k] for k in keys}, "cpo": ours},
+        "n_units": doc["n_units"], "n_failures": doc["n_failures"],
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--units", type=int, default=1_000_000)
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="runs of (a) and (b), interleaved so machine noise hits both alike")
+    args = ap.parse_args()
+    r = measure(args.units, args.repeat)
+    print(f"log: {r['path']} ({r['file_bytes'] / 1e6:.1f} MB, {args.units:,} units), "
+          f"{os.cpu_count()} CPUs")
+    bases, cpos = r["baseline_runs"], r["cpo_runs"]
+    t_base, t_cpo, t_imp = r["baseline_s"], r["cpo_s"], r["imports_s"]
+    t_fit, t_help = r["fit_alone_s"], r["help_s"]
     mb = 1 / 2**20  # MiB, as /usr/bin/time -v's kbytes / 1024
 
     print(f"\n{'step':<58} {'seconds':>8} {'peak MiB':>8}")
@@ -191,26 +225,28 @@ def main() -> None:
     runs += ", (b) " + " ".join(f"{t:.2f}" for t in cpos)
     print(runs)
     print(f"{'(a) baseline: pandas read + dates + WeibullFitter raw rows':<58} {t_base:>8.2f} "
-          f"{max(base_rsss) * mb:>8.0f}")
-    print(f"{'    of which after interpreter start (last run of (a))':<58} {base['in_process_s']:>8.2f}")
-    print(f"{'(b) cpo fit FILE --json, end to end (subprocess)':<58} {t_cpo:>8.2f} {max(rsss) * mb:>8.0f}")
-    print(f"{'    of which read_life_table (in-process, same file)':<58} {t_read:>8.2f}")
-    print(f"{'(c) fit alone on the LifeTable (' + f'{n_rec:,} distinct records)':<58} {t_fit:>8.2f}")
+          f"{r['baseline_rss'] * mb:>8.0f}")
+    print(f"{'    of which after interpreter start (last run of (a))':<58} "
+          f"{r['baseline_in_process_s']:>8.2f}")
+    print(f"{'(b) cpo fit FILE --json, end to end (subprocess)':<58} {t_cpo:>8.2f} "
+          f"{r['cpo_rss'] * mb:>8.0f}")
+    print(f"{'    of which read_life_table (in-process, same file)':<58} {r['read_s']:>8.2f}")
+    print(f"{'(c) fit alone on the LifeTable (' + format(r['n_records'], ',') + ' distinct records)':<58} "
+          f"{t_fit:>8.2f}")
     print(f"{'(d) cpo --help (best of 3)':<58} {t_help:>8.2f}")
-    print(f"{'(e) floor: the imports of cpo fit alone':<58} {t_imp:>8.2f} {rss_imp * mb:>8.0f}")
-    print(f"{'    floor: pyarrow.csv.read_csv of the file alone':<58} {t_pa:>8.2f}")
-    print(f"\ncpo fit end to end: {t_cpo:.2f} s (target < 1 s), peak {max(rsss) * mb:.0f} MiB "
+    print(f"{'(e) floor: the imports of cpo fit alone':<58} {t_imp:>8.2f} {r['imports_rss'] * mb:>8.0f}")
+    print(f"{'    floor: pyarrow.csv.read_csv of the file alone':<58} {r['pyarrow_read_s']:>8.2f}")
+    print(f"\ncpo fit end to end: {t_cpo:.2f} s (target < 1 s), peak {r['cpo_rss'] * mb:.0f} MiB "
           f"(target < 400 MB); {t_cpo - t_imp:+.2f} s over its imports alone")
     print(f"speed ratio (a)/(b), medians: {t_base / t_cpo:.1f}x; bests: "
           f"{min(bases) / min(cpos):.1f}x   (target >= 3x)")
     print(f"fit alone: {t_fit:.2f} s (target < 1 s);  cpo --help: {t_help:.2f} s (target < 1 s)")
     print(f"\n{'estimate':<16} {'baseline':>16} {'cpo fit':>16} {'rel. diff':>10}")
-    ours = {"shape": doc["parameters"]["shape"], "scale": doc["parameters"]["scale"],
-            "log_likelihood": doc["log_likelihood"]}
+    base, ours = r["estimates"]["baseline"], r["estimates"]["cpo"]
     for k in ("shape", "scale", "log_likelihood"):
         rel = abs(ours[k] - base[k]) / abs(base[k])
         print(f"{k:<16} {base[k]:>16.8g} {ours[k]:>16.8g} {rel:>10.1e}")
-    print(f"units {doc['n_units']:,}, failures {doc['n_failures']:,}")
+    print(f"units {r['n_units']:,}, failures {r['n_failures']:,}")
 
 
 if __name__ == "__main__":
