@@ -577,8 +577,11 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
     rs_reasons = np.zeros((S, P), dtype=np.int32)  # the same for replace-switch units only
     rs_down = np.zeros(S, dtype=np.int64)
     failed = np.zeros((S, U), dtype=np.int32)  # failed elements per unit
-    unit_gen = np.zeros((S, U), dtype=np.int64)  # renewals of a unit by a unit swap
-    serve = np.zeros((S, U), dtype=np.int64)  # fail in place: block served (-1 idle, -2 down)
+    unit_gen = np.zeros((S, U), dtype=np.int32)  # renewals of a unit by a unit swap
+    serve = np.zeros((S, U), dtype=np.int32)  # fail in place: block served (-1 idle, -2 down)
+    # units of kind k in switch s with a failed element: a replacement visits only those kinds
+    # (at 10,000 switches every row it reads is a cache miss)
+    nfk = np.zeros(S * K, dtype=np.int32)
     block_down = np.zeros((S, U), dtype=np.bool_)  # fail in place: its block found no spare
     in_place = np.zeros(S * K, dtype=np.bool_)  # serve/block_down made for (s, k)
     gen = np.zeros(S, dtype=np.int64)
@@ -665,7 +668,7 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
            JP, n_jobs, dual, ntf_test, K, Q, renew0, ntf0, tot, push_bound, switch_pool)
     kinds = (per_switch, spares, units, uoff, down_at, span, wide, elements, swap, unit_scope,
              moves, kpool, ntf, fam, pa, pb, pool_lead, renew_key, ntf_key)
-    switches = (reasons, rs_reasons, rs_down, failed, unit_gen, serve, block_down, in_place, gen,
+    switches = (reasons, rs_reasons, rs_down, failed, nfk, unit_gen, serve, block_down, in_place, gen,
                 degraded, awaiting, switch_wide, pending, window_gen)
     work = (st, seeded, stock, ports_buf, idx, fails, dbm, lbm, jd, stalled, last_int,
             it, isw, iu, ik, order)
@@ -752,7 +755,7 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
      JP, n_jobs, dual, ntf_test, K, Q, renew0, ntf0, tot, push_bound, switch_pool) = cfg
     (per_switch, spares, units, uoff, down_at, span, wide, elements, swap, unit_scope,
      moves, kpool, ntf, fam, pa, pb, pool_lead, renew_key, ntf_key) = kinds
-    (reasons, rs_reasons, rs_down, failed, unit_gen, serve, block_down, in_place, gen,
+    (reasons, rs_reasons, rs_down, failed, nfk, unit_gen, serve, block_down, in_place, gen,
      degraded, awaiting, switch_wide, pending, window_gen) = switches
     (st, seeded, stock, ports_buf, idx, fails, dbm, lbm, jd, stalled, last_int,
      it, isw, iu, ik, order) = work
@@ -822,6 +825,8 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
                 continue  # renewed with its whole unit by a swap
             fails[k] += 1
             fcount = failed[s, uid] + 1
+            if fcount == 1:
+                nfk[s * K + k] += 1
             failed[s, uid] = fcount
             went_down = fcount == down_at[k]
             if went_down:
@@ -989,10 +994,14 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
                 b0 = a0 + span[k]
                 if unit_scope[k]:
                     up = failed[s, uid] >= down_at[k]
+                    if failed[s, uid] > 0:
+                        nfk[s * K + k] -= 1
                     failed[s, uid] = 0
                 else:
                     failed[s, uid] -= 1
                     up = failed[s, uid] == down_at[k] - 1
+                    if failed[s, uid] == 0:
+                        nfk[s * K + k] -= 1
                 if up:
                     _advance(now, IS, FS, dbm, lbm)
                     cnt = 0
@@ -1153,15 +1162,22 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
             for k in range(K):
                 if moves[k]:
                     continue
-                for u in range(units[k]):
+                left = nfk[s * K + k]
+                nfk[s * K + k] = 0
+                u = 0
+                while left > 0:
                     uid = uoff[k] + u
                     if failed[s, uid] > 0:
+                        left -= 1
                         if failed[s, uid] >= down_at[k] and spares[k] == 0:
                             a0 = 0 if wide[k] else u * span[k]
                             for p in range(a0, a0 + span[k]):
                                 reasons[s, p] -= 1
                         failed[s, uid] = 0
-                    unit_gen[s, uid] = 0
+                    u += 1
+                if unit_scope[k]:
+                    for u in range(units[k]):
+                        unit_gen[s, uoff[k] + u] = 0
                 if spares[k] > 0 and in_place[s * K + k]:  # the blocks that found no spare
                     in_place[s * K + k] = False
                     for slot in range(per_switch[k]):
