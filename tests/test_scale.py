@@ -4,7 +4,9 @@
 * the reader's skip of the whitespace trim only happens for columns with no whitespace at the
   edges, and the dated reader keeps ids and dates as Arrow text, not Python objects;
 * the simulate path imports neither scipy.stats nor lifelines, and the closed forms it uses
-  instead (t quantile of the CI, means, the normal paper) equal scipy.stats' values exactly.
+  instead (t quantile of the CI, means, the normal paper) equal scipy.stats' values exactly;
+* `cpo fit`'s grouped path on a dated log equals the unit-by-unit MLE, and the fit path never
+  imports matplotlib.
 """
 
 from __future__ import annotations
@@ -236,3 +238,22 @@ def test_grouped_dated_fit_equals_unit_by_unit_mle(tmp_path):
     assert r.log_likelihood == pytest.approx(row_ll(*got), rel=1e-11)
     rounding = 1e-12 * abs(r.log_likelihood)  # two sums of 20,000 terms in another order
     assert -rounding <= row_ll(k, lam) - r.log_likelihood <= DECREMENT_TOL / 2 + rounding
+
+
+def test_fit_path_never_imports_matplotlib():
+    """`cpo fit --json` (no --plot) imports neither matplotlib nor rich's table machinery: the
+    fit path pays only for what it uses (plots import matplotlib when one is asked for)."""
+    code = (
+        "import sys\n"
+        "import cli.main\n"
+        "sys.argv = ['cpo', 'fit', 'failure_data/samples/pluggable_800g_dated.csv', '--as-of',"
+        " '2025-12-31', '--json']\n"
+        "try:\n    cli.main.main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib' or m == 'rich.table')\n"
+        "print(repr(heavy), file=sys.stderr)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stderr.strip().splitlines()[-1] == "[]"
+    assert json.loads(out.stdout)["distribution"] == "weibull"
