@@ -30,7 +30,7 @@ from cli._common import (
     domain_errors,
     emit_json,
     err,
-    return_freed_arrow_memory,
+    return_freed_memory,
 )
 from failure_data.units import TimeUnit  # a light module: enum and regex only
 
@@ -175,7 +175,7 @@ def validate_cmd(
     with domain_errors(json_output):
         from failure_data.readers import read_life_table
 
-        return_freed_arrow_memory()
+        return_freed_memory()
         table = read_life_table(file, as_of=as_of, time_unit=time_unit.value)
         dated = table.provenance.format == "dated"
         if dated and as_of is None:

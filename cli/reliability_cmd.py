@@ -30,7 +30,7 @@ from cli._common import (
     emit_json,
     err,
     import_in_background,
-    return_freed_arrow_memory,
+    return_freed_memory,
 )
 from failure_data.units import TimeUnit  # a light module: enum and regex only
 
@@ -57,7 +57,7 @@ def _read(path: Path, time_unit: TimeUnit, as_of: str | None, component: str | N
     from failure_data.readers import read_life_table
     from reliability.fitting import select_component
 
-    return_freed_arrow_memory()
+    return_freed_memory()
     table = read_life_table(path, as_of=as_of, time_unit=time_unit.value)
     return select_component(table, component)
 
@@ -104,7 +104,7 @@ def fit_cmd(
 
         # lifelines too: reliability.fitting imports it only when a fit starts
         fitting_imported = import_in_background("reliability.fitting", "lifelines")
-        return_freed_arrow_memory()
+        return_freed_memory()
         table = read_life_table(file, as_of=as_of, time_unit=time_unit.value)
         fitting_imported()
         from reliability.errors import ParameterError

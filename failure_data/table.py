@@ -26,7 +26,7 @@ from a file.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -328,27 +328,31 @@ def _normalise(frame: pd.DataFrame, *, allow_zero: bool = False, copy: bool = Tr
     cnt_values = cnt.to_numpy()
     codes = f["kind"].cat.codes.to_numpy()
     whole = (cnt_values >= 1) if cnt.dtype == np.int64 else (cnt_values >= 1) & (cnt_values == np.floor(cnt_values))
-    checks: list[tuple[np.ndarray, str, pd.Series, str]] = [
-        (np.isnan(lower), "lower", f["lower"], "must be a number"),
-        (np.isnan(upper), "upper", f["upper"], "must be a number (inf for right-censored)"),
-        (lower < 0, "lower", f["lower"], "must not be negative"),
-        (upper < lower, "upper", f["upper"], "must not be below lower"),
-        (entry < 0, "entry", f["entry"], "must not be negative"),
-        (~whole, "count", f["count"], "must be a whole number >= 1"),
-        (codes < 0, "kind", raw_kind, f"must be one of {KINDS}"),
+    # each mask is made when its check runs and dropped after it: a million-row table holds one
+    # mask at a time, not all of them at once
+    checks: list[tuple[Callable[[], np.ndarray], str, pd.Series, str]] = [
+        (lambda: np.isnan(lower), "lower", f["lower"], "must be a number"),
+        (lambda: np.isnan(upper), "upper", f["upper"], "must be a number (inf for right-censored)"),
+        (lambda: lower < 0, "lower", f["lower"], "must not be negative"),
+        (lambda: upper < lower, "upper", f["upper"], "must not be below lower"),
+        (lambda: entry < 0, "entry", f["entry"], "must not be negative"),
+        (lambda: ~whole, "count", f["count"], "must be a whole number >= 1"),
+        (lambda: codes < 0, "kind", raw_kind, f"must be one of {KINDS}"),
     ]
     if not allow_zero:
-        # observation must begin before the event or the censoring age
-        bound = np.where(codes == RIGHT, lower, upper)
-        checks.append(
-            ((entry >= bound) & (bound > 0), "entry", f["entry"],
-             "entry age must be below the failure or censoring age")
-        )
-        checks.append((upper == 0, "upper", f["upper"],
+        # observation must begin before the event or the censoring age (with every entry 0, the
+        # usual log, no row can fail this: its bound would have to be both <= 0 and > 0)
+        if entry.any():
+            def late() -> np.ndarray:
+                bound = np.where(codes == RIGHT, lower, upper)
+                return (entry >= bound) & (bound > 0)
+
+            checks.append((late, "entry", f["entry"], "entry age must be below the failure or censoring age"))
+        checks.append((lambda: upper == 0, "upper", f["upper"],
                        "zero duration is dead-on-arrival; keep it out of the life table"))
     problems: list[Problem] = []
-    for mask, col, values, msg in checks:
-        for i in np.flatnonzero(mask)[:20]:
+    for make_mask, col, values, msg in checks:
+        for i in np.flatnonzero(make_mask())[:20]:
             problems.append(Problem(int(line[i]), col, str(values.iloc[i]), msg))
     if problems:
         raise DataValidationError(problems)

@@ -239,6 +239,25 @@ def test_blank_lines_keep_true_line_numbers(tmp_path):
     assert [(p.line, p.column) for p in e.problems] == [(5, "failed")]
 
 
+@pytest.mark.parametrize("text", [
+    "duration,failed\n5,1\n6,0\n7,x\n",  # no blank line: the counted fast path
+    "duration,failed\n5,1\n6,0\n7,x",  # no final line end
+    "duration,failed\r\n5,1\r\n6,0\r\n7,x\r\n",
+    "\nduration,failed\n5,1\n6,0\n7,x\n",  # a blank line before the header
+    "duration,failed\n5,1\n6,0\n7,x\n\n\n",  # blank lines at the end only
+    "duration,failed\n5,1\n\r\n6,0\n\n7,x",
+])
+def test_line_numbers_fast_path_equals_line_by_line(text):
+    from failure_data._csv_bytes import _line_numbers
+
+    # reference: the file's lines one by one, blank ones (nothing, or a lone CR) skipped
+    lines = [i for i, ln in enumerate(text.split("\n"), start=1) if ln not in ("", "\r")]
+    header, rows = lines[0], lines[1:]
+    data = text.encode()[text.index("duration"):]  # the reader passes the bytes from the header on
+    got = _line_numbers(data, len(rows)) + (header - 1)
+    assert got.tolist() == rows
+
+
 # ------------------------------------------------------------------ formats
 @pytest.mark.parametrize(
     "columns,fmt",
