@@ -76,9 +76,13 @@ class Evaluator:
 
     def __init__(self, *, replications: int | None = None, seed: int | None = None,
                  workers: int | None = None, force: bool = False,
-                 progress: Callable[[str], None] | None = None) -> None:
+                 progress: Callable[[str], None] | None = None, executor: Any = None) -> None:
         self.replications, self.seed, self.workers, self.force = replications, seed, workers, force
         self.progress = progress
+        # every simulation of every point goes through this one executor (a
+        # fleet_models.parallel.Workers: local processes or a Dask cluster); None: each run
+        # starts its own ``workers`` processes
+        self.executor = executor
         self.runs = 0
         self._cache: dict[str, FleetResult] = {}
 
@@ -116,7 +120,8 @@ class Evaluator:
                 if self.progress:
                     self.progress(f"simulating {arch.name}")
                 self._cache[key] = run(one, replications=self.replications, seed=self.seed,
-                                       workers=self.workers, force=self.force)
+                                       workers=self.workers, force=self.force,
+                                       executor=self.executor)
                 self.runs += 1
             parts.append(self._cache[key])
         return merge(scenario, parts)
@@ -569,25 +574,31 @@ def _draw_chunk(scenario: Scenario, ai: int, reps: Sequence[int], seed: int, pat
 
 def _run_drawn(scenario: Scenario, ai: int, paths: Sequence[str], fits: np.ndarray,
                evaluator: Evaluator) -> FleetResult:
-    """One architecture's replications, replication i with its paths at fits[i] FIT."""
-    from fleet_models.runner import default_workers, process_pool, result_columns
+    """One architecture's replications, replication i with its paths at fits[i] FIT, through the
+    evaluator's executor (or ``workers`` processes started for this run)."""
+    from fleet_models.parallel import default_workers, open_workers
+    from fleet_models.runner import result_columns
 
     seed = scenario.seed if evaluator.seed is None else evaluator.seed
     n = len(fits)
-    workers = min(evaluator.workers or default_workers(), n)
-    size = max(1, math.ceil(n / (workers * 4)))
-    tasks = [tuple(range(s, min(n, s + size))) for s in range(0, n, size)]
     rows: list[dict[str, Any]] = []
     ledgers: dict = {}
-    if workers == 1:
-        outs = [_draw_chunk(scenario, ai, r, seed, paths, fits[list(r)]) for r in tasks]
+
+    def chunks(workers: Any) -> None:
+        size = max(1, math.ceil(n / (workers.slots * 4)))
+        tasks = [tuple(range(s, min(n, s + size))) for s in range(0, n, size)]
+        futures = [workers.executor.submit(_draw_chunk, scenario, ai, r, seed, paths, fits[list(r)])
+                   for r in tasks]
+        for fut in futures:
+            r, led = workers.result(fut)
+            rows.extend(r)
+            ledgers.update(led)
+
+    if evaluator.executor is not None:
+        chunks(evaluator.executor)
     else:
-        with process_pool(workers) as pool:
-            outs = list(pool.map(_draw_chunk, *zip(*[(scenario, ai, r, seed, paths, fits[list(r)])
-                                                     for r in tasks], strict=True)))
-    for r, led in outs:
-        rows += r
-        ledgers.update(led)
+        with open_workers(min(evaluator.workers or default_workers(), n)) as w:
+            chunks(w)
     evaluator.runs += 1
     one = only(scenario, (scenario.architectures[ai].name,))
     frame = pd.DataFrame(rows, columns=["replication", "architecture", *result_columns(one)])

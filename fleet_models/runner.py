@@ -1,19 +1,19 @@
-"""Run every replication of every architecture of a scenario, in processes.
+"""Run every replication of every architecture of a scenario, through an executor.
 
 Replication i of architecture A is seeded from (seed, i, A's name) only (see
 :func:`fleet_models.engine.replication_seed`), so the results are the same
-whatever the number of workers, the chunking, or the order chunks finish in;
-rows are sorted by (replication, architecture order) before they are returned.
+whatever runs them (this process, local processes or a Dask cluster: see
+:mod:`fleet_models.parallel`), the number of workers, the chunking, or the order
+chunks finish in; rows are sorted by (replication, architecture order) before
+they are returned.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import time
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, wait
 from dataclasses import dataclass
 
 import pandas as pd
@@ -24,6 +24,7 @@ from fleet_models.errors import RunTooLarge, ScenarioError
 from fleet_models.fields import declared
 from fleet_models.ledger import Ledger
 from fleet_models.metrics import engine_columns
+from fleet_models.parallel import Workers, default_workers, open_workers, process_pool  # noqa: F401
 from fleet_models.results import KEY_COLUMNS, FleetResult
 from fleet_models.spec import Scenario
 from fleet_models.streams import replication_seed
@@ -66,10 +67,6 @@ def select_engine(scenario: Scenario, engine: str = "auto", seed: int | None = N
     if engine == "fast":
         raise ScenarioError(f"{why}; choose the engine des or auto ({option('engine', 'engine=')})")
     return "des", why
-
-
-def default_workers() -> int:
-    return max(1, min(os.cpu_count() or 1, 2))
 
 
 # The engine's cost is about one unit of work per failure event (draw, queue, repair, renewal)
@@ -153,22 +150,29 @@ def run(
     progress: Progress | None = None,
     force: bool = False,
     engine: str = "auto",
+    executor: Workers | Executor | None = None,
 ) -> FleetResult:
     """Simulate ``replications`` (default ``scenario.replications``) replications of every
-    architecture with ``seed`` (default ``scenario.seed``) on ``workers`` processes (default
-    min(cpu count, 2); 1 runs in this process). A run whose :func:`estimate` passes
-    ``MAX_FAILURES`` is refused with :class:`RunTooLarge` unless ``force``. ``engine``: see
-    :data:`ENGINES` and :func:`select_engine`; the result records the engine that ran
-    (``engine``), why auto fell back (``engine_note``) and the simulation's wall time
-    (``elapsed_s``, without compiling the fast engine)."""
+    architecture with ``seed`` (default ``scenario.seed``). They run through ``executor``: a
+    :class:`fleet_models.parallel.Workers` (``open_workers(workers, dask)``: this process, local
+    processes or a Dask cluster) or any ``concurrent.futures.Executor`` (e.g. a Dask
+    ``Client.get_executor()``, taken to run ``workers`` tasks at once); without one, ``workers``
+    processes (default min(cpu count, 2); 1 runs in this process) are started for this run.
+    The result does not depend on which. A run whose :func:`estimate` passes ``MAX_FAILURES``
+    is refused with :class:`RunTooLarge` unless ``force``. ``engine``: see :data:`ENGINES` and
+    :func:`select_engine`; the result records the engine that ran (``engine``), why auto fell
+    back (``engine_note``) and the simulation's wall time (``elapsed_s``, without compiling the
+    fast engine)."""
     n = scenario.replications if replications is None else replications
     seed = scenario.seed if seed is None else seed
-    workers = default_workers() if workers is None else workers
     check_run_arguments(n, seed, workers)
     replication_seed(seed, 0, "")  # validates the seed
     validate(scenario)
     chosen, note = select_engine(scenario, engine, seed)
-    est = estimate(scenario, n, workers, chosen)
+    if isinstance(executor, Executor):
+        executor = Workers(executor, workers or default_workers(), "the given executor")
+    slots = executor.slots if executor is not None else (workers or default_workers())
+    est = estimate(scenario, n, slots, chosen)
     if est.too_large and not force:
         raise RunTooLarge(
             f"this run would simulate {est.text()} on {est.workers} worker(s), above the cap of "
@@ -179,37 +183,37 @@ def run(
         from fleet_models.fast_engine import warm_up
 
         warm_up()  # compile or load once here: forked workers inherit it
+    if executor is None:
+        tasks = _tasks(scenario, n, slots)
+        with open_workers(1 if len(tasks) == 1 else min(slots, len(tasks))) as w:
+            return _run(scenario, n, seed, chosen, note, w, progress)
+    return _run(scenario, n, seed, chosen, note, executor, progress)
+
+
+def _tasks(scenario: Scenario, n: int, slots: int) -> list[tuple[int, tuple[int, ...]]]:
+    """(architecture index, replications) chunks: about 4 per slot, so that slots finishing early
+    take more work."""
+    size = max(1, math.ceil(n / (slots * 4)))
+    return [(ai, tuple(range(start, min(n, start + size))))
+            for ai in range(len(scenario.architectures))
+            for start in range(0, n, size)]
+
+
+def _run(scenario: Scenario, n: int, seed: int, chosen: str, note: str | None, workers: Workers,
+         progress: Progress | None) -> FleetResult:
     names = [a.name for a in scenario.architectures]
     t0 = time.perf_counter()
-
-    size = max(1, math.ceil(n / (workers * 4)))
-    tasks = [
-        (ai, tuple(range(start, min(n, start + size))))
-        for ai in range(len(scenario.architectures))
-        for start in range(0, n, size)
-    ]
+    tasks = _tasks(scenario, n, workers.slots)
     total = n * len(scenario.architectures)
     rows: list[dict[str, object]] = []
     ledgers: dict[tuple[int, str], Ledger] = {}
     done = 0
-    if workers == 1 or len(tasks) == 1:
-        for ai, reps in tasks:
-            chunk_rows, chunk_ledgers = run_chunk(scenario, ai, reps, seed, chosen)
-            rows += chunk_rows
-            ledgers.update(chunk_ledgers)
-            done += len(reps)
-            if progress:
-                progress(done, total)
-    else:
-        with process_pool(min(workers, len(tasks))) as pool:
-            futures = {pool.submit(run_chunk, scenario, ai, reps, seed, chosen): reps for ai, reps in tasks}
-            for fut in as_completed(futures):
-                chunk_rows, chunk_ledgers = fut.result()
-                rows += chunk_rows
-                ledgers.update(chunk_ledgers)
-                done += len(futures[fut])
-                if progress:
-                    progress(done, total)
+    for reps, (chunk_rows, chunk_ledgers) in _results(workers, tasks, scenario, seed, chosen):
+        rows += chunk_rows
+        ledgers.update(chunk_ledgers)
+        done += len(reps)
+        if progress:
+            progress(done, total)
 
     elapsed = time.perf_counter() - t0
     order = {name: i for i, name in enumerate(names)}
@@ -231,20 +235,28 @@ def run(
     )
 
 
-@contextmanager
-def process_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
-    """A process pool that, when the block is left by an exception (Ctrl-C included), cancels the
-    chunks not started and ends its workers at once instead of waiting for every queued chunk."""
-    pool = ProcessPoolExecutor(max_workers=workers)
-    try:
-        yield pool
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        for proc in list((getattr(pool, "_processes", None) or {}).values()):
-            proc.terminate()
-        raise
-    else:
-        pool.shutdown(wait=True)
+def _results(workers: Workers, tasks: Sequence[tuple[int, tuple[int, ...]]], scenario: Scenario,
+             seed: int, engine: str):
+    """(replications, run_chunk's result) of each task as it finishes. At most a few tasks per
+    slot are queued at once, so finished results never pile up waiting (memory stays bounded
+    however many replications there are); a lost worker or cluster is one ClusterError."""
+    window = 2 * workers.slots + 1
+    pending: dict = {}
+    todo = iter(tasks)
+
+    def fill() -> None:
+        for ai, reps in todo:
+            pending[workers.executor.submit(run_chunk, scenario, ai, reps, seed, engine)] = reps
+            if len(pending) >= window:
+                return
+
+    fill()
+    while pending:
+        finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for fut in finished:
+            reps = pending.pop(fut)
+            yield reps, workers.result(fut)
+        fill()
 
 
 def check_run_arguments(replications: int | None, seed: int | None, workers: int | None) -> None:
