@@ -51,7 +51,8 @@ def simulate(
     ),
     out: Path | None = typer.Option(
         None, "--out", "-o", file_okay=False,
-        help="Also write DIR/replications.csv (one row per replication and architecture) "
+        help="Also write DIR/replications.csv (one row per replication and architecture, "
+        "written block by block as the replications finish) "
         "and DIR/summary.json.",
     ),
     quiet: bool = QUIET,
@@ -64,8 +65,9 @@ def simulate(
     as the mean over replications with its 95 % confidence interval."""
     with domain_errors(json_output):
         sc = _load(scenario)
-        with open_workers(replications, seed, workers, dask) as pool:
-            result = _run(sc, replications, seed, pool, force, engine, quiet=quiet)
+        with open_workers(replications, seed, workers, dask) as pool, _rows_to(out) as rows_out:
+            result = _run(sc, replications, seed, pool, force, engine, quiet=quiet,
+                          rows_out=rows_out)
         if out is not None:
             _write(result, out, quiet)
     if json_output:
@@ -177,7 +179,7 @@ def open_workers(replications: int | None, seed: int | None, workers: int | None
 
 
 def _run(sc: Any, replications: int | None, seed: int | None, pool: Any, force: bool,
-         engine: str, *, quiet: bool) -> Any:
+         engine: str, *, quiet: bool, rows_out: Any = None) -> Any:
     """simulate's and compare's run on ``pool`` (:func:`open_workers`): the time said when it is
     more than a few seconds, a progress bar on a terminal; the library refuses a run above its
     cap unless forced."""
@@ -195,7 +197,7 @@ def _run(sc: Any, replications: int | None, seed: int | None, pool: Any, force: 
         err(f"simulating {est.text()} on {est.workers} worker(s): {pool.where}")
     with _progress(enabled=not quiet and sys.stderr.isatty()) as progress:
         return run(sc, replications=replications, seed=seed, progress=progress, force=force,
-                   engine=chosen, executor=pool)
+                   engine=chosen, executor=pool, rows_out=rows_out)
 
 
 def _load(path: Path | None) -> Any:
@@ -204,19 +206,56 @@ def _load(path: Path | None) -> Any:
     return resolve_scenario(path)
 
 
-def _write(result: Any, out: Path, quiet: bool) -> None:
+def _cannot_write(out: Path, e: OSError) -> Exception:
     from fleet_models.errors import FleetError
 
+    return FleetError(f"cannot write results to {str(out)!r}: {e.strerror or e}; "
+                      "choose another --out directory")
+
+
+@contextlib.contextmanager
+def _rows_to(out: Path | None) -> Iterator[Any]:
+    """rows_out for run(): each block of per-replication rows appended to OUT/replications.csv
+    as it arrives (a temporary file renamed into place when the run ends well, removed when it
+    does not), so the rows are never all held as text; None without --out."""
+    if out is None:
+        yield None
+        return
+    from failure_data.files import atomic_path
+
+    stack = contextlib.ExitStack()
     try:
         out.mkdir(parents=True, exist_ok=True)
-        from failure_data.files import atomic_path, write_text_atomic
+        tmp = stack.enter_context(atomic_path(out / "replications.csv"))
+        f = stack.enter_context(open(tmp, "w", newline="", encoding="utf-8"))
+    except OSError as e:
+        stack.close()
+        raise _cannot_write(out, e) from None
 
-        with atomic_path(out / "replications.csv") as tmp:
-            result.replications.to_csv(tmp, index=False)
+    def write(frame: Any) -> None:
+        try:
+            frame.to_csv(f, index=False, header=f.tell() == 0)
+        except OSError as e:
+            raise _cannot_write(out, e) from None
+
+    ran = False
+    try:
+        with stack:
+            yield write
+            ran = True
+    except OSError as e:
+        if not ran:  # the run's own error, not the file's
+            raise
+        raise _cannot_write(out, e) from None
+
+
+def _write(result: Any, out: Path, quiet: bool) -> None:
+    try:
+        from failure_data.files import write_text_atomic
+
         write_text_atomic(out / "summary.json", to_json(result.to_dict()) + "\n")
     except OSError as e:
-        raise FleetError(f"cannot write results to {str(out)!r}: {e.strerror or e}; "
-                         "choose another --out directory") from None
+        raise _cannot_write(out, e) from None
     if not quiet:
         err(f"wrote {out / 'replications.csv'} and {out / 'summary.json'}")
 

@@ -8,8 +8,8 @@ two variants differ only by what was varied. The :class:`Evaluator` makes that c
 - an architecture is simulated once per distinct set of the inputs it depends on (itself, the
   fleet, the policy, the workload, the horizon): varying a CPO engine's rate re-simulates the CPO
   architectures only, the baseline's replications are reused;
-- prices (``costs.*``) are a post-process of the dated ledgers (``fleet_models.tco``): varying
-  one re-simulates nothing.
+- prices (``costs.*``) are a post-process of the ledgers' sums (``fleet_models.tco``): varying
+  one re-simulates nothing, except the discount rate, which the sums are made with.
 
 Uncertain inputs come from the catalog of published figures: every scenario value that cites a
 catalog entry with a published low and high (``fleet_models.builtins.field_sources``) can move
@@ -50,7 +50,9 @@ class DecisionError(FleetError):
 def _engine_key(scenario: Scenario, arch_index: int) -> str:
     """What one architecture's replications depend on (not prices, not the other architectures)."""
     s = scenario
+    # the discount rate is the one cost input a run's reduced ledgers hold (fleet_models.tco)
     return repr((_unpriced(s.architectures[arch_index]), s.fleet, s.policy, s.workload, s.horizon_hours,
+                 s.costs.discount_rate,
                  s.uncertainty, s.uncertain if s.uncertainty else None,
                  {k: getattr(s, k) for k in _extra_engine_fields(s)}))
 
@@ -559,17 +561,24 @@ class PilotAnswer:
 
 def _draw_chunk(scenario: Scenario, ai: int, reps: Sequence[int], seed: int, paths: Sequence[str],
                 fits: Sequence[float]):
-    """Replications of architecture ``ai``, replication i with every path at fits[i] FIT."""
+    """Replications of architecture ``ai``, replication i with every path at fits[i] FIT: as
+    :func:`fleet_models.runner.run_chunk` returns them (numbers, metric rows, reduced ledgers)."""
     from fleet_models.engine import simulate
+    from fleet_models.runner import result_columns
+    from fleet_models.tco import reduce_ledger
 
-    rows, ledgers = [], {}
-    for i, fit in zip(reps, fits, strict=True):
+    columns = {c: j for j, c in enumerate(result_columns(scenario))}
+    values = np.full((len(reps), len(columns)), np.nan)
+    ledgers = {}
+    for k, (i, fit) in enumerate(zip(reps, fits, strict=True)):
         sc = with_values(scenario, dict.fromkeys(paths, float(fit)))
         arch = sc.architectures[ai]
         out = simulate(sc, arch, i, seed=seed)
-        rows.append({"replication": i, "architecture": arch.name, **out.metrics})
-        ledgers[(i, arch.name)] = out.ledger
-    return rows, ledgers
+        for name, v in out.metrics.items():
+            values[k, columns[name]] = v
+        ledgers[(i, arch.name)] = reduce_ledger(out.ledger, len(arch.components),
+                                                sc.costs.discount_rate, sc.horizon_hours)
+    return np.asarray(reps, dtype=np.int64), values, ledgers
 
 
 def _run_drawn(scenario: Scenario, ai: int, paths: Sequence[str], fits: np.ndarray,
@@ -577,11 +586,11 @@ def _run_drawn(scenario: Scenario, ai: int, paths: Sequence[str], fits: np.ndarr
     """One architecture's replications, replication i with its paths at fits[i] FIT, through the
     evaluator's executor (or ``workers`` processes started for this run)."""
     from fleet_models.parallel import default_workers, open_workers
-    from fleet_models.runner import result_columns
+    from fleet_models.runner import _frame, result_columns
 
     seed = scenario.seed if evaluator.seed is None else evaluator.seed
     n = len(fits)
-    rows: list[dict[str, Any]] = []
+    parts: list = []
     ledgers: dict = {}
 
     def chunks(workers: Any) -> None:
@@ -590,8 +599,8 @@ def _run_drawn(scenario: Scenario, ai: int, paths: Sequence[str], fits: np.ndarr
         futures = [workers.executor.submit(_draw_chunk, scenario, ai, r, seed, paths, fits[list(r)])
                    for r in tasks]
         for fut in futures:
-            r, led = workers.result(fut)
-            rows.extend(r)
+            reps, values, led = workers.result(fut)
+            parts.append((0, reps, values))
             ledgers.update(led)
 
     if evaluator.executor is not None:
@@ -601,7 +610,8 @@ def _run_drawn(scenario: Scenario, ai: int, paths: Sequence[str], fits: np.ndarr
             chunks(w)
     evaluator.runs += 1
     one = only(scenario, (scenario.architectures[ai].name,))
-    frame = pd.DataFrame(rows, columns=["replication", "architecture", *result_columns(one)])
+    frame = _frame(parts, [one.architectures[0].name], result_columns(scenario))
+    frame = frame.reindex(columns=["replication", "architecture", *result_columns(one)])
     return FleetResult(scenario=scenario.name, seed=seed, horizon_hours=scenario.horizon_hours,
                        n_replications=n, components={one.architectures[0].name: tuple(
                            c.name for c in one.architectures[0].components)},

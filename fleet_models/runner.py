@@ -16,19 +16,23 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, wait
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from failure_data.errors import option
 from fleet_models.contract import Engine, compile_plan
 from fleet_models.errors import RunTooLarge, ScenarioError
 from fleet_models.fields import declared
-from fleet_models.ledger import Ledger
+from fleet_models.ledger import Ledger, LedgerSums
 from fleet_models.metrics import engine_columns
 from fleet_models.parallel import Workers, default_workers, open_workers, process_pool  # noqa: F401
 from fleet_models.results import KEY_COLUMNS, FleetResult
 from fleet_models.spec import Scenario
 from fleet_models.streams import replication_seed
 from fleet_models.validate import validate
+
+RowsOut = Callable[[pd.DataFrame], None]
+"""rows_out(frame): receives per-replication rows in their final order, a block at a time."""
 
 Progress = Callable[[int, int], None]
 """progress(done, total): called after each chunk, counting (replication, architecture) pairs."""
@@ -151,6 +155,8 @@ def run(
     force: bool = False,
     engine: str = "auto",
     executor: Workers | Executor | None = None,
+    rows_out: RowsOut | None = None,
+    dated_events: bool = False,
 ) -> FleetResult:
     """Simulate ``replications`` (default ``scenario.replications``) replications of every
     architecture with ``seed`` (default ``scenario.seed``). They run through ``executor``: a
@@ -158,7 +164,17 @@ def run(
     processes or a Dask cluster) or any ``concurrent.futures.Executor`` (e.g. a Dask
     ``Client.get_executor()``, taken to run ``workers`` tasks at once); without one, ``workers``
     processes (default min(cpu count, 2); 1 runs in this process) are started for this run.
-    The result does not depend on which. A run whose :func:`estimate` passes ``MAX_FAILURES``
+    The result does not depend on which.
+
+    Memory does not grow with the replications' events: each replication's dated ledger is
+    reduced where it ran to the sums its TCO needs (``fleet_models.tco.reduce_ledger``), which
+    ``result.ledgers`` holds, and its metrics travel as one row of floats; ``dated_events=True``
+    keeps the dated ledgers instead (tests, a timeline; ``FleetResult.dated_ledger`` re-simulates
+    one replication's). ``rows_out(frame)``, if given, receives the per-replication rows in their
+    final order (replication, then architecture), a block at a time as soon as a block is
+    complete: ``cpo simulate --out`` writes them to its CSV as they arrive.
+
+    A run whose :func:`estimate` passes ``MAX_FAILURES``
     is refused with :class:`RunTooLarge` unless ``force``. ``engine``: see :data:`ENGINES` and
     :func:`select_engine`; the result records the engine that ran (``engine``), why auto fell
     back (``engine_note``) and the simulation's wall time (``elapsed_s``, without compiling the
@@ -183,43 +199,53 @@ def run(
         from fleet_models.fast_engine import warm_up
 
         warm_up()  # compile or load once here: forked workers inherit it
+    args = (scenario, n, seed, chosen, note, progress, rows_out, dated_events)
     if executor is None:
         tasks = _tasks(scenario, n, slots)
         with open_workers(1 if len(tasks) == 1 else min(slots, len(tasks))) as w:
-            return _run(scenario, n, seed, chosen, note, w, progress)
-    return _run(scenario, n, seed, chosen, note, executor, progress)
+            return _run(w, *args)
+    return _run(executor, *args)
 
 
 def _tasks(scenario: Scenario, n: int, slots: int) -> list[tuple[int, tuple[int, ...]]]:
     """(architecture index, replications) chunks: about 4 per slot, so that slots finishing early
-    take more work."""
+    take more work; block by block of replications, every architecture of a block in turn (so
+    the rows of a block are complete soon after it is submitted)."""
     size = max(1, math.ceil(n / (slots * 4)))
     return [(ai, tuple(range(start, min(n, start + size))))
-            for ai in range(len(scenario.architectures))
-            for start in range(0, n, size)]
+            for start in range(0, n, size)
+            for ai in range(len(scenario.architectures))]
 
 
-def _run(scenario: Scenario, n: int, seed: int, chosen: str, note: str | None, workers: Workers,
-         progress: Progress | None) -> FleetResult:
+def _run(workers: Workers, scenario: Scenario, n: int, seed: int, chosen: str, note: str | None,
+         progress: Progress | None, rows_out: RowsOut | None, dated: bool) -> FleetResult:
     names = [a.name for a in scenario.architectures]
+    columns = result_columns(scenario)
     t0 = time.perf_counter()
     tasks = _tasks(scenario, n, workers.slots)
     total = n * len(scenario.architectures)
-    rows: list[dict[str, object]] = []
-    ledgers: dict[tuple[int, str], Ledger] = {}
+    chunks: list[tuple[int, np.ndarray, np.ndarray]] = []  # (architecture, replications, metrics)
+    ledgers: dict[tuple[int, str], Ledger | LedgerSums] = {}
+    blocks: dict[int, dict[int, tuple[np.ndarray, np.ndarray]]] = {}  # first rep -> arch -> chunk
+    next_block = 0
     done = 0
-    for reps, (chunk_rows, chunk_ledgers) in _results(workers, tasks, scenario, seed, chosen):
-        rows += chunk_rows
+    for (ai, reps), (chunk_reps, values, chunk_ledgers) in _results(workers, tasks, scenario, seed,
+                                                                   chosen, dated):
+        chunks.append((ai, chunk_reps, values))
         ledgers.update(chunk_ledgers)
         done += len(reps)
         if progress:
             progress(done, total)
+        if rows_out is not None:  # blocks in order, each when all its architectures are in
+            blocks.setdefault(reps[0], {})[ai] = (chunk_reps, values)
+            while len(blocks.get(next_block, ())) == len(names):
+                block = blocks.pop(next_block)
+                rows_out(_frame([(a, *block[a]) for a in sorted(block)], names, columns))
+                next_block += len(block[0][0])
 
     elapsed = time.perf_counter() - t0
-    order = {name: i for i, name in enumerate(names)}
-    rows.sort(key=lambda r: (r["replication"], order[r["architecture"]]))
-    frame = pd.DataFrame(rows, columns=[*KEY_COLUMNS, *result_columns(scenario)])
-    frame["replication"] = frame["replication"].astype("int64")
+    frame = _frame(chunks, names, columns)
+    del chunks
     return FleetResult(
         scenario=scenario.name,
         seed=int(seed),
@@ -235,18 +261,35 @@ def _run(scenario: Scenario, n: int, seed: int, chosen: str, note: str | None, w
     )
 
 
+def _frame(chunks: Sequence[tuple[int, np.ndarray, np.ndarray]], names: Sequence[str],
+           columns: Sequence[str]) -> pd.DataFrame:
+    """The tidy rows of ``chunks`` sorted by (replication, architecture order)."""
+    if not chunks:
+        return pd.DataFrame(columns=[*KEY_COLUMNS, *columns])
+    reps = np.concatenate([c[1] for c in chunks]).astype(np.int64)
+    arch = np.concatenate([np.full(len(c[1]), c[0]) for c in chunks])
+    values = np.concatenate([c[2] for c in chunks])
+    order = np.lexsort((arch, reps))
+    data: dict[str, object] = {"replication": reps[order],
+                               "architecture": np.asarray(names, dtype=object)[arch[order]]}
+    values = values[order]
+    data.update({col: values[:, j] for j, col in enumerate(columns)})
+    return pd.DataFrame(data)
+
+
 def _results(workers: Workers, tasks: Sequence[tuple[int, tuple[int, ...]]], scenario: Scenario,
-             seed: int, engine: str):
-    """(replications, run_chunk's result) of each task as it finishes. At most a few tasks per
-    slot are queued at once, so finished results never pile up waiting (memory stays bounded
-    however many replications there are); a lost worker or cluster is one ClusterError."""
+             seed: int, engine: str, dated: bool):
+    """(task, run_chunk's result) of each task as it finishes. At most a few tasks per slot are
+    queued at once, so finished results never pile up waiting (memory stays bounded however many
+    replications there are); a lost worker or cluster is one ClusterError."""
     window = 2 * workers.slots + 1
     pending: dict = {}
     todo = iter(tasks)
 
     def fill() -> None:
-        for ai, reps in todo:
-            pending[workers.executor.submit(run_chunk, scenario, ai, reps, seed, engine)] = reps
+        for task in todo:
+            ai, reps = task
+            pending[workers.executor.submit(run_chunk, scenario, ai, reps, seed, engine, dated)] = task
             if len(pending) >= window:
                 return
 
@@ -254,8 +297,8 @@ def _results(workers: Workers, tasks: Sequence[tuple[int, tuple[int, ...]]], sce
     while pending:
         finished, _ = wait(pending, return_when=FIRST_COMPLETED)
         for fut in finished:
-            reps = pending.pop(fut)
-            yield reps, workers.result(fut)
+            task = pending.pop(fut)
+            yield task, workers.result(fut)
         fill()
 
 
@@ -275,27 +318,36 @@ def check_run_arguments(replications: int | None, seed: int | None, workers: int
 
 
 def run_chunk(
-    scenario: Scenario, architecture: int, replications: Sequence[int], seed: int, engine: str = "des"
-) -> tuple[list[dict[str, object]], dict[tuple[int, str], Ledger]]:
-    """Metric rows and ledgers of the given replications of ``scenario.architectures[architecture]``
-    by the engine named ``engine`` (``des`` or ``fast``); with uncertain inputs drawn, replication
-    i runs the plan of its own draws."""
+    scenario: Scenario, architecture: int, replications: Sequence[int], seed: int,
+    engine: str = "des", dated: bool = False,
+) -> tuple[np.ndarray, np.ndarray, dict[tuple[int, str], Ledger | LedgerSums]]:
+    """The given replications of ``scenario.architectures[architecture]`` by the engine named
+    ``engine`` (``des`` or ``fast``): their numbers, their metrics (one row each, in
+    :func:`result_columns` order, NaN where the architecture has no such component) and their
+    ledgers, reduced here to what TCO needs (``fleet_models.tco.reduce_ledger``, at the
+    replication's own discount rate) unless ``dated``. With uncertain inputs drawn, replication i
+    runs (and is reduced with) the scenario of its own draws."""
+    from fleet_models.tco import reduce_ledger
     from fleet_models.uncertain import Drawer
 
     drawn = Drawer(scenario, seed)
     sim = get_engine(engine)
+    sc = scenario
     plan = compile_plan(scenario, scenario.architectures[architecture], seed)
-    rows: list[dict[str, object]] = []
-    ledgers: dict[tuple[int, str], Ledger] = {}
-    for i in replications:
+    columns = {c: j for j, c in enumerate(result_columns(scenario))}
+    values = np.full((len(replications), len(columns)), np.nan)
+    ledgers: dict[tuple[int, str], Ledger | LedgerSums] = {}
+    for k, i in enumerate(replications):
         if drawn.table:  # the uncertain inputs' draws of replication i
             sc = drawn(i)
             plan = compile_plan(sc, sc.architectures[architecture], seed)
         arch = plan.architecture
         out = sim.simulate(plan, i)
-        rows.append({"replication": i, "architecture": arch.name, **out.metrics})
-        ledgers[(i, arch.name)] = out.ledger
-    return rows, ledgers
+        for name, v in out.metrics.items():
+            values[k, columns[name]] = v
+        ledgers[(i, arch.name)] = out.ledger if dated else reduce_ledger(
+            out.ledger, len(arch.components), sc.costs.discount_rate, sc.horizon_hours)
+    return np.asarray(replications, dtype=np.int64), values, ledgers
 
 
 def result_columns(scenario: Scenario) -> list[str]:
