@@ -107,7 +107,7 @@ class Evaluator:
             self._cache.setdefault(_engine_key(sc, i), FleetResult(
                 scenario=sc.name, seed=result.seed, horizon_hours=result.horizon_hours,
                 n_replications=result.n_replications, components={arch.name: result.components[arch.name]},
-                replications=frame.reset_index(drop=True), spec=one,
+                replications=frame.reset_index(drop=True), spec=one, engine=result.engine,
                 ledgers={k: v for k, v in result.ledgers.items() if k[1] == arch.name}))
 
     def result(self, scenario: Scenario) -> FleetResult:
@@ -141,8 +141,10 @@ def merge(scenario: Scenario, parts: Sequence[FleetResult]) -> FleetResult:
     frame = frame.reindex(columns=["replication", "architecture", *result_columns(scenario)])
     ledgers = {k: v for p in parts for k, v in p.ledgers.items()}
     first = parts[0]
+    engines = {p.engine for p in parts}  # which engine ran them: dated_ledger re-simulates with it
     return FleetResult(scenario=scenario.name, seed=first.seed, horizon_hours=first.horizon_hours,
                        n_replications=first.n_replications,
+                       engine=engines.pop() if len(engines) == 1 else "mixed",
                        components={a.name: tuple(c.name for c in a.components)
                                    for a in scenario.architectures},
                        replications=frame.reset_index(drop=True), spec=scenario, ledgers=ledgers)

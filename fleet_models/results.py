@@ -52,7 +52,7 @@ class FleetResult:
     """(replication, architecture) -> what TCO is computed from: the sums of the replication's
     events (``LedgerSums``, what a run keeps) or its dated events (``Ledger``, with
     ``run(dated_events=True)``); :meth:`dated_ledger` gives one replication's dated events."""
-    engine: str = "des"  # the engine that ran: "des" (SimPy) or "fast" (compiled)
+    engine: str = "des"  # the engine that ran: "des" (SimPy), "fast" (compiled); "mixed" in a merge
     engine_note: str | None = None  # why engine="auto" ran SimPy, if it did
     elapsed_s: float | None = None  # wall time of the simulation (not the compile, not TCO)
 
@@ -75,8 +75,8 @@ class FleetResult:
         if led is None or isinstance(led, Ledger):
             return led
         names = [a.name for a in self.spec.architectures] if self.spec is not None else []
-        if architecture not in names:
-            return None
+        if architecture not in names or self.engine not in ("des", "fast"):
+            return None  # e.g. a merge of runs by different engines: which one ran it is unknown
         from fleet_models.runner import run_chunk
 
         _, _, dated = run_chunk(self.spec, names.index(architecture), (replication,), self.seed,
