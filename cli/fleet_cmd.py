@@ -168,7 +168,11 @@ def open_workers(replications: int | None, seed: int | None, workers: int | None
     if dask is not None:  # what goes wrong is said once, as a ClusterError: not Dask's log lines
         import logging
 
-        logging.getLogger("distributed").setLevel(logging.CRITICAL)
+        import distributed  # noqa: F401  (its import sets its loggers' levels: set ours after)
+
+        for name in ["distributed", *logging.root.manager.loggerDict]:
+            if name == "distributed" or name.startswith("distributed."):
+                logging.getLogger(name).setLevel(logging.CRITICAL)
         if dask.strip().lower() == "local":
             # Ctrl-C ends the local cluster's workers at once (cli.main); multiprocessing's
             # resource tracker then unlinks the semaphores they held, with a warning per run

@@ -99,6 +99,10 @@ def test_cli_runs_on_a_dask_scheduler_by_address(small, cluster, tmp_path):
     swept = CliRunner().invoke(app, ["sweep", str(f), "--vary", "costs.pue=1.2,1.4", "--json",
                                      "--dask", cluster.scheduler_address])
     assert swept.exit_code == 0, swept.output
+    # a lost scheduler is said once, as a ClusterError: Dask's client logs its reconnection
+    # attempts at ERROR with tracebacks, so --dask silences its loggers (after importing it,
+    # whose configuration sets their levels)
+    assert logging.getLogger("distributed.client").getEffectiveLevel() == logging.CRITICAL
 
 
 @pytest.mark.parametrize("address, words", [
