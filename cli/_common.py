@@ -80,7 +80,7 @@ CLI_WORDS: dict[str, str] = {
     "confidence": "--confidence", "target_fit": "--target-fit", "units": "--units",
     "units_per_switch": "--units-per-switch", "switches": "--switches",
     "replications": "--replications", "seed": "--seed", "force": "--force",
-    "engine": "--engine",
+    "engine": "--engine", "workers": "--workers", "dask": "--dask",
     "bound": "`cpo bound`", "fit": "`cpo fit`", "save": "`cpo fit FILE --save MODEL.json`",
     "catalog": "`cpo scenario catalog`", "init": "`cpo scenario init`",
     "vary": "--vary", "between": "--between", "against": "--against", "sweep": "`cpo sweep`",

@@ -12,7 +12,7 @@ from typing import Any
 import typer
 
 from cli._common import check_output_folder, console, domain_errors, emit_json, err
-from cli.fleet_cmd import FORCE, QUIET, REPLICATIONS, SEED, WORKERS
+from cli.fleet_cmd import DASK, FORCE, QUIET, REPLICATIONS, SEED, WORKERS, open_workers
 
 SCENARIO = typer.Argument(None, help="Scenario TOML file or a built-in scenario's name; omit it for "
                           "the built-in default.", show_default=False)
@@ -28,14 +28,13 @@ def register(app: typer.Typer) -> None:
     app.command("pilot")(pilot)
 
 
-def _evaluator(replications: int | None, seed: int | None, workers: int | None, force: bool,
-               quiet: bool):
+def _evaluator(replications: int | None, seed: int | None, pool: Any, force: bool, quiet: bool):
+    """The decision's evaluator: every point it simulates runs on ``pool`` (the command's
+    workers: local processes or the --dask cluster)."""
     from fleet_models.decisions import Evaluator
-    from fleet_models.runner import check_run_arguments
 
-    check_run_arguments(replications, seed, workers)
-    return Evaluator(replications=replications, seed=seed, workers=workers, force=force,
-                     progress=None if quiet else err)
+    return Evaluator(replications=replications, seed=seed, force=force,
+                     progress=None if quiet else err, executor=pool)
 
 
 def _load(scenario: Path | None):
@@ -79,6 +78,7 @@ def sweep(
     json_output: bool = JSON,
     quiet: bool = QUIET,
     force: bool = FORCE,
+    dask: str | None = DASK,
 ) -> None:
     """Run the scenario at every point of a grid of field values: per point and architecture the
     mean TCO with its interval, availability, goodput, and the paired difference from the baseline
@@ -91,8 +91,9 @@ def sweep(
 
         grid = dict(parse_vary(v) for v in vary)
         sc = _load(scenario)
-        ev = _evaluator(replications, seed, workers, force, quiet or json_output)
-        frame = run_sweep(sc, grid, ev, baseline)
+        with open_workers(replications, seed, workers, dask) as pool:
+            ev = _evaluator(replications, seed, pool, force, quiet or json_output)
+            frame = run_sweep(sc, grid, ev, baseline)
         if out is not None:
             from failure_data.files import atomic_path
 
@@ -120,6 +121,7 @@ def tornado(
     json_output: bool = JSON,
     quiet: bool = QUIET,
     force: bool = FORCE,
+    dask: str | None = DASK,
 ) -> None:
     """Which unknown moves the TCO difference most: every input with a published range (catalog
     low and high) at its low and its high, the others at their values, ranked by the swing."""
@@ -132,8 +134,9 @@ def tornado(
         names = [a.name for a in sc.architectures]
         arch = arch or names[-1]
         against = against or names[0]
-        ev = _evaluator(replications, seed, workers, force, quiet or json_output)
-        frame = run_tornado(sc, ev, arch, against)
+        with open_workers(replications, seed, workers, dask) as pool:
+            ev = _evaluator(replications, seed, pool, force, quiet or json_output)
+            frame = run_tornado(sc, ev, arch, against)
         if plot is not None:
             ax = plot_tornado(frame, title=f"{arch} - {against}: mean TCO difference (USD)")
             ax.figure.tight_layout()
@@ -168,6 +171,7 @@ def breakeven(
     json_output: bool = JSON,
     quiet: bool = QUIET,
     force: bool = FORCE,
+    dask: str | None = DASK,
 ) -> None:
     """The value of a field at which one architecture equals another (mean paired difference
     zero), with an interval: how reliable must CPO engines be, or how fast a switch swap, for
@@ -183,9 +187,10 @@ def breakeven(
         names = [a.name for a in sc.architectures]
         arch = arch or architecture_of(vary, sc) or names[-1]
         against = against or names[0]
-        ev = _evaluator(replications, seed, workers, force, quiet or json_output)
         lo, hi = between if between is not None else default_range(sc, vary)
-        answer = solve(sc, ev, vary, arch, against, lo, hi, METRICS[metric])
+        with open_workers(replications, seed, workers, dask) as pool:
+            ev = _evaluator(replications, seed, pool, force, quiet or json_output)
+            answer = solve(sc, ev, vary, arch, against, lo, hi, METRICS[metric])
     if json_output:
         doc = {k: v for k, v in answer.__dict__.items()}
         doc.update(interval=list(answer.interval), text=answer.text(), simulations=ev.runs)
@@ -216,6 +221,7 @@ def pilot(
     json_output: bool = JSON,
     quiet: bool = QUIET,
     force: bool = FORCE,
+    dask: str | None = DASK,
 ) -> None:
     """What a pilot proves: P(the architecture is cheaper than the baseline) with the component's
     failure rate drawn from the prior and from the posterior after the pilot (gamma-Poisson), and
@@ -228,9 +234,10 @@ def pilot(
             raise DecisionError("give --flat or --prior-fit, not both")
         prior = GammaRate.flat() if flat else (GammaRate.from_range(*prior_fit) if prior_fit else None)
         sc = _load(scenario)
-        ev = _evaluator(replications, seed, workers, force, quiet or json_output)
-        answer = run_pilot(sc, ev, component, device_hours, failures, arch=arch, against=against,
-                           prior=prior, target=target)
+        with open_workers(replications, seed, workers, dask) as pool:
+            ev = _evaluator(replications, seed, pool, force, quiet or json_output)
+            answer = run_pilot(sc, ev, component, device_hours, failures, arch=arch,
+                               against=against, prior=prior, target=target)
     if json_output:
         emit_json({**answer.to_dict(), "simulations": ev.runs})
         return

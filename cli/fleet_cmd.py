@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,11 @@ SEED = typer.Option(None, "--seed", min=0, help="Seed of the run (default: the s
 WORKERS = typer.Option(None, "--workers", "-w", min=1,
                        help="Worker processes (default: min(CPUs, 2); 1 runs in this process). "
                        "Results do not depend on it.")
+DASK = typer.Option(None, "--dask", metavar="ADDRESS",
+                    help="Run the replications on a Dask cluster: its scheduler's address "
+                    "(tcp://HOST:8786, from `dask scheduler`; workers join with `dask worker "
+                    "ADDRESS` and need this cpo-analyzer installed), or `local` for a cluster of "
+                    "--workers processes on this machine. Results do not depend on it.")
 QUIET = typer.Option(False, "--quiet", "-q", help="No progress bar or messages.")
 ENGINE = typer.Option("auto", "--engine", help="Simulation engine: fast (compiled with numba), des "
                       "(SimPy, the reference semantics), or auto: fast when it models the scenario, "
@@ -44,18 +51,23 @@ def simulate(
     ),
     out: Path | None = typer.Option(
         None, "--out", "-o", file_okay=False,
-        help="Also write DIR/replications.csv (one row per replication and architecture) "
+        help="Also write DIR/replications.csv (one row per replication and architecture, "
+        "written block by block as the replications finish) "
         "and DIR/summary.json.",
     ),
     quiet: bool = QUIET,
     force: bool = FORCE,
     engine: str = ENGINE,
+    dask: str | None = DASK,
 ) -> None:
     """Simulate every architecture of a fleet scenario (Monte Carlo, SimPy): port availability,
     failures, swaps, switch replacements, spares, technician hours and job interruptions, each
     as the mean over replications with its 95 % confidence interval."""
     with domain_errors(json_output):
-        result = _run(_load(scenario), replications, seed, workers, force, engine, quiet=quiet)
+        sc = _load(scenario)
+        with open_workers(replications, seed, workers, dask) as pool, _rows_to(out) as rows_out:
+            result = _run(sc, replications, seed, pool, force, engine, quiet=quiet,
+                          rows_out=rows_out)
         if out is not None:
             _write(result, out, quiet)
     if json_output:
@@ -82,6 +94,7 @@ def compare(
     quiet: bool = QUIET,
     force: bool = FORCE,
     engine: str = ENGINE,
+    dask: str | None = DASK,
 ) -> None:
     """Compare the architectures of a scenario: availability, service events, GPU-hours lost and
     total cost of ownership (discounted, with intervals), each against a baseline, with a verdict."""
@@ -94,17 +107,20 @@ def compare(
 
             raise FleetError(f"--baseline {baseline!r} is not an architecture of the scenario; choose "
                              "one of " + ", ".join(a.name for a in sc.architectures))
-        result = _run(sc, replications, seed, workers, force, engine, quiet=quiet or json_output)
+        with open_workers(replications, seed, workers, dask) as pool:
+            result = _run(sc, replications, seed, pool, force, engine, quiet=quiet or json_output)
+            fixed = None
+            if sc.uncertainty:  # what the spread owes to unknown inputs: the same run, inputs fixed
+                import dataclasses
+
+                fixed = _run(dataclasses.replace(sc, uncertainty=False), replications, seed, pool,
+                             force, engine, quiet=quiet or json_output)
         table = comparison(result, baseline)
         words = verdict(result, baseline)
         spread = None
-        if sc.uncertainty:  # what the spread owes to unknown inputs: the same run, inputs fixed
-            import dataclasses
-
+        if fixed is not None:
             from fleet_models.decisions import spread_sources
 
-            fixed = _run(dataclasses.replace(sc, uncertainty=False), replications, seed, workers, force,
-                         engine, quiet=quiet or json_output)
             spread = spread_sources(result, fixed, baseline)
     if json_output:
         doc = result.to_dict()
@@ -139,26 +155,53 @@ def compare(
         out.print(s)
 
 
-def _run(sc: Any, replications: int | None, seed: int | None, workers: int | None, force: bool,
-         engine: str, *, quiet: bool) -> Any:
-    """simulate's and compare's run: the flags checked, the time said when it is more than a few
-    seconds, a progress bar on a terminal; the library refuses a run above its cap unless forced."""
-    from fleet_models.runner import check_run_arguments, estimate, run, select_engine
+@contextlib.contextmanager
+def open_workers(replications: int | None, seed: int | None, workers: int | None,
+                 dask: str | None) -> Iterator[Any]:
+    """The command's workers (fleet_models.parallel.open_workers: local processes, or the Dask
+    cluster of --dask), opened once for every run the command makes; the flags' ranges are
+    checked first, naming the flag."""
+    from fleet_models.parallel import open_workers as open_
+    from fleet_models.runner import check_run_arguments
+
+    check_run_arguments(replications, seed, workers)
+    if dask is not None:  # what goes wrong is said once, as a ClusterError: not Dask's log lines
+        import logging
+
+        import distributed  # noqa: F401  (its import sets its loggers' levels: set ours after)
+
+        for name in ["distributed", *logging.root.manager.loggerDict]:
+            if name == "distributed" or name.startswith("distributed."):
+                logging.getLogger(name).setLevel(logging.CRITICAL)
+        if dask.strip().lower() == "local":
+            # Ctrl-C ends the local cluster's workers at once (cli.main); multiprocessing's
+            # resource tracker then unlinks the semaphores they held, with a warning per run
+            # that would break the one-line message: the tracker it starts inherits this filter
+            sys.warnoptions.append("ignore::UserWarning:multiprocessing.resource_tracker")
+    with open_(workers, dask) as pool:
+        yield pool
+
+
+def _run(sc: Any, replications: int | None, seed: int | None, pool: Any, force: bool,
+         engine: str, *, quiet: bool, rows_out: Any = None) -> Any:
+    """simulate's and compare's run on ``pool`` (:func:`open_workers`): the time said when it is
+    more than a few seconds, a progress bar on a terminal; the library refuses a run above its
+    cap unless forced."""
+    from fleet_models.runner import estimate, run, select_engine
     from fleet_models.sanity import notes
 
-    check_run_arguments(replications, seed, workers)  # range errors first, naming the flag
     for note in notes(sc):  # legal but absurd values: said before the run, even with --quiet
         err(f"Note: {note}")
     chosen, why = select_engine(sc, engine.lower(), seed)
     if why is not None and not quiet:  # the whole reason: FleetResult.engine_note
         first, _, rest = why.partition("; the fast engine does not model ")
         err(f"engine: SimPy, because {first}" + (" (and in other architectures)" if rest else ""))
-    est = estimate(sc, replications, workers, chosen)
+    est = estimate(sc, replications, pool.slots, chosen)
     if est.seconds > 5 and not quiet and (force or not est.too_large):
-        err(f"simulating {est.text()} on {est.workers} worker(s)")
+        err(f"simulating {est.text()} on {est.workers} worker(s): {pool.where}")
     with _progress(enabled=not quiet and sys.stderr.isatty()) as progress:
-        return run(sc, replications=replications, seed=seed, workers=workers, progress=progress,
-                   force=force, engine=chosen)
+        return run(sc, replications=replications, seed=seed, progress=progress, force=force,
+                   engine=chosen, executor=pool, rows_out=rows_out)
 
 
 def _load(path: Path | None) -> Any:
@@ -167,19 +210,56 @@ def _load(path: Path | None) -> Any:
     return resolve_scenario(path)
 
 
-def _write(result: Any, out: Path, quiet: bool) -> None:
+def _cannot_write(out: Path, e: OSError) -> Exception:
     from fleet_models.errors import FleetError
 
+    return FleetError(f"cannot write results to {str(out)!r}: {e.strerror or e}; "
+                      "choose another --out directory")
+
+
+@contextlib.contextmanager
+def _rows_to(out: Path | None) -> Iterator[Any]:
+    """rows_out for run(): each block of per-replication rows appended to OUT/replications.csv
+    as it arrives (a temporary file renamed into place when the run ends well, removed when it
+    does not), so the rows are never all held as text; None without --out."""
+    if out is None:
+        yield None
+        return
+    from failure_data.files import atomic_path
+
+    stack = contextlib.ExitStack()
     try:
         out.mkdir(parents=True, exist_ok=True)
-        from failure_data.files import atomic_path, write_text_atomic
+        tmp = stack.enter_context(atomic_path(out / "replications.csv"))
+        f = stack.enter_context(open(tmp, "w", newline="", encoding="utf-8"))
+    except OSError as e:
+        stack.close()
+        raise _cannot_write(out, e) from None
 
-        with atomic_path(out / "replications.csv") as tmp:
-            result.replications.to_csv(tmp, index=False)
+    def write(frame: Any) -> None:
+        try:
+            frame.to_csv(f, index=False, header=f.tell() == 0)
+        except OSError as e:
+            raise _cannot_write(out, e) from None
+
+    ran = False
+    try:
+        with stack:
+            yield write
+            ran = True
+    except OSError as e:
+        if not ran:  # the run's own error, not the file's
+            raise
+        raise _cannot_write(out, e) from None
+
+
+def _write(result: Any, out: Path, quiet: bool) -> None:
+    try:
+        from failure_data.files import write_text_atomic
+
         write_text_atomic(out / "summary.json", to_json(result.to_dict()) + "\n")
     except OSError as e:
-        raise FleetError(f"cannot write results to {str(out)!r}: {e.strerror or e}; "
-                         "choose another --out directory") from None
+        raise _cannot_write(out, e) from None
     if not quiet:
         err(f"wrote {out / 'replications.csv'} and {out / 'summary.json'}")
 

@@ -488,7 +488,7 @@ def _timeline_figure(result: FleetResult, figure: _Figures) -> str:
     ax = fig.add_subplot()
     counts: dict[str, dict[str, int]] = {}
     for row, arch in enumerate(archs[::-1]):
-        led = result.ledgers.get((rep, arch))
+        led = result.dated_ledger(rep, arch)  # simulated again: a run keeps only sums
         counts[arch] = {}
         if led is None:
             continue

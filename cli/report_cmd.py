@@ -14,7 +14,7 @@ from pathlib import Path
 import typer
 
 from cli._common import check_output_folder, domain_errors, err
-from cli.fleet_cmd import ENGINE, FORCE, QUIET, REPLICATIONS, SEED, WORKERS
+from cli.fleet_cmd import DASK, ENGINE, FORCE, QUIET, REPLICATIONS, SEED, WORKERS
 
 
 def register(app: typer.Typer) -> None:
@@ -48,6 +48,7 @@ def report(
     quiet: bool = QUIET,
     force: bool = FORCE,
     engine: str = ENGINE,
+    dask: str | None = DASK,
 ) -> None:
     """Write a self-contained HTML decision report for someone who will not run the tool: the
     question and the verdict, every result with its interval, figures, the tornado and break-even
@@ -57,7 +58,7 @@ def report(
         raise typer.BadParameter("--between is the range of a --breakeven PATH; give the path too",
                                  param_hint="--between")
     with domain_errors():
-        from cli.fleet_cmd import _load, _run
+        from cli.fleet_cmd import _load, _run, open_workers
         from cli.report import build_report
         from fleet_models.decisions import DecisionError, Evaluator
         from fleet_models.errors import FleetError
@@ -69,31 +70,32 @@ def report(
                 raise FleetError(f"{flag} {name!r} is not an architecture of the scenario; choose "
                                  "one of " + ", ".join(names))
         baseline = baseline or names[0]
-        result = _run(sc, replications, seed, workers, force, engine, quiet=quiet)
-        t0 = time.perf_counter()
-        frame = answer = pair = runs = None
-        if with_tornado or breakeven_path is not None:
-            if len(names) < 2:
-                raise DecisionError("the tornado and the break-even compare two architectures; the "
-                                    "scenario has one")
-            tco = result.summary().query("metric == 'tco_usd'").set_index("architecture")["mean"]
-            arch = arch or str(tco.drop(baseline).idxmin())
-            if arch == baseline:
-                raise DecisionError(f"--arch {arch!r} is the baseline; choose another architecture")
-            ev = Evaluator(replications=result.n_replications, seed=result.seed, workers=workers,
-                           force=force, progress=None if quiet else err)
-            ev.reuse(result)  # the comparison's run: only what an input changes is simulated again
-            pair = (arch, baseline)
-            if with_tornado:
-                from fleet_models.decisions import tornado
+        with open_workers(replications, seed, workers, dask) as pool:
+            result = _run(sc, replications, seed, pool, force, engine, quiet=quiet)
+            t0 = time.perf_counter()
+            frame = answer = pair = runs = None
+            if with_tornado or breakeven_path is not None:
+                if len(names) < 2:
+                    raise DecisionError("the tornado and the break-even compare two architectures; the "
+                                        "scenario has one")
+                tco = result.summary().query("metric == 'tco_usd'").set_index("architecture")["mean"]
+                arch = arch or str(tco.drop(baseline).idxmin())
+                if arch == baseline:
+                    raise DecisionError(f"--arch {arch!r} is the baseline; choose another architecture")
+                ev = Evaluator(replications=result.n_replications, seed=result.seed, force=force,
+                               progress=None if quiet else err, executor=pool)
+                ev.reuse(result)  # the comparison's run: only what an input changes is simulated again
+                pair = (arch, baseline)
+                if with_tornado:
+                    from fleet_models.decisions import tornado
 
-                frame = tornado(sc, ev, arch, baseline)
-            if breakeven_path is not None:
-                from fleet_models.decisions import breakeven, default_range
+                    frame = tornado(sc, ev, arch, baseline)
+                if breakeven_path is not None:
+                    from fleet_models.decisions import breakeven, default_range
 
-                lo, hi = between if between is not None else default_range(sc, breakeven_path)
-                answer = breakeven(sc, ev, breakeven_path, arch, baseline, lo, hi)
-            runs = ev.runs
+                    lo, hi = between if between is not None else default_range(sc, breakeven_path)
+                    answer = breakeven(sc, ev, breakeven_path, arch, baseline, lo, hi)
+                runs = ev.runs
         t1 = time.perf_counter()
         page = build_report(result, baseline=baseline, tornado=frame, tornado_pair=pair,
                             tornado_runs=runs, breakeven=answer, command=sys.argv[1:],

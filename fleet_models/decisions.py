@@ -8,8 +8,8 @@ two variants differ only by what was varied. The :class:`Evaluator` makes that c
 - an architecture is simulated once per distinct set of the inputs it depends on (itself, the
   fleet, the policy, the workload, the horizon): varying a CPO engine's rate re-simulates the CPO
   architectures only, the baseline's replications are reused;
-- prices (``costs.*``) are a post-process of the dated ledgers (``fleet_models.tco``): varying
-  one re-simulates nothing.
+- prices (``costs.*``) are a post-process of the ledgers' sums (``fleet_models.tco``): varying
+  one re-simulates nothing, except the discount rate, which the sums are made with.
 
 Uncertain inputs come from the catalog of published figures: every scenario value that cites a
 catalog entry with a published low and high (``fleet_models.builtins.field_sources``) can move
@@ -50,7 +50,9 @@ class DecisionError(FleetError):
 def _engine_key(scenario: Scenario, arch_index: int) -> str:
     """What one architecture's replications depend on (not prices, not the other architectures)."""
     s = scenario
+    # the discount rate is the one cost input a run's reduced ledgers hold (fleet_models.tco)
     return repr((_unpriced(s.architectures[arch_index]), s.fleet, s.policy, s.workload, s.horizon_hours,
+                 s.costs.discount_rate,
                  s.uncertainty, s.uncertain if s.uncertainty else None,
                  {k: getattr(s, k) for k in _extra_engine_fields(s)}))
 
@@ -76,9 +78,13 @@ class Evaluator:
 
     def __init__(self, *, replications: int | None = None, seed: int | None = None,
                  workers: int | None = None, force: bool = False,
-                 progress: Callable[[str], None] | None = None) -> None:
+                 progress: Callable[[str], None] | None = None, executor: Any = None) -> None:
         self.replications, self.seed, self.workers, self.force = replications, seed, workers, force
         self.progress = progress
+        # every simulation of every point goes through this one executor (a
+        # fleet_models.parallel.Workers: local processes or a Dask cluster); None: each run
+        # starts its own ``workers`` processes
+        self.executor = executor
         self.runs = 0
         self._cache: dict[str, FleetResult] = {}
 
@@ -101,7 +107,7 @@ class Evaluator:
             self._cache.setdefault(_engine_key(sc, i), FleetResult(
                 scenario=sc.name, seed=result.seed, horizon_hours=result.horizon_hours,
                 n_replications=result.n_replications, components={arch.name: result.components[arch.name]},
-                replications=frame.reset_index(drop=True), spec=one,
+                replications=frame.reset_index(drop=True), spec=one, engine=result.engine,
                 ledgers={k: v for k, v in result.ledgers.items() if k[1] == arch.name}))
 
     def result(self, scenario: Scenario) -> FleetResult:
@@ -116,7 +122,8 @@ class Evaluator:
                 if self.progress:
                     self.progress(f"simulating {arch.name}")
                 self._cache[key] = run(one, replications=self.replications, seed=self.seed,
-                                       workers=self.workers, force=self.force)
+                                       workers=self.workers, force=self.force,
+                                       executor=self.executor)
                 self.runs += 1
             parts.append(self._cache[key])
         return merge(scenario, parts)
@@ -134,8 +141,10 @@ def merge(scenario: Scenario, parts: Sequence[FleetResult]) -> FleetResult:
     frame = frame.reindex(columns=["replication", "architecture", *result_columns(scenario)])
     ledgers = {k: v for p in parts for k, v in p.ledgers.items()}
     first = parts[0]
+    engines = {p.engine for p in parts}  # which engine ran them: dated_ledger re-simulates with it
     return FleetResult(scenario=scenario.name, seed=first.seed, horizon_hours=first.horizon_hours,
                        n_replications=first.n_replications,
+                       engine=engines.pop() if len(engines) == 1 else "mixed",
                        components={a.name: tuple(c.name for c in a.components)
                                    for a in scenario.architectures},
                        replications=frame.reset_index(drop=True), spec=scenario, ledgers=ledgers)
@@ -554,43 +563,57 @@ class PilotAnswer:
 
 def _draw_chunk(scenario: Scenario, ai: int, reps: Sequence[int], seed: int, paths: Sequence[str],
                 fits: Sequence[float]):
-    """Replications of architecture ``ai``, replication i with every path at fits[i] FIT."""
+    """Replications of architecture ``ai``, replication i with every path at fits[i] FIT: as
+    :func:`fleet_models.runner.run_chunk` returns them (numbers, metric rows, reduced ledgers)."""
     from fleet_models.engine import simulate
+    from fleet_models.runner import result_columns
+    from fleet_models.tco import reduce_ledger
 
-    rows, ledgers = [], {}
-    for i, fit in zip(reps, fits, strict=True):
+    columns = {c: j for j, c in enumerate(result_columns(scenario))}
+    values = np.full((len(reps), len(columns)), np.nan)
+    ledgers = {}
+    for k, (i, fit) in enumerate(zip(reps, fits, strict=True)):
         sc = with_values(scenario, dict.fromkeys(paths, float(fit)))
         arch = sc.architectures[ai]
         out = simulate(sc, arch, i, seed=seed)
-        rows.append({"replication": i, "architecture": arch.name, **out.metrics})
-        ledgers[(i, arch.name)] = out.ledger
-    return rows, ledgers
+        for name, v in out.metrics.items():
+            values[k, columns[name]] = v
+        ledgers[(i, arch.name)] = reduce_ledger(out.ledger, len(arch.components),
+                                                sc.costs.discount_rate, sc.horizon_hours)
+    return np.asarray(reps, dtype=np.int64), values, ledgers
 
 
 def _run_drawn(scenario: Scenario, ai: int, paths: Sequence[str], fits: np.ndarray,
                evaluator: Evaluator) -> FleetResult:
-    """One architecture's replications, replication i with its paths at fits[i] FIT."""
-    from fleet_models.runner import default_workers, process_pool, result_columns
+    """One architecture's replications, replication i with its paths at fits[i] FIT, through the
+    evaluator's executor (or ``workers`` processes started for this run)."""
+    from fleet_models.parallel import default_workers, open_workers
+    from fleet_models.runner import _frame, result_columns
 
     seed = scenario.seed if evaluator.seed is None else evaluator.seed
     n = len(fits)
-    workers = min(evaluator.workers or default_workers(), n)
-    size = max(1, math.ceil(n / (workers * 4)))
-    tasks = [tuple(range(s, min(n, s + size))) for s in range(0, n, size)]
-    rows: list[dict[str, Any]] = []
+    parts: list = []
     ledgers: dict = {}
-    if workers == 1:
-        outs = [_draw_chunk(scenario, ai, r, seed, paths, fits[list(r)]) for r in tasks]
+
+    def chunks(workers: Any) -> None:
+        size = max(1, math.ceil(n / (workers.slots * 4)))
+        tasks = [tuple(range(s, min(n, s + size))) for s in range(0, n, size)]
+        futures = [workers.executor.submit(_draw_chunk, scenario, ai, r, seed, paths, fits[list(r)])
+                   for r in tasks]
+        for fut in futures:
+            reps, values, led = workers.result(fut)
+            parts.append((0, reps, values))
+            ledgers.update(led)
+
+    if evaluator.executor is not None:
+        chunks(evaluator.executor)
     else:
-        with process_pool(workers) as pool:
-            outs = list(pool.map(_draw_chunk, *zip(*[(scenario, ai, r, seed, paths, fits[list(r)])
-                                                     for r in tasks], strict=True)))
-    for r, led in outs:
-        rows += r
-        ledgers.update(led)
+        with open_workers(min(evaluator.workers or default_workers(), n)) as w:
+            chunks(w)
     evaluator.runs += 1
     one = only(scenario, (scenario.architectures[ai].name,))
-    frame = pd.DataFrame(rows, columns=["replication", "architecture", *result_columns(one)])
+    frame = _frame(parts, [one.architectures[0].name], result_columns(scenario))
+    frame = frame.reindex(columns=["replication", "architecture", *result_columns(one)])
     return FleetResult(scenario=scenario.name, seed=seed, horizon_hours=scenario.horizon_hours,
                        n_replications=n, components={one.architectures[0].name: tuple(
                            c.name for c in one.architectures[0].components)},

@@ -37,3 +37,39 @@ class Ledger:
     # GPU-hours the jobs lost to down ports in month m, as the [fabric] says (stalled, excluded or
     # slowed jobs); the rollback and restart of an interruption are not in it (dated events)
     lost_by_month: np.ndarray
+
+
+class Sum:
+    """Indices of ``LedgerSums.sums``. d = exp(-delta t) is an event's discount factor at the
+    annual rate the sums were made with, h its hands-on hours; counts are plain counts."""
+
+    SWAP_D = 0  # sum of d over swaps (each also buys a part: ``LedgerSums.parts``)
+    SWAP_DH = 1  # sum of d x h over swaps
+    NTF_D = 2  # no-trouble-found swaps: labour and a service event, no part
+    NTF_DH = 3
+    REPLACEMENT_D = 4  # switch replacements, unplanned and planned
+    REPLACEMENT_DH = 5
+    PLANNED_D = 6  # planned (drained) replacements: a job restart each with single homing
+    PLANNED_N = 7
+    INTERRUPTION_D = 8  # job interruptions
+    INTERRUPTION_N = 9
+    LOST_D = 10  # GPU-hours lost in months, each discounted at the month's midpoint
+    LOST_N = 11  # GPU-hours lost in months, undiscounted
+    SIZE = 12
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerSums:
+    """A ledger reduced to what a total cost of ownership needs of it, exactly
+    (``fleet_models.tco.reduce_ledger``): every cost of an event is a price times its discount
+    factor, or a price per hour times hours times the discount factor, so per kind of event the
+    sum of the factors and of hours x factor (and per component the factors of the swaps that
+    bought its parts) give every price's share. The factors are those of the annual
+    ``discount_rate`` they were made with, the only cost input they hold: a ledger of a few
+    hundred dated events becomes ~20 numbers, so a run keeps one per replication in memory
+    however many replications it has, and prices stay a post-process. Pricing them at another
+    discount rate is refused (re-simulate; the decisions' evaluator does)."""
+
+    discount_rate: float
+    parts: np.ndarray  # float64, per component of the architecture: sum of d over its swaps
+    sums: np.ndarray  # float64[Sum.SIZE]

@@ -30,7 +30,7 @@ from fleet_models.metrics import COST, COST_PARTS, engine_columns, failure_colum
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from fleet_models.engine import Ledger
+    from fleet_models.ledger import Ledger, LedgerSums
     from fleet_models.spec import Scenario
 
 KEY_COLUMNS = ("replication", "architecture")
@@ -51,9 +51,11 @@ class FleetResult:
     components: dict[str, tuple[str, ...]]
     replications: pd.DataFrame
     spec: Scenario | None = None  # the resolved scenario the run simulated
-    ledgers: dict[tuple[int, str], Ledger] = field(default_factory=dict, repr=False)
-    """(replication, architecture) -> dated events: what TCO and later analyses are computed from."""
-    engine: str = "des"  # the engine that ran: "des" (SimPy) or "fast" (compiled)
+    ledgers: dict[tuple[int, str], Ledger | LedgerSums] = field(default_factory=dict, repr=False)
+    """(replication, architecture) -> what TCO is computed from: the sums of the replication's
+    events (``LedgerSums``, what a run keeps) or its dated events (``Ledger``, with
+    ``run(dated_events=True)``); :meth:`dated_ledger` gives one replication's dated events."""
+    engine: str = "des"  # the engine that ran: "des" (SimPy), "fast" (compiled); "mixed" in a merge
     engine_note: str | None = None  # why engine="auto" ran SimPy, if it did
     elapsed_s: float | None = None  # wall time of the simulation (not the compile, not TCO)
 
@@ -68,6 +70,23 @@ class FleetResult:
         if self.spec is None or not self.ledgers:
             return pd.DataFrame(columns=list(COLUMNS))
         return tco_frame(self.spec, self.ledgers, self.seed)
+
+    def dated_ledger(self, replication: int, architecture: str) -> Ledger | None:
+        """The dated events of one replication of ``architecture``: kept ones, else simulated
+        again (replications are seeded by number, so it is the same replication), else None."""
+        from fleet_models.ledger import Ledger
+
+        led = self.ledgers.get((replication, architecture))
+        if led is None or isinstance(led, Ledger):
+            return led
+        names = [a.name for a in self.spec.architectures] if self.spec is not None else []
+        if architecture not in names or self.engine not in ("des", "fast"):
+            return None  # e.g. a merge of runs by different engines: which one ran it is unknown
+        from fleet_models.runner import run_chunk
+
+        _, _, dated = run_chunk(self.spec, names.index(architecture), (replication,), self.seed,
+                                self.engine, dated=True)
+        return dated[(replication, architecture)]  # type: ignore[return-value]
 
     @property
     def architectures(self) -> tuple[str, ...]:

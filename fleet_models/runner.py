@@ -1,31 +1,41 @@
-"""Run every replication of every architecture of a scenario, in processes.
+"""Run every replication of every architecture of a scenario, through an executor.
 
 Replication i of architecture A is seeded from (seed, i, A's name) only (see
 :func:`fleet_models.engine.replication_seed`), so the results are the same
-whatever the number of workers, the chunking, or the order chunks finish in;
-rows are sorted by (replication, architecture order) before they are returned.
+whatever runs them (this process, local processes or a Dask cluster: see
+:mod:`fleet_models.parallel`), the number of workers, the chunking, or the order
+chunks finish in; rows are sorted by (replication, architecture order) before
+they are returned.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import time
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, wait
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from failure_data.errors import option
 from fleet_models.contract import Engine, compile_plan
 from fleet_models.errors import RunTooLarge, ScenarioError
 from fleet_models.fields import declared
-from fleet_models.ledger import Ledger
+from fleet_models.ledger import Ledger, LedgerSums
 from fleet_models.metrics import engine_columns
+from fleet_models.parallel import Workers, default_workers, open_workers, process_pool  # noqa: F401
 from fleet_models.results import KEY_COLUMNS, FleetResult
 from fleet_models.spec import Scenario
 from fleet_models.streams import replication_seed
 from fleet_models.validate import validate
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd  # imported where the result frame is built, after the replications
+
+RowsOut = Callable[["pd.DataFrame"], None]
+"""rows_out(frame): receives per-replication rows in their final order, a block at a time."""
 
 Progress = Callable[[int, int], None]
 """progress(done, total): called after each chunk, counting (replication, architecture) pairs."""
@@ -64,10 +74,6 @@ def select_engine(scenario: Scenario, engine: str = "auto", seed: int | None = N
     if engine == "fast":
         raise ScenarioError(f"{why}; choose the engine des or auto ({option('engine', 'engine=')})")
     return "des", why
-
-
-def default_workers() -> int:
-    return max(1, min(os.cpu_count() or 1, 2))
 
 
 # The engine's cost is about one unit of work per failure event (draw, queue, repair, renewal)
@@ -151,22 +157,41 @@ def run(
     progress: Progress | None = None,
     force: bool = False,
     engine: str = "auto",
+    executor: Workers | Executor | None = None,
+    rows_out: RowsOut | None = None,
+    dated_events: bool = False,
 ) -> FleetResult:
     """Simulate ``replications`` (default ``scenario.replications``) replications of every
-    architecture with ``seed`` (default ``scenario.seed``) on ``workers`` processes (default
-    min(cpu count, 2); 1 runs in this process). A run whose :func:`estimate` passes
-    ``MAX_FAILURES`` is refused with :class:`RunTooLarge` unless ``force``. ``engine``: see
-    :data:`ENGINES` and :func:`select_engine`; the result records the engine that ran
-    (``engine``), why auto fell back (``engine_note``) and the simulation's wall time
-    (``elapsed_s``, without compiling the fast engine)."""
+    architecture with ``seed`` (default ``scenario.seed``). They run through ``executor``: a
+    :class:`fleet_models.parallel.Workers` (``open_workers(workers, dask)``: this process, local
+    processes or a Dask cluster) or any ``concurrent.futures.Executor`` (e.g. a Dask
+    ``Client.get_executor()``, taken to run ``workers`` tasks at once); without one, ``workers``
+    processes (default min(cpu count, 2); 1 runs in this process) are started for this run.
+    The result does not depend on which.
+
+    Memory does not grow with the replications' events: each replication's dated ledger is
+    reduced where it ran to the sums its TCO needs (``fleet_models.tco.reduce_ledger``), which
+    ``result.ledgers`` holds, and its metrics travel as one row of floats; ``dated_events=True``
+    keeps the dated ledgers instead (tests, a timeline; ``FleetResult.dated_ledger`` re-simulates
+    one replication's). ``rows_out(frame)``, if given, receives the per-replication rows in their
+    final order (replication, then architecture), a block at a time as soon as a block is
+    complete: ``cpo simulate --out`` writes them to its CSV as they arrive.
+
+    A run whose :func:`estimate` passes ``MAX_FAILURES``
+    is refused with :class:`RunTooLarge` unless ``force``. ``engine``: see :data:`ENGINES` and
+    :func:`select_engine`; the result records the engine that ran (``engine``), why auto fell
+    back (``engine_note``) and the simulation's wall time (``elapsed_s``, without compiling the
+    fast engine)."""
     n = scenario.replications if replications is None else replications
     seed = scenario.seed if seed is None else seed
-    workers = default_workers() if workers is None else workers
     check_run_arguments(n, seed, workers)
     replication_seed(seed, 0, "")  # validates the seed
     validate(scenario)
     chosen, note = select_engine(scenario, engine, seed)
-    est = estimate(scenario, n, workers, chosen)
+    if isinstance(executor, Executor):
+        executor = Workers(executor, workers or default_workers(), "the given executor")
+    slots = executor.slots if executor is not None else (workers or default_workers())
+    est = estimate(scenario, n, slots, chosen)
     if est.too_large and not force:
         raise RunTooLarge(
             f"this run would simulate {est.text()} on {est.workers} worker(s), above the cap of "
@@ -177,45 +202,53 @@ def run(
         from fleet_models.fast_engine import warm_up
 
         warm_up()  # compile or load once here: forked workers inherit it
-    names = [a.name for a in scenario.architectures]
-    t0 = time.perf_counter()
+    args = (scenario, n, seed, chosen, note, progress, rows_out, dated_events)
+    if executor is None:
+        tasks = _tasks(scenario, n, slots)
+        with open_workers(1 if len(tasks) == 1 else min(slots, len(tasks))) as w:
+            return _run(w, *args)
+    return _run(executor, *args)
 
-    size = max(1, math.ceil(n / (workers * 4)))
-    tasks = [
-        (ai, tuple(range(start, min(n, start + size))))
-        for ai in range(len(scenario.architectures))
-        for start in range(0, n, size)
-    ]
+
+def _tasks(scenario: Scenario, n: int, slots: int) -> list[tuple[int, tuple[int, ...]]]:
+    """(architecture index, replications) chunks: about 4 per slot, so that slots finishing early
+    take more work; block by block of replications, every architecture of a block in turn (so
+    the rows of a block are complete soon after it is submitted)."""
+    size = max(1, math.ceil(n / (slots * 4)))
+    return [(ai, tuple(range(start, min(n, start + size))))
+            for start in range(0, n, size)
+            for ai in range(len(scenario.architectures))]
+
+
+def _run(workers: Workers, scenario: Scenario, n: int, seed: int, chosen: str, note: str | None,
+         progress: Progress | None, rows_out: RowsOut | None, dated: bool) -> FleetResult:
+    names = [a.name for a in scenario.architectures]
+    columns = result_columns(scenario)
+    t0 = time.perf_counter()
+    tasks = _tasks(scenario, n, workers.slots)
     total = n * len(scenario.architectures)
-    rows: list[dict[str, object]] = []
-    ledgers: dict[tuple[int, str], Ledger] = {}
+    chunks: list[tuple[int, np.ndarray, np.ndarray]] = []  # (architecture, replications, metrics)
+    ledgers: dict[tuple[int, str], Ledger | LedgerSums] = {}
+    blocks: dict[int, dict[int, tuple[np.ndarray, np.ndarray]]] = {}  # first rep -> arch -> chunk
+    next_block = 0
     done = 0
-    if workers == 1 or len(tasks) == 1:
-        for ai, reps in tasks:
-            chunk_rows, chunk_ledgers = run_chunk(scenario, ai, reps, seed, chosen)
-            rows += chunk_rows
-            ledgers.update(chunk_ledgers)
-            done += len(reps)
-            if progress:
-                progress(done, total)
-    else:
-        with process_pool(min(workers, len(tasks))) as pool:
-            futures = {pool.submit(run_chunk, scenario, ai, reps, seed, chosen): reps for ai, reps in tasks}
-            for fut in as_completed(futures):
-                chunk_rows, chunk_ledgers = fut.result()
-                rows += chunk_rows
-                ledgers.update(chunk_ledgers)
-                done += len(futures[fut])
-                if progress:
-                    progress(done, total)
+    for (ai, reps), (chunk_reps, values, chunk_ledgers) in _results(workers, tasks, scenario, seed,
+                                                                   chosen, dated):
+        chunks.append((ai, chunk_reps, values))
+        ledgers.update(chunk_ledgers)
+        done += len(reps)
+        if progress:
+            progress(done, total)
+        if rows_out is not None:  # blocks in order, each when all its architectures are in
+            blocks.setdefault(reps[0], {})[ai] = (chunk_reps, values)
+            while len(blocks.get(next_block, ())) == len(names):
+                block = blocks.pop(next_block)
+                rows_out(_frame([(a, *block[a]) for a in sorted(block)], names, columns))
+                next_block += len(block[0][0])
 
     elapsed = time.perf_counter() - t0
-    order = {name: i for i, name in enumerate(names)}
-    rows.sort(key=lambda r: (r["replication"], order[r["architecture"]]))
-    import pandas as pd  # here, after the replications: not part of a run's start-up
-
-    frame = pd.DataFrame(rows, columns=[*KEY_COLUMNS, *result_columns(scenario)])
-    frame["replication"] = frame["replication"].astype("int64")
+    frame = _frame(chunks, names, columns)
+    del chunks
     return FleetResult(
         scenario=scenario.name,
         seed=int(seed),
@@ -231,20 +264,47 @@ def run(
     )
 
 
-@contextmanager
-def process_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
-    """A process pool that, when the block is left by an exception (Ctrl-C included), cancels the
-    chunks not started and ends its workers at once instead of waiting for every queued chunk."""
-    pool = ProcessPoolExecutor(max_workers=workers)
-    try:
-        yield pool
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        for proc in list((getattr(pool, "_processes", None) or {}).values()):
-            proc.terminate()
-        raise
-    else:
-        pool.shutdown(wait=True)
+def _frame(chunks: Sequence[tuple[int, np.ndarray, np.ndarray]], names: Sequence[str],
+           columns: Sequence[str]) -> pd.DataFrame:
+    """The tidy rows of ``chunks`` sorted by (replication, architecture order)."""
+    import pandas as pd  # here, after the replications: not part of a run's start-up
+
+    if not chunks:
+        return pd.DataFrame(columns=[*KEY_COLUMNS, *columns])
+    reps = np.concatenate([c[1] for c in chunks]).astype(np.int64)
+    arch = np.concatenate([np.full(len(c[1]), c[0]) for c in chunks])
+    values = np.concatenate([c[2] for c in chunks])
+    order = np.lexsort((arch, reps))
+    data: dict[str, object] = {"replication": reps[order],
+                               "architecture": np.asarray(names, dtype=object)[arch[order]]}
+    values = values[order]
+    data.update({col: values[:, j] for j, col in enumerate(columns)})
+    return pd.DataFrame(data)
+
+
+def _results(workers: Workers, tasks: Sequence[tuple[int, tuple[int, ...]]], scenario: Scenario,
+             seed: int, engine: str, dated: bool):
+    """(task, run_chunk's result) of each task as it finishes. At most a few tasks per slot are
+    queued at once, so finished results never pile up waiting (memory stays bounded however many
+    replications there are); a lost worker or cluster is one ClusterError."""
+    window = 2 * workers.slots + 1
+    pending: dict = {}
+    todo = iter(tasks)
+
+    def fill() -> None:
+        for task in todo:
+            ai, reps = task
+            pending[workers.executor.submit(run_chunk, scenario, ai, reps, seed, engine, dated)] = task
+            if len(pending) >= window:
+                return
+
+    fill()
+    while pending:
+        finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for fut in finished:
+            task = pending.pop(fut)
+            yield task, workers.result(fut)
+        fill()
 
 
 def check_run_arguments(replications: int | None, seed: int | None, workers: int | None) -> None:
@@ -263,27 +323,36 @@ def check_run_arguments(replications: int | None, seed: int | None, workers: int
 
 
 def run_chunk(
-    scenario: Scenario, architecture: int, replications: Sequence[int], seed: int, engine: str = "des"
-) -> tuple[list[dict[str, object]], dict[tuple[int, str], Ledger]]:
-    """Metric rows and ledgers of the given replications of ``scenario.architectures[architecture]``
-    by the engine named ``engine`` (``des`` or ``fast``); with uncertain inputs drawn, replication
-    i runs the plan of its own draws."""
+    scenario: Scenario, architecture: int, replications: Sequence[int], seed: int,
+    engine: str = "des", dated: bool = False,
+) -> tuple[np.ndarray, np.ndarray, dict[tuple[int, str], Ledger | LedgerSums]]:
+    """The given replications of ``scenario.architectures[architecture]`` by the engine named
+    ``engine`` (``des`` or ``fast``): their numbers, their metrics (one row each, in
+    :func:`result_columns` order, NaN where the architecture has no such component) and their
+    ledgers, reduced here to what TCO needs (``fleet_models.tco.reduce_ledger``, at the
+    replication's own discount rate) unless ``dated``. With uncertain inputs drawn, replication i
+    runs (and is reduced with) the scenario of its own draws."""
+    from fleet_models.tco import reduce_ledger
     from fleet_models.uncertain import Drawer
 
     drawn = Drawer(scenario, seed)
     sim = get_engine(engine)
+    sc = scenario
     plan = compile_plan(scenario, scenario.architectures[architecture], seed)
-    rows: list[dict[str, object]] = []
-    ledgers: dict[tuple[int, str], Ledger] = {}
-    for i in replications:
+    columns = {c: j for j, c in enumerate(result_columns(scenario))}
+    values = np.full((len(replications), len(columns)), np.nan)
+    ledgers: dict[tuple[int, str], Ledger | LedgerSums] = {}
+    for k, i in enumerate(replications):
         if drawn.table:  # the uncertain inputs' draws of replication i
             sc = drawn(i)
             plan = compile_plan(sc, sc.architectures[architecture], seed)
         arch = plan.architecture
         out = sim.simulate(plan, i)
-        rows.append({"replication": i, "architecture": arch.name, **out.metrics})
-        ledgers[(i, arch.name)] = out.ledger
-    return rows, ledgers
+        for name, v in out.metrics.items():
+            values[k, columns[name]] = v
+        ledgers[(i, arch.name)] = out.ledger if dated else reduce_ledger(
+            out.ledger, len(arch.components), sc.costs.discount_rate, sc.horizon_hours)
+    return np.asarray(replications, dtype=np.int64), values, ledgers
 
 
 def result_columns(scenario: Scenario) -> list[str]:

@@ -4,6 +4,12 @@ Every cash flow is discounted at the time it occurs with the continuous equivale
 annual rate r (``costs.discount_rate``): a flow at t hours is worth
 ``exp(-ln(1 + r) t / 8766)`` of one at t = 0.
 
+Every cost below is linear in the prices, so a replication's dated ledger reduces exactly to
+per-kind sums of its events' discount factors (and of hours x factor): :func:`reduce_ledger`,
+made where the replication ran, so a run of any number of replications keeps ~20 numbers per
+replication instead of its events (``fleet_models.ledger.LedgerSums``). Prices stay a
+post-process; the discount rate is the one cost input the sums hold.
+
 - capex (t = 0): switches x (switch price + every unit's price x count, the count being
   per_switch + spare_units: spare units are bought with the switch), plus the initial
   spares: a spare switch carries the full per-switch bill, a component spare its unit price,
@@ -32,15 +38,18 @@ annual rate r (``costs.discount_rate``): a flow at t hours is worth
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from failure_data.units import HOURS_PER_YEAR
 from fleet_models.fabric import fleet_gpus
-from fleet_models.ledger import MONTH_HOURS, EventKind, Ledger
+from fleet_models.ledger import MONTH_HOURS, EventKind, Ledger, LedgerSums, Sum
 from fleet_models.metrics import COST, COST_PARTS
 from fleet_models.spec import Architecture, Component, Homing, Repair, Scenario
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd  # imported by tco_frame: a replication's reduce_ledger needs no pandas
 
 PARTS = tuple(m.name for m in COST_PARTS)
 COLUMNS = ("replication", "architecture", *(m.name for m in COST))
@@ -95,33 +104,63 @@ def energy(scenario: Scenario, arch: Architecture) -> float:
     return rate * (h if delta == 0 else -math.expm1(-delta * h) / delta)
 
 
-def replication_tco(scenario: Scenario, arch: Architecture, ledger: Ledger) -> dict[str, float]:
-    """The cost parts of one replication of ``arch``, USD discounted, with GPU-hours lost."""
-    c, w = scenario.costs, scenario.workload
-    delta = discount_rate_per_hour(c.discount_rate)
+def reduce_ledger(ledger: Ledger, components: int, discount_rate: float, horizon_hours: float
+                  ) -> LedgerSums:
+    """The sums of ``ledger`` :func:`replication_tco` prices (see :class:`LedgerSums`), with the
+    discount factors of ``discount_rate`` (annual) over ``horizon_hours``; ``components``: how
+    many the architecture has (``ledger.component`` indexes them, -1 for none)."""
+    delta = discount_rate_per_hour(discount_rate)
     d = discount(ledger.time, delta)
-    kind = ledger.kind
-    prices = np.array([comp.price_usd for comp in arch.components] + [0.0])  # -1 -> 0
+    kind, hours = ledger.kind, ledger.hours
     swap = kind == EventKind.SWAP
-    ntf = kind == EventKind.NTF_SWAP  # a swap without a part: labour and the service event
+    ntf = kind == EventKind.NTF_SWAP
     repl = (kind == EventKind.UNPLANNED_REPLACEMENT) | (kind == EventKind.PLANNED_REPLACEMENT)
-    labour = ledger.hours * c.technician_usd_per_hour
-    new_switch = switch_bill(arch) * (1.0 - c.rma_credit_fraction)
-    maintenance = float(np.sum(d[swap] * (prices[ledger.component[swap]] + labour[swap] + c.service_event_usd))
-                        + np.sum(d[ntf] * (labour[ntf] + c.service_event_usd))
-                        + np.sum(d[repl] * (new_switch + labour[repl] + c.service_event_usd)))
+    planned = kind == EventKind.PLANNED_REPLACEMENT
+    interrupt = kind == EventKind.INTERRUPTION
+    comp = ledger.component[swap]
+    parts = np.bincount(comp[comp >= 0], weights=d[swap][comp >= 0], minlength=components)
     months = ledger.lost_by_month
     mid = (np.arange(months.size) + 0.5) * MONTH_HOURS
-    mid[-1] = min(mid[-1], 0.5 * ((months.size - 1) * MONTH_HOURS + scenario.horizon_hours))
+    if months.size:
+        mid[-1] = min(mid[-1], 0.5 * ((months.size - 1) * MONTH_HOURS + horizon_hours))
+    sums = np.zeros(Sum.SIZE)
+    sums[Sum.SWAP_D], sums[Sum.SWAP_DH] = np.sum(d[swap]), np.sum(d[swap] * hours[swap])
+    sums[Sum.NTF_D], sums[Sum.NTF_DH] = np.sum(d[ntf]), np.sum(d[ntf] * hours[ntf])
+    sums[Sum.REPLACEMENT_D], sums[Sum.REPLACEMENT_DH] = np.sum(d[repl]), np.sum(d[repl] * hours[repl])
+    sums[Sum.PLANNED_D], sums[Sum.PLANNED_N] = np.sum(d[planned]), planned.sum()
+    sums[Sum.INTERRUPTION_D], sums[Sum.INTERRUPTION_N] = np.sum(d[interrupt]), interrupt.sum()
+    sums[Sum.LOST_D], sums[Sum.LOST_N] = np.sum(months * discount(mid, delta)), months.sum()
+    return LedgerSums(float(discount_rate), parts, sums)
+
+
+def replication_tco(scenario: Scenario, arch: Architecture, ledger: Ledger | LedgerSums
+                    ) -> dict[str, float]:
+    """The cost parts of one replication of ``arch``, USD discounted, with GPU-hours lost. A
+    dated ``Ledger`` is reduced first (:func:`reduce_ledger`); ``LedgerSums`` must have been
+    made at the scenario's discount rate."""
+    c, w = scenario.costs, scenario.workload
+    if isinstance(ledger, Ledger):
+        ledger = reduce_ledger(ledger, len(arch.components), c.discount_rate, scenario.horizon_hours)
+    elif ledger.discount_rate != c.discount_rate:
+        from fleet_models.errors import FleetError
+
+        raise FleetError(f"these replications were reduced at a discount rate of "
+                         f"{ledger.discount_rate:g} and cannot be priced at {c.discount_rate:g}; "
+                         "run them again with that rate")
+    s = ledger.sums
+    prices = np.array([comp.price_usd for comp in arch.components])
+    new_switch = switch_bill(arch) * (1.0 - c.rma_credit_fraction)
+    tech, service = c.technician_usd_per_hour, c.service_event_usd
+    maintenance = float(
+        np.dot(prices, ledger.parts) + tech * s[Sum.SWAP_DH] + service * s[Sum.SWAP_D]
+        + tech * s[Sum.NTF_DH] + service * s[Sum.NTF_D]
+        + (new_switch + service) * s[Sum.REPLACEMENT_D] + tech * s[Sum.REPLACEMENT_DH])
     per_interrupt = w.job_gpus * (w.checkpoint_interval_hours / 2.0 + w.restart_hours)
     # a drained switch costs single-homed jobs a restart; dual-homed ones run on, slowed (in months)
     per_drain = w.job_gpus * w.restart_hours if scenario.fabric.homing is Homing.SINGLE else 0.0
-    interrupt = kind == EventKind.INTERRUPTION
-    planned = kind == EventKind.PLANNED_REPLACEMENT
     downtime = c.gpu_hour_usd * float(
-        np.sum(months * discount(mid, delta))
-        + per_interrupt * np.sum(d[interrupt]) + per_drain * np.sum(d[planned]))
-    lost = float(months.sum() + per_interrupt * interrupt.sum() + per_drain * planned.sum())
+        s[Sum.LOST_D] + per_interrupt * s[Sum.INTERRUPTION_D] + per_drain * s[Sum.PLANNED_D])
+    lost = float(s[Sum.LOST_N] + per_interrupt * s[Sum.INTERRUPTION_N] + per_drain * s[Sum.PLANNED_N])
     fleet_gpu_hours = fleet_gpus(scenario, arch) * scenario.horizon_hours
     parts = {"capex": capex(scenario, arch), "energy": energy(scenario, arch),
              "maintenance": maintenance, "downtime": downtime}
@@ -129,11 +168,13 @@ def replication_tco(scenario: Scenario, arch: Architecture, ledger: Ledger) -> d
             "goodput": 1.0 - lost / fleet_gpu_hours if fleet_gpu_hours > 0 else math.nan}
 
 
-def tco_frame(scenario: Scenario, ledgers: dict[tuple[int, str], Ledger], seed: int | None = None
-              ) -> pd.DataFrame:
+def tco_frame(scenario: Scenario, ledgers: dict[tuple[int, str], Ledger | LedgerSums],
+              seed: int | None = None) -> pd.DataFrame:
     """One row per (replication, architecture): the cost parts, total, GPU-hours lost, goodput.
     With ``uncertainty`` on, replication i is priced with its own draws of the uncertain inputs
     (``fleet_models.uncertain.Drawer`` with the run's ``seed``)."""
+    import pandas as pd
+
     from fleet_models.uncertain import Drawer
 
     order = {a.name: i for i, a in enumerate(scenario.architectures)}

@@ -170,8 +170,8 @@ def test_a_field_the_fast_engine_does_not_know_is_refused(monkeypatch):
 
 def test_fast_results_do_not_depend_on_workers():
     sc = dataclasses.replace(_random_scenario(3), replications=6)
-    one = run(sc, workers=1, engine="fast")
-    two = run(sc, workers=2, engine="fast")
+    one = run(sc, workers=1, engine="fast", dated_events=True)
+    two = run(sc, workers=2, engine="fast", dated_events=True)
     assert one.replications.equals(two.replications)  # bit-identical
     for key, ledger in one.ledgers.items():
         other = two.ledgers[key]

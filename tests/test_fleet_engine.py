@@ -524,7 +524,7 @@ def test_builtin_cpo_pilot_window_does_act():
     from fleet_models.engine import EventKind
 
     sc = builtin_scenarios()["cpo-pilot"]
-    res = run(sc, replications=10, workers=1)
+    res = run(sc, replications=10, workers=1, dated_events=True)
     planned = sum(int((led.kind == EventKind.PLANNED_REPLACEMENT).sum())
                   for (_, arch), led in res.ledgers.items() if arch == "cpo-els")
     assert planned > 0

@@ -50,7 +50,7 @@ def _scenario(arch: Architecture, fabric: Fabric, *, switches: int, ports: int, 
 
 
 def _tco(sc: Scenario):
-    res = run(sc, workers=1)
+    res = run(sc, workers=1, dated_events=True)
     return res.ledgers[(0, sc.architectures[0].name)], res.tco.iloc[0], res.replications.iloc[0]
 
 

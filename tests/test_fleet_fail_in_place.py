@@ -67,7 +67,7 @@ def test_first_replacement_is_the_s_plus_1_th_order_statistic():
     n_sw = 2000
     sc = _scenario([Architecture("spares", (_engine(),)), Architecture("none", (_engine(0),))],
                    switches=n_sw, horizon=2000.0)
-    res = run(sc, workers=1)
+    res = run(sc, workers=1, dated_events=True)
     for name, s in (("spares", S), ("none", 0)):
         led = res.ledgers[(0, name)]
         t = led.time[led.kind == EventKind.UNPLANNED_REPLACEMENT]
@@ -305,7 +305,7 @@ def test_ntf_changes_only_which_swaps_buy_a_part():
              Architecture("half", (_module(0.5, per_switch=4, life=life, price_usd=500.0),))]
     sc = Scenario("crn", 8766.0, Fleet(10, 4), tuple(archs), policy=Policy(detection_hours=0.5, swap_hours=2.0),
                   costs=COSTS, workload=WORK, replications=3, seed=8)
-    res = run(sc, workers=1)
+    res = run(sc, workers=1, dated_events=True)
     r = res.replications
     metrics = [c for c in r.columns if c not in ("replication", "architecture")]
     a, b = (r[r["architecture"] == n][metrics].reset_index(drop=True) for n in ("zero", "half"))

@@ -69,7 +69,7 @@ def test_one_forced_swap_adds_its_part_labour_service_event_and_downtime():
     module = Component("m", per_switch=1, ports_per_unit=1, life=LifeModel.weibull(1e4, 1000.0),
                        price_usd=500.0)
     sc = _scenario([module], horizon=1500.0, switches=1, ports=1, reps=1)
-    res = run(sc, workers=1)
+    res = run(sc, workers=1, dated_events=True)
     led = res.ledgers[(0, "a")]
     swap = led.kind == EventKind.SWAP
     assert swap.sum() == 1 and (led.kind == EventKind.INTERRUPTION).sum() == 1
@@ -95,7 +95,7 @@ def test_a_switch_replacement_costs_a_new_switch_less_the_rma_credit():
                        repair=Repair.REPLACE_SWITCH, price_usd=4_000.0)
     policy = Policy(detection_hours=0.5, switch_replacement_hours=8.0)
     sc = _scenario([engine], horizon=1500.0, switches=1, ports=4, policy=policy, reps=1)
-    res = run(sc, workers=1)
+    res = run(sc, workers=1, dated_events=True)
     led = res.ledgers[(0, "a")]
     repl = led.kind == EventKind.UNPLANNED_REPLACEMENT
     assert repl.sum() == 1
@@ -109,7 +109,7 @@ def test_a_switch_replacement_costs_a_new_switch_less_the_rma_credit():
 def test_port_down_hours_by_month_add_up_to_the_metric():
     module = Component("m", per_switch=4, ports_per_unit=1, life=LifeModel.exponential(3000.0))
     sc = _scenario([module], horizon=3 * 8766.0, reps=3)
-    res = run(sc, workers=1)
+    res = run(sc, workers=1, dated_events=True)
     for i in range(3):
         led = res.ledgers[(i, "a")]
         assert led.down_by_month.size == 36

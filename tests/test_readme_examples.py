@@ -4,6 +4,8 @@ Run in README order in one temporary folder (so `data synth -o fleet.csv` makes 
 example validates), with the sample paths made absolute, the scenario files the examples name
 (`my-fabric.toml`, `my.toml`) written from the starter file, shell redirections left to the test,
 and simulations cut to 2 replications: the point is that each documented command line works.
+A `--dask ADDRESS` names a cluster this test does not have: those lines run locally
+(tests/test_parallel.py runs `--dask` against a cluster).
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ EXAMPLES = _examples()
 def _argv(line: str) -> list[str]:
     argv = shlex.split(line.split(">")[0])[1:]  # the command's own arguments; the test takes stdout
     argv = [str(ROOT / a) if a.startswith("failure_data/") else a for a in argv]
+    if "--dask" in argv:  # no cluster here: run the rest of the line locally (test_parallel runs --dask)
+        i = argv.index("--dask")
+        del argv[i:i + 2]
     if argv and argv[0] in SIMULATING:
         if "--replications" in argv:
             argv[argv.index("--replications") + 1] = "2"
