@@ -210,3 +210,15 @@ def to_json(obj: Any) -> str:
 def emit_json(obj: Any) -> None:
     """Write one JSON document to stdout (numpy scalars converted; inf/nan as null)."""
     sys.stdout.write(to_json(obj) + "\n")
+
+
+def say_if_compiling(quiet: bool) -> None:
+    """The first run after an install or upgrade compiles the fast engine (tens of seconds, once):
+    say so on stderr rather than sit silent. Nothing when it is cached or with --quiet."""
+    if quiet:
+        return
+    from fleet_models import fast_engine
+
+    if fast_engine.numba is not None and not fast_engine.compiled():
+        err("compiling the fast engine: once after an install or upgrade, about a minute; "
+            f"then cached in {fast_engine.cache_dir()}")

@@ -11,7 +11,14 @@ from typing import Any
 
 import typer
 
-from cli._common import check_output_folder, console, domain_errors, emit_json, err
+from cli._common import (
+    check_output_folder,
+    console,
+    domain_errors,
+    emit_json,
+    err,
+    say_if_compiling,
+)
 from cli.fleet_cmd import DASK, FORCE, QUIET, REPLICATIONS, SEED, WORKERS, open_workers
 
 SCENARIO = typer.Argument(None, help="Scenario TOML file or a built-in scenario's name; omit it for "
@@ -33,6 +40,7 @@ def _evaluator(replications: int | None, seed: int | None, pool: Any, force: boo
     workers: local processes or the --dask cluster)."""
     from fleet_models.decisions import Evaluator
 
+    say_if_compiling(quiet)  # its points run on the fast engine wherever it models the scenario
     return Evaluator(replications=replications, seed=seed, force=force,
                      progress=None if quiet else err, executor=pool)
 

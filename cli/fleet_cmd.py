@@ -10,7 +10,7 @@ from typing import Any
 
 import typer
 
-from cli._common import console, domain_errors, emit_json, err, to_json
+from cli._common import console, domain_errors, emit_json, err, say_if_compiling, to_json
 
 # the options simulate and compare share, declared once
 REPLICATIONS = typer.Option(None, "--replications", "-n", min=1,
@@ -196,6 +196,8 @@ def _run(sc: Any, replications: int | None, seed: int | None, pool: Any, force: 
     if why is not None and not quiet:  # the whole reason: FleetResult.engine_note
         first, _, rest = why.partition("; the fast engine does not model ")
         err(f"engine: SimPy, because {first}" + (" (and in other architectures)" if rest else ""))
+    if chosen == "fast":
+        say_if_compiling(quiet)
     est = estimate(sc, replications, pool.slots, chosen)
     if est.seconds > 5 and not quiet and (force or not est.too_large):
         err(f"simulating {est.text()} on {est.workers} worker(s): {pool.where}")

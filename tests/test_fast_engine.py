@@ -54,8 +54,8 @@ def _with_ledgers(res) -> dict[str, np.ndarray]:
 
 
 def _agree(sc: Scenario) -> None:
-    des = _with_ledgers(run(sc, workers=1, engine="des"))
-    fast = _with_ledgers(run(sc, workers=1, engine="fast"))
+    des = _with_ledgers(run(sc, workers=1, engine="des", dated_events=True))
+    fast = _with_ledgers(run(sc, workers=1, engine="fast", dated_events=True))
     bad = []
     for arch in (a.name for a in sc.architectures):
         d, f = des["architecture"] == arch, fast["architecture"] == arch

@@ -149,11 +149,12 @@ def test_a_merge_keeps_which_engine_ran_so_a_replication_is_simulated_again_by_i
     from fleet_models.paths import only
 
     sc = only(_small(), ("pluggable-dsp", "cpo-els"))
-    res = run(sc, workers=1, replications=2)
+    res = run(sc, workers=1, replications=2, engine="des")
     ev = Evaluator(replications=2, workers=1)
     ev.reuse(dataclasses.replace(res, engine="fast"))  # as if the fast engine had run it
     assert ev.result(sc).engine == "fast" and ev.runs == 0
-    parts = [run(only(sc, (name,)), workers=1, replications=2) for name in ("pluggable-dsp", "cpo-els")]
+    parts = [run(only(sc, (name,)), workers=1, replications=2, engine="des")
+             for name in ("pluggable-dsp", "cpo-els")]
     mixed = merge(sc, [parts[0], dataclasses.replace(parts[1], engine="fast")])
     assert mixed.engine == "mixed" and mixed.dated_ledger(1, "cpo-els") is None
     assert merge(sc, parts).dated_ledger(1, "cpo-els") is not None
