@@ -521,6 +521,22 @@ def _jobs_up(s, P, ports, cnt, jd, stalled, JP, n_jobs, dual, IS, FS):
         FS[_LOST_RATE] = 0.0  # no residue of the running sum
 
 
+@njit(cache=True)
+def _ports_up(now, s, a0, b0, P, reasons, ports_buf, jd, stalled, JP, n_jobs, dual, IS, FS, dbm, lbm):
+    """One reason fewer on ports [a0, b0) of switch s (the clock advanced first): those left with
+    none are up again, and the stalls of their jobs end."""
+    _advance(now, IS, FS, dbm, lbm)
+    cnt = 0
+    for p in range(a0, b0):
+        reasons[s, p] -= 1
+        if reasons[s, p] == 0:
+            ports_buf[cnt] = p
+            cnt += 1
+    IS[_TOTAL_DOWN] -= cnt
+    if cnt > 0 and n_jobs > 0:
+        _jobs_up(s, P, ports_buf, cnt, jd, stalled, JP, n_jobs, dual, IS, FS)
+
+
 # --------------------------------------------------------------------------- the loop
 
 
@@ -1003,16 +1019,8 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
                     if failed[s, uid] == 0:
                         nfk[s * K + k] -= 1
                 if up:
-                    _advance(now, IS, FS, dbm, lbm)
-                    cnt = 0
-                    for p in range(a0, b0):
-                        reasons[s, p] -= 1
-                        if reasons[s, p] == 0:
-                            ports_buf[cnt] = p
-                            cnt += 1
-                    IS[_TOTAL_DOWN] -= cnt
-                    if cnt > 0 and n_jobs > 0:
-                        _jobs_up(s, P, ports_buf, cnt, jd, stalled, JP, n_jobs, dual, IS, FS)
+                    _ports_up(now, s, a0, b0, P, reasons, ports_buf, jd, stalled, JP, n_jobs, dual,
+                              IS, FS, dbm, lbm)
                 # fresh lives: the whole unit (unit scope) or the one element
                 r = _stream(st, seeded, renew0 + k * S + s, renew_key[k], s)
                 rem = H - now
@@ -1040,16 +1048,8 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
         elif typ == _REPL_DONE:
             s = ea
             release = eb == 1
-            _advance(now, IS, FS, dbm, lbm)
-            cnt = 0
-            for p in range(P):
-                reasons[s, p] -= 1
-                if reasons[s, p] == 0:
-                    ports_buf[cnt] = p
-                    cnt += 1
-            IS[_TOTAL_DOWN] -= cnt
-            if cnt > 0 and n_jobs > 0:
-                _jobs_up(s, P, ports_buf, cnt, jd, stalled, JP, n_jobs, dual, IS, FS)
+            _ports_up(now, s, 0, P, P, reasons, ports_buf, jd, stalled, JP, n_jobs, dual, IS, FS,
+                      dbm, lbm)
             pending[s] = False
             # every unit that goes with the chassis is new (with its spare units)
             rem = H - now
