@@ -52,3 +52,39 @@ def test_every_command_with_input_has_a_domain_error_case():
     names = {" ".join(w) for w in COMMANDS}
     # these read no file: every wrong value is a flag's, a usage error (exit 2)
     assert names - set(DOMAIN) <= {"scenario list", "scenario schema", "data synth"}, names - set(DOMAIN)
+
+
+# valid invocations of every command that simulates, on the built-in default scenario
+SIMULATING = {
+    "simulate": ["simulate"],
+    "compare": ["compare"],
+    "sweep": ["sweep", "--vary", "costs.pue=1.2,1.3"],
+    "tornado": ["tornado"],
+    "breakeven": ["breakeven", "--vary", "costs.pue", "--between", "1.1", "2"],
+    "pilot": ["pilot", "--component", "optical-engine", "--device-hours", "1000", "--failures", "0"],
+    "report": ["report", "-o", "/tmp/cpo-exit-codes-report.html"],
+}
+
+
+def _has_option(words: tuple[str, ...], option: str) -> bool:
+    return option in CliRunner().invoke(app, [*words, "--help"], env={"COLUMNS": "200"}).output
+
+
+def test_every_simulating_command_is_in_the_sweep_of_bad_engine_and_cluster_flags():
+    with_dask = {" ".join(w) for w in COMMANDS if _has_option(w, "--dask")}
+    assert with_dask == set(SIMULATING), with_dask ^ set(SIMULATING)
+
+
+@pytest.mark.parametrize("name", sorted(SIMULATING))
+@pytest.mark.parametrize("flag, value, says", [
+    ("--dask", "nonsense", "--dask 'nonsense' is not a scheduler address"),
+    ("--engine", "bogus", "engine = 'bogus' is not one of auto, des, fast"),
+])
+def test_a_bad_engine_or_cluster_exits_1_before_simulating(name, flag, value, says):
+    argv = SIMULATING[name]
+    if not _has_option((argv[0],), flag):
+        pytest.skip(f"{name} has no {flag}")
+    r = CliRunner().invoke(app, [*argv, flag, value, "--quiet"], env={"COLUMNS": "400"})
+    assert r.exit_code == 1, r.output
+    assert r.stderr.startswith("Error: ") and says in r.stderr and "Traceback" not in r.output
+    assert r.stdout == ""  # nothing printed as if a result
