@@ -114,11 +114,20 @@ def open_workers(workers: int | None = None, dask: str | None = None) -> Iterato
         yield w
 
 
+def _ignore_ctrl_c() -> None:
+    """A worker's initializer: Ctrl-C is the parent's to handle (it ends the workers); a worker
+    that took it too would print its own traceback, between chunks or waiting for one."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 @contextmanager
 def process_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     """A process pool that, when the block is left by an exception (Ctrl-C included), cancels the
-    chunks not started and ends its workers at once instead of waiting for every queued chunk."""
-    pool = ProcessPoolExecutor(max_workers=workers)
+    chunks not started and ends its workers at once instead of waiting for every queued chunk.
+    Its workers ignore Ctrl-C (:func:`_ignore_ctrl_c`)."""
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_ctrl_c)
     try:
         yield pool
     except BaseException:

@@ -24,13 +24,15 @@ def _children(pid: int) -> list[str]:
 @pytest.mark.parametrize("to_group", [True, False], ids=["ctrl-c (the terminal's group)", "kill -INT pid"])
 def test_ctrl_c_stops_a_run_with_exit_130_and_ends_its_workers(to_group, tmp_path):
     out = tmp_path / "res"
+    # 5,000 replications of the default: tens of seconds even on the fast engine (its 200 take
+    # about a second, which a loaded machine could let end before the signal)
     p = subprocess.Popen([sys.executable, "-m", "cli.main", "simulate", "--quiet", "--workers", "2",
-                          "--out", str(out)], cwd=ROOT, stdout=subprocess.PIPE,
+                          "--replications", "5000", "--out", str(out)], cwd=ROOT, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.monotonic() + 60
     while not _children(p.pid) and time.monotonic() < deadline:  # imports done, workers started
         time.sleep(0.1)
-    time.sleep(0.5)  # the default scenario runs far longer than this
+    time.sleep(0.5)  # the run goes on far longer than this
     assert p.poll() is None and _children(p.pid)
     (os.killpg if to_group else os.kill)(p.pid, signal.SIGINT)
     t = time.monotonic()
