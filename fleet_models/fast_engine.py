@@ -168,7 +168,6 @@ def unsupported(plan: FleetPlan) -> str | None:
 
 # --------------------------------------------------------------------------- random numbers
 
-_U1 = np.uint64(1)
 _U7 = np.uint64(7)
 _U9 = np.uint64(9)
 _U11 = np.uint64(11)
@@ -188,7 +187,7 @@ _TWO53 = 1.0 / 9007199254740992.0
 def _splitmix(x):
     z = x + _GOLDEN
     z = (z ^ (z >> _U30)) * _M1
-    z = (z ^ (z >> np.uint64(27))) * _M2
+    z = (z ^ (z >> _U27)) * _M2
     return z ^ (z >> _U31)
 
 
