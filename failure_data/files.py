@@ -3,7 +3,9 @@
 Every output of the tool (``--out``, ``--save``, ``-o``, ``--plot``) is written through
 :func:`atomic_path`: to a temporary file beside the target, renamed onto it (``os.replace``,
 atomic on one file system) only when writing finished. An error or Ctrl-C in between removes
-the temporary file and leaves the target as it was.
+the temporary file and leaves the target as it was. A process that must end without unwinding
+(the CLI's last resort on Ctrl-C) removes the temporary files still open with
+:func:`remove_unfinished`.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+_UNFINISHED: set[Path] = set()
+"""Temporary files of the atomic writes under way in this process."""
 
 
 @contextlib.contextmanager
@@ -24,6 +29,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
                                dir=target.parent if str(target.parent) else ".")
     os.close(fd)
     tmp_path = Path(tmp)
+    _UNFINISHED.add(tmp_path)
     try:
         yield tmp_path
         os.chmod(tmp_path, _mode(target))  # mkstemp makes it 0600; an output is an ordinary file
@@ -32,6 +38,17 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         with contextlib.suppress(OSError):
             tmp_path.unlink()
         raise
+    finally:
+        _UNFINISHED.discard(tmp_path)
+
+
+def remove_unfinished() -> None:
+    """Remove the temporary files of every atomic write still under way (their targets are left
+    as they were): for a process about to end without unwinding its stack."""
+    for tmp_path in list(_UNFINISHED):
+        with contextlib.suppress(OSError):
+            tmp_path.unlink()
+        _UNFINISHED.discard(tmp_path)
 
 
 def write_text_atomic(path: str | Path, text: str) -> None:

@@ -172,8 +172,9 @@ def _dask(address: str, n: int) -> Iterator[Workers]:
     cluster = client = None
     try:
         if local:
-            cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                               dashboard_address=None, silence_logs=logging.ERROR)
+            with _ctrl_c_held():
+                cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                                   dashboard_address=None, silence_logs=logging.ERROR)
             where, shown = "a local Dask cluster", "local"
         else:
             where, shown = f"the Dask cluster at {address}", address
@@ -199,6 +200,43 @@ def _dask(address: str, n: int) -> Iterator[Workers]:
                 client.close(timeout=2)
             if cluster is not None:
                 cluster.close(timeout=5)
+
+
+@contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """Ctrl-C blocked in this thread while a local cluster starts. The threads it starts, and the
+    worker processes they start (now, or when a nanny restarts one), inherit the block: a Ctrl-C
+    at the terminal, sent to every process of its group, then reaches this process alone (once
+    the block ends), and no half-started worker prints a traceback of its own; the CLI ends the
+    workers. multiprocessing's resource tracker is started first: starting it unblocks Ctrl-C
+    in the thread that does. Where threads have no signal mask (Windows) nothing changes."""
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def stop_restarting() -> None:
+    """Ctrl-C: the Dask nannies of this process (a ``--dask local`` cluster's) stop restarting
+    the workers about to be ended, which would otherwise start again while the CLI ends them and
+    print their own tracebacks. Best effort: nothing happens where distributed is not loaded."""
+    import sys
+
+    nanny = sys.modules.get("distributed.nanny")
+    for n in list(getattr(getattr(nanny, "Nanny", None), "_instances", ())):
+        try:
+            n.close_gracefully(reason="cpo-ctrl-c")
+        except Exception:  # noqa: BLE001 - a nanny half built or closed: it is ended anyway
+            pass
 
 
 def _cancelled() -> type[BaseException]:

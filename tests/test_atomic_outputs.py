@@ -50,3 +50,20 @@ def test_a_new_file_gets_ordinary_permissions_and_an_old_one_keeps_its_own(tmp_p
         assert old.stat().st_mode & 0o777 == 0o640
     finally:
         os.umask(umask)
+
+
+def test_remove_unfinished_removes_the_temporaries_of_writes_under_way_and_leaves_targets(tmp_path):
+    # what the CLI's Ctrl-C watchdog calls before it ends the process without unwinding
+    from failure_data.files import remove_unfinished
+
+    old = tmp_path / "old.csv"
+    old.write_text("old\n")
+    # (were the writer to go on, its rename would fail: the target is never half-written)
+    with pytest.raises(FileNotFoundError), atomic_path(old) as a, atomic_path(tmp_path / "new.csv") as b:
+        a.write_text("half")
+        b.write_text("half")
+        remove_unfinished()
+        assert not a.exists() and not b.exists()
+        remove_unfinished()  # nothing left to do: no error
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.csv"]
+    assert old.read_text() == "old\n"
