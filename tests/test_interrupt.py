@@ -59,6 +59,34 @@ def test_ctrl_c_stops_a_run_with_exit_130_and_ends_its_workers(to_group, tmp_pat
     assert not out.exists() or not any(out.iterdir())  # nothing half-written
 
 
+@pytest.mark.parametrize("command", [
+    ["sweep", "--quiet", "--vary", "policy.switch_replacement_hours=2,4,6,8", "-n", "5000", "-o", "{out}.csv"],
+    ["report", "-n", "5000", "-o", "{out}.html"],
+    ["tornado", "--quiet"],
+], ids=["sweep", "report", "tornado"])
+def test_ctrl_c_stops_a_sweep_a_report_and_a_tornado_the_same_way(command, tmp_path):
+    # each runs for tens of seconds; the terminal's Ctrl-C once its workers are up
+    out = tmp_path / "out"
+    p = subprocess.Popen([sys.executable, "-m", "cli.main", *(c.format(out=out) for c in command)],
+                         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not _children(p.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.5)
+    assert p.poll() is None and _children(p.pid)
+    os.killpg(p.pid, signal.SIGINT)
+    t = time.monotonic()
+    _, err = p.communicate(timeout=30)
+    assert time.monotonic() - t < 3.0
+    assert p.returncode == 130
+    # (the report says first how long its simulation will take)
+    assert err.decode().strip().splitlines()[-1] == "interrupted (Ctrl-C); nothing more was written"
+    assert "Traceback" not in err.decode()
+    time.sleep(0.3)
+    assert not _group_alive(p.pid)
+    assert list(tmp_path.iterdir()) == []  # no output, no temporary
+
+
 @pytest.mark.parametrize("to_group", [True, False], ids=["ctrl-c (the terminal's group)", "kill -INT pid"])
 def test_ctrl_c_while_a_local_dask_cluster_starts_gives_the_one_line(to_group):
     # signalled as soon as the cluster's worker processes exist, while they are still importing:
