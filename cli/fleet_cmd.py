@@ -60,7 +60,8 @@ def simulate(
     engine: str = ENGINE,
     dask: str | None = DASK,
 ) -> None:
-    """Simulate every architecture of a fleet scenario (Monte Carlo, SimPy): port availability,
+    """Simulate every architecture of a fleet scenario (Monte Carlo; a compiled event loop, or the
+    SimPy reference engine): port availability,
     failures, swaps, switch replacements, spares, technician hours and job interruptions, each
     as the mean over replications with its 95 % confidence interval."""
     with domain_errors(json_output):
