@@ -81,7 +81,10 @@ def select_engine(scenario: Scenario, engine: str = "auto", seed: int | None = N
 # (SimPy engine, one worker, 2-core container, 2026-12): 1.0e-4 s per failure on an idle machine,
 # 1.8e-4 with the other core busy; failure counts within 2 % of the simulated ones.
 SECONDS_PER_FAILURE = 1.5e-4
-SECONDS_PER_FAILURE_FAST = 2.5e-6  # the compiled engine, default scenario (benchmarks/bench_engines.py, 2026-12)
+# The compiled engine: 1.9e-6 s per estimated failure on the default scenario scaled to 1,024
+# switches x 10 years (bench_estimate.py, idle machine, 2026-12-07; it estimates 20 % more
+# failures than it simulates)
+SECONDS_PER_FAILURE_FAST = 2.0e-6
 SECONDS_PER_UNIT = 2.0e-7
 MAX_FAILURES = 20_000_000
 """The cap on a run's expected failure events (about an hour on two workers); above it
