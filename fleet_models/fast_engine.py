@@ -454,6 +454,8 @@ def _job_of(s, p, P, JP, n_jobs):
 def _job_group(s, P, ports, i, cnt, JP, n_jobs):
     """The job of ports[i] and how many of ports[i:cnt] (increasing) it owns: jobs grow with the
     port, so when the last port is the same job, all of them (one division, not one per port)."""
+    if n_jobs == 1:  # one job owns every port (no division needed)
+        return 0, cnt - i
     j = _job_of(s, ports[i], P, JP, n_jobs)
     if _job_of(s, ports[cnt - 1], P, JP, n_jobs) == j:
         return j, cnt - i
