@@ -79,7 +79,8 @@ def select_engine(scenario: Scenario, engine: str = "auto", seed: int | None = N
 # The engine's cost is about one unit of work per failure event (draw, queue, repair, renewal)
 # and a little per unit drawn at the start. Measured with `python benchmarks/bench_estimate.py`
 # (SimPy engine, one worker, 2-core container, 2026-12): 1.0e-4 s per failure on an idle machine,
-# 1.8e-4 with the other core busy; failure counts within 2 % of the simulated ones.
+# 1.8e-4 with the other core busy. On today's default scenario it estimates about 20 % more
+# failures than are simulated (2026-12-07): a cap and an ETA, not a result.
 SECONDS_PER_FAILURE = 1.5e-4
 # The compiled engine: 1.9e-6 s per estimated failure on the default scenario scaled to 1,024
 # switches x 10 years (bench_estimate.py, idle machine, 2026-12-07; it estimates 20 % more
