@@ -182,7 +182,7 @@ def life_text(life: LifeModel) -> str:
     if life.distribution == "exponential":
         return f"exponential, {FIT_HOURS / life.parameters['scale']:,.4g} FIT"
     params = ", ".join(f"{k} = {v:.4g}" for k, v in life.parameters.items())
-    return f"{life.distribution} ({params}), MTTF {life.mean():,.4g} h"
+    return f"{life.distribution} ({params}), {life.mttf_text()}"
 
 
 def assumptions(scenario: Scenario, catalog: Catalog | None = None) -> list[Assumption]:

@@ -499,7 +499,7 @@ def _coverage(comp: Component, ports: int) -> str:
 def _life_summary(life: LifeModel) -> str:
     if life.distribution == "exponential":
         return f"{FIT_HOURS / life.parameters['scale']:.4g} FIT, MTTF {life.mean():.4g} h"
-    return f"MTTF {life.mean():.4g} h"  # mean() is inf, not an error, when it does not exist
+    return life.mttf_text()
 
 
 def sources_table(scenario: Scenario) -> Mapping[str, str]:

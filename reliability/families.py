@@ -365,8 +365,9 @@ class Lognormal(Family):
     def scipy(self, p):
         return _stats().lognorm(s=p["sigma"], scale=math.exp(p["mu"]))
 
-    def mean(self, p):  # exp(mu + sigma^2 / 2), in scipy's lognorm arithmetic
-        return float(np.sqrt(np.exp(p["sigma"] * p["sigma"])) * math.exp(p["mu"]))
+    def mean(self, p):  # exp(mu + sigma^2 / 2), in scipy's lognorm arithmetic; inf past a double
+        with np.errstate(over="ignore"):
+            return float(np.sqrt(np.exp(p["sigma"] * p["sigma"])) * math.exp(p["mu"]))
 
     def cdf(self, p, t):  # Phi(z) = erfc(-z / sqrt 2) / 2, z = (ln t - mu) / sigma: accurate in both tails
         return 0.0 if t <= 0.0 else 0.5 * math.erfc((p["mu"] - math.log(t)) / (p["sigma"] * _SQRT2))

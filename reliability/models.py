@@ -158,6 +158,14 @@ class LifeModel:
 
     mttf = mean
 
+    def mttf_text(self) -> str:
+        """``MTTF 3.25e+05 h``, or in words where the mean is not a number (a log-logistic of
+        shape <= 1 has none; a lognormal of a huge sigma has one past the largest double)."""
+        m = self.mean()
+        if math.isfinite(m):
+            return f"MTTF {m:,.4g} h"
+        return "MTTF unbounded (the mean life does not exist or is beyond 1e308 h)"
+
     def b_life(self, p: float) -> float:
         """Age by which a fraction ``p`` has failed (``b_life(0.10)`` = B10), hours."""
         if not 0 < p < 1:

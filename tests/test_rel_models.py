@@ -184,3 +184,18 @@ def test_mean_is_infinite_when_the_moment_does_not_exist():
     # and the tail is indeed too heavy: S(t) ~ t^(-|c| a) with |c| a < 1, so t S(t) -> inf
     assert float(m.sf(1e40)) * 1e40 > float(m.sf(1e20)) * 1e20 > 1e10
     assert math.isfinite(MODELS["gengamma_neg"].mean())  # a + 1/c = 6.25 - 1.52 > 0
+
+
+def test_mttf_text_says_in_words_a_mean_that_is_not_a_number():
+    # log-logistic of shape <= 1: the mean integral diverges; lognormal of sigma 40:
+    # exp(mu + sigma^2 / 2) = exp(812), past the largest double (about exp(709.8)), and computed
+    # without numpy's overflow warning; a finite one is the number, exp(mu + sigma^2 / 2) by hand
+    import warnings
+
+    unbounded = "MTTF unbounded (the mean life does not exist or is beyond 1e308 h)"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert LifeModel("loglogistic", {"shape": 0.8, "scale": 1e5}).mttf_text() == unbounded
+        assert LifeModel("lognormal", {"mu": 12.0, "sigma": 40.0}).mttf_text() == unbounded
+    assert LifeModel("lognormal", {"mu": 12.0, "sigma": 1.0}).mttf_text() == (
+        f"MTTF {math.exp(12.5):,.4g} h")
