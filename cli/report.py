@@ -638,22 +638,27 @@ def _life_section(scenario: Scenario, figure: _Figures, base: Path | None) -> st
         ax.plot(t, y, color=PALETTE[i % len(PALETTE)], lw=1.6,
                 label=_mpl(f"{name} ({', '.join(users)})" if len(lives) > 1 else name))
     ax.set_xscale("log")
-    ax.axvline(h, color="grey", ls="--", lw=0.8)
-    ax.text(h, ax.get_ylim()[0], " horizon", color="grey", fontsize=8, va="bottom")
-    probs = np.array([1e-5, 1e-4, 1e-3, 0.01, 0.1, 0.5, 0.9, 0.999])
+    # the paper from F = 1e-6 up: a wear-out life starts far below that at young ages, and its
+    # whole range (down to ln(1e-300)) would squeeze every other line and tick into the top
+    probs = np.array([1e-6, 1e-5, 1e-4, 1e-3, 0.01, 0.1, 0.5, 0.9, 0.999])
     py = to_y(probs)
+    ax.set_ylim(py[0], max(ax.get_ylim()[1], py[-2]))
+    ax.axvline(h, color="grey", ls="--", lw=0.8)
+    ax.text(h, py[0], " horizon", color="grey", fontsize=8, va="bottom")
     lo, hi = ax.get_ylim()
     keep = (py >= lo) & (py <= hi)
     ax.set_yticks(py[keep], [f"{p * 100:g} %" for p in probs[keep]])
     ax.set_xlabel("age of one unit, hours (log scale)")
     ax.set_ylabel("share failed F(t), Weibull paper")
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False)
+    # below the axes across the figure (a legend hung under the axes would make the constrained
+    # layout narrow the axes to the legend's width)
+    fig.legend(fontsize=8, loc="outside lower center", ncol=2, frameon=False)
     out = ("<p>The life of one unit (one element where a unit has several) of each component "
            "kind.</p>" + table
            + figure(fig, "Every life model on Weibull paper (a constant failure rate is a straight "
-                    "line of slope 1; a steeper line wears out, a flatter one has early failures). "
-                    "The dashed line is the horizon.", "life models on Weibull paper"))
+                    "line of slope 1; a steeper line wears out, a flatter one has early failures), from "
+                    "0.0001 % failed up. The dashed line is the horizon.", "life models on Weibull paper"))
     from types import SimpleNamespace
 
     from reliability.plotting import plot_probability
