@@ -329,8 +329,8 @@ _FAIL, _SWAP_DET, _SWAP_DONE, _ARRIVE, _REPL_DET, _WINDOW, _REPL_DONE, _EXCLUDE 
 
 # the loop's integer state (IS) and float state (FS): arrays, so helpers can update them
 (_TOTAL_DOWN, _N_DEGRADED, _BUSY, _SEQ, _LN, _HN, _NFREE, _TOP, _SWAPS, _REPL, _OUTAGES, _WAITS,
- _INTERRUPTS, _STALLS, _JOBS_DOWN, _CI, _TQH, _TQL, _EVENTS) = range(19)
-_LAST, _DOWN_AREA, _DEG_AREA, _LOST_RATE, _TECH = range(5)
+ _INTERRUPTS, _STALLS, _JOBS_DOWN, _CI, _TQH, _TQL, _EVENTS, _MONTH) = range(20)
+_LAST, _DOWN_AREA, _DEG_AREA, _LOST_RATE, _TECH, _MONTH_END = range(6)
 
 
 @njit(cache=True, _nrt=False)
@@ -416,16 +416,30 @@ def _by_month(months, rate, a, b):
 
 @njit(cache=True, _nrt=False)
 def _advance(now, IS, FS, dbm, lbm):
-    """Bring the areas (port-hours down, degraded switch-hours, GPU-hours lost) up to now."""
+    """Bring the areas (port-hours down, degraded switch-hours, GPU-hours lost) up to now.
+    IS[_MONTH] is a month the clock has reached and FS[_MONTH_END] its end (inf for the last
+    month): while now is within it, so is the whole step, which goes to that month alone (what
+    _by_month would do, without its division); past it, _by_month splits the step."""
     last = FS[_LAST]
     dt = now - last
     if dt > 0.0:
         td = IS[_TOTAL_DOWN]
-        if td:
-            _by_month(dbm, td, last, now)
         lr = FS[_LOST_RATE]
-        if lr != 0.0:
-            _by_month(lbm, lr, last, now)
+        if now <= FS[_MONTH_END]:
+            m = IS[_MONTH]
+            if td:
+                dbm[m] += td * dt
+            if lr != 0.0:
+                lbm[m] += lr * dt
+        else:
+            if td:
+                _by_month(dbm, td, last, now)
+            if lr != 0.0:
+                _by_month(lbm, lr, last, now)
+            m = int(now // MONTH_HOURS)
+            final = dbm.shape[0] - 1
+            IS[_MONTH] = min(m, final)
+            FS[_MONTH_END] = (m + 1) * MONTH_HOURS if m < final else np.inf
         FS[_DOWN_AREA] += td * dt
         FS[_DEG_AREA] += IS[_N_DEGRADED] * dt
         FS[_LAST] = now
@@ -616,8 +630,9 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
     ports_buf = np.empty(P, dtype=np.int64)
     idx = np.empty(maxn, dtype=np.int64)
 
-    IS = np.zeros(19, dtype=np.int64)
-    FS = np.zeros(5)
+    IS = np.zeros(20, dtype=np.int64)
+    FS = np.zeros(6)
+    FS[_MONTH_END] = MONTH_HOURS if months > 1 else np.inf  # see _advance
     fails = np.zeros(K, dtype=np.int64)
     dbm = np.zeros(months)
     lbm = np.zeros(months)
