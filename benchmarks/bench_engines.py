@@ -81,6 +81,33 @@ def engine_rates(scenario, des_reps: int, fast_reps: int) -> dict[str, float]:
     return out
 
 
+def architecture_rates(scenario, reps: int, repeat: int = 3) -> list[dict[str, float]]:
+    """The fast engine on each architecture of ``scenario`` alone (compiled or loaded first):
+    failures per replication, events per failure and failure events per second, the best of
+    ``repeat`` timings of ``reps`` replications (the run least disturbed by other load)."""
+    from fleet_models.contract import compile_plan
+    from fleet_models.fast_engine import FastEngine, warm_up
+
+    warm_up()
+    engine = FastEngine()
+    out = []
+    for arch in scenario.architectures:
+        plan = compile_plan(scenario, arch)
+        engine.simulate(plan, 0)
+        best = float("inf")
+        for _ in range(repeat):
+            fails = events = 0.0
+            t0 = time.perf_counter()
+            for rep in range(reps):
+                o = engine.simulate(plan, rep)
+                fails += sum(v for k, v in o.metrics.items() if k.startswith("failures_"))
+                events += o.events
+            best = min(best, time.perf_counter() - t0)
+        out.append({"architecture": arch.name, "failures_per_rep": fails / reps,
+                    "events_per_failure": events / fails, "rate": fails / best, "seconds": best})
+    return out
+
+
 def default():
     """The built-in default scenario, as shipped (jobs under the [fabric], NTF swaps)."""
     from fleet_models.builtins import default_scenario

@@ -47,6 +47,7 @@ class Config:
     cold_compile: bool  # measure the fast engine's compile in a fresh, empty numba cache
     des_reps: int  # SimPy replications of the default scenario (engines section)
     fast_reps: int  # fast replications of the default scenario
+    arch_reps: int  # fast replications of each architecture alone
     compare_reps: tuple[int, ...]  # `cpo compare --engine fast -w 2 -n N`
     fleet_sizes: tuple[int, ...]
     fleet_fast_failures: float  # fast replications per size: about this many failure events
@@ -62,13 +63,13 @@ class Config:
 
 
 QUICK = Config(
-    mode="quick", fit_units=100_000, fit_repeat=1, cold_compile=False, des_reps=1, fast_reps=10,
+    mode="quick", fit_units=100_000, fit_repeat=1, cold_compile=False, des_reps=1, fast_reps=10, arch_reps=20,
     compare_reps=(200,), fleet_sizes=(100, 1_000, 10_000), fleet_fast_failures=2e5,
     des_budget_s=8.0, fast_replications=(100, 1_000), des_replications=(4,),
     memory_switches=10_000, workers_fast_reps=200, workers_des_reps=4, availsim4_reps=1,
     series_fast_reps=100, series_des_reps=4)
 FULL = Config(
-    mode="full", fit_units=1_000_000, fit_repeat=3, cold_compile=True, des_reps=3, fast_reps=50,
+    mode="full", fit_units=1_000_000, fit_repeat=3, cold_compile=True, des_reps=3, fast_reps=50, arch_reps=300,
     compare_reps=(200, 2_000), fleet_sizes=(100, 1_000, 10_000, 100_000), fleet_fast_failures=2e6,
     des_budget_s=150.0, fast_replications=(100, 1_000, 10_000), des_replications=(10, 50),
     memory_switches=100_000, workers_fast_reps=2_000, workers_des_reps=40, availsim4_reps=5,
@@ -233,6 +234,18 @@ def section_engines(cfg: Config, store: dict) -> str:
           fmt_rate(r["fast_rate"])]]))
     parts.append(f"**fast / des = {r['ratio']:.0f}x**; targets: fast >= 2,000,000 failure events/s "
                  "per core and >= 30x SimPy.")
+    arch = bench_engines.architecture_rates(base, cfg.arch_reps)
+    store["architectures"] = arch
+    parts.append(f"The fast engine on each architecture of that scenario alone ({cfg.arch_reps} "
+                 "replications, best of 3): events are everything the loop handles (a failure, "
+                 "its detection, part arrival, repair or replacement, a job's exclusion, lives "
+                 "renewed and then superseded). Where every failure replaces the switch (the CPO "
+                 "engines), a failure costs a replacement: more events and a pass over every port "
+                 "and unit of the switch.")
+    parts.append(md_table(
+        ["architecture", "failures / replication", "events / failure", "failure events / s"],
+        [[a["architecture"], f"{a['failures_per_rep']:,.0f}", f"{a['events_per_failure']:.1f}",
+          fmt_rate(a["rate"])] for a in arch]))
     rows = []
     for n in cfg.compare_reps:
         c = bench_engines.compare_run(n, workers=2, scenario=base)
@@ -480,6 +493,9 @@ def headline(cfg: Config, store: dict) -> list[list[str]]:
                      fmt_rate(eng["fast_rate"]), ">= 2,000,000", met(eng["fast_rate"] >= 2e6)])
         rows.append(["fast / SimPy, default scenario (128 switches)", f"{eng['ratio']:.0f}x", ">= 30x",
                      met(eng["ratio"] >= 30)])
+    if arch := store.get("architectures"):
+        rows.append(["fast engine, failure events / s per core, each architecture alone",
+                     "; ".join(f"{a['architecture']} {a['rate'] / 1e6:.2f} M" for a in arch), "", ""])
     for f in store.get("fleet", []):
         if math.isfinite(f["des_rate"]) and f["switches"] == 10_000:
             r = f["fast_rate"] / f["des_rate"]
@@ -571,7 +587,7 @@ def main(argv: list[str] | None = None) -> int:
         "fit throughput, engines, fleet size, replications, memory, workers, AvailSim4). A section "
         "that fails is recorded in the file; the suite always exits 0.")
     ap.add_argument("--quick", action="store_true",
-                    help="small sizes: a minute or two (default: the full run, about 10-20 min)")
+                    help="small sizes: a minute or two (default: the full run, about 4-6 min on 2 cores)")
     ap.add_argument("--only", nargs="+", choices=keys, metavar="SECTION",
                     help=f"run only these sections ({', '.join(keys)}); the others are listed as not run")
     ap.add_argument("--out", type=Path, default=RESULTS, help=f"where to write (default {RESULTS})")
