@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -29,6 +30,22 @@ from reliability.families import FAMILIES, NORMAL_PAPER
 from reliability.records import _group_exact_right, group_records
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _heavy_after(argv: list[str], heavy: str, preload: str = "") -> tuple[list[str], str]:
+    """Run `cpo ARGV` in a fresh interpreter (after importing ``preload``, modules whose own
+    imports count too); returns the loaded modules m for which the expression ``heavy`` holds,
+    sorted, and the command's stdout. The command must succeed."""
+    code = ("import sys\n"
+            + (f"import {preload}\n" if preload else "")
+            + "import cli.main\n"
+            f"sys.argv = ['cpo', *{argv!r}]\n"
+            "try:\n    cli.main.main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+            f"print(repr(sorted(m for m in sys.modules if {heavy})), file=sys.stderr)\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    return ast.literal_eval(out.stderr.strip().splitlines()[-1]), out.stdout
 
 
 def _groupby(table: LifeTable) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -117,22 +134,12 @@ def test_simulate_path_imports_neither_scipy_stats_nor_lifelines(tmp_path):
     scenario.write_text('name = "tiny"\nhorizon_years = 1\nreplications = 2\nseed = 1\n'
                         '[fleet]\nswitches = 2\nports_per_switch = 128\n'
                         '[[architectures]]\nbase = "pluggable-dsp"\n[[architectures]]\nbase = "cpo-els"\n')
-    code = (
-        "import sys\n"
-        "import fleet_models.runner, fleet_models.results, fleet_models.compare, cli.fleet_cmd\n"
-        "import cli.main\n"
-        f"sys.argv = ['cpo', 'simulate', {str(scenario)!r}, '--replications', '2', '--workers', '1',"
-        " '--quiet', '--json']\n"
-        "try:\n    cli.main.main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
-        "heavy = sorted(m for m in sys.modules if m in ('scipy.stats', 'scipy.optimize')"
-        " or m.split('.')[0] in ('lifelines', 'matplotlib'))\n"
-        "print(repr(heavy), file=sys.stderr)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                         timeout=120)
-    assert out.returncode == 0, out.stderr
-    assert out.stderr.strip().splitlines()[-1] == "[]"
-    assert json.loads(out.stdout)  # the run did happen and wrote its summary
+    heavy, stdout = _heavy_after(
+        ["simulate", str(scenario), "--replications", "2", "--workers", "1", "--quiet", "--json"],
+        "m in ('scipy.stats', 'scipy.optimize') or m.split('.')[0] in ('lifelines', 'matplotlib')",
+        preload="fleet_models.runner, fleet_models.results, fleet_models.compare, cli.fleet_cmd")
+    assert heavy == []
+    assert json.loads(stdout)  # the run did happen and wrote its summary
 
 
 @pytest.mark.parametrize("command, engine", [("simulate", "auto"), ("compare", "auto"),
@@ -274,17 +281,8 @@ def test_grouped_dated_fit_equals_unit_by_unit_mle(tmp_path):
 def test_fit_path_never_imports_matplotlib():
     """`cpo fit --json` (no --plot) imports neither matplotlib nor rich's table machinery: the
     fit path pays only for what it uses (plots import matplotlib when one is asked for)."""
-    code = (
-        "import sys\n"
-        "import cli.main\n"
-        "sys.argv = ['cpo', 'fit', 'failure_data/samples/pluggable_800g_dated.csv', '--as-of',"
-        " '2025-12-31', '--json']\n"
-        "try:\n    cli.main.main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
-        "heavy = sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib' or m == 'rich.table')\n"
-        "print(repr(heavy), file=sys.stderr)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                         timeout=120)
-    assert out.returncode == 0, out.stderr
-    assert out.stderr.strip().splitlines()[-1] == "[]"
-    assert json.loads(out.stdout)["distribution"] == "weibull"
+    heavy, stdout = _heavy_after(
+        ["fit", "failure_data/samples/pluggable_800g_dated.csv", "--as-of", "2025-12-31", "--json"],
+        "m.split('.')[0] == 'matplotlib' or m == 'rich.table'")
+    assert heavy == []
+    assert json.loads(stdout)["distribution"] == "weibull"
