@@ -498,7 +498,7 @@ def _coverage(comp: Component, ports: int) -> str:
 
 def _life_summary(life: LifeModel) -> str:
     if life.distribution == "exponential":
-        return f"{FIT_HOURS / life.parameters['scale']:.4g} FIT, MTTF {life.mean():.4g} h"
+        return f"{FIT_HOURS / life.parameters['scale']:.4g} FIT, {life.mttf_text()}"
     return life.mttf_text()
 
 

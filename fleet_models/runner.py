@@ -83,8 +83,7 @@ def select_engine(scenario: Scenario, engine: str = "auto", seed: int | None = N
 # failures than are simulated (2026-12-07): a cap and an ETA, not a result.
 SECONDS_PER_FAILURE = 1.5e-4
 # The compiled engine: 1.9e-6 s per estimated failure on the default scenario scaled to 1,024
-# switches x 10 years (bench_estimate.py, idle machine, 2026-12-07; it estimates 20 % more
-# failures than it simulates)
+# switches x 10 years (bench_estimate.py, idle machine, 2026-12-07)
 SECONDS_PER_FAILURE_FAST = 2.0e-6
 SECONDS_PER_UNIT = 2.0e-7
 MAX_FAILURES = 20_000_000
