@@ -18,9 +18,17 @@ Random numbers
     hands-on), and for a per-switch stream the switch index mixed in. So a result depends
     neither on the number of workers nor on the other architectures, and two architectures
     sharing a component see the same failures of it (common random numbers).
-    Which elements fail within a horizon is drawn by geometric skips (Bernoulli thinning at
-    F(H') per element, the exact law of binomial thinning plus a uniform choice), then their
-    lives by truncated sampling ppf(U F(H')).
+    Lives are drawn two ways, both exact in law:
+
+    * a cohort: the elements of a replace-switch kind on one chassis start together and only
+      the chassis' replacement renews them, so their failures are drawn in order, one at a
+      time, each when the one before it happens (Renyi: the cumulative hazard grows by an
+      exponential over the number of survivors at each failure; the element is a uniform
+      choice among the survivors). A replacement thus leaves no stale lives behind.
+    * the others (swapped units, which renew one at a time): which elements fail within the
+      horizon H' left by geometric skips (Bernoulli thinning at F(H') per element, the exact
+      law of binomial thinning plus a uniform choice), then their lives by truncated sampling
+      ppf(U F(H')).
 
 What it models
     Everything the SimPy engine does: k-of-n units with unit or element scope, swaps and switch
@@ -282,11 +290,63 @@ def _cdf(fam, a, b, t):
 
 @_helper
 def _ppf(fam, a, b, q):
-    if fam == 0 or fam == 1:
+    if fam == 1:  # exponential: b (-log(1 - q)), what the Weibull line gives at a = 1, no pow
+        return -b * math.log1p(-q)
+    if fam == 0:
         return b * (-math.log1p(-q)) ** (1.0 / a)
     if fam == 2:
         return math.exp(a + b * _ndtri(q))
     return b * (q / (1.0 - q)) ** (1.0 / a)
+
+
+@_helper
+def _hazard_to(fam, a, b, t):
+    """The cumulative hazard -log S(t) at age t."""
+    if t <= 0.0:
+        return 0.0
+    if fam == 1:
+        return t / b
+    if fam == 0:
+        return (t / b) ** a
+    if fam == 2:
+        return -math.log(0.5 * math.erfc(((math.log(t) - a) / b) / math.sqrt(2.0)))
+    return math.log1p((t / b) ** a)
+
+
+@_helper
+def _life_at(fam, a, b, h):
+    """The age at which the cumulative hazard -log S reaches h (the inverse of H(t))."""
+    if fam == 1:
+        return b * h
+    if fam == 0:
+        return b * h ** (1.0 / a)
+    if fam == 2:  # S = 1 - Phi(z): z = ndtri(1 - S), from the tail that keeps its digits
+        z = _ndtri(-math.expm1(-h)) if h < 0.6931471805599453 else -_ndtri(math.exp(-h))
+        return math.exp(a + b * z)
+    return b * math.expm1(h) ** (1.0 / a)  # loglogistic: S = 1 / (1 + (t/b)^a)
+
+
+@_helper
+def _cohort_start(st, r, n, u_any):
+    """The cumulative hazard at which the first of a new cohort's n elements fails: E / n with
+    E = -log(1 - u) exponential, or inf for u >= u_any, the chance that it fails within the
+    horizon at all (no logarithm then; the draw uses one uniform either way)."""
+    u = _uniform(st, r)
+    if u >= u_any:
+        return np.inf
+    return -math.log1p(-u) / n
+
+
+@_helper
+def _survivor(st, r, n, elements, s, base, failed):
+    """The unit of an element drawn uniformly among the survivors of a cohort of n elements
+    (units from base, ``elements`` each): a unit's elements are alike, so its first
+    failed[s, unit] of them stand for its failed ones, and a draw landing on one is drawn again."""
+    while True:
+        j = min(np.int64(_uniform(st, r) * n), n - 1)
+        u = j // elements
+        if j - u * elements >= failed[s, base + u]:
+            return u
 
 
 @_helper
@@ -578,6 +638,23 @@ def _hands_on(st, K, mean, exp_hands_on):
 
 
 @njit(cache=True)
+def _room(it, isw, iu, ik, tot, c):
+    """The initial failures' arrays with room for c more after the first tot (grown if short)."""
+    if tot + c <= it.shape[0]:
+        return it, isw, iu, ik
+    m = max(2 * it.shape[0], tot + c)
+    it2 = np.empty(m)
+    it2[:tot] = it[:tot]
+    a2 = np.empty(m, dtype=np.int64)
+    a2[:tot] = isw[:tot]
+    a3 = np.empty(m, dtype=np.int64)
+    a3[:tot] = iu[:tot]
+    a4 = np.empty(m, dtype=np.int64)
+    a4[:tot] = ik[:tot]
+    return it2, a2, a3, a4
+
+
+@njit(cache=True)
 def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K_ports, window,
               JP, n_jobs, dual, ntf_test,
               per_switch, spares, span, wide, elements, needed, swap, unit_scope, moves, kpool, ntf,
@@ -622,6 +699,21 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
     block_down = np.zeros((S, U), dtype=np.bool_)  # fail in place: its block found no spare
     in_place = np.zeros(S * K, dtype=np.bool_)  # serve/block_down made for (s, k)
     gen = np.zeros(S, dtype=np.int64)
+    # per kind: the cumulative hazard at the horizon, and the chance that a cohort of its
+    # elements (units x elements) sees a failure before it: a cohort's draw beyond them needs no
+    # age computed
+    h_end = np.empty(K)
+    u_any = np.empty(K)
+    for k in range(K):
+        h_end[k] = _hazard_to(fam[k], pa[k], pb[k], H)
+        u_any[k] = -math.expm1(-units[k] * elements[k] * h_end[k])
+    # cohorts: the elements of a replace-switch kind on one chassis start together, and nothing
+    # renews one of them until the chassis goes, so their failures are drawn one at a time in
+    # order (the next only when the last one happens): the cumulative hazard reached by the
+    # last failure drawn, the elements yet to fail, and when the chassis' lives began
+    ch_h = np.zeros(S * K)
+    ch_left = np.zeros(S * K, dtype=np.int64)
+    ch_t0 = np.zeros(S)
     degraded = np.zeros(S, dtype=np.bool_)
     awaiting = np.zeros(S, dtype=np.int64)
     switch_wide = np.zeros(S, dtype=np.bool_)
@@ -663,27 +755,28 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
     iu = np.empty(1024, dtype=np.int64)
     ik = np.empty(1024, dtype=np.int64)
     for k in range(K):
+        n = units[k] * elements[k]
+        if not swap[k]:  # a cohort: the first failure of each switch's (see _run, _FAIL)
+            it, isw, iu, ik = _room(it, isw, iu, ik, tot, S)
+            for s in range(S):
+                h = _cohort_start(st, k, n, u_any[k])
+                ch_h[s * K + k] = h
+                ch_left[s * K + k] = n - 1
+                t = _life_at(fam[k], pa[k], pb[k], h) if h <= h_end[k] else np.inf
+                if t < H:
+                    it[tot] = t
+                    isw[tot] = s
+                    iu[tot] = _survivor(st, k, n, elements[k], s, uoff[k], failed)
+                    ik[tot] = k
+                    tot += 1
+            continue
         f = _cdf(fam[k], pa[k], pb[k], H)
         if f <= 0.0:
             continue
-        n = units[k] * elements[k]
         first = tot
         for s in range(S):
             c = _failing(st, k, n, f, idx)
-            if tot + c > it.shape[0]:
-                m = max(2 * it.shape[0], tot + c)
-                it2 = np.empty(m)
-                it2[:tot] = it[:tot]
-                it = it2
-                a2 = np.empty(m, dtype=np.int64)
-                a2[:tot] = isw[:tot]
-                isw = a2
-                a3 = np.empty(m, dtype=np.int64)
-                a3[:tot] = iu[:tot]
-                iu = a3
-                a4 = np.empty(m, dtype=np.int64)
-                a4[:tot] = ik[:tot]
-                ik = a4
+            it, isw, iu, ik = _room(it, isw, iu, ik, tot, c)
             for j in range(c):
                 isw[tot] = s
                 iu[tot] = idx[j] // elements[k]
@@ -705,9 +798,9 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
     cfg = (S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K_ports, window,
            JP, n_jobs, dual, ntf_test, K, Q, renew0, ntf0, tot, push_bound, switch_pool)
     kinds = (per_switch, spares, units, uoff, down_at, span, wide, elements, swap, unit_scope,
-             moves, kpool, ntf, fam, pa, pb, pool_lead, renew_key, ntf_key)
+             moves, kpool, ntf, fam, pa, pb, pool_lead, renew_key, ntf_key, h_end, u_any)
     switches = (reasons, rs_reasons, rs_down, failed, nfk, unit_gen, serve, block_down, in_place, gen,
-                degraded, awaiting, switch_wide, pending, window_gen)
+                degraded, awaiting, switch_wide, pending, window_gen, ch_h, ch_left, ch_t0)
     work = (st, seeded, stock, ports_buf, idx, fails, dbm, lbm, jd, stalled, last_int,
             it, isw, iu, ik, order)
     # the loop runs until the horizon, or until an array needs room: then it is grown here and
@@ -792,9 +885,9 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
     (S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K_ports, window,
      JP, n_jobs, dual, ntf_test, K, Q, renew0, ntf0, tot, push_bound, switch_pool) = cfg
     (per_switch, spares, units, uoff, down_at, span, wide, elements, swap, unit_scope,
-     moves, kpool, ntf, fam, pa, pb, pool_lead, renew_key, ntf_key) = kinds
+     moves, kpool, ntf, fam, pa, pb, pool_lead, renew_key, ntf_key, h_end, u_any) = kinds
     (reasons, rs_reasons, rs_down, failed, nfk, unit_gen, serve, block_down, in_place, gen,
-     degraded, awaiting, switch_wide, pending, window_gen) = switches
+     degraded, awaiting, switch_wide, pending, window_gen, ch_h, ch_left, ch_t0) = switches
     (st, seeded, stock, ports_buf, idx, fails, dbm, lbm, jd, stalled, last_int,
      it, isw, iu, ik, order) = work
     ci = IS[_CI]
@@ -866,6 +959,17 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
             if fcount == 1:
                 nfk[s * K + k] += 1
             failed[s, uid] = fcount
+            if not swap[k] and ch_left[s * K + k] > 0:  # the cohort's next failure
+                c = s * K + k
+                r = _stream(st, seeded, renew0 + k * S + s, renew_key[k], s)
+                # Renyi: H(T(i+1)) - H(T(i)) is an exponential over the n - i survivors
+                h = ch_h[c] - math.log1p(-_uniform(st, r)) / ch_left[c]
+                ch_h[c] = h
+                ch_left[c] -= 1
+                t = ch_t0[s] + _life_at(fam[k], pa[k], pb[k], h) if h <= h_end[k] else np.inf
+                if t < H:
+                    v = _survivor(st, r, units[k] * elements[k], elements[k], s, uoff[k], failed)
+                    _push(IS, et, eseq, ed, hp, fr, t, _FAIL, k, s, v, ed4, 0)
             went_down = fcount == down_at[k]
             if went_down:
                 slot = u
@@ -1075,10 +1179,21 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
             pending[s] = False
             # every unit that goes with the chassis is new (with its spare units)
             rem = H - now
+            ch_t0[s] = now
             for k in range(K):
                 if moves[k]:
                     continue
                 r = _stream(st, seeded, renew0 + k * S + s, renew_key[k], s)
+                if not swap[k]:  # a new cohort: its first failure
+                    n = units[k] * elements[k]
+                    h = _cohort_start(st, r, n, u_any[k])
+                    ch_h[s * K + k] = h
+                    ch_left[s * K + k] = n - 1
+                    t = now + _life_at(fam[k], pa[k], pb[k], h) if h <= h_end[k] else np.inf
+                    if t < H:
+                        v = _survivor(st, r, n, elements[k], s, uoff[k], failed)
+                        _push(IS, et, eseq, ed, hp, fr, t, _FAIL, k, s, v, gen[s], 0)
+                    continue
                 f = _cdf(fam[k], pa[k], pb[k], rem)
                 c = _failing(st, r, units[k] * elements[k], f, idx)
                 for j in range(c):

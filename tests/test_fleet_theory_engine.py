@@ -157,3 +157,48 @@ def test_weibull_renewal_function(engine):
     assert abs(mean - expected) < 3 * se, (mean, expected, se)
     # a wear-out process is not Poisson: M(t) differs from t/MTTF by more than the noise
     assert abs(expected - 3000.0 / life.mean()) > 3 * se
+
+
+@pytest.mark.parametrize("elements", [1, 2])
+def test_replace_switch_cohort_order_statistic(engine, elements):
+    # One switch of n = 12 one-port units that go with the chassis (replace-switch), each of
+    # `elements` Weibull(2, 1000 h) elements of which one is needed (a unit is down once all its
+    # elements are), no detection delay, the switch replaced once m = 10 ports are down
+    # (replacement 10 h). So a replacement starts when the m-th unit goes down, T(m:n) after
+    # the chassis' lives began: at t = 0 for the first, when the first replacement ended for the
+    # second. Reference: P(T(m:n) <= t) = P(Binomial(n, G(t)) >= m), G = F^elements the law
+    # of a unit's down time (order statistics of iid units); E[T] = integral of its survival.
+    # The fast engine draws such a cohort's failures one at a time (Renyi spacings of the
+    # cumulative hazard, each a uniform choice among the surviving elements): a wrong spacing
+    # moves T, and a unit or element drawn twice leaves fewer ports down and delays T.
+    from scipy import integrate, stats
+
+    from fleet_models.contract import compile_plan
+    from fleet_models.ledger import EventKind
+    from fleet_models.runner import get_engine
+
+    n, m, reps, hours = 12, 10, 1000, 10.0
+    life = LifeModel.weibull(2.0, 1000.0)
+    comp = Component("opt", n, 1, life, repair=Repair.REPLACE_SWITCH, elements=elements, needed=1)
+    sc = Scenario("cohort", 8000.0, Fleet(1, n), (Architecture("a", (comp,)),),
+                  policy=Policy(detection_hours=0.0, replace_switch_when_ports_down=m,
+                                switch_replacement_hours=hours),
+                  workload=NO_JOBS, replications=reps, seed=18)
+    plan, eng = compile_plan(sc, sc.architectures[0]), get_engine(engine)
+    first, second = [], []
+    for rep in range(reps):
+        ledger = eng.simulate(plan, rep).ledger
+        t = ledger.time[ledger.kind == EventKind.UNPLANNED_REPLACEMENT]
+        assert t.size >= 2, t  # P(no second replacement by 8000 h) < 1e-12
+        first.append(t[0])
+        second.append(t[1] - (t[0] + hours))
+
+    def cdf(t):
+        g = np.asarray(life.cdf(np.asarray(t, dtype=float))) ** elements
+        return stats.binom.sf(m - 1, n, g)
+
+    expected = integrate.quad(lambda t: 1.0 - cdf(t), 0.0, np.inf)[0]
+    for sample in (first, second):
+        assert stats.kstest(sample, cdf).pvalue > 0.01
+        mean, se = _mean_se(sample)
+        assert abs(mean - expected) < 3 * se, (mean, expected, se)
