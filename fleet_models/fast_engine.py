@@ -195,6 +195,12 @@ _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _TWO53 = 1.0 / 9007199254740992.0
+# the tags of Streams, and NTF's second word (a per-switch stream's switch goes in afterwards)
+_INITIAL = np.uint64(Streams.INITIAL)
+_SWITCH0 = np.uint64(Streams.SWITCH0)
+_NTF = np.uint64(Streams.NTF)
+_HANDS_ON = np.uint64(Streams.HANDS_ON)
+_NTF_TAG = np.uint64(1 << 40)
 
 
 @_helper
@@ -211,6 +217,14 @@ def _seed_stream(st, i, key):
     for j in range(4):
         x = x + _GOLDEN
         st[i, j] = _splitmix(x)
+
+
+@_helper
+def _stream_key(x0, word, tag):
+    """A stream's key: the replication's key x0 (:func:`_replication_key`) with a word (a
+    component name's crc32) and a tag mixed in, one SplitMix64 finaliser each; it depends on
+    nothing else, so two architectures sharing a component draw the same lives of it."""
+    return _splitmix(_splitmix(x0 ^ word) ^ tag)
 
 
 @_helper
@@ -660,8 +674,17 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
               per_switch, spares, span, wide, elements, needed, swap, unit_scope, moves, kpool, ntf,
               fam, pa, pb,
               pool_stock, pool_lead, switch_pool,
-              init_key, renew_key, ntf_key, hands_key, months):
+              x0, words, months):
     K = per_switch.shape[0]
+    # stream keys (see _key): initial lives, renewals and NTF per kind, hands-on for the fleet
+    init_key = np.empty(K, dtype=np.uint64)
+    renew_key = np.empty(K, dtype=np.uint64)
+    ntf_key = np.empty(K, dtype=np.uint64)
+    for k in range(K):
+        init_key[k] = _stream_key(x0, words[k], _INITIAL)
+        renew_key[k] = _stream_key(x0, words[k], _SWITCH0)
+        ntf_key[k] = _splitmix(_stream_key(x0, words[k], _NTF) ^ _NTF_TAG)
+    hands_key = _stream_key(x0, np.uint64(0), _HANDS_ON)  # crc32 of "" is 0
     Q = pool_stock.shape[0]
     units = per_switch + spares
     # units of a switch: kind k's units are uoff[k] .. uoff[k] + units[k] - 1 (spares last)
@@ -1364,31 +1387,18 @@ def _start_swap(now, H, k, nt, swap_hours, exp_hands_on, st, K, kpool, pool_lead
 # --------------------------------------------------------------------------- the engine
 
 
-_MASK = (1 << 64) - 1
-
-
 @functools.lru_cache(maxsize=256)
 def _replication_key(seed: int, replication: int) -> int:
+    """The key of (seed, replication): numpy's SeedSequence, once per replication (cached: the
+    architectures of a replication share it)."""
     ss = np.random.SeedSequence(entropy=seed, spawn_key=(replication,))
     return int(ss.generate_state(1, np.uint64)[0])
 
 
-def _mix(x: int) -> int:
-    """SplitMix64's finaliser on a Python int (the same as ``_splitmix``)."""
-    z = (x + 0x9E3779B97F4A7C15) & _MASK
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
-    return z ^ (z >> 31)
-
-
-def _key(seed: int, replication: int, name: str, *tags: int) -> np.uint64:
-    """The key of a stream: (seed, replication) through numpy's SeedSequence once per
-    replication, then the component's name (crc32) and the stream's tags mixed in; depends on
-    nothing else, so two architectures sharing a component draw the same lives of it."""
-    x = _replication_key(seed, replication)
-    for word in (zlib.crc32(name.encode()), *tags):
-        x = _mix(x ^ word)
-    return np.uint64(x)
+@functools.lru_cache(maxsize=64)
+def _name_words(names: tuple[str, ...]) -> np.ndarray:
+    """The crc32 of each component name (the first word :func:`_stream_key` mixes in)."""
+    return np.array([zlib.crc32(n.encode()) for n in names], dtype=np.uint64)
 
 
 def _life_arrays(lives) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -1419,13 +1429,7 @@ class FastEngine:
         seed = plan.seed
         streams = Streams(seed, replication)  # validates seed and replication
         fam, pa, pb = _life_arrays(plan.lives_for(replication, streams))
-        init_key = np.array([_key(seed, replication, n, Streams.INITIAL) for n in plan.names],
-                            dtype=np.uint64)
-        renew_key = np.array([_key(seed, replication, n, Streams.SWITCH0) for n in plan.names],
-                             dtype=np.uint64)
-        ntf_key = np.array([_key(seed, replication, n, Streams.NTF, 1 << 40) for n in plan.names],
-                           dtype=np.uint64)
-        hands_key = _key(seed, replication, "", Streams.HANDS_ON)
+        x0 = np.uint64(_replication_key(seed, replication))
         months = max(1, math.ceil(plan.horizon / MONTH_HOURS))
         jp = np.array([plan.gpus_per_port, plan.job_gpus if plan.job_gpus > 0 else 1.0,
                        plan.last_job_gpus, plan.slowdown, plan.exclude_hours, plan.restart])
@@ -1436,7 +1440,7 @@ class FastEngine:
             plan.per_switch, plan.spares, plan.span, plan.wide, plan.elements, plan.needed, plan.swap,
             plan.unit_scope, plan.moves, plan.pool, plan.ntf, fam, pa, pb,
             plan.pool_stock, plan.pool_lead, plan.switch_pool,
-            init_key, renew_key, ntf_key, hands_key, months)
+            x0, _name_words(plan.names), months)
         m: dict[str, float] = {"port_availability": float(out[0])}
         for name, f in zip(plan.names, fails.tolist(), strict=True):
             m[failure_column(name)] = float(f)

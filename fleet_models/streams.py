@@ -9,12 +9,17 @@ import numpy as np
 from fleet_models.errors import ScenarioError
 
 
-def replication_seed(seed: int, replication: int, architecture: str) -> np.random.SeedSequence:
-    """Seed of replication ``replication`` of the architecture named ``architecture``."""
+def check_seed(seed: int, replication: int) -> None:
+    """A seed is an integer >= 0, and so is a replication index (ScenarioError otherwise)."""
     if not (isinstance(seed, int | np.integer) and seed >= 0):
         raise ScenarioError(f"seed = {seed!r} must be an integer >= 0")
     if replication < 0:
         raise ScenarioError(f"replication index = {replication!r} must be >= 0")
+
+
+def replication_seed(seed: int, replication: int, architecture: str) -> np.random.SeedSequence:
+    """Seed of replication ``replication`` of the architecture named ``architecture``."""
+    check_seed(seed, replication)
     return np.random.SeedSequence(
         entropy=int(seed), spawn_key=(int(replication), zlib.crc32(architecture.encode()))
     )
@@ -41,7 +46,7 @@ class Streams:
     NTF = 0  # with a fourth key word (the switch): (i, crc32(name), NTF, switch)
 
     def __init__(self, seed: int, replication: int) -> None:
-        replication_seed(seed, replication, "")  # validates both
+        check_seed(seed, replication)
         self.seed, self.replication = int(seed), int(replication)
         self._cache: dict[tuple[str, int, int | None], np.random.Generator] = {}
 
