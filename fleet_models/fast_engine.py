@@ -6,8 +6,10 @@ semantics); the two engines are not bit-identical (their random numbers differ) 
 per-replication metric distributions agree (tests/test_fast_engine.py holds them to that).
 
 How
-    One binary heap of events per replication, ordered by (time, insertion sequence) as SimPy
-    orders its events; spare pools (base stock, lead time) and technicians are FCFS queues.
+    Events are ordered by (time, insertion sequence) as SimPy orders its events: those a fixed
+    delay after their scheduling (detections, exclusions, lead times, fixed hands-on times) in
+    FIFO lanes, one per delay, the rest (lives) in one binary heap per replication; spare pools
+    (base stock, lead time) and technicians are FCFS queues.
     Switch state lives in dense arrays (ports down and why, failed elements per unit,
     generations), so one event costs a few hundred nanoseconds.
 
@@ -479,6 +481,42 @@ def _pop(IS, et, eseq, hp, fr):
     return top
 
 
+# Lanes: an event scheduled a fixed delay after the moment it is scheduled (a detection, a
+# job's exclusion, a part's lead time, a fixed hands-on time) comes after every event its
+# lane already holds, since the clock never goes back: each lane is a FIFO queue (a ring
+# buffer), and the loop takes the least (time, sequence) of the lanes' first events, the
+# heap's first and the initial stream's. The order is the heap's order, at a fraction of its
+# cost. lanes = (times, sequence numbers, data, heads, lengths).
+_L_DETECT, _L_EXCLUDE, _L_NTF, _L_SWAP_DONE, _L_REPL_DONE, _L_POOL = range(6)  # then one per pool
+
+
+@_helper
+def _later(IS, lanes, lane, t, typ, a, b, c, d, e):
+    """Schedule an event at t at the end of lane ``lane`` (t is no earlier than its last)."""
+    qt, qs, qd, qh, qn = lanes
+    r = (qh[lane] + qn[lane]) % qt.shape[1]
+    qn[lane] += 1
+    qt[lane, r] = t
+    qs[lane, r] = IS[_SEQ]
+    IS[_SEQ] += 1
+    qd[lane, r, 0] = typ
+    qd[lane, r, 1] = a
+    qd[lane, r, 2] = b
+    qd[lane, r, 3] = c
+    qd[lane, r, 4] = d
+    qd[lane, r, 5] = e
+
+
+@_helper
+def _done_at(IS, et, eseq, ed, hp, fr, lanes, lane, exp_hands_on, t, typ, a, b, c, d, e):
+    """Schedule the end of a hands-on time: in its lane when hands-on times are fixed, in the
+    heap when they are drawn (exponential)."""
+    if exp_hands_on:
+        _push(IS, et, eseq, ed, hp, fr, t, typ, a, b, c, d, e)
+    else:
+        _later(IS, lanes, lane, t, typ, a, b, c, d, e)
+
+
 # --------------------------------------------------------------------------- accounting
 
 
@@ -575,7 +613,7 @@ def _job_rate(j, jd, stalled, JP, n_jobs, dual):
 
 @_helper
 def _jobs_down(now, s, P, ports, cnt, planned, jd, stalled, last_int, JP, n_jobs, dual,
-               IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, lh):
+               IS, FS, lanes, lt, lk, lc, lh):
     """Ports ports[:cnt] (increasing) of switch s went down (the clock is advanced): single homing
     stalls and interrupts the running jobs owning them (unless planned), dual homing slows them."""
     i = 0
@@ -590,7 +628,7 @@ def _jobs_down(now, s, P, ports, cnt, planned, jd, stalled, last_int, JP, n_jobs
         if (dual and was == 0) or (not dual and not planned and stalled[j] == 0):
             IS[_STALLS] += 1
             stalled[j] = IS[_STALLS]
-            _push(IS, et, eseq, ed, hp, fr, now + JP[4], _EXCLUDE, j, IS[_STALLS], 0, 0, 0)
+            _later(IS, lanes, _L_EXCLUDE, now + JP[4], _EXCLUDE, j, IS[_STALLS], 0, 0, 0)
             if not dual and now - last_int[j] >= JP[5]:
                 IS[_INTERRUPTS] += 1
                 last_int[j] = now
@@ -769,6 +807,15 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
     pq_head = np.zeros(Q, dtype=np.int64)
     pq_len = np.zeros(Q, dtype=np.int64)
     tq = np.empty((64, 6), dtype=np.int64)
+    # lanes (see _later): detection, exclusion, NTF test, swap and replacement hands-on, pools
+    n_lanes = _L_POOL + Q
+    lane_bound = 2 * P + 4  # what one event may add to a lane (an exclusion per job it stalls)
+    lane_cap = 64 + lane_bound
+    qt = np.empty((n_lanes, lane_cap))
+    qs = np.empty((n_lanes, lane_cap), dtype=np.int64)
+    qd = np.empty((n_lanes, lane_cap, 6), dtype=np.int64)
+    qh = np.zeros(n_lanes, dtype=np.int64)
+    qn = np.zeros(n_lanes, dtype=np.int64)
 
     # initial failures, sorted by time: a stream merged with the heap (their sequence numbers
     # 0 .. tot-1 come before every later event's, so ties go to them as in one heap)
@@ -819,7 +866,7 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
 
     IS[_CI] = 0
     cfg = (S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K_ports, window,
-           JP, n_jobs, dual, ntf_test, K, Q, renew0, ntf0, tot, push_bound, switch_pool)
+           JP, n_jobs, dual, ntf_test, K, Q, renew0, ntf0, tot, push_bound, switch_pool, lane_bound)
     kinds = (per_switch, spares, units, uoff, down_at, span, wide, elements, swap, unit_scope,
              moves, kpool, ntf, fam, pa, pb, pool_lead, renew_key, ntf_key, h_end, u_any)
     switches = (reasons, rs_reasons, rs_down, failed, nfk, unit_gen, serve, block_down, in_place, gen,
@@ -830,7 +877,7 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
     # the loop resumes (arrays are never reassigned inside the loop, which keeps numba from
     # reference-counting them at every event)
     while _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, lh,
-               pq, pq_head, pq_len, tq):
+               pq, pq_head, pq_len, tq, (qt, qs, qd, qh, qn)):
         if IS[_HN] + push_bound > et.shape[0]:
             m = 2 * et.shape[0] + push_bound
             top = IS[_TOP]
@@ -883,6 +930,21 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
                     p2[q, j] = pq[q, (pq_head[q] + j) % pq.shape[1]]
                 pq_head[q] = 0
             pq = p2
+        if (qn + lane_bound > qt.shape[1]).any():  # double every lane's ring, unrolled to its head
+            m = 2 * qt.shape[1]
+            qt2 = np.empty((n_lanes, m))
+            qs2 = np.empty((n_lanes, m), dtype=np.int64)
+            qd2 = np.empty((n_lanes, m, 6), dtype=np.int64)
+            for lane in range(n_lanes):
+                for j in range(qn[lane]):
+                    r = (qh[lane] + j) % qt.shape[1]
+                    qt2[lane, j] = qt[lane, r]
+                    qs2[lane, j] = qs[lane, r]
+                    qd2[lane, j] = qd[lane, r]
+                qh[lane] = 0
+            qt = qt2
+            qs = qs2
+            qd = qd2
 
     _advance(H, IS, FS, dbm, lbm)  # the horizon: close the areas
     out = np.empty(9)
@@ -902,17 +964,19 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
 
 @_helper
 def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, lh,
-         pq, pq_head, pq_len, tq):
+         pq, pq_head, pq_len, tq, lanes):
     """The event loop: handle events until the horizon (returns False) or until one of the
     arrays may lack room for what the next event adds (returns True: the caller grows them)."""
     (S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K_ports, window,
-     JP, n_jobs, dual, ntf_test, K, Q, renew0, ntf0, tot, push_bound, switch_pool) = cfg
+     JP, n_jobs, dual, ntf_test, K, Q, renew0, ntf0, tot, push_bound, switch_pool, lane_bound) = cfg
     (per_switch, spares, units, uoff, down_at, span, wide, elements, swap, unit_scope,
      moves, kpool, ntf, fam, pa, pb, pool_lead, renew_key, ntf_key, h_end, u_any) = kinds
     (reasons, rs_reasons, rs_down, failed, nfk, unit_gen, serve, block_down, in_place, gen,
      degraded, awaiting, switch_wide, pending, window_gen, ch_h, ch_left, ch_t0) = switches
     (st, seeded, stock, ports_buf, idx, fails, dbm, lbm, jd, stalled, last_int,
      it, isw, iu, ik, order) = work
+    qt, qs, qd, qh, qn = lanes
+    n_lanes = qh.shape[0]
     ci = IS[_CI]
     tq_head = IS[_TQH]
     tq_len = IS[_TQL]
@@ -923,18 +987,41 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
         for q in range(Q):
             if pq_len[q] + 2 > pq.shape[1]:
                 room = False
+        for lane in range(n_lanes):
+            if qn[lane] + lane_bound > qt.shape[1]:
+                room = False
         if not room:
             IS[_CI] = ci
             IS[_TQH] = tq_head
             IS[_TQL] = tq_len
             IS[_EVENTS] = events
             return True
-        # the next event: the first initial failure or the heap's first, whichever comes first
-        if ci < tot and (IS[_HN] == 0 or it[order[ci]] <= et[hp[0]]):
+        # the next event: the least (time, sequence) of the initial stream's first (whose
+        # sequence numbers come before all others), the heap's first and the lanes' first
+        src = -3
+        now = np.inf
+        seq = 0
+        if ci < tot:
+            src = -2
+            now = it[order[ci]]
+            seq = -1
+        if IS[_HN] > 0:
+            x = hp[0]
+            if et[x] < now or (et[x] == now and eseq[x] < seq):
+                src = -1
+                now = et[x]
+                seq = eseq[x]
+        for lane in range(n_lanes):
+            if qn[lane] > 0:
+                r = qh[lane]
+                if qt[lane, r] < now or (qt[lane, r] == now and qs[lane, r] < seq):
+                    src = lane
+                    now = qt[lane, r]
+                    seq = qs[lane, r]
+        if src == -3 or now >= H:
+            break
+        if src == -2:
             j = order[ci]
-            now = it[j]
-            if now >= H:
-                break
             ci += 1
             typ = _FAIL
             ea = ik[j]
@@ -942,17 +1029,24 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
             ec = iu[j]
             ed4 = 0
             ee = 0
-        else:
-            if IS[_HN] == 0 or et[hp[0]] >= H:
-                break
+        elif src == -1:
             i = _pop(IS, et, eseq, hp, fr)
-            now = et[i]
             typ = ed[i, 0]
             ea = ed[i, 1]
             eb = ed[i, 2]
             ec = ed[i, 3]
             ed4 = ed[i, 4]
             ee = ed[i, 5]
+        else:
+            r = qh[src]
+            qh[src] = (r + 1) % qt.shape[1]
+            qn[src] -= 1
+            typ = qd[src, r, 0]
+            ea = qd[src, r, 1]
+            eb = qd[src, r, 2]
+            ec = qd[src, r, 3]
+            ed4 = qd[src, r, 4]
+            ee = qd[src, r, 5]
         events += 1
 
         # what this event starts, handled after its own logic
@@ -1033,20 +1127,20 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
                     IS[_OUTAGES] += 1
                     if n_jobs > 0:
                         _jobs_down(now, s, P, ports_buf, cnt, False, jd, stalled, last_int, JP, n_jobs,
-                                   dual, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, lh)
+                                   dual, IS, FS, lanes, lt, lk, lc, lh)
             if swap[k] and (went_down or not unit_scope[k]):
                 nt = 0  # no trouble found: drawn per swap from the (kind, switch) stream
                 if ntf[k] > 0.0:
                     r = _stream(st, seeded, ntf0 + k * S + s, ntf_key[k], s)
                     if _uniform(st, r) < ntf[k]:
                         nt = 1
-                _push(IS, et, eseq, ed, hp, fr, now + detection, _SWAP_DET, k, s, u, ed4, nt)
+                _later(IS, lanes, _L_DETECT, now + detection, _SWAP_DET, k, s, u, ed4, nt)
             elif went_down:
                 if not degraded[s]:
                     _advance(now, IS, FS, dbm, lbm)
                     degraded[s] = True
                     IS[_N_DEGRADED] += 1
-                _push(IS, et, eseq, ed, hp, fr, now + detection, _REPL_DET, k, s, ed4, 0, 0)
+                _later(IS, lanes, _L_DETECT, now + detection, _REPL_DET, k, s, ed4, 0, 0)
             continue
 
         if typ == _SWAP_DET or typ == _REPL_DET:
@@ -1081,7 +1175,7 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
                 q = kpool[k]
                 if q >= 0:
                     if sn == 0:  # a swap with no trouble found orders no part
-                        _push(IS, et, eseq, ed, hp, fr, now + pool_lead[q], _ARRIVE, q, 0, 0, 0, 0)
+                        _later(IS, lanes, _L_POOL + q, now + pool_lead[q], _ARRIVE, q, 0, 0, 0, 0)
                     if stock[q] > 0 and pq_len[q] == 0:
                         stock[q] -= 1
                         to_tech_swap = True
@@ -1229,10 +1323,10 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
             if techs == 0 or IS[_BUSY] < techs:
                 if techs > 0:
                     IS[_BUSY] += 1
-                hold = _start_swap(now, H, sk, sn, swap_hours, exp_hands_on, st, K, kpool, pool_lead,
-                                   ntf_test, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, lh)
-                _push(IS, et, eseq, ed, hp, fr, now + hold, _SWAP_DONE, sk, ss, su, sg,
-                      1 if techs > 0 else 0)
+                hold = _start_swap(now, H, sk, sn, swap_hours, exp_hands_on, st, K, kpool, ntf_test,
+                                   IS, FS, lanes, lt, lk, lc, lh)
+                _done_at(IS, et, eseq, ed, hp, fr, lanes, _L_SWAP_DONE, exp_hands_on, now + hold,
+                         _SWAP_DONE, sk, ss, su, sg, 1 if techs > 0 else 0)
             else:
                 r = (tq_head + tq_len) % tq.shape[0]
                 tq[r, 0] = 0
@@ -1257,8 +1351,9 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
                         continue
                     handed = True
                     hold = _start_swap(now, H, wk, tq[h, 5], swap_hours, exp_hands_on, st, K, kpool,
-                                       pool_lead, ntf_test, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, lh)
-                    _push(IS, et, eseq, ed, hp, fr, now + hold, _SWAP_DONE, wk, ws, tq[h, 3], g, 1)
+                                       ntf_test, IS, FS, lanes, lt, lk, lc, lh)
+                    _done_at(IS, et, eseq, ed, hp, fr, lanes, _L_SWAP_DONE, exp_hands_on, now + hold,
+                             _SWAP_DONE, wk, ws, tq[h, 3], g, 1)
                 else:
                     handed = True
                     start_repl = True
@@ -1274,7 +1369,7 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
             got = True
             if switch_pool >= 0:
                 q = switch_pool
-                _push(IS, et, eseq, ed, hp, fr, now + pool_lead[q], _ARRIVE, q, 0, 0, 0, 0)
+                _later(IS, lanes, _L_POOL + q, now + pool_lead[q], _ARRIVE, q, 0, 0, 0, 0)
                 if stock[q] > 0 and pq_len[q] == 0:
                     stock[q] -= 1
                 else:
@@ -1352,7 +1447,7 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
             IS[_TOTAL_DOWN] += cnt
             if cnt > 0 and n_jobs > 0:
                 _jobs_down(now, s, P, ports_buf, cnt, req_planned == 1, jd, stalled, last_int, JP,
-                           n_jobs, dual, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, lh)
+                           n_jobs, dual, IS, FS, lanes, lt, lk, lc, lh)
             rs_down[s] = 0
             awaiting[s] = 0
             switch_wide[s] = False
@@ -1360,7 +1455,8 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
             labour = min(hold, H - now)
             FS[_TECH] += labour
             _record(IS, lt, lk, lc, lh, now, 2 if req_planned else 1, -1, labour)
-            _push(IS, et, eseq, ed, hp, fr, now + hold, _REPL_DONE, s, sg, 0, 0, 0)
+            _done_at(IS, et, eseq, ed, hp, fr, lanes, _L_REPL_DONE, exp_hands_on, now + hold,
+                     _REPL_DONE, s, sg, 0, 0, 0)
 
     IS[_CI] = ci
     IS[_TQH] = tq_head
@@ -1370,8 +1466,8 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
 
 
 @_helper
-def _start_swap(now, H, k, nt, swap_hours, exp_hands_on, st, K, kpool, pool_lead, ntf_test,
-                IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, lh):
+def _start_swap(now, H, k, nt, swap_hours, exp_hands_on, st, K, kpool, ntf_test,
+                IS, FS, lanes, lt, lk, lc, lh):
     """A swap's hands-on time starts: count it, its labour, its ledger row; a unit removed with no
     trouble found goes back to its pool after its test. Returns the hands-on hours."""
     hold = _hands_on(st, K, swap_hours, exp_hands_on)
@@ -1380,7 +1476,7 @@ def _start_swap(now, H, k, nt, swap_hours, exp_hands_on, st, K, kpool, pool_lead
     FS[_TECH] += labour
     _record(IS, lt, lk, lc, lh, now, 4 if nt else 0, k, labour)
     if nt and kpool[k] >= 0:
-        _push(IS, et, eseq, ed, hp, fr, now + ntf_test, _ARRIVE, kpool[k], 0, 0, 0, 0)
+        _later(IS, lanes, _L_NTF, now + ntf_test, _ARRIVE, kpool[k], 0, 0, 0, 0)
     return hold
 
 

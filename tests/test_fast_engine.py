@@ -134,6 +134,19 @@ def test_random_scenarios_agree(i):
     _agree(sc)
 
 
+def test_many_events_in_flight_agree():
+    # 150 one-port units (exponential, mean 100 h) found after a fixed 100 h, swapped in 1 h
+    # from one pool with a 120 h lead time: about 150 x 100/201 ~ 75 detections and 90 part
+    # orders in flight at once, more than a lane (a FIFO of fixed-delay events) first holds
+    # (64 beyond its room for one event), so the lanes grow while events wait in them
+    sc = Scenario("in-flight", 2000.0, Fleet(1, 150),
+                  (Architecture("a", (Component("m", 150, 1, LifeModel.exponential(100.0)),)),),
+                  policy=Policy(detection_hours=100.0, swap_hours=1.0,
+                                spares={"m": SparePool(300, 120.0)}),
+                  workload=Workload(gpus_per_port=0.0), replications=40, seed=3)
+    _agree(sc)
+
+
 def test_auto_falls_back_with_its_reason():
     # a life family with no compiled cdf/ppf (the generalised gamma) is SimPy's alone
     sc = _random_scenario(0)
