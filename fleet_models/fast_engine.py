@@ -660,11 +660,16 @@ def _ports_up(now, s, a0, b0, P, reasons, ports_buf, jd, stalled, JP, n_jobs, du
     none are up again, and the stalls of their jobs end."""
     _advance(now, IS, FS, dbm, lbm)
     cnt = 0
-    for p in range(a0, b0):
-        reasons[s, p] -= 1
-        if reasons[s, p] == 0:
-            ports_buf[cnt] = p
-            cnt += 1
+    if n_jobs > 1:  # which ports: their jobs are told
+        for p in range(a0, b0):
+            reasons[s, p] -= 1
+            if reasons[s, p] == 0:
+                ports_buf[cnt] = p
+                cnt += 1
+    else:  # how many (one job or none): a pass without branches
+        for p in range(a0, b0):
+            reasons[s, p] -= 1
+            cnt += reasons[s, p] == 0
     IS[_TOTAL_DOWN] -= cnt
     if cnt > 0 and n_jobs > 0:
         _jobs_up(s, P, ports_buf, cnt, jd, stalled, JP, n_jobs, dual, IS, FS)
@@ -1408,11 +1413,21 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
             if degraded[s]:
                 degraded[s] = False
                 IS[_N_DEGRADED] -= 1
+            # the ports the replacement takes down (the up ones) and a reason more for every port:
+            # one pass; the ports' list only where several jobs must be told which they are
             cnt = 0
-            for p in range(P):  # ports the replacement takes down
-                if reasons[s, p] == 0:
-                    ports_buf[cnt] = p
-                    cnt += 1
+            if n_jobs > 1:
+                for p in range(P):
+                    if reasons[s, p] == 0:
+                        ports_buf[cnt] = p
+                        cnt += 1
+                    reasons[s, p] += 1
+                    rs_reasons[s, p] = 0
+            else:
+                for p in range(P):
+                    cnt += reasons[s, p] == 0
+                    reasons[s, p] += 1
+                    rs_reasons[s, p] = 0
             # the old chassis' units and their reasons to be down go; moving units stay
             for k in range(K):
                 if moves[k]:
@@ -1441,9 +1456,6 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
                             a0 = 0 if wide[k] else slot * span[k]
                             for p in range(a0, a0 + span[k]):
                                 reasons[s, p] -= 1
-            for p in range(P):
-                reasons[s, p] += 1
-                rs_reasons[s, p] = 0
             IS[_TOTAL_DOWN] += cnt
             if cnt > 0 and n_jobs > 0:
                 _jobs_down(now, s, P, ports_buf, cnt, req_planned == 1, jd, stalled, last_int, JP,
