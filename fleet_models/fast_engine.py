@@ -494,7 +494,7 @@ _L_DETECT, _L_EXCLUDE, _L_NTF, _L_SWAP_DONE, _L_REPL_DONE, _L_POOL = range(6)  #
 def _later(IS, lanes, lane, t, typ, a, b, c, d, e):
     """Schedule an event at t at the end of lane ``lane`` (t is no earlier than its last)."""
     qt, qs, qd, qh, qn = lanes
-    r = (qh[lane] + qn[lane]) % qt.shape[1]
+    r = (qh[lane] + qn[lane]) & (qt.shape[1] - 1)  # a power of two: no division
     qn[lane] += 1
     qt[lane, r] = t
     qs[lane, r] = IS[_SEQ]
@@ -815,7 +815,9 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
     # lanes (see _later): detection, exclusion, NTF test, swap and replacement hands-on, pools
     n_lanes = _L_POOL + Q
     lane_bound = 2 * P + 4  # what one event may add to a lane (an exclusion per job it stalls)
-    lane_cap = 64 + lane_bound
+    lane_cap = 64
+    while lane_cap < 64 + lane_bound:  # a power of two, so a ring's index is a mask, not a division
+        lane_cap *= 2
     qt = np.empty((n_lanes, lane_cap))
     qs = np.empty((n_lanes, lane_cap), dtype=np.int64)
     qd = np.empty((n_lanes, lane_cap, 6), dtype=np.int64)
@@ -1044,7 +1046,7 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
             ee = ed[i, 5]
         else:
             r = qh[src]
-            qh[src] = (r + 1) % qt.shape[1]
+            qh[src] = (r + 1) & (qt.shape[1] - 1)
             qn[src] -= 1
             typ = qd[src, r, 0]
             ea = qd[src, r, 1]
