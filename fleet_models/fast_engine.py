@@ -807,7 +807,8 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
     lc = np.empty(1024, dtype=np.int32)
     lh = np.empty(1024)
 
-    # FCFS queues; rows (what: 0 swap / 1 replacement, kind, switch, unit, gen, ntf or planned)
+    # FCFS queues; rows (what: 0 swap / 1 replacement, kind, switch, unit, gen, ntf or planned);
+    # rings of a power-of-two size (64, doubled when full): an index is a mask
     pq = np.empty((Q, 64, 6), dtype=np.int64)  # per pool: ring buffer
     pq_head = np.zeros(Q, dtype=np.int64)
     pq_len = np.zeros(Q, dtype=np.int64)
@@ -928,13 +929,13 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
             m = 2 * tq.shape[0]
             t2 = np.empty((m, 6), dtype=np.int64)
             for j in range(tq_len):
-                t2[j] = tq[(tq_head + j) % tq.shape[0]]
+                t2[j] = tq[(tq_head + j) & (tq.shape[0] - 1)]
             tq = t2
             IS[_TQH] = 0
             p2 = np.empty((Q, m, 6), dtype=np.int64)
             for q in range(Q):
                 for j in range(pq_len[q]):
-                    p2[q, j] = pq[q, (pq_head[q] + j) % pq.shape[1]]
+                    p2[q, j] = pq[q, (pq_head[q] + j) & (pq.shape[1] - 1)]
                 pq_head[q] = 0
             pq = p2
         if (qn + lane_bound > qt.shape[1]).any():  # double every lane's ring, unrolled to its head
@@ -1188,7 +1189,7 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
                         to_tech_swap = True
                     else:
                         IS[_WAITS] += 1
-                        r = (pq_head[q] + pq_len[q]) % pq.shape[1]
+                        r = (pq_head[q] + pq_len[q]) & (pq.shape[1] - 1)
                         pq[q, r, 0] = 0
                         pq[q, r, 1] = k
                         pq[q, r, 2] = s
@@ -1214,7 +1215,7 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
                 w_what = pq[q, h, 0]
                 wk = pq[q, h, 1]
                 ws = pq[q, h, 2]
-                pq_head[q] = (h + 1) % pq.shape[1]
+                pq_head[q] = (h + 1) & (pq.shape[1] - 1)
                 pq_len[q] -= 1
                 if w_what == 0:
                     g = 0 if moves[wk] else gen[ws]
@@ -1237,7 +1238,7 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
                         req_planned = pq[q, h, 5]
                         sg = 1 if techs > 0 else 0
                     else:
-                        r = (tq_head + tq_len) % tq.shape[0]
+                        r = (tq_head + tq_len) & (tq.shape[0] - 1)
                         tq[r, 0] = 1
                         tq[r, 1] = 0
                         tq[r, 2] = ws
@@ -1335,7 +1336,7 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
                 _done_at(IS, et, eseq, ed, hp, fr, lanes, _L_SWAP_DONE, exp_hands_on, now + hold,
                          _SWAP_DONE, sk, ss, su, sg, 1 if techs > 0 else 0)
             else:
-                r = (tq_head + tq_len) % tq.shape[0]
+                r = (tq_head + tq_len) & (tq.shape[0] - 1)
                 tq[r, 0] = 0
                 tq[r, 1] = sk
                 tq[r, 2] = ss
@@ -1350,7 +1351,7 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
                 h = tq_head
                 wk = tq[h, 1]
                 ws = tq[h, 2]
-                tq_head = (h + 1) % tq.shape[0]
+                tq_head = (h + 1) & (tq.shape[0] - 1)
                 tq_len -= 1
                 if tq[h, 0] == 0:
                     g = 0 if moves[wk] else gen[ws]
@@ -1382,7 +1383,7 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
                 else:
                     got = False
                     IS[_WAITS] += 1
-                    r = (pq_head[q] + pq_len[q]) % pq.shape[1]
+                    r = (pq_head[q] + pq_len[q]) & (pq.shape[1] - 1)
                     pq[q, r, 0] = 1
                     pq[q, r, 1] = 0
                     pq[q, r, 2] = s
@@ -1398,7 +1399,7 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
                     ss = s
                     sg = 1 if techs > 0 else 0
                 else:
-                    r = (tq_head + tq_len) % tq.shape[0]
+                    r = (tq_head + tq_len) & (tq.shape[0] - 1)
                     tq[r, 0] = 1
                     tq[r, 1] = 0
                     tq[r, 2] = s
