@@ -767,12 +767,14 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
     gen = np.zeros(S, dtype=np.int64)
     # per kind: the cumulative hazard at the horizon, and the chance that a cohort of its
     # elements (units x elements) sees a failure before it: a cohort's draw beyond them needs no
-    # age computed
+    # age computed, nor a renewed element's beyond f_end its cdf
     h_end = np.empty(K)
     u_any = np.empty(K)
+    f_end = np.empty(K)  # and the chance that one element does
     for k in range(K):
         h_end[k] = _hazard_to(fam[k], pa[k], pb[k], H)
         u_any[k] = -math.expm1(-units[k] * elements[k] * h_end[k])
+        f_end[k] = -math.expm1(-h_end[k])
     # cohorts: the elements of a replace-switch kind on one chassis start together, and nothing
     # renews one of them until the chassis goes, so their failures are drawn one at a time in
     # order (the next only when the last one happens): the cumulative hazard reached by the
@@ -876,7 +878,7 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
     cfg = (S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K_ports, window,
            JP, n_jobs, dual, ntf_test, K, Q, renew0, ntf0, tot, push_bound, switch_pool, lane_bound)
     kinds = (per_switch, spares, units, uoff, down_at, span, wide, elements, swap, unit_scope,
-             moves, kpool, ntf, fam, pa, pb, pool_lead, renew_key, ntf_key, h_end, u_any)
+             moves, kpool, ntf, fam, pa, pb, pool_lead, renew_key, ntf_key, h_end, u_any, f_end)
     switches = (reasons, rs_reasons, rs_down, failed, nfk, unit_gen, serve, block_down, in_place, gen,
                 degraded, awaiting, switch_wide, pending, window_gen, ch_h, ch_left, ch_t0)
     work = (st, seeded, stock, ports_buf, idx, fails, dbm, lbm, jd, stalled, last_int,
@@ -978,7 +980,7 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
     (S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K_ports, window,
      JP, n_jobs, dual, ntf_test, K, Q, renew0, ntf0, tot, push_bound, switch_pool, lane_bound) = cfg
     (per_switch, spares, units, uoff, down_at, span, wide, elements, swap, unit_scope,
-     moves, kpool, ntf, fam, pa, pb, pool_lead, renew_key, ntf_key, h_end, u_any) = kinds
+     moves, kpool, ntf, fam, pa, pb, pool_lead, renew_key, ntf_key, h_end, u_any, f_end) = kinds
     (reasons, rs_reasons, rs_down, failed, nfk, unit_gen, serve, block_down, in_place, gen,
      degraded, awaiting, switch_wide, pending, window_gen, ch_h, ch_left, ch_t0) = switches
     (st, seeded, stock, ports_buf, idx, fails, dbm, lbm, jd, stalled, last_int,
@@ -1275,16 +1277,17 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
                 # fresh lives: the whole unit (unit scope) or the one element
                 r = _stream(st, seeded, renew0 + k * S + s, renew_key[k], s)
                 rem = H - now
-                f = _cdf(fam[k], pa[k], pb[k], rem)
                 if unit_scope[k]:
                     unit_gen[s, uid] += 1
+                    f = _cdf(fam[k], pa[k], pb[k], rem)
                     c = _failing(st, r, elements[k], f, idx)
                     for _j in range(c):
                         life = _ppf(fam[k], pa[k], pb[k], _uniform(st, r) * f)
                         _push(IS, et, eseq, ed, hp, fr, now + life, _FAIL, k, s, u, g, unit_gen[s, uid])
-                else:  # one element: u < F(H') fails inside, and then ppf(u) is its truncated life
+                else:  # one element: v < F(H') fails inside, and then ppf(v) is its truncated
+                    # life; v >= F(H) >= F(H') cannot (no cdf to compute: most swaps)
                     v = _uniform(st, r)
-                    if v < f:
+                    if v < f_end[k] and v < _cdf(fam[k], pa[k], pb[k], rem):
                         _push(IS, et, eseq, ed, hp, fr, now + _ppf(fam[k], pa[k], pb[k], v), _FAIL,
                               k, s, u, g, 0)
 
