@@ -757,12 +757,14 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
     rs_reasons = np.zeros((S, P), dtype=np.int32)  # the same for replace-switch units only
     rs_down = np.zeros(S, dtype=np.int64)
     failed = np.zeros((S, U), dtype=np.int32)  # failed elements per unit
-    unit_gen = np.zeros((S, U), dtype=np.int32)  # renewals of a unit by a unit swap
-    serve = np.zeros((S, U), dtype=np.int32)  # fail in place: block served (-1 idle, -2 down)
+    # (made only where a kind needs them: unit swaps, spare units; else empty and never read)
+    unit_gen = np.zeros((S if unit_scope.any() else 0, U), dtype=np.int32)  # renewals by a unit swap
+    fip = S if (spares > 0).any() else 0
+    serve = np.zeros((fip, U), dtype=np.int32)  # fail in place: block served (-1 idle, -2 down)
     # units of kind k in switch s with a failed element: a replacement visits only those kinds
     # (at 10,000 switches every row it reads is a cache miss)
     nfk = np.zeros(S * K, dtype=np.int32)
-    block_down = np.zeros((S, U), dtype=np.bool_)  # fail in place: its block found no spare
+    block_down = np.zeros((fip, U), dtype=np.bool_)  # fail in place: its block found no spare
     in_place = np.zeros(S * K, dtype=np.bool_)  # serve/block_down made for (s, k)
     gen = np.zeros(S, dtype=np.int64)
     # per kind: the cumulative hazard at the horizon, and the chance that a cohort of its
