@@ -1511,12 +1511,6 @@ def _replication_key(seed: int, replication: int) -> int:
     return int(ss.generate_state(1, np.uint64)[0])
 
 
-@functools.lru_cache(maxsize=64)
-def _name_words(names: tuple[str, ...]) -> np.ndarray:
-    """The crc32 of each component name (the first word :func:`_stream_key` mixes in)."""
-    return np.array([zlib.crc32(n.encode()) for n in names], dtype=np.uint64)
-
-
 def _life_arrays(lives) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     fam = np.empty(len(lives), dtype=np.int64)
     pa = np.empty(len(lives))
@@ -1533,6 +1527,29 @@ def _life_arrays(lives) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return fam, pa, pb
 
 
+@dataclasses.dataclass(frozen=True, eq=False)
+class _PerPlan:
+    """What the loop is given alike in every replication of a plan, made once per plan."""
+
+    words: np.ndarray  # the crc32 of each component name (the first word _stream_key mixes in)
+    jp: np.ndarray  # the jobs' numbers (see _job_rate)
+    months: int
+    columns: tuple[str, ...]  # the failure-count metric of each kind
+    lives: tuple[np.ndarray, np.ndarray, np.ndarray] | None  # None: drawn per replication
+
+
+@functools.lru_cache(maxsize=64)
+def _per_plan(plan: FleetPlan) -> _PerPlan:
+    fixed = not plan.scenario.uncertainty
+    return _PerPlan(
+        words=np.array([zlib.crc32(n.encode()) for n in plan.names], dtype=np.uint64),
+        jp=np.array([plan.gpus_per_port, plan.job_gpus if plan.job_gpus > 0 else 1.0,
+                     plan.last_job_gpus, plan.slowdown, plan.exclude_hours, plan.restart]),
+        months=max(1, math.ceil(plan.horizon / MONTH_HOURS)),
+        columns=tuple(failure_column(n) for n in plan.names),
+        lives=_life_arrays(plan.lives) if fixed else None)
+
+
 class FastEngine:
     """The compiled engine behind the contract (:mod:`fleet_models.contract`)."""
 
@@ -1544,22 +1561,20 @@ class FastEngine:
     def simulate(self, plan: FleetPlan, replication: int) -> ReplicationOutcome:
         seed = plan.seed
         streams = Streams(seed, replication)  # validates seed and replication
-        fam, pa, pb = _life_arrays(plan.lives_for(replication, streams))
+        pp = _per_plan(plan)
+        fam, pa, pb = pp.lives or _life_arrays(plan.lives_for(replication, streams))
         x0 = np.uint64(_replication_key(seed, replication))
-        months = max(1, math.ceil(plan.horizon / MONTH_HOURS))
-        jp = np.array([plan.gpus_per_port, plan.job_gpus if plan.job_gpus > 0 else 1.0,
-                       plan.last_job_gpus, plan.slowdown, plan.exclude_hours, plan.restart])
         out, fails, events, lt, lk, lc, lh, dbm, lbm = _simulate(
             plan.switches, plan.ports, plan.horizon, plan.detection, plan.swap_hours,
             plan.replacement_hours, plan.exponential_hands_on, plan.technicians, plan.k, plan.window,
-            jp, plan.n_jobs, plan.dual, plan.ntf_test_hours,
+            pp.jp, plan.n_jobs, plan.dual, plan.ntf_test_hours,
             plan.per_switch, plan.spares, plan.span, plan.wide, plan.elements, plan.needed, plan.swap,
             plan.unit_scope, plan.moves, plan.pool, plan.ntf, fam, pa, pb,
             plan.pool_stock, plan.pool_lead, plan.switch_pool,
-            x0, _name_words(plan.names), months)
+            x0, pp.words, pp.months)
         m: dict[str, float] = {"port_availability": float(out[0])}
-        for name, f in zip(plan.names, fails.tolist(), strict=True):
-            m[failure_column(name)] = float(f)
+        for column, f in zip(pp.columns, fails.tolist(), strict=True):
+            m[column] = float(f)
         for j, name in enumerate(COMMON):
             m[name] = float(out[1 + j])
         return ReplicationOutcome(m, int(events), Ledger(lt, lk, lc, lh, dbm, lbm))
