@@ -225,7 +225,7 @@ def section_engines(cfg: Config, store: dict) -> str:
     parts.append(
         "Failure events per second per core (one process), built-in default scenario (128 switches "
         "of 128 ports, four architectures, 5 years) as shipped (the [fabric]'s jobs, "
-        "no-trouble-found swaps), both engines doing the same work:")
+        "no-trouble-found swaps), both engines doing the same work, each the best of 3 timings:")
     parts.append(md_table(
         ["engine", "replications", "failure events", "seconds", "failure events / s"],
         [["SimPy (des)", str(r["des_reps"]), fmt_rate(r["des_failures"]), fmt_s(r["des_seconds"]),
@@ -238,10 +238,10 @@ def section_engines(cfg: Config, store: dict) -> str:
     store["architectures"] = arch
     parts.append(f"The fast engine on each architecture of that scenario alone ({cfg.arch_reps} "
                  "replications, best of 3): events are everything the loop handles (a failure, "
-                 "its detection, part arrival, repair or replacement, a job's exclusion, lives "
-                 "renewed and then superseded). Where every failure replaces the switch (the CPO "
-                 "engines), a failure costs a replacement: more events and a pass over every port "
-                 "and unit of the switch.")
+                 "its detection, part arrival, repair or replacement, a job's exclusion, a life "
+                 "superseded by a replacement). Where every failure "
+                 "replaces the switch (the CPO engines), a failure costs a replacement: more "
+                 "events and a pass over every port of the switch.")
     parts.append(md_table(
         ["architecture", "failures / replication", "events / failure", "failure events / s"],
         [[a["architecture"], f"{a['failures_per_rep']:,.0f}", f"{a['events_per_failure']:.1f}",

@@ -82,9 +82,10 @@ def select_engine(scenario: Scenario, engine: str = "auto", seed: int | None = N
 # 1.8e-4 with the other core busy. On today's default scenario it estimates about 20 % more
 # failures than are simulated (2026-12-07): a cap and an ETA, not a result.
 SECONDS_PER_FAILURE = 1.5e-4
-# The compiled engine: 1.9e-6 s per estimated failure on the default scenario scaled to 1,024
-# switches x 10 years (bench_estimate.py, idle machine, 2026-12-07)
-SECONDS_PER_FAILURE_FAST = 2.0e-6
+# The compiled engine: 0.83e-6 s per estimated failure on the default scenario scaled to 1,024
+# switches x 10 years (bench_estimate.py, idle machine, 2026-12-07, after the cohort and lane
+# changes); 1.0e-6 keeps the four sizes it runs within a factor of two (0.55x to 1.8x)
+SECONDS_PER_FAILURE_FAST = 1.0e-6
 SECONDS_PER_UNIT = 2.0e-7
 MAX_FAILURES = 20_000_000
 """The cap on a run's expected failure events (about an hour on two workers); above it
