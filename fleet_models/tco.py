@@ -111,24 +111,28 @@ def reduce_ledger(ledger: Ledger, components: int, discount_rate: float, horizon
     many the architecture has (``ledger.component`` indexes them, -1 for none)."""
     delta = discount_rate_per_hour(discount_rate)
     d = discount(ledger.time, delta)
-    kind, hours = ledger.kind, ledger.hours
-    swap = kind == EventKind.SWAP
-    ntf = kind == EventKind.NTF_SWAP
-    repl = (kind == EventKind.UNPLANNED_REPLACEMENT) | (kind == EventKind.PLANNED_REPLACEMENT)
-    planned = kind == EventKind.PLANNED_REPLACEMENT
-    interrupt = kind == EventKind.INTERRUPTION
-    comp = ledger.component[swap]
-    parts = np.bincount(comp[comp >= 0], weights=d[swap][comp >= 0], minlength=components)
+    kind = ledger.kind
+    # per kind of event: the sum of d, of d x hours, and the count (one pass each)
+    n = len(EventKind.NAMES)
+    by_d = np.bincount(kind, weights=d, minlength=n)
+    by_dh = np.bincount(kind, weights=d * ledger.hours, minlength=n)
+    count = np.bincount(kind, minlength=n)
+    # the swaps' d per component (component -1, none, falls in the dropped first bin)
+    parts = np.bincount(ledger.component + 1, weights=np.where(kind == EventKind.SWAP, d, 0.0),
+                        minlength=components + 1)[1:]
     months = ledger.lost_by_month
     mid = (np.arange(months.size) + 0.5) * MONTH_HOURS
     if months.size:
         mid[-1] = min(mid[-1], 0.5 * ((months.size - 1) * MONTH_HOURS + horizon_hours))
+    swap, ntf, interrupt = EventKind.SWAP, EventKind.NTF_SWAP, EventKind.INTERRUPTION
+    unplanned, planned = EventKind.UNPLANNED_REPLACEMENT, EventKind.PLANNED_REPLACEMENT
     sums = np.zeros(Sum.SIZE)
-    sums[Sum.SWAP_D], sums[Sum.SWAP_DH] = np.sum(d[swap]), np.sum(d[swap] * hours[swap])
-    sums[Sum.NTF_D], sums[Sum.NTF_DH] = np.sum(d[ntf]), np.sum(d[ntf] * hours[ntf])
-    sums[Sum.REPLACEMENT_D], sums[Sum.REPLACEMENT_DH] = np.sum(d[repl]), np.sum(d[repl] * hours[repl])
-    sums[Sum.PLANNED_D], sums[Sum.PLANNED_N] = np.sum(d[planned]), planned.sum()
-    sums[Sum.INTERRUPTION_D], sums[Sum.INTERRUPTION_N] = np.sum(d[interrupt]), interrupt.sum()
+    sums[Sum.SWAP_D], sums[Sum.SWAP_DH] = by_d[swap], by_dh[swap]
+    sums[Sum.NTF_D], sums[Sum.NTF_DH] = by_d[ntf], by_dh[ntf]
+    sums[Sum.REPLACEMENT_D] = by_d[unplanned] + by_d[planned]
+    sums[Sum.REPLACEMENT_DH] = by_dh[unplanned] + by_dh[planned]
+    sums[Sum.PLANNED_D], sums[Sum.PLANNED_N] = by_d[planned], count[planned]
+    sums[Sum.INTERRUPTION_D], sums[Sum.INTERRUPTION_N] = by_d[interrupt], count[interrupt]
     sums[Sum.LOST_D], sums[Sum.LOST_N] = np.sum(months * discount(mid, delta)), months.sum()
     return LedgerSums(float(discount_rate), parts, sums)
 
