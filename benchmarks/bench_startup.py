@@ -16,7 +16,9 @@ cases in turn so that the shared machine's drift falls on all alike; medians are
 Beside them:
 
 * the floor: `python -c pass` (the interpreter's own start-up imports) and `import numpy`,
-  which every path that simulates needs;
+  which every path that simulates needs; and what a run on the fast engine cannot do without:
+  numpy, typer (whose option parsing imports pydantic) and numba loading one cached function
+  (its typing and target registries, which import scipy.linalg to check for BLAS);
 * a whole tiny run (`cpo simulate TINY -n 1 -w 1 --json`: two switches, one year, one
   replication), every import included: what the default run's result and summary import after
   the replications (pandas for the tidy frame, scipy.special for the intervals).
@@ -54,6 +56,22 @@ ports_per_switch = 128
 base = "pluggable-dsp"
 [[architectures]]
 base = "cpo-els"
+"""
+# The floor of a run on the fast engine: what any cpo run imports (numpy; typer, whose option
+# parsing imports pydantic) and numba with the registries it loads to take one cached function
+# from its cache (its own cache directory, filled before the timing).
+FLOOR_NUMBA = """import os
+os.environ["NUMBA_CACHE_DIR"] = os.path.join(os.path.dirname(os.path.abspath(__file__)), "nc")
+import numpy, typer, pydantic
+from numba import njit
+
+
+@njit(cache=True)
+def one(x):
+    return x + 1
+
+
+one(1)
 """
 HEAVY = ("pandas", "pyarrow", "numba", "scipy.special", "scipy.stats", "scipy.optimize", "lifelines",
          "matplotlib")
@@ -145,9 +163,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tiny = Path(tmp) / "tiny.toml"
         tiny.write_text(TINY)
+        (Path(tmp) / "floor_numba.py").write_text(FLOOR_NUMBA)
+        floor_numba = ["-c", f"import sys; sys.path.insert(0, {tmp!r}); import floor_numba"]
+        measure(floor_numba, False)  # compile once: the timed runs load it from the cache
         cases = [  # (label, argv, stop at the first replication)
             ("floor: python -c pass", ["-c", "pass"], False),
             ("floor: python -c 'import numpy'", ["-c", "import numpy"], False),
+            ("floor: numpy, typer, numba cached call", floor_numba, False),
             ("cpo simulate --help", ["simulate", "--help"], False),
             ("cpo simulate -w 1, to 1st replication", ["simulate", "-w", "1"], True),
             ("cpo compare -w 1, to 1st replication", ["compare", "-w", "1"], True),
