@@ -22,7 +22,14 @@ from scipy import stats
 from fleet_models.builtins import builtin_scenarios
 from fleet_models.contract import compile_plan
 from fleet_models.errors import ScenarioError
-from fleet_models.fast_engine import FastEngine, _life_arrays, _life_at, unsupported
+from fleet_models.fast_engine import (
+    _CROWDED,
+    FastEngine,
+    _life_arrays,
+    _life_at,
+    _time_order,
+    unsupported,
+)
 from fleet_models.runner import run, select_engine
 from fleet_models.spec import (
     Architecture,
@@ -231,3 +238,31 @@ def test_life_at_inverts_the_cumulative_hazard(life):
     for h in (1e-12, 1e-6, 1e-3, 0.1, 0.69, 0.7, 2.0, 20.0):
         t = _life_at(fam[0], pa[0], pb[0], h)
         assert _cumulative_hazard(life, t) == pytest.approx(h, rel=1e-9), (h, t)
+
+
+def _times(kind: str, n: int, H: float) -> np.ndarray:
+    rng = np.random.default_rng(n)
+    if kind == "uniform":  # initial failures of a low-hazard kind
+        return rng.uniform(0.0, H, n)
+    if kind == "ties":  # repeated times (a tie keeps its index order)
+        return rng.integers(0, 50, n).astype(float) * (H / 50)
+    if kind == "edges":  # 0 and H themselves
+        return np.concatenate([[H, 0.0, H, 0.0], rng.uniform(0.0, H, n - 4)])
+    return H - rng.exponential(H * 1e-4, n).clip(0, H)  # "crowded": all near H (wear-out)
+
+
+@pytest.mark.parametrize("kind", ["uniform", "ties", "edges", "crowded"])
+@pytest.mark.parametrize("n", [0, 1, 5, 900, 20_000])
+def test_time_order_is_a_stable_sort(kind, n):
+    # the initial failures' order (a bucket sort, or a merge sort where buckets crowd) is the
+    # stable sort's: numpy's argsort(kind="stable") is the reference
+    if kind in ("ties", "edges") and n < 5:
+        n = 5
+    H = 43_830.0
+    t = np.concatenate([_times(kind, n, H), [-1.0] * 3])  # the array is longer than its n
+    got = _time_order(t, n, H)
+    assert np.array_equal(got, np.argsort(t[:n], kind="stable"))
+    if kind == "crowded" and n >= 900:
+        # the fallback is exercised: some bucket holds more than _CROWDED
+        counts = np.bincount(np.minimum((t[:n] * n / H).astype(int), n - 1))
+        assert counts.max() > _CROWDED
