@@ -343,14 +343,17 @@ def _life_at(fam, a, b, h):
 
 
 @_helper
-def _cohort_start(st, r, n, u_any):
-    """The cumulative hazard at which the first of a new cohort's n elements fails: E / n with
-    E = -log(1 - u) exponential, or inf for u >= u_any, the chance that it fails within the
-    horizon at all (no logarithm then; the draw uses one uniform either way)."""
+def _cohort_age(st, r, c, u_any, fam, a, b, h_end, ch_h, ch_left):
+    """The age of cohort c's next failure, inf if it comes after the horizon: the cumulative
+    hazard (ch_h[c]) grows by an exponential E = -log(1 - u) over the ch_left[c] survivors
+    (Renyi), which are one fewer after. u_any is the chance that a new cohort sees a failure
+    within the horizon at all (1 for a cohort under way): a uniform above it needs no
+    logarithm, and an h beyond the horizon's h_end no age."""
     u = _uniform(st, r)
-    if u >= u_any:
-        return np.inf
-    return -math.log1p(-u) / n
+    h = np.inf if u >= u_any else ch_h[c] - math.log1p(-u) / ch_left[c]
+    ch_h[c] = h
+    ch_left[c] -= 1
+    return _life_at(fam, a, b, h) if h <= h_end else np.inf
 
 
 @_helper
@@ -758,7 +761,7 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
               pool_stock, pool_lead, switch_pool,
               x0, words, months):
     K = per_switch.shape[0]
-    # stream keys (see _key): initial lives, renewals and NTF per kind, hands-on for the fleet
+    # stream keys (see _stream_key): initial lives, renewals and NTF per kind, hands-on for the fleet
     init_key = np.empty(K, dtype=np.uint64)
     renew_key = np.empty(K, dtype=np.uint64)
     ntf_key = np.empty(K, dtype=np.uint64)
@@ -880,10 +883,10 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
         if not swap[k]:  # a cohort: the first failure of each switch's (see _run, _FAIL)
             it, isw, iu, ik = _room(it, isw, iu, ik, tot, S)
             for s in range(S):
-                h = _cohort_start(st, k, n, u_any[k])
-                ch_h[s * K + k] = h
-                ch_left[s * K + k] = n - 1
-                t = _life_at(fam[k], pa[k], pb[k], h) if h <= h_end[k] else np.inf
+                c = s * K + k
+                ch_h[c] = 0.0  # a new cohort: all n elements survive
+                ch_left[c] = n
+                t = _cohort_age(st, k, c, u_any[k], fam[k], pa[k], pb[k], h_end[k], ch_h, ch_left)
                 if t < H:
                     it[tot] = t
                     isw[tot] = s
@@ -988,7 +991,7 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
             qd2 = np.empty((n_lanes, m, 6), dtype=np.int64)
             for lane in range(n_lanes):
                 for j in range(qn[lane]):
-                    r = (qh[lane] + j) % qt.shape[1]
+                    r = (qh[lane] + j) & (qt.shape[1] - 1)
                     qt2[lane, j] = qt[lane, r]
                     qs2[lane, j] = qs[lane, r]
                     qd2[lane, j] = qd[lane, r]
@@ -1130,11 +1133,8 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
             if not swap[k] and ch_left[s * K + k] > 0:  # the cohort's next failure
                 c = s * K + k
                 r = _stream(st, seeded, renew0 + k * S + s, renew_key[k], s)
-                # Renyi: H(T(i+1)) - H(T(i)) is an exponential over the n - i survivors
-                h = ch_h[c] - math.log1p(-_uniform(st, r)) / ch_left[c]
-                ch_h[c] = h
-                ch_left[c] -= 1
-                t = ch_t0[s] + _life_at(fam[k], pa[k], pb[k], h) if h <= h_end[k] else np.inf
+                t = ch_t0[s] + _cohort_age(st, r, c, 1.0, fam[k], pa[k], pb[k], h_end[k], ch_h,
+                                           ch_left)
                 if t < H:
                     v = _survivor(st, r, units[k] * elements[k], elements[k], s, uoff[k], failed)
                     _push(IS, et, eseq, ed, hp, fr, t, _FAIL, k, s, v, ed4, 0)
@@ -1355,10 +1355,11 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
                 r = _stream(st, seeded, renew0 + k * S + s, renew_key[k], s)
                 if not swap[k]:  # a new cohort: its first failure
                     n = units[k] * elements[k]
-                    h = _cohort_start(st, r, n, u_any[k])
-                    ch_h[s * K + k] = h
-                    ch_left[s * K + k] = n - 1
-                    t = now + _life_at(fam[k], pa[k], pb[k], h) if h <= h_end[k] else np.inf
+                    c = s * K + k
+                    ch_h[c] = 0.0
+                    ch_left[c] = n
+                    t = now + _cohort_age(st, r, c, u_any[k], fam[k], pa[k], pb[k], h_end[k], ch_h,
+                                          ch_left)
                     if t < H:
                         v = _survivor(st, r, n, elements[k], s, uoff[k], failed)
                         _push(IS, et, eseq, ed, hp, fr, t, _FAIL, k, s, v, gen[s], 0)
