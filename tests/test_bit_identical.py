@@ -1,0 +1,72 @@
+"""Results are bit for bit those of the code they were recorded with.
+
+Restructuring code that simulates must not change a single number: each case below runs a
+built-in scenario and hashes, byte for byte, every per-replication metric, every TCO row and
+every ledger a run keeps (the reduced sums, or the dated events). The digests were recorded at
+commit 8f21378 (before fleet_models/ was split into sub-packages) with the same cases; a change
+that alters the random numbers or the arithmetic of a run shows here as a different digest.
+When a change is *meant* to alter results (a corrected rule, a new default), record the new
+digests in the same commit and say why in its message.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+
+import numpy as np
+import pytest
+
+import fleet_models as fm
+
+
+def digest(result) -> str:
+    """sha256 (first 16 hex digits) of a run's metrics, TCO rows and ledgers."""
+    h = hashlib.sha256()
+    frame = result.replications
+    h.update(",".join(map(str, frame.columns)).encode())
+    for table in (frame, result.tco):
+        for col in table.columns:
+            if col == "architecture":
+                h.update("|".join(table[col]).encode())
+            else:
+                h.update(np.ascontiguousarray(table[col].to_numpy(float)).tobytes())
+    for key in sorted(result.ledgers):
+        led = result.ledgers[key]
+        h.update(repr(key).encode())
+        if hasattr(led, "sums"):  # LedgerSums: what a run keeps
+            h.update(led.parts.tobytes())
+            h.update(led.sums.tobytes())
+        else:  # a dated Ledger
+            for f in ("time", "kind", "component", "hours", "down_by_month", "lost_by_month"):
+                h.update(np.ascontiguousarray(getattr(led, f)).tobytes())
+    return h.hexdigest()[:16]
+
+
+def _builtin(name: str, **changes):
+    sc = fm.builtin_scenarios()[name]
+    return dataclasses.replace(sc, **changes) if changes else sc
+
+
+# (scenario, changes, run arguments) -> digest recorded at 8f21378
+CASES = {
+    "default-fast-24": (("default", {}, dict(replications=24, engine="fast")), "a5e8657dda6b0fef"),
+    "default-des-3": (("default", {}, dict(replications=3, engine="des")), "b996f731e2a3e25f"),
+    "default-fast-dated-4": (("default", {}, dict(replications=4, engine="fast", dated_events=True)),
+                             "67e00142b9846384"),
+    "pilot-fast-40": (("cpo-pilot", {}, dict(replications=40, engine="fast")), "40d51753dd2d9ac6"),
+    "spectrum-x-fast-16": (("spectrum-x", {}, dict(replications=16, engine="fast")), "c35d2e2172ac52b1"),
+    "quantum-x-fast-16": (("quantum-x", {}, dict(replications=16, engine="fast")), "099fa9e560500bab"),
+    "bailly-des-2": (("bailly", {}, dict(replications=2, engine="des")), "e4c6e0c67ffef09c"),
+    "default-uncertain-fast-12": (("default", {"uncertainty": True}, dict(replications=12, engine="fast")),
+                                  "a9dfc6de9c2ed799"),
+    "default-uncertain-des-2": (("default", {"uncertainty": True}, dict(replications=2, engine="des")),
+                                "03c6334354c62db2"),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_run_is_bit_identical_to_the_recorded_one(case):
+    (name, changes, kwargs), expected = CASES[case]
+    result = fm.run(_builtin(name, **changes), workers=1, **kwargs)
+    assert digest(result) == expected
