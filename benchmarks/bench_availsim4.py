@@ -79,7 +79,7 @@ def closed_form() -> dict[str, float]:
 
 def scenarios():
     """(series, ports): the model in cpo-analyzer's terms (see the module docstring)."""
-    from fleet_models.spec import (
+    from fleet_models.model.spec import (
         Architecture,
         Component,
         Fleet,
@@ -90,7 +90,7 @@ def scenarios():
         Scenario,
         Workload,
     )
-    from fleet_models.validate import validate
+    from fleet_models.scenario.validate import validate
     from reliability.models import LifeModel
 
     life = LifeModel.exponential(MTTF)

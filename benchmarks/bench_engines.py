@@ -117,7 +117,7 @@ def architecture_rates(scenario, reps: int, repeat: int = REPEAT) -> list[dict[s
 
 def default():
     """The built-in default scenario, as shipped (jobs under the [fabric], NTF swaps)."""
-    from fleet_models.builtins import default_scenario
+    from fleet_models.builtins.scenarios import default_scenario
 
     return default_scenario()
 
@@ -127,7 +127,7 @@ def compare_run(replications: int, workers: int = 2, scenario=None) -> dict[str,
     subprocess: wall seconds of the whole command and the simulation's ``elapsed_s``."""
     import tempfile
 
-    from fleet_models.scenario_toml import scenario_to_toml
+    from fleet_models.scenario.write import scenario_to_toml
 
     with tempfile.TemporaryDirectory() as tmp:
         where = []

@@ -28,7 +28,7 @@ def main() -> None:
     ap.add_argument("--des-replications", type=int, default=2)
     args = ap.parse_args()
 
-    from fleet_models.builtins import default_scenario
+    from fleet_models.builtins.scenarios import default_scenario
     from fleet_models.fast_engine import warm_up
     from fleet_models.runner import estimate, run
 

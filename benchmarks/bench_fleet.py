@@ -16,7 +16,7 @@ import argparse
 import time
 
 from fleet_models.engine import simulate
-from fleet_models.spec import Architecture, Component, Fleet, Policy, Repair, Scenario
+from fleet_models.model.spec import Architecture, Component, Fleet, Policy, Repair, Scenario
 from reliability.models import HOURS_PER_YEAR, LifeModel
 
 PORTS = 128

@@ -33,7 +33,7 @@ SCENARIO = r"""
 import dataclasses, sys
 from fleet_models.builtins import default_scenario
 from fleet_models.runner import select_engine
-from fleet_models.scenario_toml import scenario_to_toml
+from fleet_models.scenario.write import scenario_to_toml
 sc = default_scenario()
 if select_engine(sc, "auto")[0] == "fast":
     print("default")

@@ -97,7 +97,7 @@ def mib(n: float) -> str:
 
 
 def scenario_file(scenario, folder: Path) -> Path:
-    from fleet_models.scenario_toml import scenario_to_toml
+    from fleet_models.scenario.write import scenario_to_toml
 
     path = folder / f"{scenario.name}-{scenario.fleet.switches}.toml"
     path.write_text(scenario_to_toml(scenario), encoding="utf-8")

@@ -36,9 +36,9 @@ def check_output_folder(path: Path | None, flag: str) -> None:
 def resolve_scenario(name: str | Path | None):
     """A SCENARIO argument: a scenario file if one exists there, else a built-in scenario's name
     (`cpo scenario list`), else the built-in default when omitted; anything else is refused."""
-    from fleet_models.builtins import builtin_scenarios, default_scenario
+    from fleet_models.builtins.scenarios import builtin_scenarios, default_scenario
     from fleet_models.errors import ScenarioError
-    from fleet_models.scenario import load_scenario
+    from fleet_models.scenario.read import load_scenario
 
     if name is None:
         return default_scenario()

@@ -187,7 +187,7 @@ def breakeven(
     with domain_errors(json_output):
         from fleet_models.decisions import METRICS, DecisionError, default_range
         from fleet_models.decisions import breakeven as solve
-        from fleet_models.paths import architecture_of
+        from fleet_models.model.paths import architecture_of
 
         if metric not in METRICS:
             raise DecisionError(f"--metric {metric!r} is not one of {', '.join(METRICS)}")

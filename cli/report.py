@@ -2,7 +2,7 @@
 
 This is presentation only: it reads a :class:`fleet_models.results.FleetResult` through its
 public methods (``summary``, ``differences``, ``tco``, ``ledgers``, ``spec``), the metric
-declarations (``fleet_models.metrics``) and the scenario's sources
+declarations (``fleet_models.model.metrics``) and the scenario's sources
 (``fleet_models.builtins.field_sources``), and computes nothing a table does not show. Styles
 and figures are inline (matplotlib ``Figure`` objects rendered to SVG, never pyplot state), the
 page loads nothing from the network, and every string that came from the user (scenario,
@@ -32,11 +32,11 @@ import pandas as pd
 from failure_data.catalog import Catalog, Confidence, default_catalog
 from fleet_models.compare import _usd as usd
 from fleet_models.compare import comparison, verdict
-from fleet_models.fields import declared
-from fleet_models.ledger import EventKind
-from fleet_models.metrics import COST, COST_PARTS, ENGINE, engine_columns
+from fleet_models.model.fields import declared
+from fleet_models.model.ledger import EventKind
+from fleet_models.model.metrics import COST, COST_PARTS, ENGINE, engine_columns
+from fleet_models.model.spec import Scenario
 from fleet_models.results import FleetResult
-from fleet_models.spec import Scenario
 from reliability.models import FIT_HOURS, HOURS_PER_YEAR, LifeModel
 
 SECTIONS = (  # (id, heading): the page's sections in order; tests check every id is present
@@ -188,7 +188,7 @@ def life_text(life: LifeModel) -> str:
 def assumptions(scenario: Scenario, catalog: Catalog | None = None) -> list[Assumption]:
     """Every input of the resolved scenario, one row per field (a life model as one row), with
     the catalog keys it came from (``field_sources``) and the comment `cpo scenario show` gives."""
-    from fleet_models.builtins import field_comments, field_sources
+    from fleet_models.builtins.provenance import field_comments, field_sources
 
     sources = field_sources(scenario, catalog)
     comments = field_comments(scenario, catalog)
@@ -686,7 +686,7 @@ def _life_section(scenario: Scenario, figure: _Figures, base: Path | None) -> st
 def scenario_sha256(scenario: Scenario) -> str:
     """sha256 of the resolved scenario as TOML without comments (`scenario_to_toml`): the same
     inputs give the same digest whether they came from a file or a built-in."""
-    from fleet_models.scenario_toml import scenario_to_toml
+    from fleet_models.scenario.write import scenario_to_toml
 
     return hashlib.sha256(scenario_to_toml(scenario, comments={}).encode("utf-8")).hexdigest()
 
@@ -701,7 +701,7 @@ def _version() -> str:
 
 
 def _footer(result: FleetResult, command: Sequence[str] | None, scenario_file: Path | None) -> str:
-    from fleet_models.scenario_toml import scenario_to_toml
+    from fleet_models.scenario.write import scenario_to_toml
 
     sc = result.spec
     cmd = "cpo " + " ".join(shlex.quote(a) for a in command) if command is not None else "(library call)"

@@ -22,7 +22,7 @@ JSON_HELP = "Print JSON to stdout instead of tables."
 def list_cmd(json_output: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     """List the built-in scenarios and architectures with one-line descriptions."""
     with domain_errors(json_output):
-        from fleet_models.builtins import (
+        from fleet_models.builtins.scenarios import (
             SCENARIO_DESCRIPTIONS,
             builtin_architectures,
             builtin_scenarios,
@@ -78,8 +78,8 @@ def show_cmd(
 ) -> None:
     """Print a scenario fully resolved: every field, every default filled in, with its catalog source."""
     with domain_errors(json_output):
-        from fleet_models.builtins import field_comments
-        from fleet_models.scenario_toml import scenario_to_dict, scenario_to_toml
+        from fleet_models.builtins.provenance import field_comments
+        from fleet_models.scenario.write import scenario_to_dict, scenario_to_toml
 
         scenario = _resolve(name)
         if json_output:
@@ -96,7 +96,7 @@ def init_cmd(
     """Write a commented starting scenario that documents every field (and validates as it is)."""
     with domain_errors():
         from fleet_models.errors import ScenarioError
-        from fleet_models.scenario_docs import starter_toml
+        from fleet_models.scenario.docs import starter_toml
 
         if output.exists() and not force:
             raise ScenarioError(f"{str(output)!r} exists; choose another name or pass --force to overwrite it")
@@ -113,7 +113,7 @@ def init_cmd(
 def schema_cmd() -> None:
     """Print the JSON Schema of scenario files, for editors that complete and check TOML (save it,
     then put `#:schema ./cpo-scenario.schema.json` on a scenario's first line for Taplo)."""
-    from fleet_models.scenario_docs import json_schema
+    from fleet_models.scenario.docs import json_schema
 
     emit_json(json_schema())
 

@@ -6,8 +6,8 @@ Two engines simulate a replication of an architecture: the SimPy one
 architecture compiled to plain numbers and arrays: the kinds, their port spans, the spare pools,
 the policy numbers), draw from the same seeding (:mod:`fleet_models.streams`: per replication,
 component name and what the stream drives), fill the same metric schema
-(:mod:`fleet_models.metrics`) and return a :class:`ReplicationOutcome` with a dated
-:class:`~fleet_models.ledger.Ledger` that :mod:`fleet_models.tco` prices.
+(:mod:`fleet_models.model.metrics`) and return a :class:`ReplicationOutcome` with a dated
+:class:`~fleet_models.model.ledger.Ledger` that :mod:`fleet_models.tco` prices.
 
 An engine is an object with a ``name``, ``supports(plan) -> str | None`` (None, or the reason it
 cannot run that plan) and ``simulate(plan, replication) -> ReplicationOutcome``.
@@ -22,11 +22,11 @@ from typing import Protocol
 import numpy as np
 
 from fleet_models.fabric import jobs
-from fleet_models.ledger import Ledger
-from fleet_models.metrics import engine_columns
-from fleet_models.spec import Architecture, HandsOn, Homing, Repair, RepairScope, Scenario
+from fleet_models.model.checks import SWITCH
+from fleet_models.model.ledger import Ledger
+from fleet_models.model.metrics import engine_columns
+from fleet_models.model.spec import Architecture, HandsOn, Homing, Repair, RepairScope, Scenario
 from fleet_models.streams import Streams
-from fleet_models.validate import SWITCH
 from reliability.models import LifeModel
 
 
@@ -168,7 +168,7 @@ def compile_plan(scenario: Scenario, architecture: Architecture, seed: int | Non
 
 def month_count(horizon: float) -> int:
     """Months of ``Ledger.down_by_month`` over ``horizon`` hours."""
-    from fleet_models.ledger import MONTH_HOURS
+    from fleet_models.model.ledger import MONTH_HOURS
 
     return max(1, math.ceil(horizon / MONTH_HOURS))
 

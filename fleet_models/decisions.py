@@ -32,9 +32,10 @@ import pandas as pd
 from failure_data.catalog import Catalog, default_catalog
 from failure_data.errors import option
 from fleet_models.errors import FleetError, ScenarioError
-from fleet_models.paths import get_value, only, with_values
+from fleet_models.model.paths import get_value
+from fleet_models.model.spec import Architecture, Scenario
 from fleet_models.results import FleetResult, mean_ci95
-from fleet_models.spec import Architecture, Scenario
+from fleet_models.scenario.variants import only, with_values
 
 HIGHER_IS_BETTER = {"port_availability": True, "goodput": True, "tco_usd": False}
 METRICS = {"tco": "tco_usd", "availability": "port_availability", "goodput": "goodput"}
@@ -260,7 +261,8 @@ def uncertain_inputs(scenario: Scenario, catalog: Catalog | None = None) -> list
     """The scenario's uncertain inputs (its ``uncertain`` table, else the published ranges of the
     catalog entries its values cite), grouped by what is drawn together (a catalog key or a
     path)."""
-    from fleet_models.uncertain import catalog_uncertain, ends, stream_key
+    from fleet_models.model.distributions import ends, stream_key
+    from fleet_models.scenario.inputs import catalog_uncertain
 
     cat = catalog or default_catalog()
     table = dict(scenario.uncertain) or catalog_uncertain(scenario, cat)

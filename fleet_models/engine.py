@@ -139,9 +139,10 @@ from simpy.events import Timeout
 
 from fleet_models.contract import FleetPlan, ReplicationOutcome, metric_names  # noqa: F401  (re-exported)
 from fleet_models.fabric import jobs
-from fleet_models.ledger import MONTH_HOURS, EventKind, Ledger  # noqa: F401  (re-exported)
-from fleet_models.metrics import COMMON, failure_column
-from fleet_models.spec import (
+from fleet_models.model.checks import SWITCH
+from fleet_models.model.ledger import MONTH_HOURS, EventKind, Ledger  # noqa: F401  (re-exported)
+from fleet_models.model.metrics import COMMON, failure_column
+from fleet_models.model.spec import (
     Architecture,
     Component,
     HandsOn,
@@ -152,13 +153,12 @@ from fleet_models.spec import (
     SparePool,
 )
 from fleet_models.streams import Streams, replication_rng, replication_seed  # noqa: F401
-from fleet_models.validate import SWITCH
 from reliability.models import LifeModel
 
 SWITCH_POOL = SWITCH  # declared once, in fleet_models.validate
 """Name of the spare pool (``policy.spares``) replacement switches come from."""
 
-COMMON_METRICS = COMMON  # the metric list is declared once, in fleet_models.metrics
+COMMON_METRICS = COMMON  # the metric list is declared once, in fleet_models.model.metrics
 failure_metric = failure_column
 
 

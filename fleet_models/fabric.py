@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fleet_models.spec import Architecture, Scenario
+from fleet_models.model.spec import Architecture, Scenario
 
 
 def gpus_per_port(scenario: Scenario, arch: Architecture) -> float:

@@ -1,7 +1,7 @@
 """The fast fleet engine: the SimPy engine's semantics as one event loop compiled with numba.
 
 It consumes the same :class:`~fleet_models.contract.FleetPlan` and fills the same metrics and
-:class:`~fleet_models.ledger.Ledger` as :mod:`fleet_models.engine` (whose docstring states the
+:class:`~fleet_models.model.ledger.Ledger` as :mod:`fleet_models.engine` (whose docstring states the
 semantics); the two engines are not bit-identical (their random numbers differ) but their
 per-replication metric distributions agree (tests/test_fast_engine.py holds them to that).
 
@@ -66,9 +66,9 @@ from pathlib import Path
 import numpy as np
 
 from fleet_models.contract import FleetPlan, ReplicationOutcome
-from fleet_models.ledger import MONTH_HOURS, Ledger
-from fleet_models.metrics import COMMON, failure_column
-from fleet_models.spec import (
+from fleet_models.model.ledger import MONTH_HOURS, Ledger
+from fleet_models.model.metrics import COMMON, failure_column
+from fleet_models.model.spec import (
     Architecture,
     Component,
     Costs,
@@ -1641,7 +1641,7 @@ def warm_up() -> float:
     import time
 
     from fleet_models.contract import compile_plan
-    from fleet_models.spec import Repair
+    from fleet_models.model.spec import Repair
     from reliability.models import LifeModel
 
     t0 = time.perf_counter()

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from fleet_models.metrics import COMMON as COMMON_METRICS
-from fleet_models.metrics import COST, COST_PARTS, engine_columns, failure_column
+from fleet_models.model.metrics import COMMON as COMMON_METRICS
+from fleet_models.model.metrics import COST, COST_PARTS, engine_columns, failure_column
 
 # pandas and scipy.special are imported where a result is summarised, not with this module: the
 # runner imports it before the first replication, and start-up is kept to what simulating needs
@@ -30,8 +30,8 @@ from fleet_models.metrics import COST, COST_PARTS, engine_columns, failure_colum
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from fleet_models.ledger import Ledger, LedgerSums
-    from fleet_models.spec import Scenario
+    from fleet_models.model.ledger import Ledger, LedgerSums
+    from fleet_models.model.spec import Scenario
 
 KEY_COLUMNS = ("replication", "architecture")
 
@@ -74,7 +74,7 @@ class FleetResult:
     def dated_ledger(self, replication: int, architecture: str) -> Ledger | None:
         """The dated events of one replication of ``architecture``: kept ones, else simulated
         again (replications are seeded by number, so it is the same replication), else None."""
-        from fleet_models.ledger import Ledger
+        from fleet_models.model.ledger import Ledger
 
         led = self.ledgers.get((replication, architecture))
         if led is None or isinstance(led, Ledger):

@@ -22,14 +22,14 @@ import numpy as np
 from failure_data.errors import option
 from fleet_models.contract import Engine, compile_plan
 from fleet_models.errors import RunTooLarge, ScenarioError
-from fleet_models.fields import declared
-from fleet_models.ledger import Ledger, LedgerSums
-from fleet_models.metrics import engine_columns
+from fleet_models.model.fields import declared
+from fleet_models.model.ledger import Ledger, LedgerSums
+from fleet_models.model.metrics import engine_columns
+from fleet_models.model.spec import Scenario
 from fleet_models.parallel import Workers, default_workers, open_workers, process_pool  # noqa: F401
 from fleet_models.results import KEY_COLUMNS, FleetResult
-from fleet_models.spec import Scenario
+from fleet_models.scenario.validate import validate
 from fleet_models.streams import replication_seed
-from fleet_models.validate import validate
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd  # imported where the result frame is built, after the replications
@@ -336,8 +336,8 @@ def run_chunk(
     ledgers, reduced here to what TCO needs (``fleet_models.tco.reduce_ledger``, at the
     replication's own discount rate) unless ``dated``. With uncertain inputs drawn, replication i
     runs (and is reduced with) the scenario of its own draws."""
+    from fleet_models.scenario.variants import Drawer
     from fleet_models.tco import reduce_ledger
-    from fleet_models.uncertain import Drawer
 
     drawn = Drawer(scenario, seed)
     sim = get_engine(engine)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from fleet_models.spec import Repair, Scenario
+from fleet_models.model.spec import Repair, Scenario
 from reliability.models import FIT_HOURS
 
 SHAPE_MAX = 20.0  # Weibull shapes of published lives run 0.5-10

@@ -7,7 +7,7 @@ annual rate r (``costs.discount_rate``): a flow at t hours is worth
 Every cost below is linear in the prices, so a replication's dated ledger reduces exactly to
 per-kind sums of its events' discount factors (and of hours x factor): :func:`reduce_ledger`,
 made where the replication ran, so a run of any number of replications keeps ~20 numbers per
-replication instead of its events (``fleet_models.ledger.LedgerSums``). Prices stay a
+replication instead of its events (``fleet_models.model.ledger.LedgerSums``). Prices stay a
 post-process; the discount rate is the one cost input the sums hold.
 
 - capex (t = 0): switches x (switch price + every unit's price x count, the count being
@@ -44,9 +44,9 @@ import numpy as np
 
 from failure_data.units import HOURS_PER_YEAR
 from fleet_models.fabric import fleet_gpus
-from fleet_models.ledger import MONTH_HOURS, EventKind, Ledger, LedgerSums, Sum
-from fleet_models.metrics import COST, COST_PARTS
-from fleet_models.spec import Architecture, Component, Homing, Repair, Scenario
+from fleet_models.model.ledger import MONTH_HOURS, EventKind, Ledger, LedgerSums, Sum
+from fleet_models.model.metrics import COST, COST_PARTS
+from fleet_models.model.spec import Architecture, Component, Homing, Repair, Scenario
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd  # imported by tco_frame: a replication's reduce_ledger needs no pandas
@@ -179,7 +179,7 @@ def tco_frame(scenario: Scenario, ledgers: dict[tuple[int, str], Ledger | Ledger
     (``fleet_models.uncertain.Drawer`` with the run's ``seed``)."""
     import pandas as pd
 
-    from fleet_models.uncertain import Drawer
+    from fleet_models.scenario.variants import Drawer
 
     order = {a.name: i for i, a in enumerate(scenario.architectures)}
     drawn = Drawer(scenario, scenario.seed if seed is None else seed)

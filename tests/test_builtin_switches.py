@@ -16,17 +16,13 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from failure_data.catalog import default_catalog
-from fleet_models.builtins import (
-    builtin_architectures,
-    builtin_scenarios,
-    default_policy,
-    field_comments,
-    field_sources,
-)
+from fleet_models.builtins.kit import default_policy
+from fleet_models.builtins.provenance import field_comments, field_sources
+from fleet_models.builtins.scenarios import builtin_architectures, builtin_scenarios
 from fleet_models.errors import ScenarioError
-from fleet_models.scenario import parse_scenario
-from fleet_models.scenario_toml import scenario_to_toml
-from fleet_models.spec import Architecture, Policy, Repair
+from fleet_models.model.spec import Architecture, Policy, Repair
+from fleet_models.scenario.read import parse_scenario
+from fleet_models.scenario.write import scenario_to_toml
 from reliability.models import BOLTZMANN_EV, FIT_HOURS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -212,7 +208,7 @@ def test_base_doc_names_every_builtin_architecture():
 
 
 def test_every_builtin_scenario_has_a_description():
-    from fleet_models.builtins import SCENARIO_DESCRIPTIONS
+    from fleet_models.builtins.scenarios import SCENARIO_DESCRIPTIONS
 
     assert set(SCENARIO_DESCRIPTIONS) == set(builtin_scenarios())
 
@@ -242,15 +238,15 @@ def test_other_scenario_commands_take_a_switch_name(command):
 # ------------------------------------------------------------ 6. where the defaults come from
 
 def test_readme_defaults_table_is_the_generated_one():
-    from fleet_models.scenario_docs import defaults_markdown_table
+    from fleet_models.scenario.docs import defaults_markdown_table
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "<!-- generated: fleet_models.scenario_docs.defaults_markdown_table();" in readme
+    assert "<!-- generated: fleet_models.scenario.docs.defaults_markdown_table();" in readme
     assert defaults_markdown_table() + "\n<!-- end generated -->" in readme
 
 
 def test_defaults_table_cites_what_the_defaults_use_with_its_kind():
-    from fleet_models.scenario_docs import defaults_markdown_table
+    from fleet_models.scenario.docs import defaults_markdown_table
 
     rows = {r.split(" | ")[0].strip("| `"): r for r in defaults_markdown_table().splitlines()[2:]}
     for key in ("cpo-engine-field", "meta-mtbf-cmp", "laser-sigma", "nvl72-switch-tray", "cpo-refibre",

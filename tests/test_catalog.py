@@ -124,7 +124,7 @@ def test_entries_are_well_formed():
 
 
 def test_every_life_table_builds_the_model_it_states():
-    from fleet_models.builtins import catalog_life
+    from fleet_models.model.lives import catalog_life
     from reliability.models import FIT_HOURS
 
     lives = [k for k, e in CATALOG.items() if e.life is not None]

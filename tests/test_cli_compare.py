@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from cli.main import app
 from fleet_models.compare import comparison, verdict
 from fleet_models.runner import run
-from fleet_models.scenario import parse_scenario
+from fleet_models.scenario.read import parse_scenario
 
 SMALL = {
     "name": "small", "horizon_years": 2, "replications": 12, "seed": 5,
@@ -59,7 +59,7 @@ def test_verdict_names_the_cheapest_and_the_baseline(result):
 
 def test_cli_compare_json_is_simulate_plus_differences(tmp_path):
     path = tmp_path / "s.toml"
-    from fleet_models.scenario_toml import scenario_to_toml
+    from fleet_models.scenario.write import scenario_to_toml
 
     path.write_text(scenario_to_toml(parse_scenario(SMALL)), encoding="utf-8")
     r = CliRunner().invoke(app, ["compare", str(path), "--json", "-w", "1", "--baseline", "cpo"])
@@ -72,7 +72,7 @@ def test_cli_compare_json_is_simulate_plus_differences(tmp_path):
 
 
 def test_cli_compare_table_and_unknown_baseline(tmp_path):
-    from fleet_models.scenario_toml import scenario_to_toml
+    from fleet_models.scenario.write import scenario_to_toml
 
     path = tmp_path / "s.toml"
     path.write_text(scenario_to_toml(parse_scenario(SMALL)), encoding="utf-8")

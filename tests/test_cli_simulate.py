@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from fleet_models.runner import run
-from fleet_models.scenario import load_scenario
+from fleet_models.scenario.read import load_scenario
 
 SMALL = """
 name = "small"
@@ -170,7 +170,7 @@ def test_command_line_overrides_are_held_to_the_scenario_range(flag, value, allo
 
 
 def test_library_run_holds_seed_and_replications_to_the_scenario_range():
-    from fleet_models.builtins import default_scenario
+    from fleet_models.builtins.scenarios import default_scenario
     from fleet_models.errors import ScenarioError
 
     with pytest.raises(ScenarioError, match=r"seed = -1 must be in \[0,"):
@@ -189,7 +189,7 @@ def test_estimate_counts_failures_by_the_renewal_rate():
     import math
 
     from fleet_models.runner import estimate
-    from fleet_models.scenario import parse_scenario
+    from fleet_models.scenario.read import parse_scenario
 
     sc = parse_scenario(tomllib.loads(SMALL))
     h = 2 * 8766.0
@@ -205,7 +205,7 @@ def test_estimate_counts_failures_by_the_renewal_rate():
 
 def test_a_run_above_the_cap_is_refused_unless_forced(tmp_path):
     from fleet_models.errors import RunTooLarge
-    from fleet_models.scenario import parse_scenario
+    from fleet_models.scenario.read import parse_scenario
 
     sc = parse_scenario(tomllib.loads(BIG))
     with pytest.raises(RunTooLarge, match="force=True") as e:

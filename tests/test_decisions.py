@@ -11,7 +11,7 @@ from scipy import integrate, stats
 from typer.testing import CliRunner
 
 from cli.main import app
-from fleet_models.builtins import default_scenario
+from fleet_models.builtins.scenarios import default_scenario
 from fleet_models.decisions import (
     DecisionError,
     Evaluator,
@@ -27,7 +27,8 @@ from fleet_models.decisions import (
     uncertain_inputs,
 )
 from fleet_models.errors import ScenarioError
-from fleet_models.paths import get_value, with_value
+from fleet_models.model.paths import get_value
+from fleet_models.scenario.variants import with_value
 
 ENGINE_FIT = "architectures.cpo-els.components.optical-engine.life.fit_per_1e9h"
 

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from fleet_models.builtins import builtin_scenarios
+from fleet_models.builtins.scenarios import builtin_scenarios
 from fleet_models.contract import compile_plan
 from fleet_models.errors import ScenarioError
 from fleet_models.fast_engine import (
@@ -30,8 +30,7 @@ from fleet_models.fast_engine import (
     _time_order,
     unsupported,
 )
-from fleet_models.runner import run, select_engine
-from fleet_models.spec import (
+from fleet_models.model.spec import (
     Architecture,
     Component,
     Fabric,
@@ -45,6 +44,7 @@ from fleet_models.spec import (
     SparePool,
     Workload,
 )
+from fleet_models.runner import run, select_engine
 from reliability.models import LifeModel
 
 

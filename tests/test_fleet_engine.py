@@ -20,8 +20,7 @@ from scipy import stats
 
 from fleet_models.engine import _Life, metric_names, simulate
 from fleet_models.errors import ScenarioError
-from fleet_models.runner import run as _run
-from fleet_models.spec import (
+from fleet_models.model.spec import (
     Architecture,
     Component,
     Fabric,
@@ -34,6 +33,7 @@ from fleet_models.spec import (
     SparePool,
     Workload,
 )
+from fleet_models.runner import run as _run
 from reliability.models import LifeModel
 
 # this file holds the SimPy engine (the reference semantics) to its documented behaviour: its
@@ -520,7 +520,7 @@ def test_builtin_cpo_pilot_window_does_act():
     """The built-in cpo-pilot promises a 30-day maintenance window: with k = 8 (two 4-port engines)
     a single failed engine waits for it, so planned replacements occur (issue 9: with k = 4 the
     window never acted)."""
-    from fleet_models.builtins import builtin_scenarios
+    from fleet_models.builtins.scenarios import builtin_scenarios
     from fleet_models.engine import EventKind
 
     sc = builtin_scenarios()["cpo-pilot"]

@@ -15,10 +15,7 @@ import pytest
 
 from fleet_models.engine import MONTH_HOURS, EventKind, simulate
 from fleet_models.errors import ScenarioError
-from fleet_models.runner import run
-from fleet_models.scenario import parse_scenario
-from fleet_models.scenario_toml import scenario_to_toml
-from fleet_models.spec import (
+from fleet_models.model.spec import (
     Architecture,
     Component,
     Costs,
@@ -30,6 +27,9 @@ from fleet_models.spec import (
     Scenario,
     Workload,
 )
+from fleet_models.runner import run
+from fleet_models.scenario.read import parse_scenario
+from fleet_models.scenario.write import scenario_to_toml
 from reliability.models import LifeModel
 
 SHARP = LifeModel.weibull(1e6, 1000.0)  # fails at 1000 h (sd 1.3e-3 h); its renewal after 1500 h
@@ -194,7 +194,7 @@ def test_fabric_table_parses_and_round_trips():
     with pytest.raises(ScenarioError, match=r'fabric.homing = "triple": must be one of "single", "dual"'):
         parse_scenario({**BASE, "fabric": {"homing": "triple"}})
     # a hand-built scenario is held to the same declarations
-    from fleet_models.validate import validate
+    from fleet_models.scenario.validate import validate
 
     bad = dataclasses.replace(sc, fabric=Fabric(degraded_slowdown=1.5))
     with pytest.raises(ScenarioError, match=r"fabric.degraded_slowdown = 1.5: must be in \[0, 1\]"):

@@ -17,10 +17,8 @@ from scipy import stats
 from fleet_models import theory
 from fleet_models.engine import _FleetSim
 from fleet_models.errors import ScenarioError
-from fleet_models.ledger import EventKind, Ledger
-from fleet_models.runner import estimate, run
-from fleet_models.scenario import parse_scenario
-from fleet_models.spec import (
+from fleet_models.model.ledger import EventKind, Ledger
+from fleet_models.model.spec import (
     Architecture,
     Component,
     Costs,
@@ -31,9 +29,11 @@ from fleet_models.spec import (
     SparePool,
     Workload,
 )
+from fleet_models.runner import estimate, run
+from fleet_models.scenario.read import parse_scenario
+from fleet_models.scenario.validate import validate
 from fleet_models.streams import Streams
 from fleet_models.tco import capex, energy, replication_tco, switch_bill
-from fleet_models.validate import validate
 from reliability.models import LifeModel
 
 MEAN = 100.0  # h: exponential engine lives, lambda = 0.01 / h
@@ -326,7 +326,8 @@ def test_ntf_changes_only_which_swaps_buy_a_part():
 
 def test_builtin_modules_take_their_ntf_share_from_the_catalog():
     from failure_data.catalog import default_catalog
-    from fleet_models.builtins import builtin_architectures, default_scenario, field_sources
+    from fleet_models.builtins.provenance import field_sources
+    from fleet_models.builtins.scenarios import builtin_architectures, default_scenario
 
     archs = builtin_architectures()
     e = default_catalog().get("ntf-returns")

@@ -11,20 +11,17 @@ import tomllib
 import pytest
 
 from cli._common import in_cli_words
-from fleet_models.builtins import (
-    GENERIC,
+from fleet_models.builtins.generic import GENERIC
+from fleet_models.builtins.kit import default_costs, default_policy
+from fleet_models.builtins.provenance import field_sources
+from fleet_models.builtins.scenarios import (
     builtin_architectures,
     builtin_scenarios,
-    default_costs,
-    default_policy,
     default_scenario,
-    field_sources,
 )
 from fleet_models.errors import FleetError, ScenarioError
-from fleet_models.fields import declared as table_fields
-from fleet_models.scenario import load_scenario, parse_scenario
-from fleet_models.scenario_toml import scenario_to_dict, scenario_to_toml
-from fleet_models.spec import (
+from fleet_models.model.fields import declared as table_fields
+from fleet_models.model.spec import (
     Architecture,
     Component,
     Costs,
@@ -37,6 +34,8 @@ from fleet_models.spec import (
     SparePool,
     Workload,
 )
+from fleet_models.scenario.read import load_scenario, parse_scenario
+from fleet_models.scenario.write import scenario_to_dict, scenario_to_toml
 from reliability.models import BOLTZMANN_EV, HOURS_PER_YEAR, LifeModel
 
 MINIMAL = {
@@ -107,8 +106,8 @@ def test_catalog_defaults_for_policy_and_costs():
     # power-price (SemiAnalysis 2024), pue (Uptime 2025), job (llama3-interrupts), gpu-hour (the H100
     # 1-yr contract index at its latest point, Mar 2026: the 2026-12 table calls it a time series, not a range)
     assert (c.electricity_usd_per_kwh, c.pue, c.gpu_hour_usd) == (0.078, 1.54, 2.35)
-    from fleet_models.builtins import default_fabric, default_workload
-    from fleet_models.spec import Homing
+    from fleet_models.builtins.kit import default_fabric, default_workload
+    from fleet_models.model.spec import Homing
 
     w, f = default_workload(), default_fabric()
     # llama3-interrupts: a 16,384-GPU job; the fabric: single-homed NICs (stall-fraction: the job
@@ -468,7 +467,7 @@ def test_default_scenario_and_its_sources():
 
 
 def test_starter_file_documents_every_field_and_validates():
-    from fleet_models.scenario_docs import FIELD_DOCS, TABLES, documented_keys, starter_toml
+    from fleet_models.scenario.docs import FIELD_DOCS, TABLES, documented_keys, starter_toml
 
     text = starter_toml()
     s = parse_scenario(tomllib.loads(text))
@@ -525,15 +524,15 @@ def test_any_valid_scenario_round_trips_exactly(s):
 
 def test_spec_defaults_equal_the_catalog_defaults():
     # a hand-built Policy()/Costs() must mean what an empty TOML table means
-    from fleet_models.builtins import default_costs, default_policy
-    from fleet_models.spec import Costs, Policy
+    from fleet_models.builtins.kit import default_costs, default_policy
+    from fleet_models.model.spec import Costs, Policy
 
     assert Policy() == default_policy()
     assert Costs() == default_costs()
 
 
 def test_scenario_show_states_both_readings_of_the_cpo_engine_rate():
-    from fleet_models.builtins import field_comments
+    from fleet_models.builtins.provenance import field_comments
 
     comments = field_comments(default_scenario())
     text = comments["architectures[2].components[1].life"]

@@ -8,8 +8,12 @@ import tomllib
 from typer.testing import CliRunner
 
 from cli.main import app
-from fleet_models.builtins import builtin_architectures, builtin_scenarios, default_scenario
-from fleet_models.scenario import load_scenario, parse_scenario
+from fleet_models.builtins.scenarios import (
+    builtin_architectures,
+    builtin_scenarios,
+    default_scenario,
+)
+from fleet_models.scenario.read import load_scenario, parse_scenario
 
 runner = CliRunner()
 

@@ -12,8 +12,7 @@ import numpy as np
 import pytest
 
 from fleet_models.engine import MONTH_HOURS, EventKind
-from fleet_models.runner import run
-from fleet_models.spec import (
+from fleet_models.model.spec import (
     Architecture,
     Component,
     Costs,
@@ -24,6 +23,7 @@ from fleet_models.spec import (
     SparePool,
     Workload,
 )
+from fleet_models.runner import run
 from fleet_models.tco import discount_rate_per_hour
 from reliability.models import LifeModel
 

@@ -12,8 +12,7 @@ import numpy as np
 import pytest
 
 from fleet_models import theory
-from fleet_models.runner import run
-from fleet_models.spec import (
+from fleet_models.model.spec import (
     Architecture,
     Component,
     Fleet,
@@ -25,6 +24,7 @@ from fleet_models.spec import (
     SparePool,
     Workload,
 )
+from fleet_models.runner import run
 from reliability.models import LifeModel
 
 
@@ -174,7 +174,7 @@ def test_replace_switch_cohort_order_statistic(engine, elements):
     from scipy import integrate, stats
 
     from fleet_models.contract import compile_plan
-    from fleet_models.ledger import EventKind
+    from fleet_models.model.ledger import EventKind
     from fleet_models.runner import get_engine
 
     n, m, reps, hours = 12, 10, 1000, 10.0

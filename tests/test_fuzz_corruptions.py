@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from failure_data.errors import DataError, DataValidationError
 from failure_data.readers import read_life_table
 from fleet_models.errors import ScenarioError
-from fleet_models.scenario import parse_scenario
-from fleet_models.scenario_docs import starter_toml
+from fleet_models.scenario.docs import starter_toml
+from fleet_models.scenario.read import parse_scenario
 
 SETTINGS = settings(max_examples=40, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -209,7 +209,7 @@ def test_everything_to_dict_writes_still_loads(tmp_path):
 
 def test_a_model_file_in_a_scenario_reports_the_model_field(tmp_path):
     from fleet_models.errors import ScenarioError
-    from fleet_models.scenario import load_scenario
+    from fleet_models.scenario.read import load_scenario
 
     (tmp_path / "fit.json").write_text(json.dumps(_doc(covariance=[[1.0, 2.0], [2.0, 1.0]])))
     s = tmp_path / "s.toml"

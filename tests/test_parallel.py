@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from fleet_models.builtins import default_scenario
+from fleet_models.builtins.scenarios import default_scenario
 from fleet_models.decisions import Evaluator, sweep
 from fleet_models.parallel import ClusterError, Workers, open_workers
 from fleet_models.runner import run

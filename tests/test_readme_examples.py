@@ -58,7 +58,7 @@ def test_the_readme_has_examples_of_every_group():
 
 
 def test_every_readme_example_runs(tmp_path, monkeypatch):
-    from fleet_models.scenario_docs import starter_toml
+    from fleet_models.scenario.docs import starter_toml
 
     monkeypatch.chdir(tmp_path)
     starter = starter_toml().replace("replications = 200", "replications = 2")
@@ -79,7 +79,7 @@ def test_every_readme_example_runs(tmp_path, monkeypatch):
 def test_json_examples_print_one_document(line, tmp_path, monkeypatch):
     import json
 
-    from fleet_models.scenario_docs import starter_toml
+    from fleet_models.scenario.docs import starter_toml
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "my.toml").write_text(starter_toml(), encoding="utf-8")

@@ -256,7 +256,7 @@ def test_the_constructor_keeps_a_covariance_within_round_off():
 
 def test_an_inline_scenario_covariance_that_is_not_one_names_the_life(tmp_path):
     from fleet_models.errors import ScenarioError
-    from fleet_models.scenario import load_scenario
+    from fleet_models.scenario.read import load_scenario
 
     s = tmp_path / "s.toml"
     s.write_text('name = "x"\nhorizon_hours = 1000.0\n[fleet]\nswitches = 1\nports_per_switch = 4\n'

@@ -16,7 +16,8 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from cli.report import SECTIONS, assumptions, build_report, scenario_sha256
-from fleet_models.builtins import builtin_scenarios, field_sources
+from fleet_models.builtins.provenance import field_sources
+from fleet_models.builtins.scenarios import builtin_scenarios
 from fleet_models.runner import run
 
 HOSTILE = "<script>alert(1)</script>"

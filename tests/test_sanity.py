@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from fleet_models.builtins import default_scenario
+from fleet_models.builtins.scenarios import default_scenario
 from fleet_models.sanity import notes
 from reliability.models import LifeModel
 

@@ -1,4 +1,4 @@
-"""One declaration per scenario field (fleet_models.spec with fleet_models.fields.setting) and what
+"""One declaration per scenario field (fleet_models.model.spec with fleet_models.model.fields.setting) and what
 is derived from it: the validator's ranges, the README's table, the JSON Schema, catalog defaults;
 one validate() for files and hand-built specs; the catalog passed in as an object."""
 
@@ -15,14 +15,15 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from failure_data.catalog import default_catalog
-from fleet_models.builtins import builtin_scenarios, default_costs, default_policy, default_scenario
+from fleet_models.builtins.kit import default_costs, default_policy
+from fleet_models.builtins.scenarios import builtin_scenarios, default_scenario
 from fleet_models.errors import ScenarioError
-from fleet_models.fields import declared
-from fleet_models.scenario import parse_scenario
-from fleet_models.scenario_docs import TABLES, json_schema, markdown_table, starter_toml
-from fleet_models.scenario_toml import scenario_to_dict, scenario_to_toml
-from fleet_models.spec import Component, Costs, Fleet, Policy, Scenario
-from fleet_models.validate import validate
+from fleet_models.model.fields import declared
+from fleet_models.model.spec import Component, Costs, Fleet, Policy, Scenario
+from fleet_models.scenario.docs import TABLES, json_schema, markdown_table, starter_toml
+from fleet_models.scenario.read import parse_scenario
+from fleet_models.scenario.validate import validate
+from fleet_models.scenario.write import scenario_to_dict, scenario_to_toml
 from reliability.models import LifeModel
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,7 +94,7 @@ LIFE = LifeModel.from_fit_rate(1000.0)
 
 def _hand_built(**changes):
     comp = Component("module", per_switch=4, ports_per_unit=1, life=LIFE)
-    from fleet_models.spec import Architecture
+    from fleet_models.model.spec import Architecture
 
     s = Scenario("hand", 8766.0, Fleet(2, 4), (Architecture("a", (comp,)),))
     return dataclasses.replace(s, **changes)
@@ -121,7 +122,7 @@ def test_validate_names_the_field_of_a_bad_hand_built_spec(changes, field):
 
 
 def test_validate_checks_components_like_the_parser():
-    from fleet_models.spec import Architecture
+    from fleet_models.model.spec import Architecture
 
     bad = Component("switch", per_switch=8, ports_per_unit=1, life=LIFE, elements=2, needed=3)
     with pytest.raises(ScenarioError) as e:
@@ -162,14 +163,14 @@ def test_a_varied_catalog_flows_into_defaults_builtins_and_parsing():
 
 # ------------------------------------------------------------ the metric list, declared once
 def test_readme_metric_table_is_the_generated_one():
-    from fleet_models.metrics import markdown_table as metric_table
+    from fleet_models.model.metrics import markdown_table as metric_table
 
     assert metric_table() in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_engine_fills_exactly_the_declared_metrics():
     from fleet_models.engine import metric_names, simulate
-    from fleet_models.spec import Architecture
+    from fleet_models.model.spec import Architecture
 
     arch = Architecture("a", (Component("module", 4, 1, LIFE), Component("board", 1, None, LIFE)))
     sc = Scenario("m", 1000.0, Fleet(1, 4), (arch,), replications=1)

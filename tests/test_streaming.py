@@ -14,13 +14,13 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from fleet_models.builtins import default_scenario
+from fleet_models.builtins.scenarios import default_scenario
 from fleet_models.decisions import Evaluator, sweep
 from fleet_models.errors import FleetError
 from fleet_models.fabric import fleet_gpus
-from fleet_models.ledger import MONTH_HOURS, EventKind, Ledger, LedgerSums, Sum
+from fleet_models.model.ledger import MONTH_HOURS, EventKind, Ledger, LedgerSums, Sum
+from fleet_models.model.spec import Homing
 from fleet_models.runner import run
-from fleet_models.spec import Homing
 from fleet_models.tco import capex, discount, discount_rate_per_hour, energy, switch_bill
 
 
@@ -82,7 +82,7 @@ def test_tco_of_the_sums_equals_tco_priced_event_by_event(scenario, windowed):
     assert all(isinstance(v, Ledger) for v in kept.ledgers.values())
     kinds = {int(k) for led in kept.ledgers.values() for k in led.kind}
     assert {EventKind.SWAP, EventKind.UNPLANNED_REPLACEMENT, EventKind.INTERRUPTION} <= kinds
-    from fleet_models.uncertain import Drawer
+    from fleet_models.scenario.variants import Drawer
 
     drawn = Drawer(sc, sc.seed)
     ref = pd.DataFrame([{"replication": i, "architecture": name,
@@ -146,7 +146,7 @@ def test_simulate_out_writes_the_rows_it_streamed(tmp_path):
 
 def test_a_merge_keeps_which_engine_ran_so_a_replication_is_simulated_again_by_it():
     from fleet_models.decisions import merge
-    from fleet_models.paths import only
+    from fleet_models.scenario.variants import only
 
     sc = only(_small(), ("pluggable-dsp", "cpo-els"))
     res = run(sc, workers=1, replications=2, engine="des")

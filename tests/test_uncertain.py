@@ -12,13 +12,14 @@ from scipy import stats
 from typer.testing import CliRunner
 
 from cli.main import app
-from fleet_models.builtins import default_scenario
+from fleet_models.builtins.scenarios import default_scenario
 from fleet_models.errors import ScenarioError
+from fleet_models.model.distributions import central, ends, ppf
+from fleet_models.model.spec import Uncertain
 from fleet_models.runner import run
-from fleet_models.scenario import parse_scenario
-from fleet_models.scenario_toml import scenario_to_toml
-from fleet_models.spec import Uncertain
-from fleet_models.uncertain import central, draws, ends, inputs, ppf
+from fleet_models.scenario.inputs import draws, inputs
+from fleet_models.scenario.read import parse_scenario
+from fleet_models.scenario.write import scenario_to_toml
 
 TOP = 'name = "u"\nhorizon_years = 1\nreplications = 6\n'
 FLEET = '[fleet]\nswitches = 3\nports_per_switch = 128\n'
@@ -82,7 +83,7 @@ def test_uncertainty_with_nothing_uncertain_is_refused_saying_so():
 
 
 def test_dropping_architectures_keeps_only_their_inputs():
-    from fleet_models.paths import only
+    from fleet_models.scenario.variants import only
 
     s = _parse(ARCHS + '[uncertain."architectures.cpo-els.switch_price_usd"]\nlow = 1\nhigh = 2\n'
                '[uncertain."costs.pue"]\nlow = 1.1\nhigh = 1.3\n')

@@ -1,4 +1,4 @@
-"""Numeric scenario fields by path: read one, or a copy of the scenario with one changed.
+"""Numeric scenario fields by path: read one, or a copy of the scenario with one set (unchecked).
 
 A path names a field as a scenario file nests it, with dots; an architecture or a component
 is named by its name or by its index, and a spare pool by its kind::
@@ -12,10 +12,10 @@ is named by its name or by its index, and a spare pool by its kind::
 
 ``life.fit_per_1e9h`` is the rate of a constant-rate (exponential) life; ``life.PARAM`` is a
 parameter of the life's family (``life.shape``, ``life.scale``, ``life.sigma``...). A changed
-life keeps its provenance (with the new value noted) and drops its covariance. The decision
-commands (``fleet_models.decisions``) vary scenarios through these two functions only; a
-changed scenario is checked with :func:`fleet_models.validate.validate`, so a value outside a
-field's range is refused with the range.
+life keeps its provenance (with the new value noted) and drops its covariance. The validated
+copies the decision commands run are ``fleet_models.scenario.variants``, which checks them with
+:func:`fleet_models.scenario.validate.validate`, so a value outside a field's range is refused
+with the range.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from fleet_models.errors import ScenarioError
-from fleet_models.spec import Scenario
+from fleet_models.model.spec import Scenario
 from reliability.models import FIT_HOURS, LifeModel
 
 _TOKEN = re.compile(r"^([^.\[\]]+)?((?:\[\d+\])*)$")
@@ -161,30 +161,8 @@ def get_value(scenario: Scenario, path: str) -> float:
     return _walk(scenario, _tokens(path), path, "", _READ)
 
 
-def with_value(scenario: Scenario, path: str, value: float) -> Scenario:
-    """A copy of ``scenario`` with the number at ``path`` set to ``value``, validated."""
-    from fleet_models.validate import validate
-
-    out = _walk(scenario, _tokens(path), path, "", value)
-    try:
-        validate(out, inputs=False)
-    except ScenarioError as e:
-        raise ScenarioError(f"{path} = {value:g}: {e}") from None
-    return out
 
 
-def with_values(scenario: Scenario, values: Mapping[str, float], round_whole: bool = False) -> Scenario:
-    """``with_value`` for several paths at once (validated once, at the end); ``round_whole``
-    rounds a value for a whole-number field instead of refusing it (a draw)."""
-    from fleet_models.validate import validate
-
-    out = set_unchecked(scenario, values, round_whole)
-    try:
-        validate(out, inputs=False)
-    except ScenarioError as e:
-        shown = ", ".join(f"{p} = {v:g}" for p, v in values.items())
-        raise ScenarioError(f"{shown}: {e}") from None
-    return out
 
 
 def architecture_of(path: str, scenario: Scenario) -> str | None:
@@ -195,20 +173,3 @@ def architecture_of(path: str, scenario: Scenario) -> str | None:
     return scenario.architectures[_pick(scenario.architectures, tokens[1], path, "architectures")].name
 
 
-def only(scenario: Scenario, names: list[str] | tuple[str, ...]) -> Scenario:
-    """The scenario with only the architectures named (in scenario order), and only the
-    uncertain inputs that do not lie in an architecture left out."""
-    archs = tuple(a for a in scenario.architectures if a.name in names)
-    kept = {a.name for a in archs}
-
-    def keep(path: str) -> bool:
-        tokens = _tokens(path)
-        if tokens[:1] != ["architectures"] or len(tokens) < 2:
-            return True
-        t = tokens[1]
-        name = scenario.architectures[t].name if isinstance(t, int) and t < len(
-            scenario.architectures) else t
-        return name in kept
-
-    return dataclasses.replace(scenario, architectures=archs, uncertain={
-        p: u for p, u in scenario.uncertain.items() if keep(p)})

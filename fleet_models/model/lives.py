@@ -21,8 +21,16 @@ from typing import Any
 
 from failure_data.catalog import Catalog, default_catalog
 from failure_data.errors import DataError, option
-from fleet_models.fields import ACTIVATION_EV, CONFIDENCE, FIT_RANGE, POSITIVE, TEMPERATURE_C
-from fleet_models.validate import NO_VALUE, Problems, convert, is_table, join, show_value, suggest
+from fleet_models.model.checks import (
+    NO_VALUE,
+    Problems,
+    convert,
+    is_table,
+    join,
+    show_value,
+    suggest,
+)
+from fleet_models.model.fields import ACTIVATION_EV, CONFIDENCE, FIT_RANGE, POSITIVE, TEMPERATURE_C
 from reliability.errors import ParameterError
 from reliability.models import FAMILIES, LifeModel
 
@@ -257,3 +265,14 @@ def _shift(model: LifeModel, reference: float | None, raw: Mapping[str, Any], pa
         return None
     ea = vals.get("activation_energy_ev", default_activation_energy(catalog))
     return model.at_temperature(ref, vals["temperature_c"], ea)
+
+
+def catalog_life(key: str, catalog: Catalog | None = None, unit_gbps: float | None = None,
+                 **form: Any) -> LifeModel:
+    """The life model of a catalog entry, as a scenario's ``life = { catalog = KEY, **form }`` gives
+    it for a unit of ``unit_gbps`` (a per-device rate read per 400G port needs it)."""
+    p = Problems()
+    model = parse_life({"catalog": key, **form}, f"catalog.{key}", p, None, catalog, unit_gbps)
+    if model is None:
+        raise p.error("catalog")
+    return model

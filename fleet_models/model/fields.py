@@ -1,10 +1,10 @@
 """How a scenario field is declared, once: type (the annotation), default, range, unit, doc, source.
 
-A spec dataclass (``fleet_models.spec``) declares each field with :func:`setting`;
+A spec dataclass (``fleet_models.model.spec``) declares each field with :func:`setting`;
 everything else is derived from that one declaration: the validator's type and
 range checks (``fleet_models.validate``), the comments of ``cpo scenario show`` and
 ``cpo scenario init``, the README's field table and the JSON Schema
-(``fleet_models.scenario_docs``), and defaults read from the catalog of published
+(``fleet_models.scenario.docs``), and defaults read from the catalog of published
 figures (``source``).
 """
 
@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from failure_data.catalog import default_catalog
 from failure_data.units import HOURS_PER_YEAR  # noqa: F401  (spec.py's horizon unit)
 
 if typing.TYPE_CHECKING:
@@ -84,7 +85,6 @@ class Source:
     integer: bool = False
 
     def value(self, catalog: Catalog | None = None) -> Any:
-        from failure_data.catalog import default_catalog
 
         v = (catalog or default_catalog()).value(self.key, self.item) * self.scale
         return int(v) if self.integer else v
@@ -159,7 +159,7 @@ def _declared(cls: type) -> dict[str, Declared]:
     for f in dataclasses.fields(cls):
         s = f.metadata.get("setting")
         if s is None:
-            raise TypeError(f"{cls.__name__}.{f.name} is not declared with fleet_models.fields.setting()")
+            raise TypeError(f"{cls.__name__}.{f.name} is not declared with fleet_models.model.fields.setting()")
         required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
         out[f.name] = Declared(f.name, hints[f.name], required, s, f.default)
     return out

@@ -1,6 +1,6 @@
 """The validated, in-memory form of a scenario: plain frozen dataclasses.
 
-Each field is declared once, here, with :func:`fleet_models.fields.setting`: its
+Each field is declared once, here, with :func:`fleet_models.model.fields.setting`: its
 type (the annotation), default (a literal, or read from the catalog of published
 figures: ``source``), allowed range, unit and meaning. The TOML parser, the
 validator of hand-built specs, the starter file, the README's field table and
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import ClassVar
 
-from fleet_models.fields import (
+from fleet_models.model.fields import (
     HORIZON_YEARS,
     HOURS,
     HOURS_PER_YEAR,

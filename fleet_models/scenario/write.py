@@ -15,9 +15,10 @@ from enum import Enum
 from typing import Any
 
 from failure_data.units import HOURS_PER_DAY, HOURS_PER_YEAR
+from fleet_models.builtins.provenance import field_comments
 from fleet_models.errors import ScenarioError
-from fleet_models.spec import Architecture, Component, Policy, Scenario, SparePool
-from fleet_models.validate import SWITCH
+from fleet_models.model.checks import SWITCH
+from fleet_models.model.spec import Architecture, Component, Policy, Scenario, SparePool
 from reliability.models import LifeModel
 
 
@@ -105,7 +106,6 @@ def scenario_to_toml(scenario: Scenario, comments: Mapping[str, str] | None = No
     Loading the text back gives an equal Scenario.
     """
     if comments is None:
-        from fleet_models.builtins import field_comments
 
         comments = field_comments(scenario)
     lines = [

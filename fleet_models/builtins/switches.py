@@ -24,18 +24,18 @@ import dataclasses
 from dataclasses import dataclass
 
 from failure_data.catalog import Catalog
-from fleet_models.builtins import (
+from fleet_models.builtins.generic import _pluggable_dsp
+from fleet_models.builtins.kit import (
     FRONT_PANEL_C,
     PORT_GBPS,
     _arch,
     _Built,
     _comp,
-    _pluggable_dsp,
     _switch_board,
     _wearout,
-    catalog_life,
 )
-from fleet_models.spec import Component, Repair
+from fleet_models.model.lives import catalog_life
+from fleet_models.model.spec import Component, Repair
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The scenario format documented field by field, all derived from the spec's declarations.
 
 `FIELD_DOCS` lists every TOML key with its meaning, unit and allowed values, read
-from the fields' declarations in ``fleet_models.spec`` (``fleet_models.fields``):
+from the fields' declarations in ``fleet_models.model.spec`` (``fleet_models.model.fields``):
 the commented starter file `cpo scenario init` writes, the README's field table
 (:func:`markdown_table`, checked by a test) and the JSON Schema editors use to
 complete and check TOML (:func:`json_schema`) all come from it.
@@ -13,9 +13,15 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from fleet_models.fields import Declared, Setting, declared, is_optional
-from fleet_models.scenario_toml import toml_value
-from fleet_models.spec import (
+from failure_data.catalog import default_catalog, get
+from fleet_models.builtins.provenance import field_sources
+from fleet_models.builtins.scenarios import (
+    builtin_architectures,
+    builtin_scenarios,
+    default_scenario,
+)
+from fleet_models.model.fields import Declared, Setting, declared, is_optional
+from fleet_models.model.spec import (
     Architecture,
     Component,
     Costs,
@@ -27,6 +33,7 @@ from fleet_models.spec import (
     Uncertain,
     Workload,
 )
+from fleet_models.scenario.write import toml_value
 
 
 @dataclass(frozen=True)
@@ -110,8 +117,6 @@ def _comment(d: FieldDoc, source: str | None = None) -> str:
 
 def starter_toml() -> str:
     """A commented scenario file documenting every field; it loads as a valid scenario."""
-    from failure_data.catalog import get
-    from fleet_models.builtins import default_scenario
 
     base = default_scenario()
     cites = {f"{table}.{name}": d.setting.source.key for table, cls in (("policy", Policy), ("costs", Costs), ("workload", Workload),
@@ -272,7 +277,6 @@ def _property(s: Setting, d: Declared | None) -> dict[str, Any]:
 def _object(cls: type, required: list[str], **tables: dict[str, Any]) -> dict[str, Any]:
     props = {key: _property(s, d) for key, s, d in _keys(cls)}
     if cls is Architecture:
-        from fleet_models.builtins import builtin_architectures
 
         props["base"] = {"description": Architecture.BASE.doc, "enum": list(builtin_architectures())}
     props.update(tables)
@@ -319,8 +323,6 @@ def json_schema() -> dict[str, Any]:
 
 def default_keys(catalog: Any = None) -> list[str]:
     """Every catalog key a built-in scenario's default cites, in catalog order."""
-    from failure_data.catalog import default_catalog
-    from fleet_models.builtins import builtin_scenarios, field_sources
 
     c = catalog or default_catalog()
     cited: set[str] = set()
@@ -345,7 +347,6 @@ def default_keys(catalog: Any = None) -> list[str]:
 def defaults_markdown_table() -> str:
     """The README's "Where the defaults come from" table: one row per catalog key a built-in
     default cites, with the figure, the value used, its unit, source, kind and confidence."""
-    from failure_data.catalog import default_catalog
 
     c = default_catalog()
     rows = ["| key | figure | value used | unit | source | kind | conf |", "|---|---|---|---|---|---|---|"]

@@ -1,4 +1,4 @@
-"""Scenario files (TOML) -> a validated `fleet_models.spec.Scenario`, and back.
+"""Scenario files (TOML) -> a validated `fleet_models.model.spec.Scenario`.
 
 The keys of every table are the fields of the matching spec dataclass (read
 with ``dataclasses.fields``, types checked by annotation), so a field added to
@@ -17,7 +17,7 @@ differ from the spec:
 Every problem is collected and raised together as one `ScenarioError` whose
 message lists each with its field path, the bad value and the allowed range.
 Defaults of ``[policy]`` and ``[costs]`` come from the catalog of published
-figures (`fleet_models.builtins.default_policy` / ``default_costs``).
+figures (`fleet_models.builtins.kit.default_policy` / ``default_costs``).
 """
 
 from __future__ import annotations
@@ -30,10 +30,30 @@ from typing import Any
 from failure_data.catalog import Catalog
 from failure_data.errors import option
 from failure_data.text import NotText, decode_utf8
+from fleet_models.builtins.kit import (
+    default_costs,
+    default_fabric,
+    default_policy,
+    default_workload,
+)
+from fleet_models.builtins.scenarios import builtin_architectures
 from fleet_models.errors import ScenarioError
-from fleet_models.fields import declared
-from fleet_models.lifeforms import parse_life
-from fleet_models.spec import (
+from fleet_models.model.checks import (
+    NO_VALUE,
+    SWITCH,
+    Problems,
+    construct,
+    either_unit,
+    is_table,
+    join,
+    scalars,
+    show_value,
+    suggest,
+)
+from fleet_models.model.distributions import central, problems
+from fleet_models.model.fields import declared
+from fleet_models.model.lives import parse_life
+from fleet_models.model.spec import (
     Architecture,
     Component,
     Costs,
@@ -45,20 +65,8 @@ from fleet_models.spec import (
     Uncertain,
     Workload,
 )
-from fleet_models.uncertain import central, extract_inline, problems, resolve_placeholders
-from fleet_models.validate import (
-    NO_VALUE,
-    SWITCH,
-    Problems,
-    construct,
-    cross_checks,
-    either_unit,
-    is_table,
-    join,
-    scalars,
-    show_value,
-    suggest,
-)
+from fleet_models.scenario.inline import extract_inline, resolve_placeholders
+from fleet_models.scenario.validate import check, cross_checks
 
 # ---------------------------------------------------------------------- tables
 
@@ -97,7 +105,6 @@ def _spares(raw: Any, path: str, p: Problems) -> dict[str, SparePool] | None:
 
 
 def _policy(raw: Any, p: Problems, catalog: Catalog | None) -> Policy | None:
-    from fleet_models.builtins import default_policy
 
     if raw is None:
         return default_policy(catalog)
@@ -116,7 +123,6 @@ def _policy(raw: Any, p: Problems, catalog: Catalog | None) -> Policy | None:
 
 
 def _costs(raw: Any, p: Problems, catalog: Catalog | None) -> Costs | None:
-    from fleet_models.builtins import default_costs
 
     if raw is None:
         return default_costs(catalog)
@@ -147,7 +153,6 @@ def _replaced(raw: Mapping[str, Any], path: str, p: Problems) -> dict[str, Any]:
 
 
 def _workload(raw: Any, p: Problems, catalog: Catalog | None) -> Workload | None:
-    from fleet_models.builtins import default_workload
 
     if raw is None:
         return default_workload(catalog)
@@ -159,7 +164,6 @@ def _workload(raw: Any, p: Problems, catalog: Catalog | None) -> Workload | None
 
 
 def _fabric(raw: Any, p: Problems, catalog: Catalog | None) -> Fabric | None:
-    from fleet_models.builtins import default_fabric
 
     if raw is None:
         return default_fabric(catalog)
@@ -208,7 +212,6 @@ def _component(raw: Any, path: str, p: Problems, base_dir: Path | None,
 def _architecture(raw: Any, path: str, p: Problems, base_dir: Path | None,
                   catalog: Catalog | None, port_gbps: float) -> tuple[Architecture, list[tuple[str, Component]]] | None:
     """An architecture, and (path, component) pairs for the cross-checks against the fleet."""
-    from fleet_models.builtins import builtin_architectures
 
     if not is_table(raw, path, p):
         return None
@@ -359,7 +362,6 @@ def parse_scenario(data: Mapping[str, Any], base_dir: Path | None = None, *,
             "architectures": tuple(a for _, a, _ in archs), "uncertain": uncertain,
         }, "", p, data)
     if scenario is not None and not p:
-        from fleet_models.uncertain import check
 
         check(scenario, p)
     if p or scenario is None:
@@ -377,7 +379,7 @@ def load_scenario(path: str | Path, catalog: Catalog | None = None) -> Scenario:
         raise ScenarioError(f"scenario file {str(file)!r}{where} {e.message}") from None
     except FileNotFoundError:
         raise ScenarioError(f"scenario file {str(file)!r} not found; write a starting one with "
-                            f"{option('init', 'fleet_models.scenario_docs.starter_toml()')}") from None
+                            f"{option('init', 'fleet_models.scenario.docs.starter_toml()')}") from None
     except OSError as e:
         raise ScenarioError(f"cannot read scenario file {str(file)!r}: {e.strerror}") from None
     try:

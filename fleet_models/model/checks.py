@@ -1,10 +1,11 @@
-"""The scenario validator: every problem found, each with its field path, the value and the fix.
+"""Typed-field checks and the problem collector: every problem with its field path, the value and the fix.
 
-Generic over the spec dataclasses (``fleet_models.spec``): a table's allowed
-keys, types and ranges are read from the fields' declarations
-(``fleet_models.fields``). The TOML parser (``fleet_models.scenario``) and
-:func:`validate`, which checks a hand-built Scenario, share it, so a spec built
-in a notebook is held to exactly the rules a file is.
+Generic over the spec dataclasses (``fleet_models.model.spec``): a table's allowed keys, types
+and ranges are read from the fields' declarations (``fleet_models.model.fields``). The TOML
+parser (``fleet_models.scenario.read``), the life forms (``fleet_models.model.lives``) and the
+validator of hand-built scenarios (``fleet_models.scenario.validate``) all collect their
+problems in one :class:`Problems` and convert values with :func:`convert`, so every problem is
+reported at once, in the same words.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from enum import Enum
 from typing import Any
 
 from fleet_models.errors import ScenarioError
-from fleet_models.fields import Range, declared, is_optional, type_words
+from fleet_models.model.fields import Range, declared, is_optional, type_words
 
 SWITCH = "switch"  # ports_per_unit / spares name meaning the whole switch
 MAX_SHOWN = 50  # problems listed in one error message
@@ -214,124 +215,7 @@ def either_unit(cls: type, field: str, raw: Mapping[str, Any], path: str, p: Pro
     return v if ok else None
 
 
-def cross_checks(fleet: Any, policy: Any, components: list[list[tuple[str, Any]]], p: Problems) -> None:
-    """Rules across tables: spare units and no-trouble-found shares only with the repair they
-    model, unit coverage within a switch, k within the ports, spare pools that name a swapped
-    component. ``components`` is, per architecture, (field path, Component) pairs."""
-    from fleet_models.spec import Repair
-
-    n = fleet.ports_per_switch
-    for comps in components:
-        for cpath, c in comps:
-            if c.spare_units and c.repair is not Repair.REPLACE_SWITCH:
-                p.add(join(cpath, "spare_units"), c.spare_units,
-                      f"spare units (fail in place) are for a unit repaired by replacing the switch "
-                      f"(soldered engines), but repair = \"{c.repair.value}\": a swapped unit is "
-                      "replaced by a visit anyway; set spare_units = 0 (keep spare parts in "
-                      "policy.spares instead) or repair = \"replace-switch\"")
-            if c.ntf_fraction and c.repair is not Repair.SWAP:
-                p.add(join(cpath, "ntf_fraction"), c.ntf_fraction,
-                      f"no trouble found is a share of swapped units, but repair = "
-                      f"\"{c.repair.value}\": the unit is never removed on its own; set "
-                      "ntf_fraction = 0 or repair = \"swap\"")
-            if c.ports_per_unit is None:
-                continue
-            covered = c.per_switch * c.ports_per_unit
-            if covered > n:
-                p.add(join(cpath, "per_switch"), c.per_switch,
-                      f"per_switch x ports_per_unit = {c.per_switch} x {c.ports_per_unit} = {covered} "
-                      f"must be <= fleet.ports_per_switch = {n} (units cover consecutive blocks of "
-                      "ports)")
-    k = policy.replace_switch_when_ports_down
-    if k > n:
-        p.add("policy.replace_switch_when_ports_down", k, f"must be in [1, {n}] (fleet.ports_per_switch)")
-    names = {c.name for comps in components for _, c in comps}
-    swapped = {c.name for comps in components for _, c in comps if c.repair is Repair.SWAP}
-    for name in policy.spares:
-        if name != SWITCH and name not in names:
-            allowed = sorted(names | {SWITCH})
-            p.add(f"policy.spares.{name}", NO_VALUE, f"is not a component of any architecture nor "
-                  f"\"switch\"{suggest(name, allowed)}; allowed: {', '.join(allowed)}")
-        elif name != SWITCH and name not in swapped:
-            p.add(f"policy.spares.{name}", NO_VALUE, "is never swapped (every architecture repairs "
-                  "it by replacing the switch, which draws on policy.spares.switch); remove the "
-                  "table or give the switch pool the stock")
 
 
-def validate(scenario: Any, *, inputs: bool = True) -> Any:
-    """Check a Scenario built by hand (or changed with ``dataclasses.replace``) by exactly the
-    rules a scenario file is held to; returns it, or raises ScenarioError listing every problem.
-
-    ``fleet_models.runner.run`` calls it once per run; the engine then trusts the scenario.
-    """
-    from fleet_models.spec import Scenario
-
-    p = Problems()
-    if not isinstance(scenario, Scenario):
-        p.add("(top level)", NO_VALUE, f"must be a fleet_models.spec.Scenario, not {type(scenario).__name__}")
-        raise p.error(None)
-    _check_fields(scenario, "", p)
-    if not scenario.architectures:
-        p.add("architectures", NO_VALUE, "the scenario has no architectures; add at least one")
-    components: list[list[tuple[str, Any]]] = []
-    arch_names: set[str] = set()
-    for i, arch in enumerate(scenario.architectures):
-        apath = f"architectures[{i}]"
-        if arch.name in arch_names:
-            p.add(join(apath, "name"), arch.name, "is used twice; architecture names must be unique")
-        arch_names.add(arch.name)
-        if not arch.components:
-            p.add(join(apath, "components"), NO_VALUE, "an architecture needs at least one component")
-        seen: set[str] = set()
-        comps = []
-        for j, c in enumerate(arch.components):
-            cpath = f"{apath}.components[{j}]"
-            if c.name in seen:
-                p.add(join(cpath, "name"), c.name, "is used twice in this architecture; names must be unique")
-            seen.add(c.name)
-            if c.name == SWITCH:
-                p.add(join(cpath, "name"), c.name, 'is reserved (spares named "switch" mean whole '
-                      "switches); choose another name, e.g. switch-board")
-            if isinstance(c.needed, int) and isinstance(c.elements, int) and c.needed > c.elements:
-                p.add(join(cpath, "needed"), c.needed, f"must be <= elements = {c.elements} (the unit "
-                      "works while at least `needed` of its `elements` do)")
-            comps.append((cpath, c))
-        components.append(comps)
-    if not p:
-        cross_checks(scenario.fleet, scenario.policy, components, p)
-    if not p and inputs:  # the uncertain inputs' ends (off when checking one of those ends)
-        from fleet_models.uncertain import check
-
-        check(scenario, p)
-    if p:
-        raise p.error(None)
-    return scenario
 
 
-def _check_fields(obj: Any, path: str, p: Problems) -> None:
-    """Every declared scalar field of a spec object: type and range, recursing into sub-tables."""
-    from reliability.models import LifeModel
-
-    for name, d in declared(type(obj)).items():
-        v = getattr(obj, name)
-        fpath = join(path, name)
-        if isinstance(v, LifeModel):
-            continue  # validated when it was built
-        if dataclasses.is_dataclass(v):
-            _check_fields(v, fpath, p)
-        elif isinstance(v, tuple) and d.setting.table:
-            for i, x in enumerate(v):
-                if dataclasses.is_dataclass(x):
-                    _check_fields(x, join(fpath, i), p)
-                else:
-                    p.add(join(fpath, i), x, "must be a spec object")
-        elif isinstance(v, Mapping) and d.setting.table:
-            for key, x in v.items():
-                if dataclasses.is_dataclass(x):
-                    _check_fields(x, join(fpath, str(key)), p)
-                else:
-                    p.add(join(fpath, str(key)), x, "must be a SparePool")
-        elif d.type is not LifeModel:
-            convert(v, d.type, fpath, p, d.range)
-        else:
-            p.add(fpath, v, "must be a reliability.models.LifeModel")

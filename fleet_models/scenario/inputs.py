@@ -1,0 +1,102 @@
+"""A scenario's uncertain inputs, their draws per replication, and the catalog's default ranges.
+
+A scenario's ``uncertain`` table maps field paths (:mod:`fleet_models.model.paths`) to
+:class:`fleet_models.model.spec.Uncertain` distributions (their maths:
+:mod:`fleet_models.model.distributions`). With ``uncertainty = true`` replication i draws each
+input from its own stream, keyed by the seed, i and the input's ``source`` (a catalog key) or
+path: the same draw for every architecture (common random numbers), and inputs citing the same
+catalog key move together. A scenario that declares no inputs (the built-ins) takes the
+published ranges of the catalog entries its values cite (:func:`catalog_uncertain`)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from failure_data.catalog import default_catalog
+from fleet_models.builtins.provenance import field_sources
+from fleet_models.errors import ScenarioError
+from fleet_models.model.distributions import ppf, stream_key, uniforms
+from fleet_models.model.paths import get_value
+from fleet_models.model.spec import Scenario, Uncertain
+
+
+def inputs(scenario: Scenario) -> dict[str, Uncertain]:
+    """The scenario's uncertain inputs: its ``uncertain`` table, else the published ranges of the
+    catalog entries its values cite (:func:`catalog_uncertain`: the built-ins' default ranges)."""
+    return dict(scenario.uncertain) if scenario.uncertain else catalog_uncertain(scenario)
+
+
+def draws(scenario: Scenario, replication: int, seed: int,
+          table: Mapping[str, Uncertain] | None = None) -> dict[str, float]:
+    """Path -> the value replication ``replication`` draws for every input of ``table`` (default:
+    :func:`inputs`)."""
+    table = inputs(scenario) if table is None else table
+    keys = sorted({stream_key(p, u) for p, u in table.items()})
+    q = uniforms(seed, replication, keys)
+    return {p: float(ppf(u, q[stream_key(p, u)])) for p, u in table.items()}
+
+
+
+
+def catalog_uncertain(scenario: Scenario, catalog: Any = None) -> dict[str, Uncertain]:
+    """The published ranges of the catalog entries the scenario's values cite: for every value
+    equal to its entry's (``field_sources``) whose entry has a low and a high, a uniform over the
+    range scaled to the value (value x low / entry value ... value x high / entry value), with
+    the key as ``source`` so every value citing it is drawn together."""
+
+    cat = catalog or default_catalog()
+    out: dict[str, Uncertain] = {}
+    for path, keys in field_sources(scenario, cat).items():
+        for key in (k.strip() for k in keys.split(",")):
+            e = cat.get(key)
+            if e.low is None or e.high is None or not e.value or e.low >= e.high:
+                continue
+            p = _life_path(scenario, path, e.value) if path.endswith(".life") else path
+            if p is None:
+                continue
+            try:
+                v = get_value(scenario, p)
+            except ScenarioError:  # a structural field (a count, a repair kind)
+                continue
+            # v x (end / value): exactly v where an end is the value (swap-time's 5 min is both), so
+            # a tornado's run at that end is the central run, not a re-simulation
+            out[_named(p, scenario)] = Uncertain(low=v * (e.low / e.value), high=v * (e.high / e.value),
+                                                 source=key)
+    return out
+
+
+def _life_path(scenario: Scenario, path: str, value: float) -> str | None:
+    """The number of a life that a catalog entry gives: a constant rate's ``fit_per_1e9h``, or the
+    parameter equal to the entry's value (``laser-sigma`` is a lognormal's ``sigma``); else None."""
+
+    life_of = path + ".fit_per_1e9h"
+    try:
+        get_value(scenario, life_of)
+        return life_of
+    except Exception:  # not a constant rate: look for the parameter the entry is
+        pass
+    import re
+
+    m = re.match(r"^architectures\[(\d+)\]\.components\[(\d+)\]\.life$", path)
+    if not m:
+        return None
+    life = scenario.architectures[int(m.group(1))].components[int(m.group(2))].life
+    hits = [k for k, x in life.parameters.items() if math.isclose(x, value, rel_tol=1e-12)]
+    return f"{path}.{hits[0]}" if len(hits) == 1 else None
+
+
+def _named(path: str, scenario: Scenario) -> str:
+    """``architectures[2].components[1].x`` -> ``architectures.NAME.components.NAME.x``."""
+    import re
+
+    def arch(m: re.Match[str]) -> str:
+        return f"architectures.{scenario.architectures[int(m.group(1))].name}"
+
+    out = re.sub(r"^architectures\[(\d+)\]", arch, path)
+    m = re.match(r"^architectures\.([^.]+)\.components\[(\d+)\]", out)
+    if m:
+        a = next(a for a in scenario.architectures if a.name == m.group(1))
+        out = out.replace(f"components[{m.group(2)}]", f"components.{a.components[int(m.group(2))].name}", 1)
+    return out
