@@ -117,11 +117,11 @@ def _summary(values: list[float]) -> tuple[float, float]:
 
 def run_cpo(engine_name: str, replications: int) -> dict[str, float]:
     """Both cpo models on one engine ("fast" or "des"), in this process."""
-    from fleet_models.contract import compile_plan
-    from fleet_models.runner import get_engine
+    from fleet_models.engines.contract import compile_plan
+    from fleet_models.engines.registry import get_engine
 
     if engine_name == "fast":
-        from fleet_models.fast_engine import warm_up
+        from fleet_models.engines.fast.engine import warm_up
 
         warm_up()
     engine = get_engine(engine_name)

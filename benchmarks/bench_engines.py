@@ -34,7 +34,7 @@ def _rate(engine, scenario, reps: int, repeat: int = REPEAT) -> tuple[float, flo
     """Failure events per second, failure events and seconds of ``reps`` replications of every
     architecture of ``scenario``: the least of ``repeat`` timings of the same work (the run least
     disturbed by other load on a shared machine)."""
-    from fleet_models.contract import compile_plan
+    from fleet_models.engines.contract import compile_plan
 
     plans = [compile_plan(scenario, a) for a in scenario.architectures]
     best = float("inf")
@@ -56,7 +56,7 @@ def compile_times() -> tuple[float, float]:
     import tempfile
 
     with tempfile.TemporaryDirectory() as cache:
-        probe = ("import time; t=time.perf_counter(); from fleet_models.fast_engine import warm_up; "
+        probe = ("import time; t=time.perf_counter(); from fleet_models.engines.fast.engine import warm_up; "
                  "w=warm_up(); print(f'{w:.4f}')")
         env = {**os.environ, "NUMBA_CACHE_DIR": cache}
         cold, warm = (float(subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, check=True,
@@ -74,8 +74,8 @@ def engine_rates(scenario, des_reps: int, fast_reps: int) -> dict[str, float]:
     """Both engines on ``scenario`` in this process (the fast one compiled or loaded first):
     failure events per second, failures and seconds of each (des_*, fast_*), and the ratio.
     A replication count of 0 skips that engine (its figures are then NaN)."""
-    from fleet_models.engine import SimPyEngine
-    from fleet_models.fast_engine import FastEngine, warm_up
+    from fleet_models.engines.des.sim import SimPyEngine
+    from fleet_models.engines.fast.engine import FastEngine, warm_up
 
     warm_up()
     nan = float("nan")
@@ -92,8 +92,8 @@ def architecture_rates(scenario, reps: int, repeat: int = REPEAT) -> list[dict[s
     """The fast engine on each architecture of ``scenario`` alone (compiled or loaded first):
     failures per replication, events per failure and failure events per second, the best of
     ``repeat`` timings of ``reps`` replications (the run least disturbed by other load)."""
-    from fleet_models.contract import compile_plan
-    from fleet_models.fast_engine import FastEngine, warm_up
+    from fleet_models.engines.contract import compile_plan
+    from fleet_models.engines.fast.engine import FastEngine, warm_up
 
     warm_up()
     engine = FastEngine()

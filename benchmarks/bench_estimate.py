@@ -29,7 +29,7 @@ def main() -> None:
     args = ap.parse_args()
 
     from fleet_models.builtins.scenarios import default_scenario
-    from fleet_models.fast_engine import warm_up
+    from fleet_models.engines.fast.engine import warm_up
     from fleet_models.runner import estimate, run
 
     warm_up()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from fleet_models.engine import simulate
+from fleet_models.engines.des.sim import simulate
 from fleet_models.model.spec import Architecture, Component, Fleet, Policy, Repair, Scenario
 from reliability.models import HOURS_PER_YEAR, LifeModel
 

@@ -217,8 +217,9 @@ def say_if_compiling(quiet: bool) -> None:
     say so on stderr rather than sit silent. Nothing when it is cached or with --quiet."""
     if quiet:
         return
-    from fleet_models import fast_engine
+    from fleet_models.engines.fast import engine as fast_engine
+    from fleet_models.engines.fast.jit import numba
 
-    if fast_engine.numba is not None and not fast_engine.compiled():
+    if numba is not None and not fast_engine.compiled():
         err("compiling the fast engine: once after an install or upgrade, about a minute; "
             f"then cached in {fast_engine.cache_dir()}")

@@ -188,7 +188,8 @@ def _run(sc: Any, replications: int | None, seed: int | None, pool: Any, force: 
     """simulate's and compare's run on ``pool`` (:func:`open_workers`): the time said when it is
     more than a few seconds, a progress bar on a terminal; the library refuses a run above its
     cap unless forced."""
-    from fleet_models.runner import estimate, run, select_engine
+    from fleet_models.engines.registry import select_engine
+    from fleet_models.runner import estimate, run
     from fleet_models.sanity import notes
 
     for note in notes(sc):  # legal but absurd values: said before the run, even with --quiet

@@ -20,8 +20,8 @@ _EXPORTS = {
     "builtin_architectures": "fleet_models.builtins.scenarios",
     "FleetResult": "fleet_models.results",
     "run": "fleet_models.runner",
-    "simulate": "fleet_models.engine",
-    "metric_names": "fleet_models.engine",
+    "simulate": "fleet_models.engines.des.sim",
+    "metric_names": "fleet_models.engines.contract",
 }
 
 __getattr__, __all__ = lazy_exports(__name__, _EXPORTS)

@@ -2,7 +2,7 @@
 
 Everything here varies a scenario through field paths (:mod:`fleet_models.paths`) and compares
 architectures on common random numbers: every variant of a scenario is run with the same seed,
-and an architecture's replications depend only on its own inputs (``fleet_models.streams``), so
+and an architecture's replications depend only on its own inputs (``fleet_models.engines.streams``), so
 two variants differ only by what was varied. The :class:`Evaluator` makes that cheap:
 
 - an architecture is simulated once per distinct set of the inputs it depends on (itself, the
@@ -567,7 +567,7 @@ def _draw_chunk(scenario: Scenario, ai: int, reps: Sequence[int], seed: int, pat
                 fits: Sequence[float]):
     """Replications of architecture ``ai``, replication i with every path at fits[i] FIT: as
     :func:`fleet_models.runner.run_chunk` returns them (numbers, metric rows, reduced ledgers)."""
-    from fleet_models.engine import simulate
+    from fleet_models.engines.des.sim import simulate
     from fleet_models.runner import result_columns
     from fleet_models.tco import reduce_ledger
 

@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from failure_data.errors import option
-from fleet_models.contract import Engine, compile_plan
+from fleet_models.engines.contract import compile_plan
+from fleet_models.engines.registry import get_engine, select_engine
+from fleet_models.engines.streams import replication_seed
 from fleet_models.errors import RunTooLarge, ScenarioError
 from fleet_models.model.fields import declared
 from fleet_models.model.ledger import Ledger, LedgerSums
@@ -29,7 +31,6 @@ from fleet_models.model.spec import Scenario
 from fleet_models.parallel import Workers, default_workers, open_workers, process_pool  # noqa: F401
 from fleet_models.results import KEY_COLUMNS, FleetResult
 from fleet_models.scenario.validate import validate
-from fleet_models.streams import replication_seed
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd  # imported where the result frame is built, after the replications
@@ -41,39 +42,10 @@ Progress = Callable[[int, int], None]
 """progress(done, total): called after each chunk, counting (replication, architecture) pairs."""
 
 
-ENGINES = ("auto", "des", "fast")
-"""Engine choices: ``des`` the SimPy engine (the reference semantics), ``fast`` the compiled one,
-``auto`` the fast one when it models every architecture of the scenario, else SimPy."""
 
 
-def get_engine(name: str) -> Engine:
-    """The engine object named ``des`` or ``fast``."""
-    if name == "fast":
-        from fleet_models.fast_engine import FastEngine
-
-        return FastEngine()
-    from fleet_models.engine import SimPyEngine
-
-    return SimPyEngine()
 
 
-def select_engine(scenario: Scenario, engine: str = "auto", seed: int | None = None) -> tuple[str, str | None]:
-    """The engine a run of ``scenario`` uses for ``engine`` ("auto", "des" or "fast") and, when
-    ``auto`` falls back to SimPy, why. ``fast`` on a scenario it does not model is refused."""
-    if engine not in ENGINES:
-        raise ScenarioError(f"engine = {engine!r} is not one of {', '.join(ENGINES)}; choose one of them")
-    if engine == "des":
-        return "des", None
-    from fleet_models.fast_engine import unsupported
-
-    reasons = [r for a in scenario.architectures
-               if (r := unsupported(compile_plan(scenario, a, seed))) is not None]
-    if not reasons:
-        return "fast", None
-    why = "; ".join(dict.fromkeys(reasons))
-    if engine == "fast":
-        raise ScenarioError(f"{why}; choose the engine des or auto ({option('engine', 'engine=')})")
-    return "des", why
 
 
 # The engine's cost is about one unit of work per failure event (draw, queue, repair, renewal)
@@ -203,7 +175,7 @@ def run(
             f"or fewer switches or years in the scenario) or start it anyway with "
             f"{option('force', 'force=True')}", est)
     if chosen == "fast":
-        from fleet_models.fast_engine import warm_up
+        from fleet_models.engines.fast.engine import warm_up
 
         warm_up()  # compile or load once here: forked workers inherit it
     args = (scenario, n, seed, chosen, note, progress, rows_out, dated_events)

@@ -32,7 +32,7 @@ post-process; the discount rate is the one cost input the sums hold.
   with single homing each planned (drained) replacement ``job_gpus`` x restart GPU-hours (a drain
   is a checkpoint and a restart; dual-homed jobs ride through a drain, slowed).
 - ``gpu_hours_lost`` (undiscounted) and ``goodput`` = 1 - lost / (the fleet's GPUs x horizon),
-  the share of the fleet's GPU-hours not lost to faults (GPUs: ``fleet_models.fabric``).
+  the share of the fleet's GPU-hours not lost to faults (GPUs: ``fleet_models.engines.fabric``).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from failure_data.units import HOURS_PER_YEAR
-from fleet_models.fabric import fleet_gpus
+from fleet_models.engines.fabric import fleet_gpus
 from fleet_models.model.ledger import MONTH_HOURS, EventKind, Ledger, LedgerSums, Sum
 from fleet_models.model.metrics import COST, COST_PARTS
 from fleet_models.model.spec import Architecture, Component, Homing, Repair, Scenario

@@ -20,16 +20,12 @@ import pytest
 from scipy import stats
 
 from fleet_models.builtins.scenarios import builtin_scenarios
-from fleet_models.contract import compile_plan
+from fleet_models.engines.contract import compile_plan
+from fleet_models.engines.fast.engine import FastEngine, unsupported
+from fleet_models.engines.fast.laws import _life_arrays, _life_at
+from fleet_models.engines.fast.queues import _CROWDED, _time_order
+from fleet_models.engines.registry import select_engine
 from fleet_models.errors import ScenarioError
-from fleet_models.fast_engine import (
-    _CROWDED,
-    FastEngine,
-    _life_arrays,
-    _life_at,
-    _time_order,
-    unsupported,
-)
 from fleet_models.model.spec import (
     Architecture,
     Component,
@@ -44,7 +40,7 @@ from fleet_models.model.spec import (
     SparePool,
     Workload,
 )
-from fleet_models.runner import run, select_engine
+from fleet_models.runner import run
 from reliability.models import LifeModel
 
 
@@ -178,7 +174,7 @@ def test_auto_picks_the_fast_engine_for_every_builtin():
 def test_a_field_the_fast_engine_does_not_know_is_refused(monkeypatch):
     # a field another feature adds (here: pretend `elements` were unknown) set away from its
     # default makes the plan unsupported, naming the field and its value
-    from fleet_models import fast_engine
+    from fleet_models.engines.fast import engine as fast_engine
 
     known = dict(fast_engine._KNOWN)
     known[Component] = known[Component] - {"elements"}

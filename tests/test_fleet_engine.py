@@ -18,7 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from fleet_models.engine import _Life, metric_names, simulate
+from fleet_models.engines.contract import metric_names
+from fleet_models.engines.des.sim import simulate
+from fleet_models.engines.des.state import _Life
 from fleet_models.errors import ScenarioError
 from fleet_models.model.spec import (
     Architecture,
@@ -521,7 +523,7 @@ def test_builtin_cpo_pilot_window_does_act():
     a single failed engine waits for it, so planned replacements occur (issue 9: with k = 4 the
     window never acted)."""
     from fleet_models.builtins.scenarios import builtin_scenarios
-    from fleet_models.engine import EventKind
+    from fleet_models.model.ledger import EventKind
 
     sc = builtin_scenarios()["cpo-pilot"]
     res = run(sc, replications=10, workers=1, dated_events=True)

@@ -13,8 +13,9 @@ import math
 
 import pytest
 
-from fleet_models.engine import MONTH_HOURS, EventKind, simulate
+from fleet_models.engines.des.sim import simulate
 from fleet_models.errors import ScenarioError
+from fleet_models.model.ledger import MONTH_HOURS, EventKind
 from fleet_models.model.spec import (
     Architecture,
     Component,

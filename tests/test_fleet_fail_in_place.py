@@ -14,8 +14,10 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from fleet_models import theory
-from fleet_models.engine import _FleetSim
+from fleet_models.engines import theory
+from fleet_models.engines.contract import compile_plan
+from fleet_models.engines.des.sim import _FleetSim
+from fleet_models.engines.streams import Streams
 from fleet_models.errors import ScenarioError
 from fleet_models.model.ledger import EventKind, Ledger
 from fleet_models.model.spec import (
@@ -32,7 +34,6 @@ from fleet_models.model.spec import (
 from fleet_models.runner import estimate, run
 from fleet_models.scenario.read import parse_scenario
 from fleet_models.scenario.validate import validate
-from fleet_models.streams import Streams
 from fleet_models.tco import capex, energy, replication_tco, switch_bill
 from reliability.models import LifeModel
 
@@ -217,7 +218,8 @@ def test_parts_ordered_are_the_swaps_with_trouble_found():
     policy = Policy(detection_hours=0.0, swap_hours=0.0, spares={"m": SparePool(10_000, 500.0)})
     arch = Architecture("a", (_module(f),))
     sc = Scenario("ntf", 8766.0, Fleet(20, 64), (arch,), policy=policy, seed=4)
-    sim = _FleetSim(sc, arch, [c.life for c in arch.components], Streams(sc.seed, 0))
+    plan = compile_plan(sc, arch)
+    sim = _FleetSim(plan, plan.lives, Streams(sc.seed, 0))
     out = sim.run()
     pool, kind = sim.kinds[0].pool, out.ledger.kind
     swaps, ntf = int((kind == EventKind.SWAP).sum()), int((kind == EventKind.NTF_SWAP).sum())

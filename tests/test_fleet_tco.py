@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pytest
 
-from fleet_models.engine import MONTH_HOURS, EventKind
+from fleet_models.model.ledger import MONTH_HOURS, EventKind
 from fleet_models.model.spec import (
     Architecture,
     Component,

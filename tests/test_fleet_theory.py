@@ -1,4 +1,4 @@
-"""The closed forms of fleet_models.theory against independent references."""
+"""The closed forms of fleet_models.engines.theory against independent references."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from fleet_models import theory
+from fleet_models.engines import theory
 from fleet_models.errors import FleetError
 from reliability.models import LifeModel
 

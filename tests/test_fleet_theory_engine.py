@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from fleet_models import theory
+from fleet_models.engines import theory
 from fleet_models.model.spec import (
     Architecture,
     Component,
@@ -173,9 +173,9 @@ def test_replace_switch_cohort_order_statistic(engine, elements):
     # moves T, and a unit or element drawn twice leaves fewer ports down and delays T.
     from scipy import integrate, stats
 
-    from fleet_models.contract import compile_plan
+    from fleet_models.engines.contract import compile_plan
+    from fleet_models.engines.registry import get_engine
     from fleet_models.model.ledger import EventKind
-    from fleet_models.runner import get_engine
 
     n, m, reps, hours = 12, 10, 1000, 10.0
     life = LifeModel.weibull(2.0, 1000.0)

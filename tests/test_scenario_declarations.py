@@ -169,7 +169,8 @@ def test_readme_metric_table_is_the_generated_one():
 
 
 def test_engine_fills_exactly_the_declared_metrics():
-    from fleet_models.engine import metric_names, simulate
+    from fleet_models.engines.contract import metric_names
+    from fleet_models.engines.des.sim import simulate
     from fleet_models.model.spec import Architecture
 
     arch = Architecture("a", (Component("module", 4, 1, LIFE), Component("board", 1, None, LIFE)))

@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 from cli.main import app
 from fleet_models.builtins.scenarios import default_scenario
 from fleet_models.decisions import Evaluator, sweep
+from fleet_models.engines.fabric import fleet_gpus
 from fleet_models.errors import FleetError
-from fleet_models.fabric import fleet_gpus
 from fleet_models.model.ledger import MONTH_HOURS, EventKind, Ledger, LedgerSums, Sum
 from fleet_models.model.spec import Homing
 from fleet_models.runner import run

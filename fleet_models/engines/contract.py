@@ -4,7 +4,7 @@ Two engines simulate a replication of an architecture: the SimPy one
 (:mod:`fleet_models.engine`, the reference semantics its docstring states) and the compiled one
 (:mod:`fleet_models.fast_engine`). Both consume the same :class:`FleetPlan` (a scenario and one
 architecture compiled to plain numbers and arrays: the kinds, their port spans, the spare pools,
-the policy numbers), draw from the same seeding (:mod:`fleet_models.streams`: per replication,
+the policy numbers), draw from the same seeding (:mod:`fleet_models.engines.streams`: per replication,
 component name and what the stream drives), fill the same metric schema
 (:mod:`fleet_models.model.metrics`) and return a :class:`ReplicationOutcome` with a dated
 :class:`~fleet_models.model.ledger.Ledger` that :mod:`fleet_models.tco` prices.
@@ -21,12 +21,12 @@ from typing import Protocol
 
 import numpy as np
 
-from fleet_models.fabric import jobs
+from fleet_models.engines.fabric import Jobs, jobs
+from fleet_models.engines.streams import Streams
 from fleet_models.model.checks import SWITCH
 from fleet_models.model.ledger import Ledger
 from fleet_models.model.metrics import engine_columns
 from fleet_models.model.spec import Architecture, HandsOn, Homing, Repair, RepairScope, Scenario
-from fleet_models.streams import Streams
 from reliability.models import LifeModel
 
 
@@ -69,11 +69,8 @@ class FleetPlan:
     technicians: int  # 0 = unlimited
     k: int
     window: float  # hours between maintenance windows; 0 = no windows
-    # workload and fabric: jobs over consecutive ports (fleet_models.fabric.jobs)
-    gpus_per_port: float
-    job_gpus: float
-    n_jobs: int
-    last_job_gpus: float
+    # workload and fabric: jobs over consecutive ports (fleet_models.engines.fabric.jobs)
+    jobs: Jobs
     restart: float
     dual: bool  # fabric.homing = "dual"
     exclude_hours: float
@@ -131,7 +128,6 @@ def compile_plan(scenario: Scenario, architecture: Architecture, seed: int | Non
     kind_pool = [pool(c.name) if c.repair is Repair.SWAP else -1 for c in comps]
     switch_pool = pool(SWITCH) if any(c.repair is not Repair.SWAP for c in comps) else -1
     S, P = fleet.switches, fleet.ports_per_switch
-    layout = jobs(scenario, architecture)
     swap = np.array([c.repair is Repair.SWAP for c in comps], dtype=bool)
     return FleetPlan(
         scenario=scenario, architecture=architecture,
@@ -142,8 +138,7 @@ def compile_plan(scenario: Scenario, architecture: Architecture, seed: int | Non
         exponential_hands_on=pol.hands_on is HandsOn.EXPONENTIAL,
         technicians=int(pol.technicians), k=int(pol.replace_switch_when_ports_down),
         window=0.0 if pol.maintenance_window_days is None else float(pol.maintenance_window_days) * 24.0,
-        gpus_per_port=layout.gpp, job_gpus=layout.size, n_jobs=layout.n,
-        last_job_gpus=layout.last_size, restart=float(work.restart_hours),
+        jobs=jobs(scenario, architecture), restart=float(work.restart_hours),
         dual=scenario.fabric.homing is Homing.DUAL, exclude_hours=float(scenario.fabric.exclude_hours),
         slowdown=float(scenario.fabric.degraded_slowdown), ntf_test_hours=float(pol.ntf_test_days) * 24.0,
         names=tuple(c.name for c in comps), lives=tuple(c.life for c in comps),
