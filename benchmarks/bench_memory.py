@@ -11,7 +11,7 @@ SimPy models yet (the [fabric]'s jobs: gpus_per_port = 0; no-trouble-found swaps
 0), as benchmarks/bench_engines.py runs it, written to a temporary TOML file.
 
 A run keeps, per replication and architecture, one row of metrics and ~20 sums of its ledger
-(fleet_models.tco.reduce_ledger) instead of its few hundred dated events, so the peak should
+(fleet_models.runs.tco.reduce_ledger) instead of its few hundred dated events, so the peak should
 barely move from 100 to 10,000 replications.
 """
 
@@ -32,7 +32,7 @@ TIME = Path("/usr/bin/time")
 SCENARIO = r"""
 import dataclasses, sys
 from fleet_models.builtins import default_scenario
-from fleet_models.runner import select_engine
+from fleet_models.runs.runner import select_engine
 from fleet_models.scenario.write import scenario_to_toml
 sc = default_scenario()
 if select_engine(sc, "auto")[0] == "fast":

@@ -76,7 +76,7 @@ one(1)
 HEAVY = ("pandas", "pyarrow", "numba", "scipy.special", "scipy.stats", "scipy.optimize", "lifelines",
          "matplotlib")
 MARK = "FIRST-REPLICATION"
-# Run the CLI. With stop=True the first replication ends the process: when fleet_models.runner is
+# Run the CLI. With stop=True the first replication ends the process: when fleet_models.runs.runner is
 # imported (whenever the CLI does it), its get_engine is wrapped so that the engine's first
 # simulate() call says which heavy modules are loaded, prints MARK and exits.
 RUN = """import sys
@@ -87,7 +87,7 @@ if {stop!r}:
     import importlib.util, os
     class _Hook:
         def find_spec(self, name, path=None, target=None):
-            if name != "fleet_models.runner":
+            if name != "fleet_models.runs.runner":
                 return None
             sys.meta_path.remove(self)
             spec = importlib.util.find_spec(name)

@@ -38,7 +38,7 @@ def register(app: typer.Typer) -> None:
 def _evaluator(replications: int | None, seed: int | None, pool: Any, force: bool, quiet: bool):
     """The decision's evaluator: every point it simulates runs on ``pool`` (the command's
     workers: local processes or the --dask cluster)."""
-    from fleet_models.decisions import Evaluator
+    from fleet_models.decisions.evaluator import Evaluator
 
     say_if_compiling(quiet)  # its points run on the fast engine wherever it models the scenario
     return Evaluator(replications=replications, seed=seed, force=force,
@@ -94,8 +94,8 @@ def sweep(
     nothing."""
     check_output_folder(out, "--out")
     with domain_errors(json_output):
-        from fleet_models.decisions import parse_vary
-        from fleet_models.decisions import sweep as run_sweep
+        from fleet_models.decisions.sweep import parse_vary
+        from fleet_models.decisions.sweep import sweep as run_sweep
 
         grid = dict(parse_vary(v) for v in vary)
         sc = _load(scenario)
@@ -135,8 +135,8 @@ def tornado(
     low and high) at its low and its high, the others at their values, ranked by the swing."""
     check_output_folder(plot, "--plot")
     with domain_errors(json_output):
-        from fleet_models.decisions import plot_tornado
-        from fleet_models.decisions import tornado as run_tornado
+        from cli.render.figures import plot_tornado
+        from fleet_models.decisions.tornado import tornado as run_tornado
 
         sc = _load(scenario)
         names = [a.name for a in sc.architectures]
@@ -185,8 +185,10 @@ def breakeven(
     zero), with an interval: how reliable must CPO engines be, or how fast a switch swap, for
     CPO to win?"""
     with domain_errors(json_output):
-        from fleet_models.decisions import METRICS, DecisionError, default_range
-        from fleet_models.decisions import breakeven as solve
+        from fleet_models.decisions.breakeven import breakeven as solve
+        from fleet_models.decisions.breakeven import default_range
+        from fleet_models.decisions.evaluator import METRICS
+        from fleet_models.errors import DecisionError
         from fleet_models.model.paths import architecture_of
 
         if metric not in METRICS:
@@ -235,8 +237,9 @@ def pilot(
     failure rate drawn from the prior and from the posterior after the pilot (gamma-Poisson), and
     how many more failure-free switch-months would move it past the target."""
     with domain_errors(json_output):
-        from fleet_models.decisions import DecisionError, GammaRate
-        from fleet_models.decisions import pilot as run_pilot
+        from fleet_models.decisions.pilot import pilot as run_pilot
+        from fleet_models.errors import DecisionError
+        from reliability.rates import GammaRate
 
         if flat and prior_fit is not None:
             raise DecisionError("give --flat or --prior-fit, not both")

@@ -29,7 +29,7 @@ ENGINE = typer.Option("auto", "--engine", help="Simulation engine: fast (compile
                       "(SimPy, the reference semantics), or auto: fast when it models the scenario, "
                       "else des (saying why on stderr).", case_sensitive=False)
 FORCE = typer.Option(False, "--force", help="Start a run larger than the cap on expected failure "
-                     "events (fleet_models.runner.MAX_FAILURES) anyway.")
+                     "events (fleet_models.runs.runner.MAX_FAILURES) anyway.")
 
 
 def register(app: typer.Typer) -> None:
@@ -100,7 +100,7 @@ def compare(
     """Compare the architectures of a scenario: availability, service events, GPU-hours lost and
     total cost of ownership (discounted, with intervals), each against a baseline, with a verdict."""
     with domain_errors(json_output):
-        from fleet_models.compare import comparison, verdict
+        from cli.render.compare import comparison, verdict
 
         sc = _load(scenario)
         if baseline is not None and baseline not in [a.name for a in sc.architectures]:
@@ -120,7 +120,7 @@ def compare(
         words = verdict(result, baseline)
         spread = None
         if fixed is not None:
-            from fleet_models.decisions import spread_sources
+            from fleet_models.decisions.tornado import spread_sources
 
             spread = spread_sources(result, fixed, baseline)
     if json_output:
@@ -159,11 +159,11 @@ def compare(
 @contextlib.contextmanager
 def open_workers(replications: int | None, seed: int | None, workers: int | None,
                  dask: str | None) -> Iterator[Any]:
-    """The command's workers (fleet_models.parallel.open_workers: local processes, or the Dask
+    """The command's workers (fleet_models.runs.parallel.open_workers: local processes, or the Dask
     cluster of --dask), opened once for every run the command makes; the flags' ranges are
     checked first, naming the flag."""
-    from fleet_models.parallel import open_workers as open_
-    from fleet_models.runner import check_run_arguments
+    from fleet_models.runs.parallel import open_workers as open_
+    from fleet_models.runs.runner import check_run_arguments
 
     check_run_arguments(replications, seed, workers)
     if dask is not None:  # what goes wrong is said once, as a ClusterError: not Dask's log lines
@@ -189,8 +189,8 @@ def _run(sc: Any, replications: int | None, seed: int | None, pool: Any, force: 
     more than a few seconds, a progress bar on a terminal; the library refuses a run above its
     cap unless forced."""
     from fleet_models.engines.registry import select_engine
-    from fleet_models.runner import estimate, run
-    from fleet_models.sanity import notes
+    from fleet_models.runs.runner import estimate, run
+    from fleet_models.runs.sanity import notes
 
     for note in notes(sc):  # legal but absurd values: said before the run, even with --quiet
         err(f"Note: {note}")

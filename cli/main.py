@@ -107,8 +107,8 @@ def _stop() -> None:
     from failure_data.files import remove_unfinished
 
     remove_unfinished()
-    if "fleet_models.parallel" in sys.modules:
-        sys.modules["fleet_models.parallel"].stop_restarting()
+    if "fleet_models.runs.parallel" in sys.modules:
+        sys.modules["fleet_models.runs.parallel"].stop_restarting()
     _end_children()
     print("interrupted (Ctrl-C); nothing more was written", file=sys.stderr, flush=True)
     sys.stdout.flush()

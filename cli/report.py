@@ -1,6 +1,6 @@
 """The decision report: one self-contained HTML page from a fleet run (issue 11).
 
-This is presentation only: it reads a :class:`fleet_models.results.FleetResult` through its
+This is presentation only: it reads a :class:`fleet_models.runs.results.FleetResult` through its
 public methods (``summary``, ``differences``, ``tco``, ``ledgers``, ``spec``), the metric
 declarations (``fleet_models.model.metrics``) and the scenario's sources
 (``fleet_models.builtins.field_sources``), and computes nothing a table does not show. Styles
@@ -29,14 +29,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cli.render.compare import _usd as usd
+from cli.render.compare import comparison, verdict
 from failure_data.catalog import Catalog, Confidence, default_catalog
-from fleet_models.compare import _usd as usd
-from fleet_models.compare import comparison, verdict
 from fleet_models.model.fields import declared
 from fleet_models.model.ledger import EventKind
 from fleet_models.model.metrics import COST, COST_PARTS, ENGINE, engine_columns
 from fleet_models.model.spec import Scenario
-from fleet_models.results import FleetResult
+from fleet_models.runs.results import FleetResult
 from reliability.models import FIT_HOURS, HOURS_PER_YEAR, LifeModel
 
 SECTIONS = (  # (id, heading): the page's sections in order; tests check every id is present
@@ -522,7 +522,7 @@ def _tornado_section(frame: pd.DataFrame | None, pair: tuple[str, str] | None, f
         return ("<p class=\"muted\">Not computed for this report. Add <code>--tornado</code> to "
                 "<code>cpo report</code> (it re-simulates only the architectures an input changes; "
                 "prices re-simulate nothing), or run <code>cpo tornado</code>.</p>")
-    from fleet_models.decisions import plot_tornado
+    from cli.render.figures import plot_tornado
 
     arch, against = pair
     fig = _new_figure(7.5, 0.5 * len(frame) + 1.8)
@@ -806,7 +806,7 @@ def build_report(result: FleetResult, *, baseline: str | None = None,
                  catalog: Catalog | None = None) -> str:
     """The decision report of a comparison run as one self-contained HTML page.
 
-    ``result`` must carry its scenario and ledgers (``fleet_models.runner.run`` gives both).
+    ``result`` must carry its scenario and ledgers (``fleet_models.runs.runner.run`` gives both).
     ``tornado`` is :func:`fleet_models.decisions.tornado`'s frame for ``tornado_pair`` = (arch,
     against); ``breakeven`` a :class:`fleet_models.decisions.BreakEven`; ``command`` the
     arguments after ``cpo`` (for the footer); ``scenario_file`` the file the scenario came from
@@ -815,7 +815,7 @@ def build_report(result: FleetResult, *, baseline: str | None = None,
         from fleet_models.errors import FleetError
 
         raise FleetError("a report needs a run that kept its scenario and dated events (ledgers); "
-                         "use fleet_models.runner.run")
+                         "use fleet_models.runs.runner.run")
     cat = catalog or default_catalog()
     sc = result.spec
     baseline = baseline or result.architectures[0]

@@ -60,8 +60,8 @@ def report(
     with domain_errors():
         from cli.fleet_cmd import _load, _run, open_workers
         from cli.report import build_report
-        from fleet_models.decisions import DecisionError, Evaluator
-        from fleet_models.errors import FleetError
+        from fleet_models.decisions.evaluator import Evaluator
+        from fleet_models.errors import DecisionError, FleetError
 
         sc = _load(scenario)
         names = [a.name for a in sc.architectures]
@@ -87,11 +87,11 @@ def report(
                 ev.reuse(result)  # the comparison's run: only what an input changes is simulated again
                 pair = (arch, baseline)
                 if with_tornado:
-                    from fleet_models.decisions import tornado
+                    from fleet_models.decisions.tornado import tornado
 
                     frame = tornado(sc, ev, arch, baseline)
                 if breakeven_path is not None:
-                    from fleet_models.decisions import breakeven, default_range
+                    from fleet_models.decisions.breakeven import breakeven, default_range
 
                     lo, hi = between if between is not None else default_range(sc, breakeven_path)
                     answer = breakeven(sc, ev, breakeven_path, arch, baseline, lo, hi)

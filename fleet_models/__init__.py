@@ -18,8 +18,8 @@ _EXPORTS = {
     "default_scenario": "fleet_models.builtins.scenarios",
     "builtin_scenarios": "fleet_models.builtins.scenarios",
     "builtin_architectures": "fleet_models.builtins.scenarios",
-    "FleetResult": "fleet_models.results",
-    "run": "fleet_models.runner",
+    "FleetResult": "fleet_models.runs.results",
+    "run": "fleet_models.runs.runner",
     "simulate": "fleet_models.engines.des.sim",
     "metric_names": "fleet_models.engines.contract",
 }

@@ -24,10 +24,14 @@ class ScenarioError(FleetError):
 class RunTooLarge(FleetError):
     """A legal run whose size passes the cap: it would take hours or exhaust memory.
 
-    ``estimate`` is the :class:`fleet_models.runner.RunEstimate`; the message says how to
+    ``estimate`` is the :class:`fleet_models.runs.runner.RunEstimate`; the message says how to
     shrink the run or how to start it anyway (``force=True``, the CLI's ``--force``).
     """
 
     def __init__(self, message: str, estimate: object) -> None:
         super().__init__(message)
         self.estimate = estimate
+
+
+class DecisionError(FleetError):
+    """A decision command that cannot give an answer (no sign change, no such component...)."""

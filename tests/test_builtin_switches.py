@@ -20,8 +20,10 @@ from fleet_models.builtins.kit import default_policy
 from fleet_models.builtins.provenance import field_comments, field_sources
 from fleet_models.builtins.scenarios import builtin_architectures, builtin_scenarios
 from fleet_models.errors import ScenarioError
+from fleet_models.model.paths import get_value
 from fleet_models.model.spec import Architecture, Policy, Repair
 from fleet_models.scenario.read import parse_scenario
+from fleet_models.scenario.variants import with_value
 from fleet_models.scenario.write import scenario_to_toml
 from reliability.models import BOLTZMANN_EV, FIT_HOURS
 
@@ -105,13 +107,22 @@ def test_show_round_trips_a_per_engine_reading():
 def test_switch_replacement_is_the_sum_of_two_cited_terms_unless_a_file_sets_it():
     p = default_policy()
     # nvl72-switch-tray 1-4 h and cpo-refibre 2-5 h, midpoints 2.5 and 3.5
-    assert (p.switch_swap_hours, p.refibre_hours, p.switch_replacement_hours) == (2.5, 3.5, 6.0)
-    assert parse_scenario(doc(refibre_hours=5.0)).policy.switch_replacement_hours == 7.5  # 2.5 + 5
+    assert (p.switch_swap_hours, p.refibre_hours, p.switch_replacement_hours) == (2.5, 3.5, None)
+    assert p.replacement_hours == 6.0
+    assert parse_scenario(doc(refibre_hours=5.0)).policy.replacement_hours == 7.5  # 2.5 + 5
     old = parse_scenario(doc(switch_replacement_hours=8.0)).policy  # files that set it keep working
-    assert old.switch_replacement_hours == 8.0 and not old.derived("switch_replacement_hours")
+    assert old.switch_replacement_hours == old.replacement_hours == 8.0
     both = parse_scenario(doc(switch_replacement_hours=8.0, refibre_hours=1.0)).policy
-    assert both.switch_replacement_hours == 8.0
-    assert Policy(switch_swap_hours=1.0, refibre_hours=2.0).switch_replacement_hours == 3.0
+    assert both.replacement_hours == 8.0
+    assert Policy(switch_swap_hours=1.0, refibre_hours=2.0).replacement_hours == 3.0
+
+
+def test_a_total_follows_its_terms_however_the_policy_is_changed():
+    # dataclasses.replace used to leave the stored sum stale; the total is now computed when read
+    p = dataclasses.replace(default_policy(), refibre_hours=10.0)
+    assert p.replacement_hours == 12.5  # 2.5 + 10
+    sc = with_value(builtin_scenarios()["default"], "policy.switch_swap_hours", 1.0)
+    assert get_value(sc, "policy.switch_replacement_hours") == 4.5  # 1 + 3.5
 
 
 def test_a_derived_total_is_written_as_a_comment_so_editing_a_term_changes_it():
@@ -120,7 +131,7 @@ def test_a_derived_total_is_written_as_a_comment_so_editing_a_term_changes_it():
     assert "\nswitch_replacement_hours =" not in text
     assert "# switch_replacement_hours: not set: switch_swap_hours + refibre_hours = 2.5 + 3.5 = 6 h" in text
     edited = tomllib.loads(text.replace("refibre_hours = 3.5", "refibre_hours = 1.5"))
-    assert parse_scenario(edited).policy.switch_replacement_hours == 4.0
+    assert parse_scenario(edited).policy.replacement_hours == 4.0
     src = field_sources(s)
     assert (src["policy.switch_swap_hours"], src["policy.refibre_hours"]) == ("nvl72-switch-tray", "cpo-refibre")
 
@@ -289,9 +300,3 @@ def test_an_entry_without_a_kind_is_refused():
     with pytest.raises(DataError, match=r"x.kind = 'lbo'"):
         parse_catalog({"x": {**raw["x"], "kind": "lbo"}})
     assert parse_catalog({"x": {**raw["x"], "kind": "lab"}})["x"].kind == "lab"
-
-
-def test_dataclasses_replace_of_a_policy_term_needs_the_total_reset():
-    # documented behaviour: replace() copies the filled total; pass None to re-derive it
-    p = default_policy()
-    assert dataclasses.replace(p, refibre_hours=1.0, switch_replacement_hours=None).switch_replacement_hours == 3.5

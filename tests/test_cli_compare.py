@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from fleet_models.compare import comparison, verdict
-from fleet_models.runner import run
+from cli.render.compare import comparison, verdict
+from fleet_models.runs.runner import run
 from fleet_models.scenario.read import parse_scenario
 
 SMALL = {

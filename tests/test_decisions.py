@@ -12,23 +12,16 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from fleet_models.builtins.scenarios import default_scenario
-from fleet_models.decisions import (
-    DecisionError,
-    Evaluator,
-    GammaRate,
-    Input,
-    bisect,
-    breakeven,
-    difference,
-    parse_vary,
-    pilot,
-    sweep,
-    tornado,
-    uncertain_inputs,
-)
-from fleet_models.errors import ScenarioError
+from fleet_models.decisions.breakeven import bisect, breakeven
+from fleet_models.decisions.evaluator import Evaluator, difference
+from fleet_models.decisions.pilot import pilot
+from fleet_models.decisions.sweep import parse_vary, sweep
+from fleet_models.decisions.tornado import Input, tornado, uncertain_inputs
+from fleet_models.errors import DecisionError, ScenarioError
 from fleet_models.model.paths import get_value
 from fleet_models.scenario.variants import with_value
+from reliability.errors import ParameterError
+from reliability.rates import GammaRate
 
 ENGINE_FIT = "architectures.cpo-els.components.optical-engine.life.fit_per_1e9h"
 
@@ -57,11 +50,11 @@ def test_paths_read_and_write_by_name_or_index(small):
 
 def test_a_term_of_a_derived_total_moves_the_total_unless_the_file_set_it(small):
     terms = small.policy.switch_swap_hours + small.policy.refibre_hours
-    assert small.policy.switch_replacement_hours == terms  # derived: the sum of its two terms
+    assert small.policy.replacement_hours == terms  # derived: the sum of its two terms
     moved = with_value(small, "policy.refibre_hours", 10.0)
-    assert moved.policy.switch_replacement_hours == small.policy.switch_swap_hours + 10.0
+    assert moved.policy.replacement_hours == small.policy.switch_swap_hours + 10.0
     fixed = with_value(small, "policy.switch_replacement_hours", 20.0)  # set on its own
-    assert with_value(fixed, "policy.refibre_hours", 10.0).policy.switch_replacement_hours == 20.0
+    assert with_value(fixed, "policy.refibre_hours", 10.0).policy.replacement_hours == 20.0
 
 
 @pytest.mark.parametrize("path, value, words", [
@@ -204,7 +197,7 @@ def test_flat_prior_quantiles_are_the_chi_square_bounds():
         post = GammaRate.flat().update(r, t)
         assert post.fit_quantile(0.95) == pytest.approx(stats.chi2.ppf(0.95, 2 * r + 2) / (2 * t) * 1e9,
                                                         rel=1e-10)
-    with pytest.raises(DecisionError, match="flat prior"):
+    with pytest.raises(ParameterError, match="flat prior"):
         GammaRate.flat().fit_quantile(0.5)
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from fleet_models.model.spec import Architecture, Component, Fleet, Policy, Repair, Scenario
-from fleet_models.runner import run
+from fleet_models.runs.runner import run
 from reliability.models import LifeModel
 
 BOARD = Component("switch-board", 1, None, LifeModel.exponential(2e5), repair=Repair.REPLACE_SWITCH,

@@ -35,7 +35,7 @@ from fleet_models.model.spec import (
     SparePool,
     Workload,
 )
-from fleet_models.runner import run as _run
+from fleet_models.runs.runner import run as _run
 from reliability.models import LifeModel
 
 # this file holds the SimPy engine (the reference semantics) to its documented behaviour: its

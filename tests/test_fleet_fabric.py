@@ -28,7 +28,7 @@ from fleet_models.model.spec import (
     Scenario,
     Workload,
 )
-from fleet_models.runner import run
+from fleet_models.runs.runner import run
 from fleet_models.scenario.read import parse_scenario
 from fleet_models.scenario.write import scenario_to_toml
 from reliability.models import LifeModel

@@ -31,10 +31,10 @@ from fleet_models.model.spec import (
     SparePool,
     Workload,
 )
-from fleet_models.runner import estimate, run
+from fleet_models.runs.runner import estimate, run
+from fleet_models.runs.tco import capex, energy, replication_tco, switch_bill
 from fleet_models.scenario.read import parse_scenario
 from fleet_models.scenario.validate import validate
-from fleet_models.tco import capex, energy, replication_tco, switch_bill
 from reliability.models import LifeModel
 
 MEAN = 100.0  # h: exponential engine lives, lambda = 0.01 / h

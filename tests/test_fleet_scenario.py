@@ -101,7 +101,7 @@ def test_catalog_defaults_for_policy_and_costs():
     assert p.swap_hours == pytest.approx(5 / 60)  # swap-time: upper end of 2-5 min
     assert p.detection_hours == 0.25  # placeholder
     # drain and swap 1-4 h (nvl72-switch-tray) + re-fibre 2-5 h (cpo-refibre), midpoints 2.5 + 3.5
-    assert (p.switch_swap_hours, p.refibre_hours, p.switch_replacement_hours) == (2.5, 3.5, 6.0)
+    assert (p.switch_swap_hours, p.refibre_hours, p.replacement_hours) == (2.5, 3.5, 6.0)
     assert p.spares == {} and p.technicians == 0
     # power-price (SemiAnalysis 2024), pue (Uptime 2025), job (llama3-interrupts), gpu-hour (the H100
     # 1-yr contract index at its latest point, Mar 2026: the 2026-12 table calls it a time series, not a range)

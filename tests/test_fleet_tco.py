@@ -1,4 +1,4 @@
-"""Total cost of ownership (fleet_models.tco) against hand-computed cash flows.
+"""Total cost of ownership (fleet_models.runs.tco) against hand-computed cash flows.
 
 References are the README's formulas written out here with the numbers of each case: discount
 factor exp(-ln(1 + r) t / 8766), energy as the integral of a constant flow, one cost per event.
@@ -23,8 +23,8 @@ from fleet_models.model.spec import (
     SparePool,
     Workload,
 )
-from fleet_models.runner import run
-from fleet_models.tco import discount_rate_per_hour
+from fleet_models.runs.runner import run
+from fleet_models.runs.tco import discount_rate_per_hour
 from reliability.models import LifeModel
 
 COSTS = Costs(electricity_usd_per_kwh=0.1, pue=1.5, discount_rate=0.08, technician_usd_per_hour=100.0,

@@ -24,7 +24,7 @@ from fleet_models.model.spec import (
     SparePool,
     Workload,
 )
-from fleet_models.runner import run
+from fleet_models.runs.runner import run
 from reliability.models import LifeModel
 
 

@@ -15,9 +15,10 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from fleet_models.builtins.scenarios import default_scenario
-from fleet_models.decisions import Evaluator, sweep
-from fleet_models.parallel import ClusterError, Workers, open_workers
-from fleet_models.runner import run
+from fleet_models.decisions.evaluator import Evaluator
+from fleet_models.decisions.sweep import sweep
+from fleet_models.runs.parallel import ClusterError, Workers, open_workers
+from fleet_models.runs.runner import run
 
 distributed = pytest.importorskip("distributed")
 

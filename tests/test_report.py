@@ -18,7 +18,7 @@ from cli.main import app
 from cli.report import SECTIONS, assumptions, build_report, scenario_sha256
 from fleet_models.builtins.provenance import field_sources
 from fleet_models.builtins.scenarios import builtin_scenarios
-from fleet_models.runner import run
+from fleet_models.runs.runner import run
 
 HOSTILE = "<script>alert(1)</script>"
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,7 +111,7 @@ def test_user_strings_are_escaped(page):
 
 
 def test_the_verdict_and_the_footer_say_what_reproduces_it(page, hostile_run):
-    from fleet_models.compare import verdict
+    from cli.render.compare import verdict
 
     assert html.escape(verdict(hostile_run), quote=True) in page
     assert f"<code>{scenario_sha256(hostile_run.spec)}</code>" in page
@@ -164,7 +164,8 @@ def test_cli_refuses_a_range_without_breakeven_and_an_unknown_arch(tmp_path):
 
 
 def test_evaluator_reuses_a_run():
-    from fleet_models.decisions import DecisionError, Evaluator
+    from fleet_models.decisions.evaluator import Evaluator
+    from fleet_models.errors import DecisionError
 
     sc = builtin_scenarios()["cpo-pilot"]
     result = run(sc, replications=3, workers=1)

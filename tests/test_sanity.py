@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from fleet_models.builtins.scenarios import default_scenario
-from fleet_models.sanity import notes
+from fleet_models.runs.sanity import notes
 from reliability.models import LifeModel
 
 

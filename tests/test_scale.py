@@ -137,7 +137,7 @@ def test_simulate_path_imports_neither_scipy_stats_nor_lifelines(tmp_path):
     heavy, stdout = _heavy_after(
         ["simulate", str(scenario), "--replications", "2", "--workers", "1", "--quiet", "--json"],
         "m in ('scipy.stats', 'scipy.optimize') or m.split('.')[0] in ('lifelines', 'matplotlib')",
-        preload="fleet_models.runner, fleet_models.results, fleet_models.compare, cli.fleet_cmd")
+        preload="fleet_models.runs.runner, fleet_models.runs.results, cli.render.compare, cli.fleet_cmd")
     assert heavy == []
     assert json.loads(stdout)  # the run did happen and wrote its summary
 
@@ -154,7 +154,7 @@ def test_default_run_start_up_imports_no_pandas(command, engine):
         ("numba",) if engine == "des" else ())
     code = (
         "import os, sys\n"
-        "import fleet_models.runner as runner\n"
+        "import fleet_models.runs.runner as runner\n"
         "get_engine = runner.get_engine\n"
         "class First:\n"
         "    def __init__(self, name):\n"
@@ -174,7 +174,7 @@ def test_default_run_start_up_imports_no_pandas(command, engine):
 
 
 def test_ci_quantile_is_scipy_t_ppf():
-    from fleet_models.results import mean_ci95
+    from fleet_models.runs.results import mean_ci95
 
     rng = np.random.default_rng(7)
     for n in (2, 3, 5, 30, 200, 1000):

@@ -134,7 +134,7 @@ def test_validate_checks_components_like_the_parser():
 
 
 def test_runner_refuses_a_bad_hand_built_spec_before_any_replication():
-    from fleet_models.runner import run
+    from fleet_models.runs.runner import run
 
     with pytest.raises(ScenarioError, match="fleet.switches"):
         run(_hand_built(fleet=Fleet(0, 4)), replications=1, workers=1)

@@ -1,6 +1,6 @@
 """Memory that does not grow with the events: a run keeps each replication's ledger as the sums its
-TCO needs (fleet_models.tco.reduce_ledger) and streams its rows. The TCO of those sums is held to
-the TCO priced event by event, as fleet_models.tco did before the reduction (written out below),
+TCO needs (fleet_models.runs.tco.reduce_ledger) and streams its rows. The TCO of those sums is held to
+the TCO priced event by event, as fleet_models.runs.tco did before the reduction (written out below),
 to floating-point tolerance; the rows, to the rows of a run that kept everything."""
 
 from __future__ import annotations
@@ -15,17 +15,18 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from fleet_models.builtins.scenarios import default_scenario
-from fleet_models.decisions import Evaluator, sweep
+from fleet_models.decisions.evaluator import Evaluator
+from fleet_models.decisions.sweep import sweep
 from fleet_models.engines.fabric import fleet_gpus
 from fleet_models.errors import FleetError
 from fleet_models.model.ledger import MONTH_HOURS, EventKind, Ledger, LedgerSums, Sum
 from fleet_models.model.spec import Homing
-from fleet_models.runner import run
-from fleet_models.tco import capex, discount, discount_rate_per_hour, energy, switch_bill
+from fleet_models.runs.runner import run
+from fleet_models.runs.tco import capex, discount, discount_rate_per_hour, energy, switch_bill
 
 
 def priced_event_by_event(scenario, arch, ledger: Ledger) -> dict[str, float]:
-    """The reference: every event priced and discounted at its own time (fleet_models.tco's
+    """The reference: every event priced and discounted at its own time (fleet_models.runs.tco's
     replication_tco before ledgers were reduced to sums, unchanged)."""
     c, w = scenario.costs, scenario.workload
     delta = discount_rate_per_hour(c.discount_rate)
@@ -103,7 +104,7 @@ def test_sums_refuse_another_discount_rate_and_the_evaluator_re_simulates_for_on
     res = run(sc, workers=1, replications=2)
     led = res.ledgers[(0, "cpo-els")]
     other = dataclasses.replace(sc, costs=dataclasses.replace(sc.costs, discount_rate=0.03))
-    from fleet_models.tco import replication_tco
+    from fleet_models.runs.tco import replication_tco
 
     with pytest.raises(FleetError, match="discount rate of 0.08 and cannot be priced at 0.03"):
         replication_tco(other, other.architectures[3], led)
@@ -145,7 +146,7 @@ def test_simulate_out_writes_the_rows_it_streamed(tmp_path):
 
 
 def test_a_merge_keeps_which_engine_ran_so_a_replication_is_simulated_again_by_it():
-    from fleet_models.decisions import merge
+    from fleet_models.decisions.evaluator import merge
     from fleet_models.scenario.variants import only
 
     sc = only(_small(), ("pluggable-dsp", "cpo-els"))

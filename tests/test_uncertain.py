@@ -16,7 +16,7 @@ from fleet_models.builtins.scenarios import default_scenario
 from fleet_models.errors import ScenarioError
 from fleet_models.model.distributions import central, ends, ppf
 from fleet_models.model.spec import Uncertain
-from fleet_models.runner import run
+from fleet_models.runs.runner import run
 from fleet_models.scenario.inputs import draws, inputs
 from fleet_models.scenario.read import parse_scenario
 from fleet_models.scenario.write import scenario_to_toml
@@ -117,7 +117,7 @@ def test_inputs_citing_one_catalog_key_move_together_and_every_architecture_sees
 def test_zero_width_ranges_give_exactly_the_fixed_input_result():
     s = _parse(ARCHS)
     fixed = run(s, workers=1)
-    pinned = {"policy.switch_replacement_hours": s.policy.switch_replacement_hours,
+    pinned = {"policy.switch_replacement_hours": s.policy.replacement_hours,
               "costs.gpu_hour_usd": s.costs.gpu_hour_usd,
               "architectures.cpo-els.components.optical-engine.life.fit_per_1e9h": 3076.92}
     varied = dataclasses.replace(s, uncertainty=True, uncertain={

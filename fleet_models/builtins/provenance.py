@@ -119,10 +119,10 @@ def field_comments(scenario: Scenario, catalog: Catalog | None = None) -> dict[s
         out["policy.maintenance_window_days"] = ("not set: a triggered switch replacement starts at "
                                                  "once (set a number of days to batch them)")
     pol = scenario.policy
-    if pol.derived("switch_replacement_hours"):
+    if pol.switch_replacement_hours is None:
         out["policy.switch_replacement_hours"] = (
             f"not set: switch_swap_hours + refibre_hours = {pol.switch_swap_hours:g} + "
-            f"{pol.refibre_hours:g} = {pol.switch_replacement_hours:g} h ({_cite('switch-replacement-hours', catalog)}); "
+            f"{pol.refibre_hours:g} = {pol.replacement_hours:g} h ({_cite('switch-replacement-hours', catalog)}); "
             "set it to override the sum")
     out["policy.technicians"] = out.get("policy.technicians", "0 = unlimited")
     out["policy.replace_switch_when_ports_down"] = "a policy choice: 1 = replace at once"

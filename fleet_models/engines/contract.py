@@ -7,7 +7,7 @@ architecture compiled to plain numbers and arrays: the kinds, their port spans, 
 the policy numbers), draw from the same seeding (:mod:`fleet_models.engines.streams`: per replication,
 component name and what the stream drives), fill the same metric schema
 (:mod:`fleet_models.model.metrics`) and return a :class:`ReplicationOutcome` with a dated
-:class:`~fleet_models.model.ledger.Ledger` that :mod:`fleet_models.tco` prices.
+:class:`~fleet_models.model.ledger.Ledger` that :mod:`fleet_models.runs.tco` prices.
 
 An engine is an object with a ``name``, ``supports(plan) -> str | None`` (None, or the reason it
 cannot run that plan) and ``simulate(plan, replication) -> ReplicationOutcome``.
@@ -134,7 +134,7 @@ def compile_plan(scenario: Scenario, architecture: Architecture, seed: int | Non
         seed=int(scenario.seed if seed is None else seed),
         switches=S, ports=P, horizon=float(scenario.horizon_hours),
         detection=float(pol.detection_hours), swap_hours=float(pol.swap_hours),
-        replacement_hours=float(pol.switch_replacement_hours),
+        replacement_hours=float(pol.replacement_hours),
         exponential_hands_on=pol.hands_on is HandsOn.EXPONENTIAL,
         technicians=int(pol.technicians), k=int(pol.replace_switch_when_ports_down),
         window=0.0 if pol.maintenance_window_days is None else float(pol.maintenance_window_days) * 24.0,

@@ -14,6 +14,7 @@ import dataclasses
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from failure_data.catalog import default_catalog
@@ -90,6 +91,16 @@ class Source:
         return int(v) if self.integer else v
 
 
+class Role(StrEnum):
+    """What a field does to a run: the rules for re-simulating and for the engines derive from it."""
+
+    ENGINE = "engine"  # the engine reads it: a change re-simulates what it lies in
+    SUMS = "sums"  # a price the reduced ledgers are made with (the discount rate): it re-simulates too
+    POST = "post"  # priced or normalised after the run from the ledgers: a change re-simulates nothing
+    LABEL = "label"  # words (names of things, descriptions, sources): changes no number
+    RUN = "run"  # how a run is made (replications, seed), not what it simulates
+
+
 @dataclass(frozen=True)
 class Setting:
     """Everything about one field but its name and type (those are the dataclass field's)."""
@@ -100,6 +111,8 @@ class Setting:
     allowed: str = ""  # the allowed values in words, where a range does not say it
     source: Source | None = None  # the default comes from the catalog
     table: bool = False  # written as its own TOML table (or array of tables), not a key
+    role: Role = Role.ENGINE
+    total_of: tuple[str, ...] = ()  # None means the sum of these fields of the same table
 
     def allowed_text(self, tp: Any = None) -> str:
         if self.allowed:
@@ -109,17 +122,26 @@ class Setting:
         return type_words(tp) if tp is not None else ""
 
 
-def setting(default: Any = dataclasses.MISSING, *, doc: str, unit: str = "", range: Range | None = None,
-            allowed: str = "", source: Source | None = None, table: bool = False,
-            factory: Callable[[], Any] | None = None) -> Any:
-    """A dataclass field with its one declaration. With ``source`` and no ``default``, the default
-    is read from the catalog when the dataclass is built without the field."""
-    meta = {"setting": Setting(doc, unit, range, allowed, source, table)}
+def setting(default: Any = dataclasses.MISSING, *, factory: Callable[[], Any] | None = None,
+            **declaration: Any) -> Any:
+    """A dataclass field with its one declaration (the keywords of :class:`Setting`). With
+    ``source`` and no ``default``, the default is read from the catalog when the dataclass is
+    built without the field."""
+    s = Setting(**declaration)
+    meta = {"setting": s}
     if factory is not None:
         return dataclasses.field(default_factory=factory, metadata=meta)
-    if default is dataclasses.MISSING and source is not None:
-        return dataclasses.field(default_factory=source.value, metadata=meta)
+    if default is dataclasses.MISSING and s.source is not None:
+        return dataclasses.field(default_factory=s.source.value, metadata=meta)
     return dataclasses.field(default=default, metadata=meta)
+
+
+def resolved(obj: Any, name: str) -> Any:
+    """The value of field ``name`` of a spec object, a total left unset (``total_of``) being the sum
+    of its terms."""
+    v = getattr(obj, name)
+    terms = declared(type(obj))[name].setting.total_of
+    return sum(getattr(obj, t) for t in terms) if v is None and terms else v
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,7 @@ class Sum:
 @dataclass(frozen=True, slots=True)
 class LedgerSums:
     """A ledger reduced to what a total cost of ownership needs of it, exactly
-    (``fleet_models.tco.reduce_ledger``): every cost of an event is a price times its discount
+    (``fleet_models.runs.tco.reduce_ledger``): every cost of an event is a price times its discount
     factor, or a price per hour times hours times the discount factor, so per kind of event the
     sum of the factors and of hours x factor (and per component the factors of the swaps that
     bought its parts) give every price's share. The factors are those of the annual

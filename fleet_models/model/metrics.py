@@ -1,6 +1,6 @@
 """The metrics of a fleet run, declared once: name, unit, meaning, where they come from.
 
-The engine fills the ``ENGINE`` metrics per replication, ``fleet_models.tco`` the ``COST``
+The engine fills the ``ENGINE`` metrics per replication, ``fleet_models.runs.tco`` the ``COST``
 ones from the ledgers; results, their JSON document, the tables and the README's metric table
 (:func:`markdown_table`, checked by a test) all read this list.
 """

@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from fleet_models.errors import ScenarioError
+from fleet_models.model.fields import declared, resolved
 from fleet_models.model.spec import Scenario
 from reliability.models import FIT_HOURS, LifeModel
 
@@ -96,15 +97,13 @@ def _walk(obj: Any, tokens: list[str | int], path: str, where: str, new: Any,
         names = [f.name for f in dataclasses.fields(obj)]
         if not isinstance(head, str) or head not in names:
             raise _fail(path, where or "the scenario", head, names)
-        item = _walk(getattr(obj, head), rest, path, f"{where}.{head}".lstrip("."), new,
-                     round_whole)
+        # a total left unset (declared ``total_of``) reads as the sum of its terms
+        value = resolved(obj, head) if new is _READ and not rest and head in declared(type(obj)) \
+            else getattr(obj, head)
+        item = _walk(value, rest, path, f"{where}.{head}".lstrip("."), new, round_whole)
         if new is _READ:
             return item
-        changes = {head: item}
-        for total, terms in getattr(type(obj), "DERIVED", {}).items():
-            if head in terms and obj.derived(total):  # a sum of its terms follows them
-                changes[total] = None
-        return dataclasses.replace(obj, **changes)
+        return dataclasses.replace(obj, **{head: item})
     raise ScenarioError(f"field path {path!r}: {where} is a value, it has no field {head!r}")
 
 

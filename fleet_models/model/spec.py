@@ -23,8 +23,10 @@ from fleet_models.model.fields import (
     SPAN_HOURS,
     Alias,
     Range,
+    Role,
     Setting,
     Source,
+    resolved,
     setting,
 )
 from reliability.models import LifeModel
@@ -90,23 +92,25 @@ class Component:
         True, doc="with repair = \"swap\": a switch replacement moves the unit to the new chassis with "
         "its age, failed or not (pluggable modules, ELS); false = it is replaced with the switch",
         allowed="true or false")
-    price_usd: float = setting(0.0, doc="price of one unit", unit="USD", range=Range(0, 1e7))
-    power_w: float = setting(0.0, doc="power of one unit", unit="W", range=Range(0, 1e5))
+    price_usd: float = setting(0.0, doc="price of one unit", unit="USD", range=Range(0, 1e7),
+                               role=Role.POST)
+    power_w: float = setting(0.0, doc="power of one unit", unit="W", range=Range(0, 1e5),
+                             role=Role.POST)
     source: str | None = setting(None, doc="catalog key(s) or reference the numbers came from",
-                                 allowed="a string")
+                                 allowed="a string", role=Role.LABEL)
 
 
 @dataclass(frozen=True)
 class Architecture:
     name: str = setting(doc="architecture name, unique (default: the base's name)",
-                        allowed="a non-empty string")
+                        allowed="a non-empty string", role=Role.LABEL)
     components: tuple[Component, ...] = setting(doc="the field-replaceable units of one switch",
                                                  table=True)
     switch_price_usd: float = setting(0.0, doc="price of one switch without its optics", unit="USD",
-                                      range=Range(0, 1e8))
+                                      range=Range(0, 1e8), role=Role.POST)
     switch_power_w: float = setting(0.0, doc="power of one switch without its optics", unit="W",
-                                    range=Range(0, 1e6))
-    description: str = setting("", doc="one line for reports", allowed="a string")
+                                    range=Range(0, 1e6), role=Role.POST)
+    description: str = setting("", doc="one line for reports", allowed="a string", role=Role.LABEL)
     gpus_per_switch: float | None = setting(
         None, doc="GPUs whose traffic one switch carries, spread evenly over its ports (a Quantum-X "
         "leaf: up to 576, qx-blast); absent = workload.gpus_per_port x fleet.ports_per_switch",
@@ -138,7 +142,8 @@ class SparePool:
                                      "this (or lead_time_days)", unit="h", range=HOURS)
     unit_price_usd: float | None = setting(
         None, doc="price of one spare in the capex (absent: a spare switch carries the full "
-        "per-switch bill, a component spare its unit price)", unit="USD", range=Range(0, 1e8))
+        "per-switch bill, a component spare its unit price)", unit="USD", range=Range(0, 1e8),
+        role=Role.POST)
 
     ALIASES: ClassVar[tuple[Alias, ...]] = (
         Alias("lead_time_days", "lead_time_hours", 24.0, Setting(
@@ -160,7 +165,7 @@ class Policy:
     switch_replacement_hours: float | None = setting(
         None, doc="hands-on time to drain, replace, re-fibre and test a switch; all its ports are down "
         "meanwhile (absent: switch_swap_hours + refibre_hours; a file that sets it overrides the sum)",
-        unit="h", range=SPAN_HOURS)
+        unit="h", range=SPAN_HOURS, total_of=("switch_swap_hours", "refibre_hours"))
     replace_switch_when_ports_down: int = setting(
         1, doc="k: a switch whose failures need a replacement runs degraded until k ports are down "
         "(1 = at once; a \"switch\"-wide failure always triggers)", unit="ports", range=Range(1, 4096),
@@ -186,18 +191,11 @@ class Policy:
         "(144 MPO ports at 1-2 min each, 2-5 h; inferred)", unit="h", range=HOURS,
         source=Source("cpo-refibre"))
 
-    DERIVED: ClassVar[Mapping[str, tuple[str, ...]]] = {
-        "switch_replacement_hours": ("switch_swap_hours", "refibre_hours")}
-    """A field left None is the sum of these fields (a file that sets it overrides the sum)."""
-
-    def __post_init__(self) -> None:
-        for total, terms in self.DERIVED.items():
-            if getattr(self, total) is None:
-                object.__setattr__(self, total, sum(getattr(self, t) for t in terms))
-
-    def derived(self, field: str) -> bool:
-        """Whether ``field`` (a key of DERIVED) is the sum of its terms, not set on its own."""
-        return getattr(self, field) == sum(getattr(self, t) for t in self.DERIVED[field])
+    @property
+    def replacement_hours(self) -> float:
+        """Hands-on hours of a switch replacement: ``switch_replacement_hours`` if set, else
+        ``switch_swap_hours + refibre_hours``."""
+        return resolved(self, "switch_replacement_hours")
 
 
 @dataclass(frozen=True)
@@ -205,7 +203,7 @@ class Fleet:
     switches: int = setting(doc="switches in the fleet", range=Range(1, 1_000_000))
     ports_per_switch: int = setting(doc="ports per switch", range=Range(1, 4096))
     port_gbps: float = setting(800.0, doc="speed of one port", unit="Gb/s",
-                               range=Range(0, 1e5, lo_open=True))
+                               range=Range(0, 1e5, lo_open=True), role=Role.POST)
 
 
 @dataclass(frozen=True)
@@ -213,21 +211,22 @@ class Costs:
     """Prices. A field left out takes its catalog default (``source``)."""
 
     electricity_usd_per_kwh: float = setting(doc="electricity price", unit="USD/kWh", range=Range(0, 10),
-                                             source=Source("power-price"))
-    pue: float = setting(doc="power usage effectiveness", range=Range(1, 5), source=Source("pue"))
+                                             source=Source("power-price"), role=Role.POST)
+    pue: float = setting(doc="power usage effectiveness", range=Range(1, 5), source=Source("pue"), role=Role.POST)
     discount_rate: float = setting(doc="annual discount rate; a cash flow at t hours is worth "
                                    "exp(-ln(1 + r) t / 8766) of one at t = 0", unit="1/yr",
-                                   range=Range(0, 1, hi_open=True), source=Source("discount-rate"))
+                                   range=Range(0, 1, hi_open=True), source=Source("discount-rate"),
+                                   role=Role.SUMS)
     technician_usd_per_hour: float = setting(doc="technician cost", unit="USD/h", range=Range(0, 10_000),
-                                             source=Source("technician-rate"))
+                                             source=Source("technician-rate"), role=Role.POST)
     gpu_hour_usd: float = setting(doc="price of a GPU-hour", unit="USD", range=Range(0, 1_000),
-                                  source=Source("gpu-hour"))
+                                  source=Source("gpu-hour"), role=Role.POST)
     service_event_usd: float = setting(
         doc="fixed cost of one service event (swap or switch replacement): call-out, logistics, "
-        "ticket", unit="USD", range=Range(0, 1e6), source=Source("service-event"))
+        "ticket", unit="USD", range=Range(0, 1e6), source=Source("service-event"), role=Role.POST)
     rma_credit_fraction: float = setting(
         doc="share of a replaced switch's price the vendor refunds or repairs (RMA, warranty)",
-        range=Range(0, 1), source=Source("rma-credit"))
+        range=Range(0, 1), source=Source("rma-credit"), role=Role.POST)
 
 
 @dataclass(frozen=True)
@@ -242,7 +241,8 @@ class Workload:
                             source=Source("llama3-interrupts", item="gpus", integer=True))
     checkpoint_interval_hours: float = setting(
         doc="checkpoint interval (an interruption loses half of it on average)", unit="h",
-        range=Range(0, HOURS_PER_YEAR, lo_open=True), source=Source("checkpoint-interval"))
+        range=Range(0, HOURS_PER_YEAR, lo_open=True), source=Source("checkpoint-interval"),
+        role=Role.POST)
     restart_hours: float = setting(doc="time to restart the job after an interruption", unit="h",
                                    range=Range(0, HOURS_PER_YEAR), source=Source("restart-hours"))
 
@@ -304,7 +304,8 @@ class Uncertain:
 
 @dataclass(frozen=True)
 class Scenario:
-    name: str = setting(doc="name of the scenario, shown in reports", allowed="a non-empty string")
+    name: str = setting(doc="name of the scenario, shown in reports", allowed="a non-empty string",
+                        role=Role.LABEL)
     horizon_hours: float = setting(doc="simulated time, instead of horizon_years", unit="h",
                                    range=Range(0, 1000 * HOURS_PER_YEAR, lo_open=True))
     fleet: Fleet = setting(doc="the switches", table=True)
@@ -314,9 +315,10 @@ class Scenario:
     costs: Costs = setting(doc="prices", table=True, factory=Costs)
     workload: Workload = setting(doc="what the fabric carries", table=True, factory=Workload)
     fabric: Fabric = setting(doc="what a down port does to the jobs", table=True, factory=Fabric)
-    replications: int = setting(200, doc="Monte Carlo replications", range=Range(1, 100_000))
+    replications: int = setting(200, doc="Monte Carlo replications", range=Range(1, 100_000),
+                                role=Role.RUN)
     seed: int = setting(20261123, doc="random seed: replication i uses child i of numpy "
-                        "SeedSequence(seed)", range=Range(0, 2**63 - 1))
+                        "SeedSequence(seed)", range=Range(0, 2**63 - 1), role=Role.RUN)
     uncertainty: bool = setting(False, doc="draw every uncertain input (the [uncertain] table) and "
                                 "each life model's parameters (from its covariance) once per "
                                 "replication, the same draws for every architecture",

@@ -334,7 +334,7 @@ def default_keys(catalog: Any = None) -> list[str]:
                 cited.update(k.strip() for k in (comp.source or "").split(",") if k.strip() in c)
     for cls in TABLES.values():
         cited.update(d.setting.source.key for d in declared(cls).values() if d.setting.source is not None)
-    cited.add("switch-replacement-hours")  # Policy.DERIVED: the sum of two cited terms
+    cited.add("switch-replacement-hours")  # Policy.switch_replacement_hours: the sum of two cited terms
     todo = list(cited)
     while todo:  # and what they are computed from
         for d in c[todo.pop()].derived_from:

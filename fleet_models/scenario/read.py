@@ -116,9 +116,6 @@ def _policy(raw: Any, p: Problems, catalog: Catalog | None) -> Policy | None:
         if spares is None:
             return None
         values["spares"] = spares
-    for total, terms in Policy.DERIVED.items():  # a changed term re-derives a total not given
-        if total not in raw and any(t in values for t in terms):
-            values[total] = None
     return construct(Policy, values, "policy", p, raw, base=default_policy(catalog))
 
 

@@ -69,7 +69,7 @@ def validate(scenario: Any, *, inputs: bool = True) -> Any:
     """Check a Scenario built by hand (or changed with ``dataclasses.replace``) by exactly the
     rules a scenario file is held to; returns it, or raises ScenarioError listing every problem.
 
-    ``fleet_models.runner.run`` calls it once per run; the engine then trusts the scenario.
+    ``fleet_models.runs.runner.run`` calls it once per run; the engine then trusts the scenario.
     """
 
     p = Problems()

@@ -18,7 +18,7 @@ from failure_data.units import HOURS_PER_DAY, HOURS_PER_YEAR
 from fleet_models.builtins.provenance import field_comments
 from fleet_models.errors import ScenarioError
 from fleet_models.model.checks import SWITCH
-from fleet_models.model.spec import Architecture, Component, Policy, Scenario, SparePool
+from fleet_models.model.spec import Architecture, Component, Scenario, SparePool
 from reliability.models import LifeModel
 
 
@@ -66,8 +66,6 @@ def _obj_to_dict(obj: Any) -> dict[str, Any]:
         elif isinstance(obj, SparePool) and f.name == "lead_time_hours":
             days = _hours_as(v, HOURS_PER_DAY)
             out.update({"lead_time_days": days} if days is not None else {"lead_time_hours": v})
-        elif isinstance(obj, Policy) and f.name in Policy.DERIVED and obj.derived(f.name):
-            continue  # the sum of its terms: written as a comment, so editing a term changes it
         elif isinstance(v, Mapping) and v and all(dataclasses.is_dataclass(x) for x in v.values()):
             out[f.name] = {name: _obj_to_dict(x) for name, x in v.items()}  # spares, uncertain
         elif isinstance(v, tuple) and v and dataclasses.is_dataclass(v[0]):

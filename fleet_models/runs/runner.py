@@ -3,7 +3,7 @@
 Replication i of architecture A is seeded from (seed, i, A's name) only (see
 :func:`fleet_models.engine.replication_seed`), so the results are the same
 whatever runs them (this process, local processes or a Dask cluster: see
-:mod:`fleet_models.parallel`), the number of workers, the chunking, or the order
+:mod:`fleet_models.runs.parallel`), the number of workers, the chunking, or the order
 chunks finish in; rows are sorted by (replication, architecture order) before
 they are returned.
 """
@@ -28,8 +28,8 @@ from fleet_models.model.fields import declared
 from fleet_models.model.ledger import Ledger, LedgerSums
 from fleet_models.model.metrics import engine_columns
 from fleet_models.model.spec import Scenario
-from fleet_models.parallel import Workers, default_workers, open_workers, process_pool  # noqa: F401
-from fleet_models.results import KEY_COLUMNS, FleetResult
+from fleet_models.runs.parallel import Workers, default_workers, open_workers, process_pool  # noqa: F401
+from fleet_models.runs.results import KEY_COLUMNS, FleetResult
 from fleet_models.scenario.validate import validate
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -139,14 +139,14 @@ def run(
 ) -> FleetResult:
     """Simulate ``replications`` (default ``scenario.replications``) replications of every
     architecture with ``seed`` (default ``scenario.seed``). They run through ``executor``: a
-    :class:`fleet_models.parallel.Workers` (``open_workers(workers, dask)``: this process, local
+    :class:`fleet_models.runs.parallel.Workers` (``open_workers(workers, dask)``: this process, local
     processes or a Dask cluster) or any ``concurrent.futures.Executor`` (e.g. a Dask
     ``Client.get_executor()``, taken to run ``workers`` tasks at once); without one, ``workers``
     processes (default min(cpu count, 2); 1 runs in this process) are started for this run.
     The result does not depend on which.
 
     Memory does not grow with the replications' events: each replication's dated ledger is
-    reduced where it ran to the sums its TCO needs (``fleet_models.tco.reduce_ledger``), which
+    reduced where it ran to the sums its TCO needs (``fleet_models.runs.tco.reduce_ledger``), which
     ``result.ledgers`` holds, and its metrics travel as one row of floats; ``dated_events=True``
     keeps the dated ledgers instead (tests, a timeline; ``FleetResult.dated_ledger`` re-simulates
     one replication's). ``rows_out(frame)``, if given, receives the per-replication rows in their
@@ -305,11 +305,11 @@ def run_chunk(
     """The given replications of ``scenario.architectures[architecture]`` by the engine named
     ``engine`` (``des`` or ``fast``): their numbers, their metrics (one row each, in
     :func:`result_columns` order, NaN where the architecture has no such component) and their
-    ledgers, reduced here to what TCO needs (``fleet_models.tco.reduce_ledger``, at the
+    ledgers, reduced here to what TCO needs (``fleet_models.runs.tco.reduce_ledger``, at the
     replication's own discount rate) unless ``dated``. With uncertain inputs drawn, replication i
     runs (and is reduced with) the scenario of its own draws."""
+    from fleet_models.runs.tco import reduce_ledger
     from fleet_models.scenario.variants import Drawer
-    from fleet_models.tco import reduce_ledger
 
     drawn = Drawer(scenario, seed)
     sim = get_engine(engine)

@@ -62,10 +62,10 @@ class FleetResult:
     @cached_property
     def tco(self) -> pd.DataFrame:
         """Per (replication, architecture): capex, energy, maintenance, downtime, tco_usd (USD,
-        discounted), gpu_hours_lost, goodput (``fleet_models.tco``); empty without ledgers."""
+        discounted), gpu_hours_lost, goodput (``fleet_models.runs.tco``); empty without ledgers."""
         import pandas as pd
 
-        from fleet_models.tco import COLUMNS, tco_frame
+        from fleet_models.runs.tco import COLUMNS, tco_frame
 
         if self.spec is None or not self.ledgers:
             return pd.DataFrame(columns=list(COLUMNS))
@@ -82,7 +82,7 @@ class FleetResult:
         names = [a.name for a in self.spec.architectures] if self.spec is not None else []
         if architecture not in names or self.engine not in ("des", "fast"):
             return None  # e.g. a merge of runs by different engines: which one ran it is unknown
-        from fleet_models.runner import run_chunk
+        from fleet_models.runs.runner import run_chunk
 
         _, _, dated = run_chunk(self.spec, names.index(architecture), (replication,), self.seed,
                                 self.engine, dated=True)
@@ -112,7 +112,7 @@ class FleetResult:
     def summary(self) -> pd.DataFrame:
         """Per architecture x metric (tidy: one row each): the mean with the ci95 *of the mean*,
         and the spread across replications one real fleet faces: sd, p5, p95. Cost metrics
-        (``fleet_models.tco``) are included when the result carries its ledgers."""
+        (``fleet_models.runs.tco``) are included when the result carries its ledgers."""
         import pandas as pd
 
         rows = []

@@ -3,7 +3,7 @@
 :func:`open_workers` chooses, in one place, from the two things a user says (a worker count
 and a Dask address) and yields a :class:`Workers`: a ``concurrent.futures.Executor``-like
 object (``submit`` returning futures) with how many tasks it runs at once. The runner
-(:func:`fleet_models.runner.run`) and the decisions (sweeps, tornados, break-even, pilots)
+(:func:`fleet_models.runs.runner.run`) and the decisions (sweeps, tornados, break-even, pilots)
 submit their chunks of replications through it, so a command opens its workers once and every
 point of a sweep reuses them.
 
@@ -260,7 +260,7 @@ def _check_workers(client: Any, address: str) -> None:
         try:
             from importlib.metadata import version as v
 
-            import fleet_models.runner  # noqa: F401
+            import fleet_models.runs.runner  # noqa: F401
 
             return v("cpo-analyzer")
         except Exception as e:  # noqa: BLE001 - reported below

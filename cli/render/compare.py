@@ -1,6 +1,6 @@
 """The comparison an operator came for, from one fleet run: a table and a verdict in words.
 
-:func:`comparison` turns a :class:`fleet_models.results.FleetResult` into one row per measure
+:func:`comparison` turns a :class:`fleet_models.runs.results.FleetResult` into one row per measure
 and one column per architecture (port availability, downtime per port-year, service events per
 year, GPU-hours lost, TCO with its interval and spread, TCO per port-year and per Tbps-year, the
 difference from the baseline with its interval and the share of replications it is cheaper in).
@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from fleet_models.results import FleetResult
+from fleet_models.runs.results import FleetResult
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd  # imported by comparison(): `cpo compare` imports this module before its run

@@ -1,0 +1,125 @@
+"""Break-even: the value of one field at which two architectures are equal on a metric."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from failure_data.errors import option
+from fleet_models.decisions.evaluator import HIGHER_IS_BETTER, Evaluator, _pair, difference
+from fleet_models.errors import DecisionError, ScenarioError
+from fleet_models.model.paths import get_value
+from fleet_models.model.spec import Scenario
+from fleet_models.scenario.variants import with_values
+
+
+@dataclass(frozen=True)
+class BreakEven:
+    path: str
+    metric: str
+    arch: str
+    against: str
+    value: float | None  # where the mean paired difference crosses zero (None: no crossing)
+    interval: tuple[float | None, float | None]  # where the ci95 bounds cross zero
+    at_lo: float
+    at_hi: float
+    lo: float
+    hi: float
+    evaluations: int
+
+    def text(self) -> str:
+        what = {"tco_usd": "total cost of ownership", "port_availability": "port availability",
+                "goodput": "goodput"}[self.metric]
+        if self.value is None:
+            better = self.at_lo < 0 if not HIGHER_IS_BETTER[self.metric] else self.at_lo > 0
+            side = "better" if better else "worse"
+            return (f"no break-even for {self.path} in [{self.lo:g}, {self.hi:g}]: {self.arch} is "
+                    f"{side} than {self.against} on {what} over the whole range (mean difference "
+                    f"{self.at_lo:,.4g} at {self.lo:g}, {self.at_hi:,.4g} at {self.hi:g}); widen "
+                    f"{option('between', 'lo and hi')}")
+        lo, hi = self.interval
+        ci = (f"95 % interval {_g(lo)} to {_g(hi)}" if lo is not None and hi is not None else
+              "its 95 % interval reaches past the range searched")
+        return (f"{self.arch} equals {self.against} on {what} at {self.path} = {self.value:.4g} "
+                f"({ci})")
+
+
+def _g(x: float | None) -> str:
+    return "?" if x is None else f"{x:.4g}"
+
+
+def bisect(f: Callable[[float], float], lo: float, hi: float, *, log: bool = False,
+           rtol: float = 1e-3, max_steps: int = 40) -> float | None:
+    """A zero of ``f`` in [lo, hi] by bisection (geometric midpoints with ``log``), refined by
+    linear interpolation inside the last bracket; None when f has the same sign at both ends."""
+    a, b = lo, hi
+    fa, fb = f(a), f(b)
+    if not (math.isfinite(fa) and math.isfinite(fb)) or fa * fb > 0:
+        return None
+    if fa == 0:
+        return a
+    for _ in range(max_steps):
+        if fb == 0 or (b - a) <= rtol * max(abs(a), abs(b)):
+            break
+        m = math.sqrt(a * b) if log else 0.5 * (a + b)
+        fm = f(m)
+        if fa * fm <= 0:
+            b, fb = m, fm
+        else:
+            a, fa = m, fm
+    return a if fb == fa else a - fa * (b - a) / (fb - fa)
+
+
+def default_range(scenario: Scenario, path: str) -> tuple[float, float]:
+    """The range a break-even search takes when none is given: the value / 100 to x 100, if the
+    field allows both ends."""
+    v = get_value(scenario, path)
+    lo, hi = v / 100, v * 100
+    if v <= 0:
+        raise DecisionError(f"{path} is {v:g}, so no default range (value / 100 to x 100) exists; "
+                            f"give {option('between', 'lo and hi')}")
+    for x in (lo, hi):
+        try:
+            with_values(scenario, {path: x})
+        except ScenarioError as e:
+            raise DecisionError(f"the default range of {path}, {lo:g} to {hi:g} (its value / 100 to "
+                                f"x 100), leaves the field's range ({str(e).splitlines()[-1]}); give "
+                                f"{option('between', 'lo and hi')}") from None
+    return lo, hi
+
+
+def breakeven(scenario: Scenario, evaluator: Evaluator, path: str, arch: str, against: str,
+              lo: float, hi: float, metric: str = "tco_usd", rtol: float = 1e-3,
+              max_evaluations: int = 40) -> BreakEven:
+    """The value of ``path`` in [lo, hi] at which ``arch`` and ``against`` are equal on ``metric``
+    (mean paired difference zero), with the values where its ci95 bounds are zero as the interval.
+
+    Every value is run on the same seed, so the difference is a deterministic function of the
+    value (per replication monotone in a rate when lives are drawn by inverse transform): found by
+    bisection, on a log scale when lo > 0 and hi / lo > 10.
+    """
+    if not lo < hi:
+        raise DecisionError(f"{option('between', 'lo and hi')} {lo:g} {hi:g}: the low end must be "
+                            "below the high end")
+    get_value(scenario, path)
+    scenario = _pair(scenario, arch, against)
+    cache: dict[float, dict[str, float]] = {}
+
+    def d(x: float) -> dict[str, float]:
+        if x not in cache:
+            cache[x] = difference(evaluator.result(with_values(scenario, {path: x})), metric, arch,
+                                  against)
+        return cache[x]
+
+    log = lo > 0 and hi / lo > 10
+
+    def root(key: str) -> float | None:
+        return bisect(lambda x: d(x)[key], lo, hi, log=log, rtol=rtol, max_steps=max_evaluations)
+
+    value = root("mean")
+    interval = (root("ci95_low"), root("ci95_high"))
+    if None not in interval:
+        interval = tuple(sorted(interval))  # type: ignore[assignment]
+    return BreakEven(path, metric, arch, against, value, interval, d(lo)["mean"],
+                     d(hi)["mean"], lo, hi, len(cache))
