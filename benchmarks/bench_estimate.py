@@ -3,7 +3,7 @@
     python benchmarks/bench_estimate.py [--replications N]
 
 For a few fleets (the built-in default scenario scaled in switches and years) and each engine
-it runs `fleet_models.runs.runner.estimate` and then the run itself on one worker, and prints
+it runs `fleet_models.runs.estimate.estimate` and then the run itself on one worker, and prints
 estimated vs simulated failure events and estimated vs measured seconds (the fast engine
 compiled or loaded from its cache first). The constants it checks, SECONDS_PER_FAILURE,
 SECONDS_PER_FAILURE_FAST and SECONDS_PER_UNIT in fleet_models/runner.py, were set from this
@@ -30,7 +30,8 @@ def main() -> None:
 
     from fleet_models.builtins.scenarios import default_scenario
     from fleet_models.engines.fast.engine import warm_up
-    from fleet_models.runs.runner import estimate, run
+    from fleet_models.runs.estimate import estimate
+    from fleet_models.runs.runner import run
 
     warm_up()
     base = default_scenario()

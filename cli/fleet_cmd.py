@@ -29,7 +29,7 @@ ENGINE = typer.Option("auto", "--engine", help="Simulation engine: fast (compile
                       "(SimPy, the reference semantics), or auto: fast when it models the scenario, "
                       "else des (saying why on stderr).", case_sensitive=False)
 FORCE = typer.Option(False, "--force", help="Start a run larger than the cap on expected failure "
-                     "events (fleet_models.runs.runner.MAX_FAILURES) anyway.")
+                     "events (fleet_models.runs.estimate.MAX_FAILURES) anyway.")
 
 
 def register(app: typer.Typer) -> None:
@@ -189,7 +189,8 @@ def _run(sc: Any, replications: int | None, seed: int | None, pool: Any, force: 
     more than a few seconds, a progress bar on a terminal; the library refuses a run above its
     cap unless forced."""
     from fleet_models.engines.registry import select_engine
-    from fleet_models.runs.runner import estimate, run
+    from fleet_models.runs.estimate import estimate
+    from fleet_models.runs.runner import run
     from fleet_models.runs.sanity import notes
 
     for note in notes(sc):  # legal but absurd values: said before the run, even with --quiet

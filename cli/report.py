@@ -37,6 +37,7 @@ from fleet_models.model.ledger import EventKind
 from fleet_models.model.metrics import COST, COST_PARTS, ENGINE, engine_columns
 from fleet_models.model.spec import Scenario
 from fleet_models.runs.results import FleetResult
+from fleet_models.runs.runner import replay
 from reliability.models import FIT_HOURS, HOURS_PER_YEAR, LifeModel
 
 SECTIONS = (  # (id, heading): the page's sections in order; tests check every id is present
@@ -488,10 +489,8 @@ def _timeline_figure(result: FleetResult, figure: _Figures) -> str:
     ax = fig.add_subplot()
     counts: dict[str, dict[str, int]] = {}
     for row, arch in enumerate(archs[::-1]):
-        led = result.dated_ledger(rep, arch)  # simulated again: a run keeps only sums
+        led = replay(result, rep, arch)  # simulated again: a run keeps only sums
         counts[arch] = {}
-        if led is None:
-            continue
         for k, name in enumerate(kinds):
             t = np.asarray(led.time)[np.asarray(led.kind) == k] / HOURS_PER_YEAR
             counts[arch][name] = int(t.size)

@@ -24,7 +24,7 @@ class ScenarioError(FleetError):
 class RunTooLarge(FleetError):
     """A legal run whose size passes the cap: it would take hours or exhaust memory.
 
-    ``estimate`` is the :class:`fleet_models.runs.runner.RunEstimate`; the message says how to
+    ``estimate`` is the :class:`fleet_models.runs.estimate.RunEstimate`; the message says how to
     shrink the run or how to start it anyway (``force=True``, the CLI's ``--force``).
     """
 

@@ -188,7 +188,7 @@ def test_estimate_counts_failures_by_the_renewal_rate():
     engine: max(F(H), H / mean). Reference: the formula written out here."""
     import math
 
-    from fleet_models.runs.runner import estimate
+    from fleet_models.runs.estimate import estimate
     from fleet_models.scenario.read import parse_scenario
 
     sc = parse_scenario(tomllib.loads(SMALL))
@@ -222,7 +222,7 @@ def test_a_run_above_the_cap_is_refused_unless_forced(tmp_path):
 
 
 def test_a_long_run_says_how_long_it_will_take(small, monkeypatch):
-    import fleet_models.runs.runner as runner
+    import fleet_models.runs.estimate as runner
 
     # make this 3-replication run look long (the real rate is measured in benchmarks/bench_estimate.py)
     monkeypatch.setattr(runner, "SECONDS_PER_FAILURE", 1.0)

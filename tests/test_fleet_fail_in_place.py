@@ -31,7 +31,8 @@ from fleet_models.model.spec import (
     SparePool,
     Workload,
 )
-from fleet_models.runs.runner import estimate, run
+from fleet_models.runs.estimate import estimate
+from fleet_models.runs.runner import run
 from fleet_models.runs.tco import capex, energy, replication_tco, switch_bill
 from fleet_models.scenario.read import parse_scenario
 from fleet_models.scenario.validate import validate

@@ -21,7 +21,8 @@ from fleet_models.engines.fabric import fleet_gpus
 from fleet_models.errors import FleetError
 from fleet_models.model.ledger import MONTH_HOURS, EventKind, Ledger, LedgerSums, Sum
 from fleet_models.model.spec import Homing
-from fleet_models.runs.runner import run
+from fleet_models.runs.results import FleetResult
+from fleet_models.runs.runner import replay, run
 from fleet_models.runs.tco import capex, discount, discount_rate_per_hour, energy, switch_bill
 
 
@@ -83,9 +84,12 @@ def test_tco_of_the_sums_equals_tco_priced_event_by_event(scenario, windowed):
     assert all(isinstance(v, Ledger) for v in kept.ledgers.values())
     kinds = {int(k) for led in kept.ledgers.values() for k in led.kind}
     assert {EventKind.SWAP, EventKind.UNPLANNED_REPLACEMENT, EventKind.INTERRUPTION} <= kinds
-    from fleet_models.scenario.variants import Drawer
+    from fleet_models.scenario.inputs import draws
+    from fleet_models.scenario.variants import with_values
 
-    drawn = Drawer(sc, sc.seed)
+    def drawn(i):  # replication i's scenario, drawn here independently of the run's own Draws
+        return with_values(sc, draws(sc, i, sc.seed), round_whole=True) if sc.uncertainty else sc
+
     ref = pd.DataFrame([{"replication": i, "architecture": name,
                          **priced_event_by_event(drawn(i), next(a for a in drawn(i).architectures
                                                                 if a.name == name), led)}
@@ -131,7 +135,7 @@ def test_dated_ledger_of_one_replication_is_simulated_again_identically():
     sc = _small()
     kept = run(sc, workers=1, replications=3, dated_events=True)
     summed = run(sc, workers=1, replications=3)
-    a, b = kept.dated_ledger(2, "cpo-els"), summed.dated_ledger(2, "cpo-els")
+    a, b = replay(kept, 2, "cpo-els"), replay(summed, 2, "cpo-els")
     for f in ("time", "kind", "component", "hours", "down_by_month", "lost_by_month"):
         assert np.array_equal(getattr(a, f), getattr(b, f)), f
 
@@ -146,7 +150,6 @@ def test_simulate_out_writes_the_rows_it_streamed(tmp_path):
 
 
 def test_a_merge_keeps_which_engine_ran_so_a_replication_is_simulated_again_by_it():
-    from fleet_models.decisions.evaluator import merge
     from fleet_models.scenario.variants import only
 
     sc = only(_small(), ("pluggable-dsp", "cpo-els"))
@@ -156,6 +159,8 @@ def test_a_merge_keeps_which_engine_ran_so_a_replication_is_simulated_again_by_i
     assert ev.result(sc).engine == "fast" and ev.runs == 0
     parts = [run(only(sc, (name,)), workers=1, replications=2, engine="des")
              for name in ("pluggable-dsp", "cpo-els")]
-    mixed = merge(sc, [parts[0], dataclasses.replace(parts[1], engine="fast")])
-    assert mixed.engine == "mixed" and mixed.dated_ledger(1, "cpo-els") is None
-    assert merge(sc, parts).dated_ledger(1, "cpo-els") is not None
+    mixed = FleetResult.merge(sc, [parts[0], dataclasses.replace(parts[1], engine="fast")])
+    assert mixed.engine == "mixed"
+    with pytest.raises(FleetError, match="cannot be replayed"):
+        replay(mixed, 1, "cpo-els")
+    assert replay(FleetResult.merge(sc, parts), 1, "cpo-els").time.size

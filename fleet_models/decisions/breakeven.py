@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from failure_data.errors import option
-from fleet_models.decisions.evaluator import HIGHER_IS_BETTER, Evaluator, _pair, difference
+from fleet_models.decisions.evaluator import HIGHER_IS_BETTER, Evaluator, difference, pair
 from fleet_models.errors import DecisionError, ScenarioError
 from fleet_models.model.paths import get_value
 from fleet_models.model.spec import Scenario
@@ -103,7 +103,7 @@ def breakeven(scenario: Scenario, evaluator: Evaluator, path: str, arch: str, ag
         raise DecisionError(f"{option('between', 'lo and hi')} {lo:g} {hi:g}: the low end must be "
                             "below the high end")
     get_value(scenario, path)
-    scenario = _pair(scenario, arch, against)
+    scenario = pair(scenario, arch, against)
     cache: dict[float, dict[str, float]] = {}
 
     def d(x: float) -> dict[str, float]:

@@ -4,7 +4,7 @@ and from the posterior after the pilot's failures and device-hours."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,12 +12,12 @@ import numpy as np
 
 from failure_data.catalog import default_catalog
 from failure_data.errors import option
-from fleet_models.decisions.evaluator import Evaluator, difference, merge
+from fleet_models.decisions.evaluator import Evaluator, difference
 from fleet_models.errors import DecisionError
 from fleet_models.model.paths import get_value
 from fleet_models.model.spec import Scenario
-from fleet_models.runs.results import FleetResult
-from fleet_models.scenario.variants import only, with_values
+from fleet_models.runs.draws import Draws
+from fleet_models.scenario.variants import only
 from reliability.rates import GammaRate
 
 
@@ -33,6 +33,7 @@ class PilotAnswer:
     more_switch_months: float | None  # more failure-free switch-months for P >= target
     target: float
     note: str
+    engine: str = ""  # the engine both sides ran on ("fast", "des"; "mixed" if they differed)
 
     def to_dict(self) -> dict[str, Any]:
         def g(r: GammaRate) -> dict[str, float | None]:
@@ -43,66 +44,7 @@ class PilotAnswer:
                 "prior": g(self.prior), "posterior": g(self.posterior),
                 "p_cheaper_before": self.p_before, "p_cheaper_after": self.p_after,
                 "target": self.target, "more_switch_months_for_target": self.more_switch_months,
-                "note": self.note}
-
-
-def _draw_chunk(scenario: Scenario, ai: int, reps: Sequence[int], seed: int, paths: Sequence[str],
-                fits: Sequence[float]):
-    """Replications of architecture ``ai``, replication i with every path at fits[i] FIT: as
-    :func:`fleet_models.runs.runner.run_chunk` returns them (numbers, metric rows, reduced ledgers)."""
-    from fleet_models.engines.des.sim import simulate
-    from fleet_models.runs.runner import result_columns
-    from fleet_models.runs.tco import reduce_ledger
-
-    columns = {c: j for j, c in enumerate(result_columns(scenario))}
-    values = np.full((len(reps), len(columns)), np.nan)
-    ledgers = {}
-    for k, (i, fit) in enumerate(zip(reps, fits, strict=True)):
-        sc = with_values(scenario, dict.fromkeys(paths, float(fit)))
-        arch = sc.architectures[ai]
-        out = simulate(sc, arch, i, seed=seed)
-        for name, v in out.metrics.items():
-            values[k, columns[name]] = v
-        ledgers[(i, arch.name)] = reduce_ledger(out.ledger, len(arch.components),
-                                                sc.costs.discount_rate, sc.horizon_hours)
-    return np.asarray(reps, dtype=np.int64), values, ledgers
-
-
-def _run_drawn(scenario: Scenario, ai: int, paths: Sequence[str], fits: np.ndarray,
-               evaluator: Evaluator) -> FleetResult:
-    """One architecture's replications, replication i with its paths at fits[i] FIT, through the
-    evaluator's executor (or ``workers`` processes started for this run)."""
-    from fleet_models.runs.parallel import default_workers, open_workers
-    from fleet_models.runs.runner import _frame, result_columns
-
-    seed = scenario.seed if evaluator.seed is None else evaluator.seed
-    n = len(fits)
-    parts: list = []
-    ledgers: dict = {}
-
-    def chunks(workers: Any) -> None:
-        size = max(1, math.ceil(n / (workers.slots * 4)))
-        tasks = [tuple(range(s, min(n, s + size))) for s in range(0, n, size)]
-        futures = [workers.executor.submit(_draw_chunk, scenario, ai, r, seed, paths, fits[list(r)])
-                   for r in tasks]
-        for fut in futures:
-            reps, values, led = workers.result(fut)
-            parts.append((0, reps, values))
-            ledgers.update(led)
-
-    if evaluator.executor is not None:
-        chunks(evaluator.executor)
-    else:
-        with open_workers(min(evaluator.workers or default_workers(), n)) as w:
-            chunks(w)
-    evaluator.runs += 1
-    one = only(scenario, (scenario.architectures[ai].name,))
-    frame = _frame(parts, [one.architectures[0].name], result_columns(scenario))
-    frame = frame.reindex(columns=["replication", "architecture", *result_columns(one)])
-    return FleetResult(scenario=scenario.name, seed=seed, horizon_hours=scenario.horizon_hours,
-                       n_replications=n, components={one.architectures[0].name: tuple(
-                           c.name for c in one.architectures[0].components)},
-                       replications=frame, spec=one, ledgers=ledgers)
+                "note": self.note, "engine": self.engine}
 
 
 def pilot(scenario: Scenario, evaluator: Evaluator, component: str, device_hours: float,
@@ -115,8 +57,6 @@ def pilot(scenario: Scenario, evaluator: Evaluator, component: str, device_hours
     The rate is drawn by inverse transform from one uniform per replication (seeded by the run's
     seed), the same for the prior, the posterior and every search step, and set on every
     architecture holding ``component``; the others are simulated once."""
-    from scipy import stats as _stats  # noqa: F401  (fail early if scipy is missing)
-
     holders = [i for i, a in enumerate(scenario.architectures)
                if any(c.name == component for c in a.components)]
     if not holders:
@@ -131,9 +71,10 @@ def pilot(scenario: Scenario, evaluator: Evaluator, component: str, device_hours
     if failures < 0 or not (math.isfinite(device_hours) and device_hours > 0):
         raise DecisionError(f"a pilot needs failures >= 0 and device-hours > 0, got {failures} "
                             f"failures in {device_hours:g} h")
-    paths = {i: [f"architectures[{i}].components.{component}.life.fit_per_1e9h"] for i in holders}
-    for _i, ps in paths.items():
-        get_value(scenario, ps[0])  # an exponential life: refuse a Weibull one with the reason
+    index = {i: next(j for j, c in enumerate(scenario.architectures[i].components)
+                     if c.name == component) for i in holders}
+    for i in holders:  # an exponential life: refuse a Weibull one with the reason
+        get_value(scenario, f"architectures[{i}].components[{index[i]}].life.fit_per_1e9h")
     note = ""
     if prior is None:
         prior, note = _catalog_prior(scenario, holders[0], component)
@@ -142,26 +83,23 @@ def pilot(scenario: Scenario, evaluator: Evaluator, component: str, device_hours
     seed = scenario.seed if evaluator.seed is None else evaluator.seed
     u = np.random.Generator(np.random.PCG64(np.random.SeedSequence(
         entropy=seed, spawn_key=(0x9170, 0)))).random(n)
+    sub = only(scenario, (arch, against))
 
     def p_cheaper(rate: GammaRate) -> float:
-        fits = np.asarray(rate.fit_quantile(u), dtype=float)
-        fits = np.maximum(fits, 1e-9)  # a rate of exactly 0 FIT is not a life
-        parts = []
-        for i, a in enumerate(scenario.architectures):
-            if a.name not in (arch, against):
-                continue
-            if i in paths:
-                parts.append(_run_drawn(scenario, i, paths[i], fits, evaluator))
-            else:
-                parts.append(evaluator.result(only(scenario, (a.name,))))
-        sub = only(scenario, (arch, against))
-        return difference(merge(sub, parts), "tco_usd", arch, against)["p_better"]
+        # every replication's rate from one uniform (inverse transform), set on every holder of the
+        # component through the runner, which runs each side on the same engine as the other
+        fits = np.maximum(np.asarray(rate.fit_quantile(u), dtype=float), 1e-9)  # 0 FIT is no life
+        overrides = {scenario.architectures[i].name: Draws.overrides(
+            {f"architectures[0].components[{index[i]}].life.fit_per_1e9h": fits}) for i in holders}
+        return difference(evaluator.result(sub, overrides), "tco_usd", arch, against)["p_better"]
 
     before = p_cheaper(prior) if prior.proper else None
     after = p_cheaper(post)
     hours_per_switch_month = _units(scenario, holders[0], component) * 730.5
     more = _more_months(post, hours_per_switch_month, after, target, p_cheaper)
-    return PilotAnswer(component, arch, against, prior, post, before, after, more, target, note)
+    engine = next(iter(evaluator.engines)) if len(evaluator.engines) == 1 else "mixed"
+    return PilotAnswer(component, arch, against, prior, post, before, after, more, target, note,
+                       engine)
 
 
 def _units(scenario: Scenario, ai: int, component: str) -> int:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from failure_data.catalog import Catalog, default_catalog
 from failure_data.errors import option
-from fleet_models.decisions.evaluator import Evaluator, _pair, difference, paired
+from fleet_models.decisions.evaluator import Evaluator, difference, pair, paired
 from fleet_models.errors import DecisionError
 from fleet_models.model.spec import Scenario
 from fleet_models.runs.results import FleetResult
@@ -98,7 +98,7 @@ def tornado(scenario: Scenario, evaluator: Evaluator, arch: str, against: str,
     """Each input (default: :func:`uncertain_inputs`) at its low and its high, the others at their values:
     the mean paired difference ``arch`` - ``against`` at each, ranked by the swing |high - low|
     (largest first). The scenario runs with its inputs fixed (``uncertainty`` off)."""
-    scenario = dataclasses.replace(_pair(scenario, arch, against), uncertainty=False)
+    scenario = dataclasses.replace(pair(scenario, arch, against), uncertainty=False)
     chosen = list(uncertain_inputs(scenario) if inputs is None else inputs)
     if not chosen:
         raise DecisionError("the scenario has no uncertain inputs: no value cites a catalog entry "

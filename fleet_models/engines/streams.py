@@ -17,18 +17,6 @@ def check_seed(seed: int, replication: int) -> None:
         raise ScenarioError(f"replication index = {replication!r} must be >= 0")
 
 
-def replication_seed(seed: int, replication: int, architecture: str) -> np.random.SeedSequence:
-    """Seed of replication ``replication`` of the architecture named ``architecture``."""
-    check_seed(seed, replication)
-    return np.random.SeedSequence(
-        entropy=int(seed), spawn_key=(int(replication), zlib.crc32(architecture.encode()))
-    )
-
-
-def replication_rng(seed: int, replication: int, architecture: str) -> np.random.Generator:
-    return np.random.Generator(np.random.PCG64(replication_seed(seed, replication, architecture)))
-
-
 class Streams:
     """Common random numbers: the random streams of one replication, keyed by what they drive.
 

@@ -11,10 +11,12 @@ figures (``source``).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any
 
 from failure_data.catalog import default_catalog
@@ -169,13 +171,15 @@ class Declared:
         return self.setting.range
 
 
-def declared(cls: type) -> dict[str, Declared]:
-    """The fields of spec class ``cls`` in declaration order, each with its declaration."""
+def declared(cls: type) -> Mapping[str, Declared]:
+    """The fields of spec class ``cls`` in declaration order, each with its declaration (read once
+    per class: a declaration does not change)."""
     return _declared(cls)
 
 
+@functools.cache
 @typing.no_type_check
-def _declared(cls: type) -> dict[str, Declared]:
+def _declared(cls: type) -> Mapping[str, Declared]:
     hints = typing.get_type_hints(cls)
     out = {}
     for f in dataclasses.fields(cls):
@@ -184,7 +188,7 @@ def _declared(cls: type) -> dict[str, Declared]:
             raise TypeError(f"{cls.__name__}.{f.name} is not declared with fleet_models.model.fields.setting()")
         required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
         out[f.name] = Declared(f.name, hints[f.name], required, s, f.default)
-    return out
+    return MappingProxyType(out)
 
 
 def catalog_defaults(cls: type, catalog: Catalog | None = None) -> dict[str, Any]:
@@ -212,3 +216,29 @@ def is_optional(tp: Any) -> bool:
 
     return (typing.get_origin(tp) in (typing.Union, types.UnionType)
             and type(None) in typing.get_args(tp))
+
+
+SIMULATED = (Role.ENGINE, Role.SUMS)
+"""The roles whose change re-simulates (the engine reads it, or the reduced ledgers hold it)."""
+
+
+def engine_view(obj: Any) -> tuple:
+    """The values of ``obj`` (a spec object) that a simulation of it depends on: every field whose
+    role is in :data:`SIMULATED`, sub-tables recursed, as nested (name, value) pairs. Two objects
+    with the same view simulate the same; prices, power, names and words do not enter it."""
+    out = []
+    for name, d in declared(type(obj)).items():
+        v = getattr(obj, name)
+        if d.setting.table:
+            if isinstance(v, tuple):
+                v = tuple(engine_view(x) for x in v)
+            elif isinstance(v, Mapping):
+                v = tuple((k, engine_view(x)) for k, x in v.items())
+            else:
+                v = engine_view(v)
+        elif d.setting.role not in SIMULATED:
+            continue
+        elif dataclasses.is_dataclass(v) and not hasattr(v, "parameters"):
+            v = engine_view(v)
+        out.append((name, v))
+    return tuple(out)

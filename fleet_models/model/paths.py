@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import math
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from fleet_models.errors import ScenarioError
-from fleet_models.model.fields import declared, resolved
+from fleet_models.model.fields import Declared, declared, resolved
 from fleet_models.model.spec import Scenario
 from reliability.models import FIT_HOURS, LifeModel
 
@@ -39,7 +40,16 @@ FIT = "fit_per_1e9h"
 def _tokens(path: str) -> list[str | int]:
     """``architectures[2].components.els.price_usd`` -> ['architectures', 2, 'components', 'els',
     'price_usd']."""
-    if not isinstance(path, str) or not path.strip():
+    if not isinstance(path, str):
+        raise ScenarioError(f"field path {path!r} is empty; write it as in error messages, e.g. "
+                            "policy.switch_replacement_hours")
+    return list(_parsed(path))
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed(path: str) -> tuple[str | int, ...]:
+    """A path's tokens, parsed once (a run's draws set the same paths in every replication)."""
+    if not path.strip():
         raise ScenarioError(f"field path {path!r} is empty; write it as in error messages, e.g. "
                             "policy.switch_replacement_hours")
     out: list[str | int] = []
@@ -50,7 +60,7 @@ def _tokens(path: str) -> list[str | int]:
         if m.group(1) is not None:
             out.append(m.group(1))
         out += [int(i) for i in re.findall(r"\[(\d+)\]", m.group(2))]
-    return out
+    return tuple(out)
 
 
 def _fail(path: str, where: str, token: Any, choices: list[str]) -> ScenarioError:
@@ -94,12 +104,11 @@ def _walk(obj: Any, tokens: list[str | int], path: str, where: str, new: Any,
         item = _walk(obj[head], rest, path, f"{where}.{head}", new, round_whole)
         return item if new is _READ else {**obj, head: item}
     if dataclasses.is_dataclass(obj):
-        names = [f.name for f in dataclasses.fields(obj)]
+        names = declared(type(obj))
         if not isinstance(head, str) or head not in names:
-            raise _fail(path, where or "the scenario", head, names)
+            raise _fail(path, where or "the scenario", head, list(names))
         # a total left unset (declared ``total_of``) reads as the sum of its terms
-        value = resolved(obj, head) if new is _READ and not rest and head in declared(type(obj)) \
-            else getattr(obj, head)
+        value = resolved(obj, head) if new is _READ and not rest else getattr(obj, head)
         item = _walk(value, rest, path, f"{where}.{head}".lstrip("."), new, round_whole)
         if new is _READ:
             return item
@@ -153,6 +162,26 @@ def set_unchecked(scenario: Scenario, values: Mapping[str, float], round_whole: 
     for path, v in values.items():
         out = _walk(out, _tokens(path), path, "", v, round_whole)
     return out
+
+
+def declaration_at(scenario: Scenario, path: str) -> Declared | None:
+    """The declaration of the field ``path`` names (None for a life's parameter, which its
+    family checks); an unknown path is refused as :func:`get_value` refuses it."""
+    tokens = _tokens(path)
+    get_value(scenario, path)
+    obj: Any = scenario
+    for t in tokens[:-1]:
+        if isinstance(obj, LifeModel):
+            return None
+        if isinstance(obj, tuple):
+            obj = obj[_pick(obj, t, path, "")]
+        elif isinstance(obj, Mapping):
+            obj = obj[t]
+        else:
+            obj = getattr(obj, str(t))
+    if isinstance(obj, LifeModel) or not dataclasses.is_dataclass(obj):
+        return None
+    return declared(type(obj)).get(str(tokens[-1]))
 
 
 def get_value(scenario: Scenario, path: str) -> float:

@@ -260,7 +260,7 @@ def _check_workers(client: Any, address: str) -> None:
         try:
             from importlib.metadata import version as v
 
-            import fleet_models.runs.runner  # noqa: F401
+            import fleet_models.engines.registry  # noqa: F401
 
             return v("cpo-analyzer")
         except Exception as e:  # noqa: BLE001 - reported below

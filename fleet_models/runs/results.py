@@ -14,7 +14,9 @@ reported as [mean, mean] (``n`` = 1 in the summary says so, and
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -23,6 +25,7 @@ import numpy as np
 
 from fleet_models.model.metrics import COMMON as COMMON_METRICS
 from fleet_models.model.metrics import COST, COST_PARTS, engine_columns, failure_column
+from fleet_models.scenario.variants import only
 
 # pandas and scipy.special are imported where a result is summarised, not with this module: the
 # runner imports it before the first replication, and start-up is kept to what simulating needs
@@ -32,16 +35,20 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from fleet_models.model.ledger import Ledger, LedgerSums
     from fleet_models.model.spec import Scenario
+    from fleet_models.runs.draws import Draws
 
 KEY_COLUMNS = ("replication", "architecture")
 
 
 @dataclass(frozen=True)
 class FleetResult:
-    """Replications of every architecture of a scenario.
+    """Replications of every architecture of a scenario: data only (nothing here simulates).
 
-    ``components`` maps each architecture name to its component names, in
-    scenario order (so the JSON lists failures per component it has).
+    ``components`` maps each architecture name to its component names, in scenario order (so
+    the JSON lists failures per component it has). Costs (:attr:`tco`) are a post-process of
+    ``ledgers`` and ``spec``, with ``draws`` (each replication's own numbers, when inputs were
+    drawn or overridden); ``fleet_models.runs.runner.replay`` gives one replication's dated events
+    and ``fleet_models.runs.saved`` writes a result to a folder and reads it back.
     """
 
     scenario: str
@@ -54,10 +61,56 @@ class FleetResult:
     ledgers: dict[tuple[int, str], Ledger | LedgerSums] = field(default_factory=dict, repr=False)
     """(replication, architecture) -> what TCO is computed from: the sums of the replication's
     events (``LedgerSums``, what a run keeps) or its dated events (``Ledger``, with
-    ``run(dated_events=True)``); :meth:`dated_ledger` gives one replication's dated events."""
+    ``run(dated_events=True)``)."""
     engine: str = "des"  # the engine that ran: "des" (SimPy), "fast" (compiled); "mixed" in a merge
     engine_note: str | None = None  # why engine="auto" ran SimPy, if it did
     elapsed_s: float | None = None  # wall time of the simulation (not the compile, not TCO)
+    draws: Draws | None = field(default=None, repr=False)  # per-replication numbers, if any
+
+    @classmethod
+    def of_run(cls, spec: Scenario, replications: pd.DataFrame,
+               ledgers: dict[tuple[int, str], Ledger | LedgerSums], *, seed: int, engine: str,
+               engine_note: str | None = None, elapsed_s: float | None = None,
+               draws: Draws | None = None) -> FleetResult:
+        """The result of a run of ``spec`` (its name, horizon and components read from it)."""
+        n = int(replications["replication"].nunique()) if len(replications) else 0
+        return cls(scenario=spec.name, seed=int(seed), horizon_hours=float(spec.horizon_hours),
+                   n_replications=n,
+                   components={a.name: tuple(c.name for c in a.components) for a in spec.architectures},
+                   replications=replications, spec=spec, ledgers=ledgers, engine=engine,
+                   engine_note=engine_note, elapsed_s=elapsed_s, draws=draws)
+
+    def only(self, name: str) -> FleetResult:
+        """The part of this result that is one architecture's (a run of it alone gives the same)."""
+        import pandas as pd
+
+        spec = only(self.spec, (name,)) if self.spec is not None else None
+        frame = self.replications[self.replications["architecture"] == name]
+        part = {k: v for k, v in self.ledgers.items() if k[1] == name}
+        frame = frame.reindex(columns=[*KEY_COLUMNS, *metric_columns(spec)]) if spec else frame
+        return dataclasses.replace(
+            self, components={name: self.components[name]}, spec=spec, ledgers=part,
+            replications=pd.DataFrame(frame).reset_index(drop=True))
+
+    @classmethod
+    def merge(cls, spec: Scenario, parts: Sequence[FleetResult]) -> FleetResult:
+        """One result of ``spec`` from results of its architectures run with one seed and one
+        replication count (their draws must agree on what they share)."""
+        import pandas as pd
+
+        order = {a.name: i for i, a in enumerate(spec.architectures)}
+        frame = pd.concat([p.replications for p in parts], ignore_index=True)
+        frame = frame.sort_values(["replication", "architecture"], key=lambda c: c.map(order)
+                                  if c.name == "architecture" else c, kind="stable")
+        frame = frame.reindex(columns=[*KEY_COLUMNS, *metric_columns(spec)])
+        engines = {p.engine for p in parts}
+        draws = None
+        for p in parts:  # each part's own numbers; what they share they drew alike (same streams)
+            if p.draws is not None:
+                draws = p.draws if draws is None else draws.then(p.draws)
+        return cls.of_run(spec, frame.reset_index(drop=True),
+                          {k: v for p in parts for k, v in p.ledgers.items()}, seed=parts[0].seed,
+                          engine=engines.pop() if len(engines) == 1 else "mixed", draws=draws)
 
     @cached_property
     def tco(self) -> pd.DataFrame:
@@ -69,24 +122,7 @@ class FleetResult:
 
         if self.spec is None or not self.ledgers:
             return pd.DataFrame(columns=list(COLUMNS))
-        return tco_frame(self.spec, self.ledgers, self.seed)
-
-    def dated_ledger(self, replication: int, architecture: str) -> Ledger | None:
-        """The dated events of one replication of ``architecture``: kept ones, else simulated
-        again (replications are seeded by number, so it is the same replication), else None."""
-        from fleet_models.model.ledger import Ledger
-
-        led = self.ledgers.get((replication, architecture))
-        if led is None or isinstance(led, Ledger):
-            return led
-        names = [a.name for a in self.spec.architectures] if self.spec is not None else []
-        if architecture not in names or self.engine not in ("des", "fast"):
-            return None  # e.g. a merge of runs by different engines: which one ran it is unknown
-        from fleet_models.runs.runner import run_chunk
-
-        _, _, dated = run_chunk(self.spec, names.index(architecture), (replication,), self.seed,
-                                self.engine, dated=True)
-        return dated[(replication, architecture)]  # type: ignore[return-value]
+        return tco_frame(self.spec, self.ledgers, self.draws)
 
     @property
     def architectures(self) -> tuple[str, ...]:
@@ -237,6 +273,14 @@ COST_METRICS = tuple(m.name for m in COST)
 SUMMARY_COLUMNS = ["architecture", "metric", "n", "mean", "sd", "ci95_low", "ci95_high", "p5", "p95"]
 DIFF_COLUMNS = ["architecture", "baseline", "metric", "mean", "sd", "ci95_low", "ci95_high", "p5",
                 "p95", "p_cheaper"]
+
+
+def metric_columns(spec: Scenario) -> list[str]:
+    """The engine metric columns of a run of ``spec``: every component of every architecture."""
+    comps: list[str] = []
+    for a in spec.architectures:
+        comps += [c.name for c in a.components if c.name not in comps]
+    return list(engine_columns(comps))
 
 
 def _num(x: Any) -> float | None:

@@ -4,7 +4,7 @@ The validator refuses what is out of range; some values are in range yet almost 
 wrong unit (a Weibull shape of 50, a 1e9 FIT, a 1,000-year horizon). :func:`notes` says what each
 will do, so the run goes ahead with the user warned instead of silently printing numbers that look
 right. The CLI prints them on stderr before it simulates; very large runs are caught separately by
-the event cap (``fleet_models.runs.runner.MAX_FAILURES``).
+the event cap (``fleet_models.runs.estimate.MAX_FAILURES``).
 """
 
 from __future__ import annotations

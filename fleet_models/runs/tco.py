@@ -51,6 +51,8 @@ from fleet_models.model.spec import Architecture, Component, Homing, Repair, Sce
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd  # imported by tco_frame: a replication's reduce_ledger needs no pandas
 
+    from fleet_models.runs.draws import Draws
+
 PARTS = tuple(m.name for m in COST_PARTS)
 COLUMNS = ("replication", "architecture", *(m.name for m in COST))
 
@@ -173,19 +175,16 @@ def replication_tco(scenario: Scenario, arch: Architecture, ledger: Ledger | Led
 
 
 def tco_frame(scenario: Scenario, ledgers: dict[tuple[int, str], Ledger | LedgerSums],
-              seed: int | None = None) -> pd.DataFrame:
+              draws: Draws | None = None) -> pd.DataFrame:
     """One row per (replication, architecture): the cost parts, total, GPU-hours lost, goodput.
-    With ``uncertainty`` on, replication i is priced with its own draws of the uncertain inputs
-    (``fleet_models.uncertain.Drawer`` with the run's ``seed``)."""
+    With ``draws`` (a run's per-replication numbers: uncertain inputs, overrides) replication i is
+    priced with the scenario of its own draws."""
     import pandas as pd
 
-    from fleet_models.scenario.variants import Drawer
-
     order = {a.name: i for i, a in enumerate(scenario.architectures)}
-    drawn = Drawer(scenario, scenario.seed if seed is None else seed)
     rows = []
     for (i, name), led in sorted(ledgers.items(), key=lambda kv: (kv[0][0], order[kv[0][1]])):
-        sc = drawn(i)
+        sc = scenario if draws is None else draws.scenario(scenario, i)
         arch = next(a for a in sc.architectures if a.name == name)
         rows.append({"replication": i, "architecture": name, **replication_tco(sc, arch, led)})
     return pd.DataFrame(rows, columns=list(COLUMNS))

@@ -21,6 +21,12 @@ from fleet_models.model.spec import Repair, Scenario
 from fleet_models.scenario.inputs import catalog_uncertain
 from reliability.models import LifeModel
 
+CROSS_CHECKED = frozenset({"per_switch", "ports_per_unit", "ports_per_switch", "elements", "needed",
+                           "replace_switch_when_ports_down", "spare_units", "ntf_fraction"})
+"""The numbers a rule across fields reads (:func:`cross_checks`, and ``needed <= elements`` in
+:func:`validate`): a drawn value of one of them may break a rule that each end of its range kept,
+so a draw that sets one is validated whole (``fleet_models.runs.draws``)."""
+
 
 def cross_checks(fleet: Any, policy: Any, components: list[list[tuple[str, Any]]], p: Problems) -> None:
     """Rules across tables: spare units and no-trouble-found shares only with the repair they

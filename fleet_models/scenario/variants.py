@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from fleet_models.errors import ScenarioError
 from fleet_models.model.paths import _tokens, _walk, set_unchecked
 from fleet_models.model.spec import Scenario
-from fleet_models.scenario.inputs import draws, inputs
 from fleet_models.scenario.validate import validate
 
 
@@ -54,20 +53,3 @@ def only(scenario: Scenario, names: list[str] | tuple[str, ...]) -> Scenario:
 
     return dataclasses.replace(scenario, architectures=archs, uncertain={
         p: u for p, u in scenario.uncertain.items() if keep(p)})
-
-
-class Drawer:
-    """The scenario each replication simulates and is priced with: with ``uncertainty`` on, every
-    input of :func:`inputs` drawn for that replication (a whole-number field's draw rounded);
-    otherwise the scenario itself. The inputs are worked out once."""
-
-    def __init__(self, scenario: Scenario, seed: int) -> None:
-        self.scenario, self.seed = scenario, seed
-        self.table = inputs(scenario) if scenario.uncertainty else {}
-
-    def __call__(self, replication: int) -> Scenario:
-        if not self.table:
-            return self.scenario
-
-        return with_values(self.scenario, draws(self.scenario, replication, self.seed, self.table),
-                           round_whole=True)
