@@ -32,6 +32,7 @@ from cli._common import (
     err,
     return_freed_memory,
 )
+from cli.options import JSON_OUTPUT
 from failure_data.units import TimeUnit  # a light module: enum and regex only
 
 data_app = typer.Typer(
@@ -62,7 +63,6 @@ _DIST_PARAMS = {
     SynthDist.loglogistic: ("shape", "scale"),
 }
 
-_JSON = typer.Option(False, "--json", help="Write one JSON document to stdout.")
 
 
 def register(app: typer.Typer) -> None:
@@ -169,7 +169,7 @@ def validate_cmd(
     time_unit: TimeUnit = typer.Option(
         TimeUnit.hours, "--time-unit", help="Unit of duration, entry, lower and upper columns."
     ),
-    json_output: bool = _JSON,
+    json_output: bool = JSON_OUTPUT,
 ) -> None:
     """Check a field failure log and summarise it; exit 1 listing every problem."""
     with domain_errors(json_output):
@@ -267,9 +267,10 @@ def synth_cmd(
     start_date: str = typer.Option("2024-01-01", "--start-date", help="Dated logs: date of time 0."),
     inspect_every: str = typer.Option("90d", "--inspect-every", help="Intervals logs: inspection period."),
     output: Path = typer.Option(None, "-o", "--output", help="Write to FILE.csv or FILE.parquet (default: CSV on stdout)."),
-    json_output: bool = typer.Option(False, "--json", help="With -o: write a JSON summary to stdout."),
+    json_output: bool = JSON_OUTPUT,
 ) -> None:
-    """Draw a synthetic field log from a known life model (same seed, same file)."""
+    """Draw a synthetic field log from a known life model (same seed, same file); with -o FILE,
+    --json writes a summary of it to stdout."""
     import datetime as dt
 
     if output is not None and output.suffix.lower() not in (".csv", ".parquet"):

@@ -17,13 +17,12 @@ from cli._common import (
     domain_errors,
     emit_json,
     err,
-    say_if_compiling,
+    resolve_scenario,
 )
-from cli.fleet_cmd import DASK, FORCE, QUIET, REPLICATIONS, SEED, WORKERS, open_workers
+from cli.options import JSON_OUTPUT, SCENARIO, RunOptions, run_options
+from cli.running import open_workers
+from failure_data.numbers import number
 
-SCENARIO = typer.Argument(None, help="Scenario TOML file or a built-in scenario's name; omit it for "
-                          "the built-in default.", show_default=False)
-JSON = typer.Option(False, "--json", help="One JSON document on stdout, nothing else.")
 AGAINST = typer.Option(None, "--against", help="The architecture compared with (default: the "
                        "scenario's first).")
 
@@ -35,20 +34,15 @@ def register(app: typer.Typer) -> None:
     app.command("pilot")(pilot)
 
 
-def _evaluator(replications: int | None, seed: int | None, pool: Any, force: bool, quiet: bool):
+def _evaluator(run: RunOptions, pool: Any, quiet: bool):
     """The decision's evaluator: every point it simulates runs on ``pool`` (the command's
     workers: local processes or the --dask cluster)."""
+    from cli._common import say_if_compiling
     from fleet_models.decisions.evaluator import Evaluator
 
     say_if_compiling(quiet)  # its points run on the fast engine wherever it models the scenario
-    return Evaluator(replications=replications, seed=seed, force=force,
+    return Evaluator(replications=run.replications, seed=run.seed, force=run.force, engine=run.engine,
                      progress=None if quiet else err, executor=pool)
-
-
-def _load(scenario: Path | None):
-    from cli._common import resolve_scenario
-
-    return resolve_scenario(scenario)
 
 
 def _table(frame: Any, title: str) -> None:
@@ -64,13 +58,10 @@ def _table(frame: Any, title: str) -> None:
 
 
 def _cell(v: Any) -> str:
-    if isinstance(v, float):
-        if v != v:
-            return "–"
-        return f"{v:,.0f}" if abs(v) >= 1e4 else f"{v:.4g}"
-    return str(v)
+    return number(v, 4) if isinstance(v, float) else str(v)
 
 
+@run_options
 def sweep(
     scenario: Path | None = SCENARIO,
     vary: list[str] = typer.Option(..., "--vary", help="PATH=V1,V2,... (repeat for a grid); PATH as "
@@ -80,13 +71,8 @@ def sweep(
                                         "are taken from (default: the scenario's first)."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Also write the grid's table as CSV.",
                                     dir_okay=False),
-    replications: int | None = REPLICATIONS,
-    seed: int | None = SEED,
-    workers: int | None = WORKERS,
-    json_output: bool = JSON,
-    quiet: bool = QUIET,
-    force: bool = FORCE,
-    dask: str | None = DASK,
+    run: RunOptions = RunOptions(),
+    json_output: bool = JSON_OUTPUT,
 ) -> None:
     """Run the scenario at every point of a grid of field values: per point and architecture the
     mean TCO with its interval, availability, goodput, and the paired difference from the baseline
@@ -98,9 +84,9 @@ def sweep(
         from fleet_models.decisions.sweep import sweep as run_sweep
 
         grid = dict(parse_vary(v) for v in vary)
-        sc = _load(scenario)
-        with open_workers(replications, seed, workers, dask) as pool:
-            ev = _evaluator(replications, seed, pool, force, quiet or json_output)
+        sc = resolve_scenario(scenario)
+        with open_workers(run) as pool:
+            ev = _evaluator(run, pool, run.quiet or json_output)
             frame = run_sweep(sc, grid, ev, baseline)
         if out is not None:
             from failure_data.files import atomic_path
@@ -112,10 +98,11 @@ def sweep(
                    "points": frame.to_dict(orient="records")})
         return
     _table(frame, f"{sc.name}: sweep of {', '.join(grid)} ({ev.runs} simulations)")
-    if out is not None and not quiet:
+    if out is not None and not run.quiet:
         err(f"wrote {out}")
 
 
+@run_options
 def tornado(
     scenario: Path | None = SCENARIO,
     arch: str | None = typer.Option(None, "--arch", help="The architecture whose difference is "
@@ -123,13 +110,8 @@ def tornado(
     against: str | None = AGAINST,
     plot: Path | None = typer.Option(None, "--plot", help="Also draw the tornado (PNG or SVG).",
                                      dir_okay=False),
-    replications: int | None = REPLICATIONS,
-    seed: int | None = SEED,
-    workers: int | None = WORKERS,
-    json_output: bool = JSON,
-    quiet: bool = QUIET,
-    force: bool = FORCE,
-    dask: str | None = DASK,
+    run: RunOptions = RunOptions(),
+    json_output: bool = JSON_OUTPUT,
 ) -> None:
     """Which unknown moves the TCO difference most: every input with a published range (catalog
     low and high) at its low and its high, the others at their values, ranked by the swing."""
@@ -138,12 +120,12 @@ def tornado(
         from cli.render.figures import plot_tornado
         from fleet_models.decisions.tornado import tornado as run_tornado
 
-        sc = _load(scenario)
+        sc = resolve_scenario(scenario)
         names = [a.name for a in sc.architectures]
         arch = arch or names[-1]
         against = against or names[0]
-        with open_workers(replications, seed, workers, dask) as pool:
-            ev = _evaluator(replications, seed, pool, force, quiet or json_output)
+        with open_workers(run) as pool:
+            ev = _evaluator(run, pool, run.quiet or json_output)
             frame = run_tornado(sc, ev, arch, against)
         if plot is not None:
             ax = plot_tornado(frame, title=f"{arch} - {against}: mean TCO difference (USD)")
@@ -159,10 +141,11 @@ def tornado(
     _table(frame[["input", "low", "high", "unit", "confidence", "at_low", "at_high", "swing"]],
            f"{sc.name}: TCO of {arch} minus {against} (mean {frame['base'].iloc[0]:,.0f} USD), each "
            "input at its low and high")
-    if plot is not None and not quiet:
+    if plot is not None and not run.quiet:
         err(f"wrote {plot}")
 
 
+@run_options
 def breakeven(
     scenario: Path | None = SCENARIO,
     vary: str = typer.Option(..., "--vary", help="The field path to solve for, e.g. "
@@ -173,13 +156,8 @@ def breakeven(
     arch: str | None = typer.Option(None, "--arch", help="The architecture that should win "
                                     "(default: the one the path lies in, else the scenario's last)."),
     against: str | None = AGAINST,
-    replications: int | None = REPLICATIONS,
-    seed: int | None = SEED,
-    workers: int | None = WORKERS,
-    json_output: bool = JSON,
-    quiet: bool = QUIET,
-    force: bool = FORCE,
-    dask: str | None = DASK,
+    run: RunOptions = RunOptions(),
+    json_output: bool = JSON_OUTPUT,
 ) -> None:
     """The value of a field at which one architecture equals another (mean paired difference
     zero), with an interval: how reliable must CPO engines be, or how fast a switch swap, for
@@ -193,13 +171,13 @@ def breakeven(
 
         if metric not in METRICS:
             raise DecisionError(f"--metric {metric!r} is not one of {', '.join(METRICS)}")
-        sc = _load(scenario)
+        sc = resolve_scenario(scenario)
         names = [a.name for a in sc.architectures]
         arch = arch or architecture_of(vary, sc) or names[-1]
         against = against or names[0]
         lo, hi = between if between is not None else default_range(sc, vary)
-        with open_workers(replications, seed, workers, dask) as pool:
-            ev = _evaluator(replications, seed, pool, force, quiet or json_output)
+        with open_workers(run) as pool:
+            ev = _evaluator(run, pool, run.quiet or json_output)
             answer = solve(sc, ev, vary, arch, against, lo, hi, METRICS[metric])
     if json_output:
         doc = {k: v for k, v in answer.__dict__.items()}
@@ -209,6 +187,7 @@ def breakeven(
     console().print(answer.text())
 
 
+@run_options
 def pilot(
     scenario: Path | None = SCENARIO,
     component: str = typer.Option(..., "--component", help="The component the pilot ran, e.g. "
@@ -225,13 +204,8 @@ def pilot(
                               "quantiles are then the chi-square bounds."),
     target: float = typer.Option(0.9, "--target", min=0.5, max=0.999,
                                  help="The P(cheaper) the search for more pilot months aims at."),
-    replications: int | None = REPLICATIONS,
-    seed: int | None = SEED,
-    workers: int | None = WORKERS,
-    json_output: bool = JSON,
-    quiet: bool = QUIET,
-    force: bool = FORCE,
-    dask: str | None = DASK,
+    run: RunOptions = RunOptions(),
+    json_output: bool = JSON_OUTPUT,
 ) -> None:
     """What a pilot proves: P(the architecture is cheaper than the baseline) with the component's
     failure rate drawn from the prior and from the posterior after the pilot (gamma-Poisson), and
@@ -244,9 +218,9 @@ def pilot(
         if flat and prior_fit is not None:
             raise DecisionError("give --flat or --prior-fit, not both")
         prior = GammaRate.flat() if flat else (GammaRate.from_range(*prior_fit) if prior_fit else None)
-        sc = _load(scenario)
-        with open_workers(replications, seed, workers, dask) as pool:
-            ev = _evaluator(replications, seed, pool, force, quiet or json_output)
+        sc = resolve_scenario(scenario)
+        with open_workers(run) as pool:
+            ev = _evaluator(run, pool, run.quiet or json_output)
             answer = run_pilot(sc, ev, component, device_hours, failures, arch=arch,
                                against=against, prior=prior, target=target)
     if json_output:

@@ -32,6 +32,7 @@ from cli._common import (
     import_in_background,
     return_freed_memory,
 )
+from cli.options import JSON_OUTPUT
 from failure_data.units import TimeUnit  # a light module: enum and regex only
 
 
@@ -50,7 +51,6 @@ class ModelChoice(StrEnum):
 
 
 _CONF = typer.Option(0.95, "--confidence", "-c", help="Confidence level in (0, 1), e.g. 0.95.")
-_JSON = typer.Option(False, "--json", help="Write one JSON document to stdout.")
 
 
 def _read(path: Path, time_unit: TimeUnit, as_of: str | None, component: str | None):
@@ -79,7 +79,7 @@ def fit_cmd(
         TimeUnit.hours, "--time-unit", help="Unit of duration columns in the file."
     ),
     as_of: str = typer.Option(None, "--as-of", help="Dated logs: end of observation, YYYY-MM-DD."),
-    json_output: bool = _JSON,
+    json_output: bool = JSON_OUTPUT,
     save: Path = typer.Option(None, "--save", help="Write the fitted LifeModel JSON here."),
     plot: Path = typer.Option(None, "--plot", help="Draw the probability plot to FILE.png or FILE.svg."),
     stress: str = typer.Option(None, "--stress", help="ALT: stress column (e.g. temperature_c)."),
@@ -206,7 +206,7 @@ def bound_cmd(
     component: str = typer.Option(None, "--component", help="Use only this component's rows."),
     time_unit: TimeUnit = typer.Option(TimeUnit.hours, "--time-unit", help="Unit of duration columns."),
     as_of: str = typer.Option(None, "--as-of", help="Dated logs: end of observation, YYYY-MM-DD."),
-    json_output: bool = _JSON,
+    json_output: bool = JSON_OUTPUT,
 ) -> None:
     """Upper bound on the failure rate (FIT) and lower bound on MTTF from few or zero failures.
 
@@ -291,7 +291,7 @@ def plan_pilot_cmd(
     units: int = typer.Option(None, "--units", help="Units on test: gives hours per unit."),
     units_per_switch: int = typer.Option(None, "--units-per-switch", help="Units (ports, engines) per switch."),
     switches: int = typer.Option(None, "--switches", help="Switches in the pilot: gives months."),
-    json_output: bool = _JSON,
+    json_output: bool = JSON_OUTPUT,
 ) -> None:
     """Device-hours a zero- (or R-) failure demonstration needs to show a FIT target.
 

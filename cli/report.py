@@ -29,9 +29,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cli.render.compare import _usd as usd
 from cli.render.compare import comparison, verdict
 from failure_data.catalog import Catalog, Confidence, default_catalog
+from failure_data.numbers import number, percent, usd
 from fleet_models.model.fields import declared
 from fleet_models.model.ledger import EventKind
 from fleet_models.model.metrics import COST, COST_PARTS, ENGINE, engine_columns
@@ -129,23 +129,20 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], cls: str = "",
 
 
 def _num(v: Any, metric: str = "") -> str:
-    v = float(v)
-    if not math.isfinite(v):
-        return "n/a"
+    """A metric's value in its own terms: shares as per cent, money as USD, counts as numbers."""
     if metric in ("port_availability", "goodput"):
-        return f"{v * 100:.4f} %"
+        return percent(v, 4)
     if metric in {m.name for m in COST if m.unit == "USD"}:
         return usd(v)
-    if abs(v) >= 1e5:
-        return f"{v:,.0f}"
-    return f"{v:,.4g}" if abs(v) < 10 else f"{v:,.1f}"
+    return number(v, 4)
 
 
 def _g(x: Any) -> str:
+    """An input's value as the assumptions table writes it."""
     if isinstance(x, bool):
         return "true" if x else "false"
     if isinstance(x, float):
-        return f"{x:,.6g}" if abs(x) < 1e6 else f"{x:,.0f}"
+        return number(x, 6)
     if isinstance(x, int):
         return f"{x:,}"
     return str(x)

@@ -14,21 +14,19 @@ from pathlib import Path
 import typer
 
 from cli._common import check_output_folder, domain_errors, err
-from cli.fleet_cmd import DASK, ENGINE, FORCE, QUIET, REPLICATIONS, SEED, WORKERS
+from cli.options import BASELINE, SAVED_RUN, SCENARIO, RunOptions, run_options
 
 
 def register(app: typer.Typer) -> None:
     app.command("report")(report)
 
 
+@run_options
 def report(
-    scenario: Path | None = typer.Argument(
-        None, help="Scenario TOML file or a built-in scenario's name; omit it for the built-in "
-        "default.", show_default=False),
+    scenario: Path | None = SCENARIO,
     output: Path = typer.Option(..., "--output", "-o", dir_okay=False,
                                 help="The HTML file to write (one self-contained page)."),
-    baseline: str | None = typer.Option(None, "--baseline", "-b", help="Architecture the others are "
-                                        "compared with (default: the scenario's first)."),
+    baseline: str | None = BASELINE,
     with_tornado: bool = typer.Option(
         False, "--tornado/--no-tornado", help="Add the tornado: each input with a published range at "
         "its low and high (re-simulates the architectures an input changes: slower)."),
@@ -42,13 +40,8 @@ def report(
     between: tuple[float, float] | None = typer.Option(
         None, "--between", help="LO HI: the range the break-even is searched in (default: the "
         "value / 100 to x 100)."),
-    replications: int | None = REPLICATIONS,
-    seed: int | None = SEED,
-    workers: int | None = WORKERS,
-    quiet: bool = QUIET,
-    force: bool = FORCE,
-    engine: str = ENGINE,
-    dask: str | None = DASK,
+    run: RunOptions = RunOptions(),
+    saved: Path | None = SAVED_RUN,
 ) -> None:
     """Write a self-contained HTML decision report for someone who will not run the tool: the
     question and the verdict, every result with its interval, figures, the tornado and break-even
@@ -58,20 +51,21 @@ def report(
         raise typer.BadParameter("--between is the range of a --breakeven PATH; give the path too",
                                  param_hint="--between")
     with domain_errors():
-        from cli.fleet_cmd import _load, _run, open_workers
         from cli.report import build_report
+        from cli.running import open_workers, saved_or_scenario, simulate
         from fleet_models.decisions.evaluator import Evaluator
         from fleet_models.errors import DecisionError, FleetError
+        from fleet_models.model.checks import known_architecture
 
-        sc = _load(scenario)
+        sc, result = saved_or_scenario(saved, scenario)
         names = [a.name for a in sc.architectures]
         for flag, name in (("--baseline", baseline), ("--arch", arch)):
-            if name is not None and name not in names:
-                raise FleetError(f"{flag} {name!r} is not an architecture of the scenario; choose "
-                                 "one of " + ", ".join(names))
+            if name is not None:
+                known_architecture(name, names, flag)
         baseline = baseline or names[0]
-        with open_workers(replications, seed, workers, dask) as pool:
-            result = _run(sc, replications, seed, pool, force, engine, quiet=quiet)
+        with open_workers(run) as pool:
+            if result is None:
+                result = simulate(sc, run, pool)
             t0 = time.perf_counter()
             frame = answer = pair = runs = None
             if with_tornado or breakeven_path is not None:
@@ -82,8 +76,9 @@ def report(
                 arch = arch or str(tco.drop(baseline).idxmin())
                 if arch == baseline:
                     raise DecisionError(f"--arch {arch!r} is the baseline; choose another architecture")
-                ev = Evaluator(replications=result.n_replications, seed=result.seed, force=force,
-                               progress=None if quiet else err, executor=pool)
+                ev = Evaluator(replications=result.n_replications, seed=result.seed, force=run.force,
+                               engine=run.engine,
+                               progress=None if run.quiet else err, executor=pool)
                 ev.reuse(result)  # the comparison's run: only what an input changes is simulated again
                 pair = (arch, baseline)
                 if with_tornado:
@@ -107,7 +102,7 @@ def report(
         except OSError as e:
             raise FleetError(f"cannot write {str(output)!r}: {e.strerror or e}; choose another "
                              "--output") from None
-    if not quiet:
+    if not run.quiet:
         extra = f"; tornado/break-even {t1 - t0:.1f} s ({runs} simulations)" if runs is not None else ""
         err(f"wrote {output} ({len(page) / 1e6:.1f} MB; page built in "
             f"{time.perf_counter() - t1:.1f} s{extra})")

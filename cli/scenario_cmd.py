@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from cli._common import console, domain_errors, emit_json
+from cli.options import JSON_OUTPUT
 
 scenario_app = typer.Typer(
     help="Scenarios: list the built-ins, show one fully resolved, write a starting file, "
@@ -15,11 +16,8 @@ scenario_app = typer.Typer(
     no_args_is_help=True,
 )
 
-JSON_HELP = "Print JSON to stdout instead of tables."
-
-
 @scenario_app.command("list")
-def list_cmd(json_output: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+def list_cmd(json_output: bool = JSON_OUTPUT) -> None:
     """List the built-in scenarios and architectures with one-line descriptions."""
     with domain_errors(json_output):
         from fleet_models.builtins.scenarios import (
@@ -74,7 +72,7 @@ def _resolve(name: str):
 @scenario_app.command("show")
 def show_cmd(
     name: str = typer.Argument(..., help="A built-in scenario name (`cpo scenario list`) or a TOML file."),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    json_output: bool = JSON_OUTPUT,
 ) -> None:
     """Print a scenario fully resolved: every field, every default filled in, with its catalog source."""
     with domain_errors(json_output):
@@ -121,7 +119,7 @@ def schema_cmd() -> None:
 @scenario_app.command("catalog")
 def catalog_cmd(
     key: str = typer.Argument(None, help="One catalog key to show in full; all entries if omitted."),
-    json_output: bool = typer.Option(False, "--json", help=JSON_HELP),
+    json_output: bool = JSON_OUTPUT,
 ) -> None:
     """List the catalog of published figures (value, unit, source, confidence) the defaults cite."""
     with domain_errors(json_output):

@@ -146,7 +146,8 @@ def test_simulate_out_writes_the_rows_it_streamed(tmp_path):
     assert r.exit_code == 0, r.output
     rows = pd.read_csv(out / "replications.csv")
     assert list(rows["replication"]) == [0] * 4 + [1] * 4 + [2] * 4
-    assert sorted(p.name for p in out.iterdir()) == ["replications.csv", "summary.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["ledgers.npz", "replications.csv", "run.json",
+                                                     "scenario.toml", "summary.json"]
 
 
 def test_a_merge_keeps_which_engine_ran_so_a_replication_is_simulated_again_by_it():

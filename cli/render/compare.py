@@ -9,15 +9,16 @@ difference from the baseline with its interval and the share of replications it 
 
 from __future__ import annotations
 
-import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from failure_data.numbers import usd
+from failure_data.units import HOURS_PER_YEAR
 from fleet_models.runs.results import FleetResult
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd  # imported by comparison(): `cpo compare` imports this module before its run
 
-MINUTES_PER_YEAR = 8766.0 * 60.0
+MINUTES_PER_YEAR = HOURS_PER_YEAR * 60.0
 
 
 def comparison(result: FleetResult, baseline: str | None = None) -> pd.DataFrame:
@@ -28,7 +29,7 @@ def comparison(result: FleetResult, baseline: str | None = None) -> pd.DataFrame
     baseline = baseline or result.architectures[0]
     diffs = result.differences(baseline).set_index("architecture")
     summ = result.summary().set_index(["architecture", "metric"])
-    years = result.horizon_hours / 8766.0
+    years = result.horizon_hours / HOURS_PER_YEAR
     fleet = result.spec.fleet  # type: ignore[union-attr]
     ports = fleet.switches * fleet.ports_per_switch
     cols: dict[str, list[str]] = {}
@@ -47,23 +48,23 @@ def comparison(result: FleetResult, baseline: str | None = None) -> pd.DataFrame
             ("job interruptions per year", f"{m('job_interruptions')['mean'] / years:,.2f}"),
             ("GPU-hours lost", f"{m('gpu_hours_lost')['mean']:,.0f}"),
             ("goodput", f"{m('goodput')['mean'] * 100:.3f} %"),
-            ("TCO (mean)", _usd(m("tco_usd")["mean"])),
-            ("TCO ci95 of the mean", f"{_usd(m('tco_usd')['ci95_low'])} – {_usd(m('tco_usd')['ci95_high'])}"),
-            ("TCO p5 – p95 (one fleet)", f"{_usd(m('tco_usd')['p5'])} – {_usd(m('tco_usd')['p95'])}"),
-            ("  capex", _usd(m("capex")["mean"])),
-            ("  energy", _usd(m("energy")["mean"])),
-            ("  maintenance", _usd(m("maintenance")["mean"])),
-            ("  downtime", _usd(m("downtime")["mean"])),
-            ("TCO per port-year", _usd(m("tco_usd")["mean"] / (ports * years))),
-            ("TCO per Tbps-year", _usd(m("tco_usd")["mean"] / (ports * fleet.port_gbps / 1000 * years))),
+            ("TCO (mean)", usd(m("tco_usd")["mean"])),
+            ("TCO ci95 of the mean", f"{usd(m('tco_usd')['ci95_low'])} – {usd(m('tco_usd')['ci95_high'])}"),
+            ("TCO p5 – p95 (one fleet)", f"{usd(m('tco_usd')['p5'])} – {usd(m('tco_usd')['p95'])}"),
+            ("  capex", usd(m("capex")["mean"])),
+            ("  energy", usd(m("energy")["mean"])),
+            ("  maintenance", usd(m("maintenance")["mean"])),
+            ("  downtime", usd(m("downtime")["mean"])),
+            ("TCO per port-year", usd(m("tco_usd")["mean"] / (ports * years))),
+            ("TCO per Tbps-year", usd(m("tco_usd")["mean"] / (ports * fleet.port_gbps / 1000 * years))),
         ]
         if arch == baseline:
             cells += [(f"vs {baseline} (mean)", "baseline"), ("vs baseline ci95", "–"), ("P(cheaper)", "–")]
         else:
             d = diffs.loc[arch]
-            cells += [(f"vs {baseline} (mean)", _usd(d["mean"], signed=True)),
-                      ("vs baseline ci95", f"{_usd(d['ci95_low'], signed=True)} – "
-                                           f"{_usd(d['ci95_high'], signed=True)}"),
+            cells += [(f"vs {baseline} (mean)", usd(d["mean"], signed=True)),
+                      ("vs baseline ci95", f"{usd(d['ci95_low'], signed=True)} – "
+                                           f"{usd(d['ci95_high'], signed=True)}"),
                       ("P(cheaper)", f"{d['p_cheaper'] * 100:.0f} %")]
         labels = [c[0] for c in cells]
         cols[arch] = [c[1] for c in cells]
@@ -76,17 +77,17 @@ def verdict(result: FleetResult, baseline: str | None = None) -> str:
     summ = result.summary()
     tco = summ[summ["metric"] == "tco_usd"].set_index("architecture")["mean"]
     best = str(tco.idxmin())
-    years = result.horizon_hours / 8766.0
+    years = result.horizon_hours / HOURS_PER_YEAR
     horizon = f"{years:g} year{'s' if years != 1 else ''}"
     if best == baseline:
         return (f"{baseline} has the lowest total cost of ownership over {horizon} "
-                f"({_usd(tco[baseline])} mean); " + _others(result, baseline))
+                f"({usd(tco[baseline])} mean); " + _others(result, baseline))
     d = result.differences(baseline).set_index("architecture").loc[best]
     sure = d["ci95_high"] < 0
     pct = -d["mean"] / tco[baseline] * 100
     return (f"{best} has the lowest total cost of ownership over {horizon}: "
-            f"{_usd(-d['mean'])} ({pct:.1f} %) less than {baseline} "
-            f"(95 % interval of the saving {_usd(-d['ci95_high'])} to {_usd(-d['ci95_low'])}; cheaper in "
+            f"{usd(-d['mean'])} ({pct:.1f} %) less than {baseline} "
+            f"(95 % interval of the saving {usd(-d['ci95_high'])} to {usd(-d['ci95_low'])}; cheaper in "
             f"{d['p_cheaper'] * 100:.0f} % of replications)"
             + ("." if sure else "; the interval includes no saving, so run more replications or "
                "treat the two as equal."))
@@ -94,20 +95,34 @@ def verdict(result: FleetResult, baseline: str | None = None) -> str:
 
 def _others(result: FleetResult, baseline: str) -> str:
     d = result.differences(baseline)
-    parts = [f"{r.architecture} costs {_usd(r.mean, signed=True)} more (cheaper in "
+    parts = [f"{r.architecture} costs {usd(r.mean, signed=True)} more (cheaper in "
              f"{r.p_cheaper * 100:.0f} % of replications)" for r in d.itertuples()]
     return "; ".join(parts) + "." if parts else "it is the only architecture."
 
 
-def _usd(x: float, signed: bool = False) -> str:
-    if not math.isfinite(x):
-        return "n/a"
-    sign = ("+" if x > 0 else "-" if x < 0 else "") if signed else ("-" if x < 0 else "")
-    a = abs(x)
-    if a >= 1e9:
-        return f"{sign}${a / 1e9:.2f}B"
-    if a >= 1e6:
-        return f"{sign}${a / 1e6:.2f}M"
-    if a >= 1e4:
-        return f"{sign}${a / 1e3:.0f}k"
-    return f"{sign}${a:,.0f}"
+def print_comparison(out: Any, result: FleetResult, table: pd.DataFrame, words: str,
+                     spread: pd.DataFrame | None) -> None:
+    """`cpo compare`'s tables and verdict on a rich console."""
+    from rich.table import Table
+    from rich.text import Text
+
+    years = result.horizon_hours / HOURS_PER_YEAR
+    t = Table(title=Text(f"{result.scenario}: {result.n_replications} replications, {years:g} years, "
+                         f"seed {result.seed}; costs discounted at "
+                         f"{result.spec.costs.discount_rate * 100:g} %/yr"))
+    t.add_column("measure")
+    for arch in table.columns:
+        t.add_column(Text(arch), justify="right")
+    for label, row in table.iterrows():
+        t.add_row(Text(str(label)), *(Text(str(v)) for v in row))
+    out.print(t)
+    out.print(Text(words))
+    if spread is not None:
+        s = Table(title=Text("Spread of the TCO across replications: from not knowing the inputs "
+                             "(drawn per replication) and from chance (inputs fixed)"))
+        for col in ("of", "sd total", "sd chance", "from inputs", "from chance"):
+            s.add_column(col, justify="left" if col == "of" else "right")
+        for r in spread.itertuples():
+            s.add_row(Text(r.of), usd(r.sd_total), usd(r.sd_chance),
+                      f"{r.share_from_inputs * 100:.0f} %", f"{r.share_from_chance * 100:.0f} %")
+        out.print(s)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from failure_data.errors import option
+from failure_data.numbers import number
 from fleet_models.decisions.evaluator import HIGHER_IS_BETTER, Evaluator, difference, pair
 from fleet_models.errors import DecisionError, ScenarioError
 from fleet_models.model.paths import get_value
@@ -39,14 +40,10 @@ class BreakEven:
                     f"{self.at_lo:,.4g} at {self.lo:g}, {self.at_hi:,.4g} at {self.hi:g}); widen "
                     f"{option('between', 'lo and hi')}")
         lo, hi = self.interval
-        ci = (f"95 % interval {_g(lo)} to {_g(hi)}" if lo is not None and hi is not None else
+        ci = (f"95 % interval {number(lo)} to {number(hi)}" if lo is not None and hi is not None else
               "its 95 % interval reaches past the range searched")
         return (f"{self.arch} equals {self.against} on {what} at {self.path} = {self.value:.4g} "
                 f"({ci})")
-
-
-def _g(x: float | None) -> str:
-    return "?" if x is None else f"{x:.4g}"
 
 
 def bisect(f: Callable[[float], float], lo: float, hi: float, *, log: bool = False,

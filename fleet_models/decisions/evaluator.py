@@ -29,9 +29,10 @@ from typing import Any
 import numpy as np
 
 from fleet_models.errors import DecisionError
-from fleet_models.model.fields import engine_view
+from fleet_models.model.checks import known_architecture
 from fleet_models.model.spec import Scenario
 from fleet_models.runs.draws import Draws
+from fleet_models.runs.keys import engine_key
 from fleet_models.runs.results import FleetResult, mean_ci95
 from fleet_models.runs.runner import run
 from fleet_models.scenario.variants import only
@@ -40,15 +41,6 @@ HIGHER_IS_BETTER = {"port_availability": True, "goodput": True, "tco_usd": False
 METRICS = {"tco": "tco_usd", "availability": "port_availability", "goodput": "goodput"}
 
 
-def engine_key(scenario: Scenario, arch_index: int, overrides: Draws | None = None) -> str:
-    """What one architecture's replications depend on: its name and :func:`engine_view`, the rest
-    of the scenario's engine view without the other architectures, the uncertain inputs when they
-    are drawn, and any per-replication overrides."""
-    arch = scenario.architectures[arch_index]
-    rest = tuple((k, v) for k, v in engine_view(scenario) if k not in ("architectures", "uncertain"))
-    drawn = tuple(sorted(scenario.uncertain.items())) if scenario.uncertainty else None
-    extra = None if overrides is None else (overrides.paths, overrides.values.tobytes())
-    return repr((arch.name, engine_view(arch), rest, drawn, extra))
 
 
 class Evaluator:
@@ -56,9 +48,10 @@ class Evaluator:
     only once per distinct engine input (see the module docstring). ``runs`` counts simulations."""
 
     def __init__(self, *, replications: int | None = None, seed: int | None = None,
-                 workers: int | None = None, force: bool = False,
+                 workers: int | None = None, force: bool = False, engine: str = "auto",
                  progress: Callable[[str], None] | None = None, executor: Any = None) -> None:
         self.replications, self.seed, self.workers, self.force = replications, seed, workers, force
+        self.engine = engine
         self.progress = progress
         # every simulation of every point goes through this one executor (a
         # fleet_models.runs.parallel.Workers: local processes or a Dask cluster); None: each run
@@ -97,7 +90,7 @@ class Evaluator:
                 if self.progress:
                     self.progress(f"simulating {arch.name}")
                 self._cache[key] = run(one, replications=self.replications, seed=self.seed,
-                                       workers=self.workers, force=self.force,
+                                       workers=self.workers, force=self.force, engine=self.engine,
                                        executor=self.executor, overrides=extra)
                 self.runs += 1
                 self.engines.add(self._cache[key].engine)
@@ -110,9 +103,7 @@ def pair(scenario: Scenario, arch: str, against: str) -> Scenario:
     an unknown name is refused with the choices."""
     names = [a.name for a in scenario.architectures]
     for name in (arch, against):
-        if name not in names:
-            raise DecisionError(f"{name!r} is not an architecture of the scenario; choose one of "
-                                + ", ".join(names))
+        known_architecture(name, names)
     if arch == against:
         raise DecisionError(f"{arch!r} is compared with itself; name another architecture to compare "
                             "against")
@@ -122,9 +113,7 @@ def pair(scenario: Scenario, arch: str, against: str) -> Scenario:
 def paired(result: FleetResult, metric: str, arch: str, against: str) -> np.ndarray:
     """Per replication, ``metric`` of ``arch`` minus that of ``against`` (common random numbers)."""
     for name in (arch, against):
-        if name not in result.architectures:
-            raise DecisionError(f"{name!r} is not an architecture of the scenario; choose one of "
-                                + ", ".join(result.architectures))
+        known_architecture(name, result.architectures)
     frame = result.tco if metric in result.tco.columns else result.replications
     wide = frame.pivot(index="replication", columns="architecture", values=metric)
     return (wide[arch] - wide[against]).to_numpy(dtype=float)

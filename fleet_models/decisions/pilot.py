@@ -14,6 +14,7 @@ from failure_data.catalog import default_catalog
 from failure_data.errors import option
 from fleet_models.decisions.evaluator import Evaluator, difference
 from fleet_models.errors import DecisionError
+from fleet_models.model.ledger import MONTH_HOURS
 from fleet_models.model.paths import get_value
 from fleet_models.model.spec import Scenario
 from fleet_models.runs.draws import Draws
@@ -95,7 +96,7 @@ def pilot(scenario: Scenario, evaluator: Evaluator, component: str, device_hours
 
     before = p_cheaper(prior) if prior.proper else None
     after = p_cheaper(post)
-    hours_per_switch_month = _units(scenario, holders[0], component) * 730.5
+    hours_per_switch_month = _units(scenario, holders[0], component) * MONTH_HOURS
     more = _more_months(post, hours_per_switch_month, after, target, p_cheaper)
     engine = next(iter(evaluator.engines)) if len(evaluator.engines) == 1 else "mixed"
     return PilotAnswer(component, arch, against, prior, post, before, after, more, target, note,

@@ -23,11 +23,16 @@ def get_engine(name: str) -> Engine:
     return SimPyEngine()
 
 
+def check_engine(engine: str) -> None:
+    """Refuse an engine name that is not one of :data:`ENGINES`."""
+    if engine not in ENGINES:
+        raise ScenarioError(f"engine = {engine!r} is not one of {', '.join(ENGINES)}; choose one of them")
+
+
 def select_engine(scenario: Scenario, engine: str = "auto", seed: int | None = None) -> tuple[str, str | None]:
     """The engine a run of ``scenario`` uses for ``engine`` ("auto", "des" or "fast") and, when
     ``auto`` falls back to SimPy, why. ``fast`` on a scenario it does not model is refused."""
-    if engine not in ENGINES:
-        raise ScenarioError(f"engine = {engine!r} is not one of {', '.join(ENGINES)}; choose one of them")
+    check_engine(engine)
     if engine == "des":
         return "des", None
     from fleet_models.engines.fast.engine import unsupported

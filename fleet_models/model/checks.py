@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from fleet_models.errors import ScenarioError
+from fleet_models.errors import FleetError, ScenarioError
 from fleet_models.model.fields import Range, declared, is_optional, type_words
 
 SWITCH = "switch"  # ports_per_unit / spares name meaning the whole switch
@@ -219,3 +219,12 @@ def either_unit(cls: type, field: str, raw: Mapping[str, Any], path: str, p: Pro
 
 
 
+
+
+def known_architecture(name: str, names: Collection[str], label: str = "") -> str:
+    """``name`` if it is one of ``names`` (a scenario's or a run's architectures), else one
+    FleetError naming the choices (``label``: how the caller was given it, e.g. ``--baseline``)."""
+    if name not in names:
+        raise FleetError(f"{label + ' ' if label else ''}{name!r} is not an architecture of the "
+                         f"scenario{suggest(str(name), list(names))}; choose one of {', '.join(names)}")
+    return name

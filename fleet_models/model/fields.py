@@ -20,6 +20,7 @@ from types import MappingProxyType
 from typing import Any
 
 from failure_data.catalog import default_catalog
+from failure_data.numbers import toml_number
 from failure_data.units import HOURS_PER_YEAR  # noqa: F401  (spec.py's horizon unit)
 
 if typing.TYPE_CHECKING:
@@ -43,10 +44,10 @@ class Range:
     def text(self) -> str:
         """``must be in [0, 1)``: the phrase a message and a comment use."""
         if self.hi is None:
-            return f"must be {'>' if self.lo_open else '>='} {_num(self.lo)}"
+            return f"must be {'>' if self.lo_open else '>='} {toml_number(self.lo)}"
         if self.lo is None:
-            return f"must be {'<' if self.hi_open else '<='} {_num(self.hi)}"
-        return (f"must be in {'(' if self.lo_open else '['}{_num(self.lo)}, {_num(self.hi)}"
+            return f"must be {'<' if self.hi_open else '<='} {toml_number(self.hi)}"
+        return (f"must be in {'(' if self.lo_open else '['}{toml_number(self.lo)}, {toml_number(self.hi)}"
                 f"{')' if self.hi_open else ']'}")
 
     def json_schema(self) -> dict[str, float]:
@@ -56,14 +57,6 @@ class Range:
         if self.hi is not None:
             out["exclusiveMaximum" if self.hi_open else "maximum"] = self.hi
         return out
-
-
-def _num(x: float | None) -> str:
-    if x is None:
-        return ""
-    if isinstance(x, int):
-        return f"{x:_}" if abs(x) >= 10_000 else str(x)
-    return f"{x:,.0f}".replace(",", "_") if float(x).is_integer() and abs(x) >= 1e4 else f"{x:g}"
 
 
 POSITIVE = Range(0, None, lo_open=True)
@@ -231,7 +224,7 @@ def engine_view(obj: Any) -> tuple:
         v = getattr(obj, name)
         if d.setting.table:
             if isinstance(v, tuple):
-                v = tuple(engine_view(x) for x in v)
+                v = tuple((getattr(x, "name", i), engine_view(x)) for i, x in enumerate(v))
             elif isinstance(v, Mapping):
                 v = tuple((k, engine_view(x)) for k, x in v.items())
             else:

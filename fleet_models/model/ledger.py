@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-MONTH_HOURS = 8766.0 / 12
+from failure_data.units import HOURS_PER_YEAR
+
+MONTH_HOURS = HOURS_PER_YEAR / 12
 """Port-down hours and GPU-hours lost are kept per month of 730.5 h (``Ledger.down_by_month``,
 ``Ledger.lost_by_month``)."""
 

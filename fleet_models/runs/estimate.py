@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from failure_data.numbers import about
 from fleet_models.model.spec import Scenario
 from fleet_models.runs.parallel import default_workers
 
@@ -55,7 +56,7 @@ class RunEstimate:
         return self.failures > MAX_FAILURES
 
     def text(self) -> str:
-        return f"about {_sig(self.failures)} failure events, {duration_text(self.seconds)}"
+        return f"about {about(self.failures)} failure events, {duration_text(self.seconds)}"
 
 
 def estimate(scenario: Scenario, replications: int | None = None, workers: int | None = None,
@@ -87,9 +88,3 @@ def duration_text(seconds: float) -> str:
     if seconds < 2 * 86400:
         return f"about {seconds / 3600:.1f} h"
     return f"about {seconds / 86400:.0f} days"
-
-
-def _sig(x: float) -> str:
-    if not math.isfinite(x):
-        return "unboundedly many"
-    return f"{float(f'{x:.2g}'):,.0f}" if x >= 100 else f"{x:.0f}"

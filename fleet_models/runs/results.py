@@ -23,6 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from failure_data.numbers import fixed
+from failure_data.units import HOURS_PER_YEAR
+from fleet_models.model.checks import known_architecture
 from fleet_models.model.metrics import COMMON as COMMON_METRICS
 from fleet_models.model.metrics import COST, COST_PARTS, engine_columns, failure_column
 from fleet_models.scenario.variants import only
@@ -131,7 +134,7 @@ class FleetResult:
     def _normalised(self, arch: str) -> dict[str, Any]:
         """Mean TCO per port-year and per Tbps-year (with the ci95 of those means)."""
         fleet = self.spec.fleet  # type: ignore[union-attr]
-        years = self.horizon_hours / 8766.0
+        years = self.horizon_hours / HOURS_PER_YEAR
         t = self.tco[self.tco["architecture"] == arch]["tco_usd"].to_numpy(dtype=float)
         out = {}
         for key, per in (("per_port_year", fleet.switches * fleet.ports_per_switch * years),
@@ -175,11 +178,7 @@ class FleetResult:
 
         tco = self.tco
         baseline = baseline or self.architectures[0]
-        if baseline not in self.architectures:
-            from fleet_models.errors import FleetError
-
-            raise FleetError(f"baseline {baseline!r} is not an architecture of this run; choose one of "
-                             + ", ".join(self.architectures))
+        known_architecture(baseline, self.architectures, "baseline")
         if not len(tco):
             return pd.DataFrame(columns=DIFF_COLUMNS)
         wide = tco.pivot(index="replication", columns="architecture", values="tco_usd")
@@ -310,9 +309,5 @@ def mean_ci95(x: np.ndarray) -> tuple[float, float, float, float]:
 
 def _fmt(v: float, metric: str) -> str:
     if metric in ("port_availability", "goodput"):  # shares near 1: the digits that differ
-        return f"{v:.6f}"
-    if not math.isfinite(v):
-        return "nan"
-    if abs(v) >= 1e5:
-        return f"{v:,.0f}"
-    return f"{v:,.2f}"
+        return fixed(v, 6)
+    return fixed(v, 0 if abs(v) >= 1e5 else 2)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 
+from failure_data.units import HOURS_PER_YEAR
 from fleet_models.model.spec import Repair, Scenario
 from reliability.models import FIT_HOURS
 
@@ -22,7 +23,7 @@ HORIZON_MAX_YEARS = 30.0
 def notes(scenario: Scenario) -> list[str]:
     """One sentence per legal but absurd value: where it is, what it is, what will happen."""
     out: list[str] = []
-    years = scenario.horizon_hours / 8766.0
+    years = scenario.horizon_hours / HOURS_PER_YEAR
     if years > HORIZON_MAX_YEARS:
         out.append(f"horizon = {years:,.0f} years: every price, life and policy is held at today's "
                    "value for all of it; a CPO decision rests on the first 3-7 years")

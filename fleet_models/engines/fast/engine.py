@@ -29,6 +29,7 @@ from fleet_models.engines.fast.loop import _run
 from fleet_models.engines.fast.rng import _replication_key
 from fleet_models.engines.fast.setup import _simulate
 from fleet_models.engines.streams import Streams
+from fleet_models.model.fields import SIMULATED, declared
 from fleet_models.model.ledger import MONTH_HOURS, Ledger
 from fleet_models.model.metrics import COMMON, failure_column
 from fleet_models.model.spec import (
@@ -45,46 +46,45 @@ from fleet_models.model.spec import (
 
 # --------------------------------------------------------------------------- what it models
 
-
-# Fields the fast engine models or that do not change a simulation (names, prices, power, the
-# costs the ledger is priced with afterwards). Any other field set away from its declared
-# default makes :func:`unsupported` refuse the plan.
-_KNOWN: dict[type, set[str]] = {
-    Scenario: {"name", "horizon_hours", "fleet", "architectures", "policy", "costs", "workload",
-               "fabric", "replications", "seed", "uncertainty", "uncertain"},
-    Fleet: {"switches", "ports_per_switch", "port_gbps"},
-    Architecture: {"name", "components", "switch_price_usd", "switch_power_w", "description",
-                   "gpus_per_switch"},
-    Component: {"name", "per_switch", "ports_per_unit", "life", "repair", "elements", "needed",
-                "repair_scope", "moves_on_replacement", "price_usd", "power_w", "source",
-                "spare_units", "ntf_fraction"},
-    Policy: {"detection_hours", "technicians", "swap_hours", "switch_replacement_hours",
-             "replace_switch_when_ports_down", "maintenance_window_days", "hands_on", "spares",
-             "ntf_test_days", "switch_swap_hours", "refibre_hours"},  # the two terms reach it as their sum
-    SparePool: {"stock", "lead_time_hours", "unit_price_usd"},
-    Costs: {f.name for f in dataclasses.fields(Costs)},  # priced after the run, from the ledger
-    Workload: {f.name for f in dataclasses.fields(Workload)},
-    Fabric: {f.name for f in dataclasses.fields(Fabric)},
+MODELS: dict[type, frozenset[str]] = {
+    Scenario: frozenset({"horizon_hours", "uncertainty"}),
+    Fleet: frozenset({"switches", "ports_per_switch"}),
+    Architecture: frozenset({"gpus_per_switch"}),
+    Component: frozenset({"name", "per_switch", "ports_per_unit", "life", "repair", "elements", "needed",
+                          "repair_scope", "moves_on_replacement", "spare_units", "ntf_fraction"}),
+    Policy: frozenset({"detection_hours", "technicians", "swap_hours", "switch_replacement_hours",
+                       "replace_switch_when_ports_down", "maintenance_window_days", "hands_on",
+                       "ntf_test_days", "switch_swap_hours", "refibre_hours"}),
+    SparePool: frozenset({"stock", "lead_time_hours"}),
+    Costs: frozenset({"discount_rate"}),  # the ledger's sums are reduced at it, after the loop
+    Workload: frozenset({"gpus_per_port", "job_gpus", "restart_hours"}),
+    Fabric: frozenset({"homing", "exclude_hours", "degraded_slowdown"}),
 }
+"""The engine inputs (fields whose declared role re-simulates: ``fleet_models.model.fields``) this
+engine models. An engine input a new feature adds is refused until it is modelled here too (then
+added to this table): :func:`unsupported` names it when it is set away from its default."""
 
 
-def _unknown_fields(obj: object, where: str) -> list[str]:
+def _unmodelled(obj: object, where: str) -> list[str]:
+    """``field = value`` of every engine input of ``obj`` (a spec object, its tables recursed) this
+    engine does not model, set away from its default."""
     out: list[str] = []
-    known = _KNOWN.get(type(obj))
-    if known is None:
-        return out
-    for f in dataclasses.fields(obj):  # type: ignore[arg-type]
-        value = getattr(obj, f.name)
-        if f.name not in known:
-            if f.default is not dataclasses.MISSING:
-                default = f.default
-            elif f.default_factory is not dataclasses.MISSING:
-                default = f.default_factory()
-            else:
-                out.append(f"{where}{f.name} = {value!r}")
-                continue
-            if value != default:
-                out.append(f"{where}{f.name} = {value!r}")
+    for name, d in declared(type(obj)).items():
+        value = getattr(obj, name)
+        if d.setting.table:
+            items = value.items() if isinstance(value, dict) else (
+                ((getattr(x, "name", i), x) for i, x in enumerate(value)) if isinstance(value, tuple)
+                else [(None, value)])
+            for key, x in items:
+                out += _unmodelled(x, f"{where}{name}{'' if key is None else '.' + str(key)}.")
+            continue
+        if d.setting.role not in SIMULATED or name in MODELS.get(type(obj), ()):
+            continue
+        field = next(f for f in dataclasses.fields(obj) if f.name == name)  # type: ignore[arg-type]
+        default = (field.default_factory() if field.default_factory is not dataclasses.MISSING
+                   else field.default)
+        if default is dataclasses.MISSING or value != default:
+            out.append(f"{where}{name} = {value!r}")
     return out
 
 
@@ -93,16 +93,12 @@ def unsupported(plan: FleetPlan) -> str | None:
     if numba is None:
         return "numba is not installed"
     sc, arch = plan.scenario, plan.architecture
-    problems = _unknown_fields(sc, "") + _unknown_fields(sc.fleet, "fleet.")
-    problems += _unknown_fields(sc.policy, "policy.") + _unknown_fields(sc.costs, "costs.")
-    problems += _unknown_fields(sc.workload, "workload.") + _unknown_fields(arch, f"{arch.name}: ")
-    for name, pool in sc.policy.spares.items():
-        problems += _unknown_fields(pool, f"policy.spares.{name}.")
+    # the plan's scenario with only its own architecture; drawn inputs reach it as numbers
+    problems = _unmodelled(dataclasses.replace(sc, architectures=(arch,), uncertain={}), "")
     for c in arch.components:
-        where = f"{arch.name}.{c.name}: "
-        problems += _unknown_fields(c, where)
         if c.life.family.name not in FAMILIES:
-            problems.append(f"{where}life family {c.life.family.name!r} has no compiled cdf/ppf")
+            problems.append(f"{arch.name}.{c.name}: life family {c.life.family.name!r} has no "
+                            "compiled cdf/ppf")
     if not problems:
         return None
     return "the fast engine does not model " + "; ".join(problems)
