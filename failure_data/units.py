@@ -10,6 +10,13 @@ HOURS_PER_DAY = 24.0
 HOURS_PER_YEAR = 8766.0  # 365.25 days: a Julian year, the usual reliability convention
 
 
+def hours_as(hours: float, per_unit: float) -> float | None:
+    """``hours`` in a larger unit (``per_unit`` hours each) if that is a short number converting
+    back exactly, else None: how a scenario file writes a duration (days, years) when it can."""
+    v = hours / per_unit
+    return v if v * per_unit == hours and round(v, 6) == v else None
+
+
 class TimeUnit(StrEnum):
     hours = "hours"
     days = "days"

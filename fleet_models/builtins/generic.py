@@ -20,17 +20,16 @@ from fleet_models.builtins.kit import (
     FRONT_PANEL_C,
     PORTS,
     _arch,
-    _Built,
     _comp,
     _engine,
     _switch_board,
     _wearout,
 )
 from fleet_models.model.lives import catalog_life
-from fleet_models.model.spec import Repair
+from fleet_models.model.spec import Architecture, Repair
 
 
-def _pluggable_dsp(c: Catalog) -> _Built:
+def _pluggable_dsp(c: Catalog) -> Architecture:
     module = _comp(
         "dsp-module",
         {"per_switch": "sx-photonics", "life": "module-field-fit", "price_usd": "module-price",
@@ -44,7 +43,7 @@ def _pluggable_dsp(c: Catalog) -> _Built:
                  [_switch_board(c), module])
 
 
-def _lpo(c: Catalog) -> _Built:
+def _lpo(c: Catalog) -> Architecture:
     module = _comp(
         "lpo-module",
         {"per_switch": "sx-photonics", "life": "lpo-field-fit", "price_usd": "module-price",
@@ -57,7 +56,7 @@ def _lpo(c: Catalog) -> _Built:
                  "hot-swapped", [_switch_board(c), module])
 
 
-def _cpo_internal_laser(c: Catalog) -> _Built:
+def _cpo_internal_laser(c: Catalog) -> Architecture:
     lasers = _comp(
         "internal-laser",
         {"per_switch": "cpo-lasers-per-port", "life": "dfb-fit", "repair": "humboldt-laser"},
@@ -73,7 +72,7 @@ def _cpo_internal_laser(c: Catalog) -> _Built:
     )
 
 
-def _cpo_els(c: Catalog) -> _Built:
+def _cpo_els(c: Catalog) -> Architecture:
     per_els = int(c.value("els-size"))
     els = _comp(
         "els",

@@ -8,12 +8,12 @@ and the helpers that record each field's catalog key as the component is made (`
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from typing import Any
 
 from failure_data.catalog import Catalog, default_catalog
-from fleet_models.model.fields import catalog_defaults
+from failure_data.units import HOURS_PER_DAY
+from fleet_models.model.fields import Cite, catalog_defaults, declared
 from fleet_models.model.lives import catalog_life
 from fleet_models.model.spec import (
     Architecture,
@@ -62,31 +62,35 @@ def default_switch_spares(catalog: Catalog | None = None) -> SparePool:
     """Spare switches as early deployments are serviced: a small stock on site (switch-spares,
     placeholder) refilled by the vendor's advance replacement within 4 hours (adv-repl)."""
     c = catalog or default_catalog()
-    return SparePool(stock=int(c.value("switch-spares")), lead_time_hours=c.value("adv-repl", "four-hour"))
+    stock, lead = int(c.value("switch-spares")), c.value("adv-repl", "four-hour")
+    return SparePool(stock=stock, lead_time_hours=lead, cites={
+        "stock": Cite("switch-spares", stock), "lead_time_hours": Cite("adv-repl", lead)})
 
 
 def long_lead_switch_spares(catalog: Catalog | None = None) -> SparePool:
     """The same stock when a failed switch must be bought new: the 2025 lead-time forecast
     (switch-lead-days, 182.6 days), the ``supply-crunch`` built-in."""
     c = catalog or default_catalog()
-    return SparePool(stock=int(c.value("switch-spares")), lead_time_hours=c.value("switch-lead-days") * 24.0)
+    stock, lead = int(c.value("switch-spares")), c.value("switch-lead-days") * HOURS_PER_DAY
+    return SparePool(stock=stock, lead_time_hours=lead, cites={
+        "stock": Cite("switch-spares", stock), "lead_time_hours": Cite("switch-lead-days", lead)})
+
+
 
 
 # ---------------------------------------------------------------------- architectures
 
 
-@dataclasses.dataclass
-class _Built:
-    arch: Architecture
-    sources: dict[str, Any]  # field -> key; "components" -> {name: {field -> key}}
-
-
-def _comp(name: str, sources: dict[str, str], **fields: Any) -> tuple[Component, dict[str, str]]:
+def _comp(name: str, sources: dict[str, str], **fields: Any) -> Component:
+    """A component whose fields named in ``sources`` came from those catalog keys: each such
+    value carries its keys (``Component.cites``; a life carries its own, in its provenance), and
+    ``source`` lists every key."""
     keys = sorted({k.strip() for s in sources.values() for k in s.split(",") if k.strip()})
-    return Component(name=name, source=", ".join(keys), **fields), sources
+    cites = {f: Cite(k, fields[f]) for f, k in sources.items() if f != "life" and f in fields}
+    return Component(name=name, source=", ".join(keys), cites=cites, **fields)
 
 
-def _switch_board(c: Catalog) -> tuple[Component, dict[str, str]]:
+def _switch_board(c: Catalog) -> Component:
     return _comp(
         "switch-board", {"life": "hpn-tor"},
         per_switch=1, ports_per_unit=None, life=catalog_life("hpn-tor", c),
@@ -94,20 +98,19 @@ def _switch_board(c: Catalog) -> tuple[Component, dict[str, str]]:
     )
 
 
-def _arch(c: Catalog, name: str, description: str, comps: list[tuple[Component, dict[str, str]]]) -> _Built:
-    arch = Architecture(
-        name=name, components=tuple(c for c, _ in comps),
-        switch_price_usd=c.value("switch-price"), switch_power_w=0.0, description=description,
-    )
-    return _Built(arch, {"switch_price_usd": "switch-price",
-                         "components": {c.name: s for c, s in comps}})
+def _arch(c: Catalog, name: str, description: str, comps: list[Component]) -> Architecture:
+    """A built-in architecture of 800G ports: the catalog's switch price (``switch-price``)."""
+    price = c.value("switch-price")
+    return Architecture(name=name, components=tuple(comps), switch_price_usd=price, switch_power_w=0.0,
+                        description=description, cites={"switch_price_usd": Cite("switch-price", price)},
+                        origin=name)
 
 
 
 
 
 
-def _engine(c: Catalog, laser: str) -> tuple[Component, dict[str, str]]:
+def _engine(c: Catalog, laser: str) -> Component:
     n = int(c.value("cpo-engine-count", "engines"))
     ports = int(c.value("cpo-engine-count", "ports-per-engine"))
     return _comp(
@@ -135,16 +138,14 @@ def laser_wearout_life(c: Catalog, temperature_c: float) -> LifeModel:
 _WEAROUT_SOURCES = "laser-wearout, dfb-ttf, laser-sigma"
 
 
-def _wearout(laser: tuple[Component, dict[str, str]], c: Catalog, temperature_c: float,
-             temperature_key: str = "") -> tuple[Component, dict[str, str]]:
+def _wearout(laser: Component, c: Catalog, temperature_c: float, temperature_key: str = "") -> Component:
     """The wear-out of ``laser``'s lasers as a second component of the same units and ports: the
     lasers fail at the first of a random failure (``laser``'s life) and wear-out (competing risks)."""
-    comp, src = laser
     life_src = _WEAROUT_SOURCES + (f", laser-ea, {temperature_key}" if temperature_key else "")
-    keep = {f: k for f, k in src.items() if f not in ("life", "price_usd", "power_w")}
-    return _comp(f"{comp.name}-wearout", {**keep, "life": life_src},
-                 **{f.name: getattr(comp, f.name) for f in dataclasses.fields(comp)
-                    if f.name not in ("name", "source", "life", "price_usd", "power_w")},
+    keep = {f: cite.keys for f, cite in laser.cites.items() if f not in ("price_usd", "power_w")}
+    same = {f: getattr(laser, f) for f in declared(Component)
+            if f not in ("name", "source", "life", "price_usd", "power_w")}
+    return _comp(f"{laser.name}-wearout", {**keep, "life": life_src}, **same,
                  life=laser_wearout_life(c, temperature_c))
 
 

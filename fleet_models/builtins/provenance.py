@@ -6,72 +6,44 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from failure_data.catalog import Catalog, default_catalog
-from fleet_models.builtins.kit import (
-    PORT_GBPS,
-    _Built,
-    default_switch_spares,
-    long_lead_switch_spares,
-)
-from fleet_models.builtins.scenarios import _built
-from fleet_models.builtins.switches import switch_ports_keys
-from fleet_models.model.fields import declared
+from failure_data.units import HOURS_PER_DAY, hours_as
+from fleet_models.model.fields import cited
 from fleet_models.model.spec import Component, Scenario
 from reliability.models import FIT_HOURS, LifeModel
 
 
 def field_sources(scenario: Scenario, catalog: Catalog | None = None) -> dict[str, str]:
-    """Field path -> catalog key(s), for every value equal to the catalog default it came from.
-
-    A value the scenario changed cites nothing (it is the user's). Paths are
-    as in error messages: ``policy.swap_hours``, ``architectures[0].components[1].price_usd``.
-    """
+    """Field path -> catalog key(s), for every value that still is what its source gave: carried
+    with the values by whoever made them (``fleet_models.model.fields.cited``; the built-ins
+    cite as they build), a life by its own provenance. A value the scenario changed cites
+    nothing (it is the user's). Paths are as in error messages: ``policy.swap_hours``,
+    ``architectures[0].components[1].price_usd``; a spare pool's lead time is named by the key
+    the scenario file writes it with (``lead_time_days`` when it is a whole number of days)."""
+    cat = catalog or default_catalog()
     out: dict[str, str] = {}
-    for obj, prefix in ((scenario.policy, "policy"), (scenario.costs, "costs"),
-                        (scenario.workload, "workload"), (scenario.fabric, "fabric")):
-        for f, d in declared(type(obj)).items():
-            if d.setting.source is not None and getattr(obj, f) == d.setting.source.value(catalog):
-                out[f"{prefix}.{f}"] = d.setting.source.key
-    pool, long_lead = default_switch_spares(catalog), long_lead_switch_spares(catalog)
-    sw = scenario.policy.spares.get("switch")
-    if sw is not None:
-        if sw.stock == pool.stock:
-            out["policy.spares.switch.stock"] = "switch-spares"
-        if sw.lead_time_hours == pool.lead_time_hours:
-            out["policy.spares.switch.lead_time_hours"] = "adv-repl"  # 4 h: written in hours
-        elif sw.lead_time_hours == long_lead.lead_time_hours:
-            out["policy.spares.switch.lead_time_days"] = "switch-lead-days"
-
-    ports_key = switch_ports_keys(catalog or default_catalog()).get(scenario.fleet.ports_per_switch)
-    if ports_key is not None:
-        out["fleet.ports_per_switch"] = ports_key
-    if scenario.fleet.port_gbps == PORT_GBPS:
-        out["fleet.port_gbps"] = ports_key or "sx-photonics"
-    built = _built(catalog)
+    for prefix, obj in (("fleet", scenario.fleet), ("policy", scenario.policy), ("costs", scenario.costs),
+                        ("workload", scenario.workload), ("fabric", scenario.fabric)):
+        out.update({f"{prefix}.{f}": k for f, k in cited(obj, cat).items()})
+    for name, pool in scenario.policy.spares.items():
+        for f, k in cited(pool, cat).items():
+            written = f
+            if f == "lead_time_hours" and _in_days(pool.lead_time_hours):
+                written = "lead_time_days"
+            out[f"policy.spares.{name}.{written}"] = k
     for i, arch in enumerate(scenario.architectures):
-        ref = built.get(arch.name)
-        if ref is not None:
-            for f, key in ref.sources.items():
-                if f != "components" and getattr(arch, f) == getattr(ref.arch, f):
-                    out[f"architectures[{i}].{f}"] = key
+        out.update({f"architectures[{i}].{f}": k for f, k in cited(arch, cat).items()})
         for j, comp in enumerate(arch.components):
             cpath = f"architectures[{i}].components[{j}]"
-            for f, key in _component_sources(comp, ref, built).items():
-                out[f"{cpath}.{f}"] = key
+            out.update({f"{cpath}.{f}": k for f, k in cited(comp, cat).items()})
             src = comp.life.provenance.get("source")
-            if isinstance(src, str) and src in (catalog or default_catalog()):
+            if isinstance(src, str) and src in cat:
                 out[f"{cpath}.life"] = src
     return out
 
 
-def _component_sources(comp: Component, ref: _Built | None, built: dict[str, _Built]) -> dict[str, str]:
-    """Sources of ``comp``'s fields that equal a built-in component of the same name."""
-    candidates = ([ref] if ref is not None else []) + list(built.values())
-    for b in candidates:
-        same = next((c for c in b.arch.components if c.name == comp.name), None)
-        if same is not None:
-            src = b.sources["components"][comp.name]
-            return {f: k for f, k in src.items() if f != "life" and getattr(comp, f) == getattr(same, f)}
-    return {}
+def _in_days(hours: float) -> bool:
+    """Whether the scenario file writes ``hours`` as days (``scenario.write``'s rule)."""
+    return hours_as(hours, HOURS_PER_DAY) is not None
 
 
 # Built-in values that cite no figure, and why (written as comments while they are unchanged).
@@ -99,9 +71,8 @@ def _cite(key: str, catalog: Catalog | None = None) -> str:
 
 def _notes(scenario: Scenario, catalog: Catalog | None) -> dict[str, str]:
     out: dict[str, str] = {}
-    built = _built(catalog)
     for i, arch in enumerate(scenario.architectures):
-        if arch.name in built and arch.switch_power_w == built[arch.name].arch.switch_power_w == 0.0:
+        if arch.origin is not None and arch.switch_power_w == 0.0:
             out[f"architectures[{i}].switch_power_w"] = _SWITCH_POWER_NOTE
         for j, comp in enumerate(arch.components):
             for (name, f), note in _NOTES.items():

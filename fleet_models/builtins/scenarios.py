@@ -18,7 +18,6 @@ from fleet_models.builtins.kit import (
     DEFAULT_SEED,
     PORT_GBPS,
     PORTS,
-    _Built,
     default_costs,
     default_fabric,
     default_policy,
@@ -26,29 +25,30 @@ from fleet_models.builtins.kit import (
     default_workload,
     long_lead_switch_spares,
 )
-from fleet_models.builtins.switches import switch_builtins
-from fleet_models.model.spec import Architecture, Fleet, Scenario
+from fleet_models.builtins.switches import switch_builtins, switch_ports_keys
+from fleet_models.model.fields import Cite
+from fleet_models.model.spec import Architecture, Fleet, Scenario, SparePool
 from reliability.models import HOURS_PER_YEAR
 
 
 @functools.lru_cache(maxsize=8)
-def _built_from(c: Catalog) -> dict[str, _Built]:
+def _built_from(c: Catalog) -> dict[str, Architecture]:
 
-    out = {b.arch.name: b for b in (_pluggable_dsp(c), _lpo(c), _cpo_internal_laser(c), _cpo_els(c))}
+    out = {a.name: a for a in (_pluggable_dsp(c), _lpo(c), _cpo_internal_laser(c), _cpo_els(c))}
     for cpo, pluggable in switch_builtins(c):
-        out.setdefault(pluggable.arch.name, pluggable)
-        out[cpo.arch.name] = cpo
+        out.setdefault(pluggable.name, pluggable)
+        out[cpo.name] = cpo
     return out
 
 
-def _built(catalog: Catalog | None = None) -> dict[str, _Built]:
+def _built(catalog: Catalog | None = None) -> dict[str, Architecture]:
     return _built_from(catalog or default_catalog())
 
 
 def builtin_architectures(catalog: Catalog | None = None) -> dict[str, Architecture]:
     """The built-in architectures by name (the four generic ones, then the shipping switches and
     their pluggable pairs), every number read from ``catalog``."""
-    return {name: b.arch for name, b in _built(catalog).items()}
+    return dict(_built(catalog))
 
 
 SCENARIO_DESCRIPTIONS = {
@@ -67,12 +67,17 @@ SCENARIO_DESCRIPTIONS = {
 }
 
 
+def _fleet(switches: int, ports: int, catalog: Catalog | None) -> Fleet:
+    """A fleet of 800G switches, its ports cited from the shipping switch that has that many."""
+    return file_cites(Fleet(switches=switches, ports_per_switch=ports, port_gbps=PORT_GBPS), catalog)
+
+
 def default_scenario(catalog: Catalog | None = None) -> Scenario:
     """The scenario `cpo simulate` runs without a file."""
     archs = builtin_architectures(catalog)
     return Scenario(
         name="default", horizon_hours=5 * HOURS_PER_YEAR,
-        fleet=Fleet(switches=128, ports_per_switch=PORTS, port_gbps=800.0),
+        fleet=_fleet(128, PORTS, catalog),
         architectures=tuple(archs[n] for n in GENERIC),
         policy=dataclasses.replace(default_policy(catalog), spares={"switch": default_switch_spares(catalog)}),
         costs=default_costs(catalog), workload=default_workload(catalog),
@@ -91,7 +96,7 @@ def _cpo_pilot(catalog: Catalog | None) -> Scenario:
     archs = builtin_architectures(catalog)
     return Scenario(
         name="cpo-pilot", horizon_hours=2 * HOURS_PER_YEAR,
-        fleet=Fleet(switches=16, ports_per_switch=PORTS, port_gbps=800.0),
+        fleet=_fleet(16, PORTS, catalog),
         architectures=(archs["pluggable-dsp"], archs["cpo-els"]),
         policy=dataclasses.replace(
             default_policy(catalog), replace_switch_when_ports_down=8, maintenance_window_days=30.0,
@@ -107,10 +112,9 @@ def _switch_scenarios(catalog: Catalog | None) -> dict[str, Scenario]:
     switch's ports, the switch and its pluggable pair of the same ports and Gb/s."""
 
     base = default_scenario(catalog)
-    return {cpo.arch.name: dataclasses.replace(
-        base, name=cpo.arch.name, fleet=dataclasses.replace(
-            base.fleet, ports_per_switch=_covered(cpo.arch), port_gbps=PORT_GBPS),
-        architectures=(pluggable.arch, cpo.arch))
+    return {cpo.name: dataclasses.replace(
+        base, name=cpo.name, fleet=_fleet(base.fleet.switches, _covered(cpo), catalog),
+        architectures=(pluggable, cpo))
         for cpo, pluggable in switch_builtins(catalog or default_catalog())}
 
 
@@ -123,3 +127,22 @@ def builtin_scenarios(catalog: Catalog | None = None) -> dict[str, Scenario]:
     """The built-in scenarios by name (``default`` first, then the shipping switches)."""
     return {"default": default_scenario(catalog), "supply-crunch": _supply_crunch(catalog),
             "cpo-pilot": _cpo_pilot(catalog), **_switch_scenarios(catalog)}
+
+
+def file_cites(obj: Fleet | SparePool, catalog: Catalog | None = None) -> Fleet | SparePool:
+    """A fleet or a switch spare pool read from a file, with the sources of the values that are
+    the catalog's. These two tables have no built-in to start from (``base``), so a file writes
+    them in full and the sources cannot be carried from a base: where a value equals what the
+    catalog gives that field (the ports of a shipping switch, its 800G, the default spare stock
+    and lead times), it cites that entry."""
+    c = catalog or default_catalog()
+    if isinstance(obj, Fleet):
+        key = switch_ports_keys(c).get(obj.ports_per_switch)
+        cites = {"port_gbps": Cite(key or "sx-photonics", PORT_GBPS)}
+        if key is not None:
+            cites["ports_per_switch"] = Cite(key, obj.ports_per_switch)
+        return dataclasses.replace(obj, cites=cites)
+    cites = {}
+    for pool in (long_lead_switch_spares(c), default_switch_spares(c)):
+        cites |= {f: cite for f, cite in pool.cites.items() if getattr(obj, f) == cite.value}
+    return dataclasses.replace(obj, cites=cites)

@@ -29,13 +29,13 @@ from fleet_models.builtins.kit import (
     FRONT_PANEL_C,
     PORT_GBPS,
     _arch,
-    _Built,
     _comp,
     _switch_board,
     _wearout,
 )
+from fleet_models.model.fields import Cite
 from fleet_models.model.lives import catalog_life
-from fleet_models.model.spec import Component, Repair
+from fleet_models.model.spec import Architecture, Component, Repair
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def _engine_price_power(c: Catalog, s: _Switch) -> tuple[float, float, str, str]
     return ports * per_port, ports * per_port_w, "cpo-engine-price, cpo-engine-count", power_src
 
 
-def _cpo_switch(c: Catalog, s: _Switch) -> _Built:
+def _cpo_switch(c: Catalog, s: _Switch) -> Architecture:
     price, power, price_src, power_src = _engine_price_power(c, s)
     engine = _comp(
         "optical-engine",
@@ -119,35 +119,36 @@ def _cpo_switch(c: Catalog, s: _Switch) -> _Built:
                                   [_switch_board(c), engine, els, _wearout(els, c, FRONT_PANEL_C, "els-temp")]))
 
 
-def _with_gpus(c: Catalog, s: _Switch, built: _Built) -> _Built:
+def _with_gpus(c: Catalog, s: _Switch, arch: Architecture) -> Architecture:
     """A Quantum-X leaf carries up to 576 GPUs (qx-blast: 72 down-links to 8-GPU nodes), not one
     per port: the fabric's blast radius of a down leaf, the same for its pluggable pair."""
     if s.name != "quantum-x":
-        return built
-    arch = dataclasses.replace(built.arch, gpus_per_switch=c.value("qx-blast", "gpus"))
-    return _Built(arch, {**built.sources, "gpus_per_switch": "qx-blast"})
+        return arch
+    gpus = c.value("qx-blast", "gpus")
+    return dataclasses.replace(arch, gpus_per_switch=gpus,
+                               cites={**arch.cites, "gpus_per_switch": Cite("qx-blast", gpus)})
 
 
-def _pluggable_pair(c: Catalog, s: _Switch) -> _Built:
+def _pluggable_pair(c: Catalog, s: _Switch) -> Architecture:
     """The built-in DSP pluggable switch with ``s``'s ports (the same Gb/s per port)."""
     base = _pluggable_dsp(c)
-    if _ports(base.arch.components) == s.ports:
+    if _ports(base.components) == s.ports:
         return base
-    comps = tuple(dataclasses.replace(k, per_switch=s.ports) if k.ports_per_unit == 1 else k
-                  for k in base.arch.components)
-    sources = {n: ({**src, "per_switch": s.key} if "per_switch" in src else src)
-               for n, src in base.sources["components"].items()}
+    comps = tuple(dataclasses.replace(k, per_switch=s.ports, cites={
+        **k.cites, "per_switch": Cite(s.key, s.ports)}) if k.ports_per_unit == 1 else k
+        for k in base.components)
+    name = f"{s.name}-pluggable"
     arch = dataclasses.replace(
-        base.arch, name=f"{s.name}-pluggable", components=comps,
+        base, name=name, origin=name, components=comps,
         description=f"{s.ports} x 800G DSP pluggable modules, hot-swapped: {s.name}'s ports and Gb/s")
-    return _with_gpus(c, s, _Built(arch, {**base.sources, "components": sources}))
+    return _with_gpus(c, s, arch)
 
 
 def _ports(components: tuple[Component, ...]) -> int:
     return sum(k.per_switch for k in components if k.ports_per_unit == 1)
 
 
-def switch_builtins(c: Catalog) -> list[tuple[_Built, _Built]]:
+def switch_builtins(c: Catalog) -> list[tuple[Architecture, Architecture]]:
     """(CPO switch, its pluggable pair) per shipping switch, every number read from ``c``."""
     return [(_cpo_switch(c, s), _pluggable_pair(c, s)) for s in _switches(c)]
 

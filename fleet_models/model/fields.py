@@ -131,6 +131,43 @@ def setting(default: Any = dataclasses.MISSING, *, factory: Callable[[], Any] | 
     return dataclasses.field(default=default, metadata=meta)
 
 
+@dataclass(frozen=True)
+class Cite:
+    """A value's source, carried with the object the value is in: the catalog key(s) that gave
+    ``value``. It holds while the field still has that value (a changed value is the user's)."""
+
+    keys: str  # catalog keys, comma-separated
+    value: Any
+
+
+def provenance() -> Any:
+    """The field of a spec class that carries its values' sources, ``{field: Cite}``, filled by
+    whoever made the object from the catalog (the built-ins) and kept by ``dataclasses.replace``
+    (a renamed architecture keeps them). Not a setting: it is not compared, shown, written or
+    validated, and no file sets it."""
+    return dataclasses.field(default_factory=dict, compare=False, repr=False,
+                             metadata={"provenance": True})
+
+
+def cited(obj: Any, catalog: Catalog | None = None) -> dict[str, str]:
+    """``{field: catalog keys}`` of the values of ``obj`` that still are what their source gave,
+    and of every field whose declared ``source`` default it still holds."""
+    out = {name: c.keys for name, c in getattr(obj, "cites", {}).items()
+           if _same(getattr(obj, name), c.value)}
+    for name, d in declared(type(obj)).items():
+        if d.setting.source is not None and name not in out and _same(getattr(obj, name),
+                                                                       d.setting.source.value(catalog)):
+            out[name] = d.setting.source.key
+    return out
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return bool(a == b)
+    except Exception:  # noqa: BLE001 - values that cannot be compared are not the same
+        return False
+
+
 def resolved(obj: Any, name: str) -> Any:
     """The value of field ``name`` of a spec object, a total left unset (``total_of``) being the sum
     of its terms."""
@@ -176,6 +213,8 @@ def _declared(cls: type) -> Mapping[str, Declared]:
     hints = typing.get_type_hints(cls)
     out = {}
     for f in dataclasses.fields(cls):
+        if f.metadata.get("provenance"):
+            continue  # not a setting: where the values came from (see :func:`provenance`)
         s = f.metadata.get("setting")
         if s is None:
             raise TypeError(f"{cls.__name__}.{f.name} is not declared with fleet_models.model.fields.setting()")

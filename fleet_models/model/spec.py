@@ -10,6 +10,7 @@ USD, power W.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -22,10 +23,12 @@ from fleet_models.model.fields import (
     LEAD_TIME_DAYS,
     SPAN_HOURS,
     Alias,
+    Cite,
     Range,
     Role,
     Setting,
     Source,
+    provenance,
     resolved,
     setting,
 )
@@ -98,6 +101,7 @@ class Component:
                              role=Role.POST)
     source: str | None = setting(None, doc="catalog key(s) or reference the numbers came from",
                                  allowed="a string", role=Role.LABEL)
+    cites: Mapping[str, Cite] = provenance()
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,11 @@ class Architecture:
         None, doc="GPUs whose traffic one switch carries, spread evenly over its ports (a Quantum-X "
         "leaf: up to 576, qx-blast); absent = workload.gpus_per_port x fleet.ports_per_switch",
         range=Range(0, 10_000_000))
+    cites: Mapping[str, Cite] = provenance()
+    origin: str | None = dataclasses.field(default=None, compare=False, repr=False,
+                                           metadata={"provenance": True})
+    """The built-in it was made from (kept by a rename), which a written scenario names as its
+    ``base`` so that loading it back keeps the sources of the values it did not change."""
 
     # a TOML-only key: the built-in architecture a table starts from
     BASE: ClassVar[Setting] = Setting(
@@ -144,6 +153,7 @@ class SparePool:
         None, doc="price of one spare in the capex (absent: a spare switch carries the full "
         "per-switch bill, a component spare its unit price)", unit="USD", range=Range(0, 1e8),
         role=Role.POST)
+    cites: Mapping[str, Cite] = provenance()
 
     ALIASES: ClassVar[tuple[Alias, ...]] = (
         Alias("lead_time_days", "lead_time_hours", 24.0, Setting(
@@ -204,6 +214,7 @@ class Fleet:
     ports_per_switch: int = setting(doc="ports per switch", range=Range(1, 4096))
     port_gbps: float = setting(800.0, doc="speed of one port", unit="Gb/s",
                                range=Range(0, 1e5, lo_open=True), role=Role.POST)
+    cites: Mapping[str, Cite] = provenance()
 
 
 @dataclass(frozen=True)

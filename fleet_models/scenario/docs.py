@@ -20,7 +20,7 @@ from fleet_models.builtins.scenarios import (
     builtin_scenarios,
     default_scenario,
 )
-from fleet_models.model.fields import Declared, Setting, declared, is_optional
+from fleet_models.model.fields import Declared, Setting, declared, is_optional, resolved
 from fleet_models.model.spec import (
     Architecture,
     Component,
@@ -149,7 +149,7 @@ def starter_toml() -> str:
                        ("fabric", base.fabric)):
         out += ["", f"[{table}]"]
         for key in documented_keys(type(obj)):
-            v = getattr(obj, key)
+            v = resolved(obj, key) if key in declared(type(obj)) else getattr(obj, key)
             shown = "..." if v is None else toml_value(v.value if hasattr(v, "value") else v)
             out.append(f"# {key} = {shown}  # {_comment(_doc(table, key), cite(f'{table}.{key}'))}")
         if table == "policy":

@@ -36,7 +36,7 @@ from fleet_models.builtins.kit import (
     default_policy,
     default_workload,
 )
-from fleet_models.builtins.scenarios import builtin_architectures
+from fleet_models.builtins.scenarios import builtin_architectures, file_cites
 from fleet_models.errors import ScenarioError
 from fleet_models.model.checks import (
     NO_VALUE,
@@ -81,7 +81,8 @@ def _fleet(raw: Any, p: Problems) -> Fleet | None:
         return None
     if not is_table(raw, "fleet", p):
         return None
-    return construct(Fleet, scalars(Fleet, raw, "fleet", p), "fleet", p, raw)
+    fleet = construct(Fleet, scalars(Fleet, raw, "fleet", p), "fleet", p, raw)
+    return file_cites(fleet) if fleet is not None else None
 
 
 def _spares(raw: Any, path: str, p: Problems) -> dict[str, SparePool] | None:
@@ -100,7 +101,7 @@ def _spares(raw: Any, path: str, p: Problems) -> dict[str, SparePool] | None:
         values["lead_time_hours"] = lead
         pool = construct(SparePool, values, spath, p, {**t, "lead_time_hours": 0})
         if pool is not None and "stock" in values and "lead_time_hours" in values:
-            out[str(name)] = pool
+            out[str(name)] = file_cites(pool) if name == SWITCH else pool
     return out
 
 

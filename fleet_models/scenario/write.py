@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import Any
 
-from failure_data.units import HOURS_PER_DAY, HOURS_PER_YEAR
+from failure_data.units import HOURS_PER_DAY, HOURS_PER_YEAR, hours_as
 from fleet_models.builtins.provenance import field_comments
 from fleet_models.errors import ScenarioError
 from fleet_models.model.checks import SWITCH
@@ -47,24 +47,22 @@ def life_to_dict(life: LifeModel) -> dict[str, Any]:
     return d
 
 
-def _hours_as(hours: float, per_unit: float) -> float | None:
-    """``hours`` in a larger unit if that is a short number converting back exactly, else None."""
-    v = hours / per_unit
-    return v if v * per_unit == hours and round(v, 6) == v else None
-
-
 def _obj_to_dict(obj: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if isinstance(obj, Architecture):  # name and description first: easier to read
+        if obj.origin is not None:  # the built-in it came from: loading keeps its sources
+            out["base"] = obj.origin
         out.update(name=obj.name, description=obj.description)
     for f in dataclasses.fields(obj):
+        if f.metadata.get("provenance"):
+            continue  # where the values came from: carried by the base, not written
         v = getattr(obj, f.name)
         if isinstance(obj, Component) and f.name == "ports_per_unit":
             out[f.name] = SWITCH if v is None else v
         elif isinstance(v, LifeModel):
             out[f.name] = life_to_dict(v)
         elif isinstance(obj, SparePool) and f.name == "lead_time_hours":
-            days = _hours_as(v, HOURS_PER_DAY)
+            days = hours_as(v, HOURS_PER_DAY)
             out.update({"lead_time_days": days} if days is not None else {"lead_time_hours": v})
         elif isinstance(v, Mapping) and v and all(dataclasses.is_dataclass(x) for x in v.values()):
             out[f.name] = {name: _obj_to_dict(x) for name, x in v.items()}  # spares, uncertain
@@ -85,7 +83,7 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
     """
     d = _obj_to_dict(scenario)
     hours = d.pop("horizon_hours")
-    years = _hours_as(hours, HOURS_PER_YEAR)
+    years = hours_as(hours, HOURS_PER_YEAR)
     head = {"name": d.pop("name")}
     head.update({"horizon_years": years} if years is not None else {"horizon_hours": hours})
     scalars = {k: v for k, v in d.items() if not isinstance(v, dict | list)}
