@@ -34,15 +34,10 @@ from cli._common import (
 )
 from cli.options import JSON_OUTPUT
 from failure_data.units import TimeUnit  # a light module: enum and regex only
+from reliability.families import FAMILIES
 
-
-class DistChoice(StrEnum):
-    auto = "auto"
-    weibull = "weibull"
-    lognormal = "lognormal"
-    exponential = "exponential"
-    loglogistic = "loglogistic"
-    gengamma = "gengamma"
+DistChoice = StrEnum("DistChoice", {"auto": "auto", **{name: name for name in FAMILIES}})
+"""`--dist`: auto, or a family of the registry (``reliability.families.FAMILIES``)."""
 
 
 class ModelChoice(StrEnum):
@@ -55,7 +50,7 @@ _CONF = typer.Option(0.95, "--confidence", "-c", help="Confidence level in (0, 1
 
 def _read(path: Path, time_unit: TimeUnit, as_of: str | None, component: str | None):
     from failure_data.readers import read_life_table
-    from reliability.fitting import select_component
+    from reliability.records import select_component
 
     return_freed_memory()
     table = read_life_table(path, as_of=as_of, time_unit=time_unit.value)
@@ -108,7 +103,8 @@ def fit_cmd(
         table = read_life_table(file, as_of=as_of, time_unit=time_unit.value)
         fitting_imported()
         from reliability.errors import ParameterError
-        from reliability.fitting import fit, select_component
+        from reliability.fitting import fit
+        from reliability.records import select_component
 
         table = select_component(table, component)
         if component is None and "component" in table.data.columns:

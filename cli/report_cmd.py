@@ -51,7 +51,7 @@ def report(
         raise typer.BadParameter("--between is the range of a --breakeven PATH; give the path too",
                                  param_hint="--between")
     with domain_errors():
-        from cli.report import build_report
+        from cli.render.report import build_report
         from cli.running import open_workers, saved_or_scenario, simulate
         from fleet_models.decisions.evaluator import Evaluator
         from fleet_models.errors import DecisionError, FleetError

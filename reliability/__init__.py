@@ -21,7 +21,7 @@ _EXPORTS = {
     "fit_all": "reliability.fitting",
     "rank_distributions": "reliability.fitting",
     "group_records": "reliability.records",
-    "select_component": "reliability.fitting",
+    "select_component": "reliability.records",
     "RateBound": "reliability.bounds",
     "WeibayesBound": "reliability.bounds",
     "rate_upper_bound": "reliability.bounds",

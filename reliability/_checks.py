@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from reliability.errors import ParameterError
 
 
@@ -37,3 +39,17 @@ def check_count(name: str, value: int) -> int:
     if not (math.isfinite(v) and v >= 0 and v == math.floor(v)):
         raise ParameterError(f"{name} = {value!r} must be a whole number >= 0")
     return int(v)
+
+
+def covariance_is_usable(vcov: np.ndarray) -> bool:
+    """The verdict lifelines' ApproximationWarning / StatisticalWarning give (Hessian not invertible,
+    negative or NaN variances), read from the matrix itself: finite and positive definite. A warning
+    filter is process-wide state that another thread can change; the matrix is this fit's own."""
+    vcov = np.asarray(vcov, dtype=float)
+    if not np.all(np.isfinite(vcov)):
+        return False
+    try:
+        np.linalg.cholesky(vcov)
+    except np.linalg.LinAlgError:
+        return False
+    return True

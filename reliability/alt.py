@@ -347,7 +347,8 @@ def _lifelines_regression(dist: Distribution, rec: _Scaled, confidence: float):
     import lifelines
     from lifelines.exceptions import ConvergenceError
 
-    from reliability.fitting import covariance_is_usable, quiet_lifelines
+    from reliability._checks import covariance_is_usable
+    from reliability.fitting import quiet_lifelines
 
     cls_name, loc_name, shp_name, _ = _aft_family(dist).aft
     df = pd.DataFrame({"x": rec.x, "w": rec.weight, "entry": rec.entry})

@@ -34,7 +34,7 @@ import pandas as pd
 from scipy import stats
 
 from failure_data.errors import option
-from reliability._checks import check_confidence
+from reliability._checks import check_confidence, covariance_is_usable
 from reliability.errors import FitError, ParameterError
 from reliability.families import FAMILIES, Family
 from reliability.models import LifeModel
@@ -205,18 +205,6 @@ class _Lifelines:
     why: str  # empty when it reported success
 
 
-def covariance_is_usable(vcov: np.ndarray) -> bool:
-    """The verdict lifelines' ApproximationWarning / StatisticalWarning give (Hessian not invertible,
-    negative or NaN variances), read from the matrix itself: finite and positive definite. A warning
-    filter is process-wide state that another thread can change; the matrix is this fit's own."""
-    vcov = np.asarray(vcov, dtype=float)
-    if not np.all(np.isfinite(vcov)):
-        return False
-    try:
-        np.linalg.cholesky(vcov)
-    except np.linalg.LinAlgError:
-        return False
-    return True
 
 
 @contextlib.contextmanager
@@ -599,17 +587,3 @@ def fit_auto(
     return fits[best].with_ranking(ranking)  # type: ignore[union-attr]
 
 
-def select_component(table: LifeTable, component: str | None) -> LifeTable:
-    """The rows of one component; a name that matches nothing is refused, naming those that exist."""
-    if component is None:
-        return table
-    if "component" not in table.data.columns:
-        raise ParameterError(
-            f"{option('component')} {component!r} was given but the data has no 'component' column; "
-            f"its columns are {table.covariate_columns}"
-        )
-    sub = table.select(component=component)
-    if sub.n_units == 0:
-        names = sorted({str(v) for v in table.data["component"].dropna().unique()})
-        raise ParameterError(f"component {component!r} matches no rows; the components are {names}")
-    return sub

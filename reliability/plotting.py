@@ -20,7 +20,7 @@ caller's backend, current figure and pyplot state alone.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import numpy as np
 from scipy import stats
@@ -28,8 +28,16 @@ from scipy import stats
 from reliability.families import FAMILIES, Paper
 from reliability.models import LifeModel
 
-if TYPE_CHECKING:  # pragma: no cover
-    from reliability.fitting import FitResult
+
+class FitResult(Protocol):
+    """What a probability plot reads of a fit (``reliability.fitting.FitResult`` has it): the
+    model, its confidence, the field log it was fitted to (or None) and its counts."""
+
+    model: LifeModel
+    confidence: float
+    table: Any
+    n_failures: int | None
+    n_units: int | None
 
 
 def paper_transform(distribution: str) -> Paper:

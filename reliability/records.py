@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from failure_data.errors import option
+from reliability.errors import ParameterError
+
 if TYPE_CHECKING:  # pragma: no cover
     from failure_data.table import LifeTable
 
@@ -131,3 +134,19 @@ def _group_exact_right(lower: np.ndarray, upper: np.ndarray, entry: np.ndarray, 
     censored = (used % 2).astype(bool)
     return GroupedRecords(lower=age, upper=np.where(censored, np.inf, age), entry=np.zeros(len(used)),
                           weight=weight[used])
+
+
+def select_component(table: LifeTable, component: str | None) -> LifeTable:
+    """The rows of one component; a name that matches nothing is refused, naming those that exist."""
+    if component is None:
+        return table
+    if "component" not in table.data.columns:
+        raise ParameterError(
+            f"{option('component')} {component!r} was given but the data has no 'component' column; "
+            f"its columns are {table.covariate_columns}"
+        )
+    sub = table.select(component=component)
+    if sub.n_units == 0:
+        names = sorted({str(v) for v in table.data["component"].dropna().unique()})
+        raise ParameterError(f"component {component!r} matches no rows; the components are {names}")
+    return sub

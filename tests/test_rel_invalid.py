@@ -11,9 +11,10 @@ from cli.main import app
 from failure_data.table import LifeTable
 from reliability.bounds import rate_upper_bound, weibayes_from_table, weibayes_scale_lower
 from reliability.errors import ReliabilityError
-from reliability.fitting import fit, select_component
+from reliability.fitting import fit
 from reliability.models import LifeModel
 from reliability.planning import PilotRequest, plan_pilot
+from reliability.records import select_component
 
 TABLE = LifeTable.from_durations([100.0, 200.0, 300.0, 50.0], [True, False, True, True],
                                  covariates={"component": ["laser", "laser", "dsp", "dsp"]})

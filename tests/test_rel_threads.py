@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 
 from failure_data.table import LifeTable
-from reliability.fitting import covariance_is_usable, fit
+from reliability._checks import covariance_is_usable
+from reliability.fitting import fit
 
 
 def _table(seed: int) -> LifeTable:

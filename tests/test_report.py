@@ -15,7 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from cli.report import SECTIONS, assumptions, build_report, scenario_sha256
+from cli.render.report import SECTIONS, build_report, scenario_sha256
+from cli.render.report_inputs import assumptions
 from fleet_models.builtins.provenance import field_sources
 from fleet_models.builtins.scenarios import builtin_scenarios
 from fleet_models.runs.runner import run

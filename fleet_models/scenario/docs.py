@@ -34,6 +34,7 @@ from fleet_models.model.spec import (
     Workload,
 )
 from fleet_models.scenario.write import toml_value
+from reliability.families import FAMILIES
 
 
 @dataclass(frozen=True)
@@ -84,9 +85,9 @@ def documented_keys(cls: type) -> list[str]:
 
 LIFE_DOCS: tuple[tuple[str, str], ...] = (
     ('{ distribution = "weibull", shape = 1.2, scale = 3e6 }',
-     "a distribution with its parameters in hours: weibull (shape, scale), lognormal (mu, sigma), "
-     "exponential (scale), loglogistic (shape, scale), gengamma (mu, ln_sigma, lambda_); optional "
-     "covariance, confidence, source, provenance"),
+     "a distribution with its parameters in hours: "
+     + ", ".join(f"{name} ({', '.join(fam.params)})" for name, fam in FAMILIES.items())
+     + "; optional covariance, confidence, source, provenance"),
     ("{ fit_per_1e9h = 50 }", "a constant failure rate in FIT (failures per 1e9 device-hours)"),
     ('{ model = "laser.json" }', "a saved fit (path relative to the scenario file), written by "
      "`cpo fit FILE --save laser.json`"),

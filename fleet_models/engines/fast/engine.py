@@ -24,7 +24,7 @@ import numpy as np
 
 from fleet_models.engines.contract import FleetPlan, ReplicationOutcome
 from fleet_models.engines.fast.jit import numba
-from fleet_models.engines.fast.laws import FAMILIES, _life_arrays
+from fleet_models.engines.fast.laws import COMPILED, _life_arrays
 from fleet_models.engines.fast.loop import _run
 from fleet_models.engines.fast.rng import _replication_key
 from fleet_models.engines.fast.setup import _simulate
@@ -96,7 +96,7 @@ def unsupported(plan: FleetPlan) -> str | None:
     # the plan's scenario with only its own architecture; drawn inputs reach it as numbers
     problems = _unmodelled(dataclasses.replace(sc, architectures=(arch,), uncertain={}), "")
     for c in arch.components:
-        if c.life.family.name not in FAMILIES:
+        if c.life.family.name not in COMPILED:
             problems.append(f"{arch.name}.{c.name}: life family {c.life.family.name!r} has no "
                             "compiled cdf/ppf")
     if not problems:

@@ -1,6 +1,6 @@
 """The life laws the fast engine compiles, and how lives are drawn from them.
 
-Each compiled family (codes in :data:`FAMILIES`) gives its cdf, inverse cdf, cumulative hazard
+Each compiled family (:data:`COMPILED`) gives its cdf, inverse cdf, cumulative hazard
 and its inverse as closed forms of two numbers ``(a, b)`` (:func:`_life_arrays`). Lives are
 drawn two ways, both exact in law:
 
@@ -24,8 +24,15 @@ import numpy as np
 from fleet_models.engines.fast.jit import _helper
 from fleet_models.engines.fast.rng import _uniform
 
-FAMILIES = {"weibull": 0, "exponential": 1, "lognormal": 2, "loglogistic": 3}
-"""Life families with a compiled cdf/ppf (code passed to the loop)."""
+COMPILED: dict[str, tuple[int, str | float, str]] = {
+    "weibull": (0, "shape", "scale"),
+    "exponential": (1, 1.0, "scale"),  # a Weibull of shape 1
+    "lognormal": (2, "mu", "sigma"),
+    "loglogistic": (3, "shape", "scale"),
+}
+"""The families of ``reliability.families.FAMILIES`` with a compiled law: name -> (the code the
+compiled functions below dispatch on, the family parameter (or constant) that is their ``a``,
+the one that is their ``b``). A family not listed here runs on the SimPy engine."""
 
 
 @_helper
@@ -177,16 +184,13 @@ def _failing(st, sid, n, f, out):
 
 
 def _life_arrays(lives) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The compiled laws' (code, a, b) of each life, read by :data:`COMPILED`."""
     fam = np.empty(len(lives), dtype=np.int64)
     pa = np.empty(len(lives))
     pb = np.empty(len(lives))
     for i, life in enumerate(lives):
-        name, p = life.family.name, life.parameters
-        fam[i] = FAMILIES[name]
-        if name == "weibull" or name == "loglogistic":
-            pa[i], pb[i] = p["shape"], p["scale"]
-        elif name == "exponential":
-            pa[i], pb[i] = 1.0, p["scale"]
-        else:  # lognormal
-            pa[i], pb[i] = p["mu"], p["sigma"]
+        code, a, b = COMPILED[life.family.name]
+        fam[i] = code
+        pa[i] = a if isinstance(a, float) else life.parameters[a]
+        pb[i] = life.parameters[b]
     return fam, pa, pb

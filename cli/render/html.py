@@ -1,0 +1,50 @@
+"""The report's HTML parts: escaping (every user string goes through :func:`_e`), tables, and how
+an input's value and a horizon are written."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Any
+
+from failure_data.numbers import number
+from failure_data.units import HOURS_PER_YEAR
+
+
+def _e(x: Any) -> str:
+    """Every text that goes into the page goes through here (quotes too: safe in attributes)."""
+    return html.escape(str(x), quote=True)
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], cls: str = "",
+           row_classes: Sequence[str] | None = None, first_col_header: bool = True) -> str:
+    """A table from cells that are already HTML (escape them before)."""
+    head = "".join(f'<th scope="col">{h}</th>' for h in header)
+    thead = f"<thead><tr>{head}</tr></thead>" if any(header) else ""
+    body = []
+    for i, r in enumerate(rows):
+        rc = f' class="{row_classes[i]}"' if row_classes and row_classes[i] else ""
+        if len(r) == 1 and len(header) > 1:  # a heading row across the table
+            body.append(f'<tr{rc}><th scope="rowgroup" colspan="{len(header)}">{r[0]}</th></tr>')
+            continue
+        cells = "".join((f'<th scope="row">{c}</th>' if j == 0 and first_col_header else f"<td>{c}</td>")
+                        for j, c in enumerate(r))
+        body.append(f"<tr{rc}>{cells}</tr>")
+    c = f' class="{cls}"' if cls else ""
+    return f'<div class="scroll"><table{c}>{thead}<tbody>{"".join(body)}</tbody></table></div>'
+
+
+def _g(x: Any) -> str:
+    """An input's value as the assumptions table writes it."""
+    if isinstance(x, bool):
+        return "true" if x else "false"
+    if isinstance(x, float):
+        return number(x, 6)
+    if isinstance(x, int):
+        return f"{x:,}"
+    return str(x)
+
+
+def _years(hours: float) -> str:
+    y = hours / HOURS_PER_YEAR
+    return f"{y:g} year{'s' if y != 1 else ''}"
