@@ -11,7 +11,7 @@ cases in turn so that the shared machine's drift falls on all alike; medians are
   where the process then stops. ``-w 1`` runs the replications in the process itself, so the
   engine's own imports (SimPy) are counted; with the default two workers the forked workers
   import those instead. ``--engine des`` beside it: the same run without what ``auto`` imports
-  to decide between the engines (numba, with fleet_models.fast_engine).
+  to decide between the engines (numba, with fleet_models.engines.fast).
 
 Beside them:
 

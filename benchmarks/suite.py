@@ -430,6 +430,19 @@ def section_availsim4(cfg: Config, store: dict) -> str:
     return "\n\n".join(parts)
 
 
+def section_uncertainty(cfg: Config, store: dict) -> str:
+    from benchmarks import bench_uncertainty
+
+    r = bench_uncertainty.measure(200, 3 if cfg.mode == "quick" else 7)
+    store["uncertainty"] = r
+    return ("`uncertainty = true` on the built-in default against the same run with its inputs fixed "
+            f"(200 replications, one worker, the fast engine; run and summary, medians of "
+            f"{r['repeat']} paired runs; {r['inputs']} inputs drawn per replication):\n\n"
+            + md_table(["inputs", "seconds"], [["fixed", fmt_s(r["fixed_s"])],
+                                                ["drawn per replication", fmt_s(r["uncertain_s"])]])
+            + f"\n\n**{r['ratio']:.2f}x** (target: at most {bench_uncertainty.TARGET:g}x).")
+
+
 SECTIONS: list[tuple[str, str, Callable[[Config, dict], str]]] = [
     ("fit", "Fit throughput: cpo fit against plain pandas + lifelines", section_fit),
     ("engines", "Engines: SimPy (des) and numba (fast) failure events per second", section_engines),
@@ -438,6 +451,7 @@ SECTIONS: list[tuple[str, str, Callable[[Config, dict], str]]] = [
     ("memory", "Memory (peak RSS)", section_memory),
     ("workers", "1 vs 2 workers", section_workers),
     ("availsim4", "AvailSim4 side by side: series system of 100 units", section_availsim4),
+    ("uncertainty", "Uncertain inputs: drawn per replication against fixed", section_uncertainty),
 ]
 
 
@@ -505,6 +519,9 @@ def headline(cfg: Config, store: dict) -> list[list[str]]:
             rows.append(["`cpo compare --engine fast`, 2,000 replications, 2 workers (wall)",
                          f"{c['wall_s']:.1f} s (simulation {c['elapsed_s']:.1f} s)", "< 10 s",
                          met(c["wall_s"] < 10)])
+    if unc := store.get("uncertainty"):
+        rows.append(["`uncertainty = true` on the default / fixed inputs (200 replications, 1 worker)",
+                     f"{unc['ratio']:.2f}x", "<= 2x", met(unc["ratio"] <= 2)])
     reps = [r for r in store.get("replications", []) if r["engine"] == "fast"]
     if len(reps) >= 2:
         lo, hi = reps[0], reps[-1]

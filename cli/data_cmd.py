@@ -64,7 +64,6 @@ _DIST_PARAMS = {
 }
 
 
-
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the `cpo` app."""
     app.add_typer(data_app, name="data")

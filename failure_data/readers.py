@@ -94,13 +94,10 @@ _KNOWN = {c for cols in (*REQUIRED.values(), *OPTIONAL.values()) for c in cols}
 _FORMS = "duration,failed (durations) or lower,upper (intervals) or installed,removed,failed (dated)"
 
 
-
-
 def _canonical(name: str) -> str:
     """Known column names match whatever their case and surrounding spaces."""
     key = str(name).strip().lower()
     return key if key in _KNOWN or key in TEXT_COVARIATES else str(name).strip()
-
 
 
 def detect_format(columns: Iterable[str]) -> LogFormat:
@@ -160,27 +157,6 @@ class _Problems:
                 key=lambda p: (p.line if p.line is not None else 0, self.order.get(p.column, 999)),
             )
             raise DataValidationError(ranked[:MAX_PROBLEMS], source=source, total=self.total)
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def _role(name: str, fmt: LogFormat) -> str:
@@ -328,7 +304,6 @@ def _check_dated(cols: dict[str, _Column], probs: _Problems, as_of: _dt.date | N
     installed = _text_series(iso if iso is not None else icol.arr)
     return _Parsed("durations", hours, failed, None, _count(cols.get("count"), probs),
                    {"installed": installed}, as_of_iso)
-
 
 
 def _duplicates(covs: dict[str, _Column], probs: _Problems) -> None:

@@ -205,8 +205,6 @@ class _Lifelines:
     why: str  # empty when it reported success
 
 
-
-
 @contextlib.contextmanager
 def quiet_lifelines():
     """Silence lifelines' warnings while it fits (cosmetic only: no verdict depends on them, so a

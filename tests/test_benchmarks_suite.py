@@ -56,7 +56,8 @@ def test_quick_writer_records_every_section(tmp_path, monkeypatch) -> None:
 
 def test_real_sections_and_sizes() -> None:
     keys = [k for k, _, _ in suite.SECTIONS]
-    assert keys == ["fit", "engines", "fleet", "replications", "memory", "workers", "availsim4"]
+    assert keys == ["fit", "engines", "fleet", "replications", "memory", "workers", "availsim4",
+                    "uncertainty"]
     assert suite.FULL.fleet_sizes == (100, 1_000, 10_000, 100_000)
     assert suite.QUICK.mode == "quick" and suite.FULL.mode == "full"
 

@@ -57,22 +57,7 @@ SECTIONS = (  # (id, heading): the page's sections in order; tests check every i
 )
 
 
-
 # ---------------------------------------------------------------------- small helpers
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def _num(v: Any, metric: str = "") -> str:
@@ -84,25 +69,7 @@ def _num(v: Any, metric: str = "") -> str:
     return number(v, 4)
 
 
-
-
-
-
 # ---------------------------------------------------------------------- assumptions
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 # ---------------------------------------------------------------------- results
@@ -197,16 +164,6 @@ def _verdict_section(result: FleetResult, baseline: str, n_inputs: int, n_weak: 
 # ---------------------------------------------------------------------- figures
 
 
-
-
-
-
-
-
-
-
-
-
 def _tornado_section(frame: pd.DataFrame | None, pair: tuple[str, str] | None, figure: _Figures,
                      runs: int | None) -> str:
     if frame is None or pair is None:
@@ -260,14 +217,6 @@ def _breakeven_section(answer: Any) -> str:
 
 
 # ---------------------------------------------------------------------- life models
-
-
-
-
-
-
-
-
 
 
 # ---------------------------------------------------------------------- page

@@ -76,8 +76,6 @@ def long_lead_switch_spares(catalog: Catalog | None = None) -> SparePool:
         "stock": Cite("switch-spares", stock), "lead_time_hours": Cite("switch-lead-days", lead)})
 
 
-
-
 # ---------------------------------------------------------------------- architectures
 
 
@@ -104,10 +102,6 @@ def _arch(c: Catalog, name: str, description: str, comps: list[Component]) -> Ar
     return Architecture(name=name, components=tuple(comps), switch_price_usd=price, switch_power_w=0.0,
                         description=description, cites={"switch_price_usd": Cite("switch-price", price)},
                         origin=name)
-
-
-
-
 
 
 def _engine(c: Catalog, laser: str) -> Component:
@@ -149,48 +143,9 @@ def _wearout(laser: Component, c: Catalog, temperature_c: float, temperature_key
                  life=laser_wearout_life(c, temperature_c))
 
 
-
-
-
-
-
-
-
-
-
-
 # ---------------------------------------------------------------------- scenarios
 
 
-
-
-
-
-
-
-
-
-
-
-
 # ---------------------------------------------------------------------- sources for comments
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 

@@ -41,8 +41,6 @@ HIGHER_IS_BETTER = {"port_availability": True, "goodput": True, "tco_usd": False
 METRICS = {"tco": "tco_usd", "availability": "port_availability", "goodput": "goodput"}
 
 
-
-
 class Evaluator:
     """Runs scenario variants with one seed and replication count, simulating each architecture
     only once per distinct engine input (see the module docstring). ``runs`` counts simulations."""

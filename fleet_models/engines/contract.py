@@ -1,8 +1,8 @@
 """The engine contract: what every fleet engine consumes and returns.
 
 Two engines simulate a replication of an architecture: the SimPy one
-(:mod:`fleet_models.engine`, the reference semantics its docstring states) and the compiled one
-(:mod:`fleet_models.fast_engine`). Both consume the same :class:`FleetPlan` (a scenario and one
+(:mod:`fleet_models.engines.des`, the reference semantics its docstring states) and the compiled one
+(:mod:`fleet_models.engines.fast`). Both consume the same :class:`FleetPlan` (a scenario and one
 architecture compiled to plain numbers and arrays: the kinds, their port spans, the spare pools,
 the policy numbers), draw from the same seeding (:mod:`fleet_models.engines.streams`: per replication,
 component name and what the stream drives), fill the same metric schema

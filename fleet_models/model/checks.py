@@ -98,7 +98,6 @@ def suggest(word: str, allowed: Collection[str]) -> str:
     return f" (did you mean {near[0]!r}?)" if near else ""
 
 
-
 # ---------------------------------------------------------------------- typed fields
 
 
@@ -213,12 +212,6 @@ def either_unit(cls: type, field: str, raw: Mapping[str, Any], path: str, p: Pro
         return v * alias.scale if ok else None
     ok, v = convert(raw[field], float, join(path, field), p, declared(cls)[field].range)
     return v if ok else None
-
-
-
-
-
-
 
 
 def known_architecture(name: str, names: Collection[str], label: str = "") -> str:

@@ -95,29 +95,9 @@ def uniforms(seed: int, replication: int, names: list[str]) -> dict[str, float]:
     return out
 
 
-
-
-
-
-
-
-
-
 # ---------------------------------------------------------------------- parsing helpers
 
 
-
-
-
-
-
-
-
-
 # ---------------------------------------------------------------------- catalog defaults
-
-
-
-
 
 

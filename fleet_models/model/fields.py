@@ -2,7 +2,7 @@
 
 A spec dataclass (``fleet_models.model.spec``) declares each field with :func:`setting`;
 everything else is derived from that one declaration: the validator's type and
-range checks (``fleet_models.validate``), the comments of ``cpo scenario show`` and
+range checks (``fleet_models.model.checks``, ``fleet_models.scenario.validate``), the comments of ``cpo scenario show`` and
 ``cpo scenario init``, the README's field table and the JSON Schema
 (``fleet_models.scenario.docs``), and defaults read from the catalog of published
 figures (``source``).

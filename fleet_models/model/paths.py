@@ -189,10 +189,6 @@ def get_value(scenario: Scenario, path: str) -> float:
     return _walk(scenario, _tokens(path), path, "", _READ)
 
 
-
-
-
-
 def architecture_of(path: str, scenario: Scenario) -> str | None:
     """The name of the architecture ``path`` lies in, or None for a scenario-wide field."""
     tokens = _tokens(path)

@@ -274,7 +274,7 @@ class Homing(StrEnum):
 
 @dataclass(frozen=True)
 class Fabric:
-    """What a down port or switch costs the training jobs on it (``fleet_models.engine``)."""
+    """What a down port or switch costs the training jobs on it (``fleet_models.engines``)."""
 
     homing: Homing = setting(
         Homing.SINGLE, doc="\"single\": a port down stalls every job using it until the port is back "

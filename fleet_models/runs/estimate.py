@@ -26,11 +26,7 @@ SECONDS_PER_FAILURE = 1.5e-4
 # switches x 10 years (bench_estimate.py, idle machine, 2026-12-07, after the cohort and lane
 # changes); 1.0e-6 keeps the four sizes it runs within a factor of two (0.55x to 1.8x)
 SECONDS_PER_FAILURE_FAST = 1.0e-6
-
-
 SECONDS_PER_UNIT = 2.0e-7
-
-
 MAX_FAILURES = 20_000_000
 """The cap on a run's expected failure events (about an hour on two workers); above it
 :func:`run` refuses unless ``force=True``."""

@@ -2,7 +2,7 @@
 
 ``replications`` has one row per (replication, architecture): columns
 ``replication``, ``architecture``, then the metrics of
-:func:`fleet_models.engine.metric_names` (``failures_<component>`` columns
+:func:`fleet_models.engines.contract.metric_names` (``failures_<component>`` columns
 of components an architecture does not have are NaN).
 
 ``summary()`` gives, per architecture and metric, the mean over replications

@@ -32,7 +32,7 @@ def inline(value: Mapping[str, Any]) -> dict[str, Any] | None:
 def extract_inline(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """A copy of a scenario document with every number written as a distribution replaced by a
     placeholder resolved later, and {path: fields} of those distributions. Paths name
-    architectures and components by name (or base), as :mod:`fleet_models.paths` reads them."""
+    architectures and components by name (or base), as :mod:`fleet_models.model.paths` reads them."""
     found: dict[str, dict[str, Any]] = {}
 
     def walk(node: Any, path: str) -> Any:

@@ -38,8 +38,6 @@ def draws(scenario: Scenario, replication: int, seed: int,
     return {p: float(ppf(u, q[stream_key(p, u)])) for p, u in table.items()}
 
 
-
-
 def catalog_uncertain(scenario: Scenario, catalog: Any = None) -> dict[str, Uncertain]:
     """The published ranges of the catalog entries the scenario's values cite: for every value
     equal to its entry's (``field_sources``) whose entry has a low and a high, a uniform over the

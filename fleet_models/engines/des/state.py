@@ -55,8 +55,6 @@ class _Life:
 
 
 _EMPTY_I = np.zeros(0, dtype=np.int64)
-
-
 _EMPTY_F = np.zeros(0, dtype=float)
 
 

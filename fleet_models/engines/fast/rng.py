@@ -19,57 +19,25 @@ from fleet_models.engines.fast.jit import _helper
 from fleet_models.engines.streams import Streams
 
 _U7 = np.uint64(7)
-
-
 _U9 = np.uint64(9)
-
-
 _U11 = np.uint64(11)
-
-
 _U17 = np.uint64(17)
-
-
 _U27 = np.uint64(27)
-
-
 _U30 = np.uint64(30)
-
-
 _U31 = np.uint64(31)
-
-
 _U45 = np.uint64(45)
-
-
 _U5 = np.uint64(5)
-
-
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-
-
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
-
-
 _M2 = np.uint64(0x94D049BB133111EB)
-
-
 _TWO53 = 1.0 / 9007199254740992.0
 
 
 # the tags of Streams, and NTF's second word (a per-switch stream's switch goes in afterwards)
 _INITIAL = np.uint64(Streams.INITIAL)
-
-
 _SWITCH0 = np.uint64(Streams.SWITCH0)
-
-
 _NTF = np.uint64(Streams.NTF)
-
-
 _HANDS_ON = np.uint64(Streams.HANDS_ON)
-
-
 _NTF_TAG = np.uint64(1 << 40)
 
 
