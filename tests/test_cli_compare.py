@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -92,3 +93,19 @@ def test_a_builtin_scenario_name_is_a_scenario_argument(command):
     r = CliRunner().invoke(app, [command, "no-such-scenario", "--json"])
     assert r.exit_code == 1
     assert "neither a scenario file nor a built-in scenario" in json.loads(r.stdout)["error"]
+
+
+def test_identical_twins_tie_in_every_replication_and_the_verdict_says_so():
+    # the same architecture under two names: common random numbers make every replication's TCO
+    # the same to the last bit, which is a tie, never "cheaper in 0 %"
+    from fleet_models.builtins.scenarios import builtin_scenarios
+
+    sc = builtin_scenarios()["cpo-pilot"]
+    twin = dataclasses.replace(sc.architectures[1], name="twin")
+    sc = dataclasses.replace(sc, architectures=(sc.architectures[1], twin), replications=6)
+    res = run(sc, workers=1)
+    d = res.differences().iloc[0]
+    assert (d["p_cheaper"], d["p_equal"], d["mean"]) == (0.0, 1.0, 0.0)
+    assert "equal in 100 % of replications" in verdict(res)
+    assert "cheaper in 0 %" not in verdict(res)
+    assert comparison(res).loc["P(cheaper)", "twin"] == "0 % (equal in 100 %)"

@@ -275,3 +275,27 @@ def test_time_order_is_a_stable_sort(kind, n):
         # the fallback is exercised: some bucket holds more than _CROWDED
         counts = np.bincount(np.minimum((t[:n] * n / H).astype(int), n - 1))
         assert counts.max() > _CROWDED
+
+
+def test_the_compiled_engine_is_cached_per_version_of_its_sources(tmp_path):
+    # numba checks a cached function against its own file only, and a compiled caller holds the
+    # helpers it calls from other files: the cache directory is named by the digest of every
+    # source of the fast engine, so an edit to any part compiles afresh
+    import hashlib
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import fleet_models.engines.fast.jit as jit
+
+    h = hashlib.sha256()
+    for f in sorted(Path(jit.__file__).parent.glob("*.py")):
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    assert jit.sources_digest() == h.hexdigest()[:12]
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"} | {"HOME": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", "import os, fleet_models.engines.fast.jit; "
+                          "print(os.environ['NUMBA_CACHE_DIR'])"], env=env, capture_output=True,
+                         text=True, check=True, cwd=Path(jit.__file__).parents[3])
+    assert out.stdout.strip() == str(tmp_path / ".cache" / "cpo-analyzer" / "numba" / h.hexdigest()[:12])

@@ -56,3 +56,19 @@ def test_paired_difference_is_narrower_than_either_tco_interval():
     # the shared board fails alike: switch replacements agree replication by replication
     wide = res.replications.pivot(index="replication", columns="architecture", values="failures_switch-board")
     assert np.corrcoef(wide["a"], wide["b"])[0, 1] > 0.9
+
+
+def test_two_components_of_one_architecture_never_share_a_stream():
+    # streams are keyed by component name: a second component of the same name in one
+    # architecture would draw the first one's lives, so a scenario cannot hold one
+    import pytest
+
+    from fleet_models.errors import ScenarioError
+    from fleet_models.model.spec import Architecture, Component, Fleet, Scenario
+    from fleet_models.scenario.validate import validate
+    from reliability.models import LifeModel
+
+    c = Component("m", 1, 1, LifeModel.from_fit_rate(100.0))
+    sc = Scenario("twice", 100.0, Fleet(1, 2), (Architecture("a", (c, c)),))
+    with pytest.raises(ScenarioError, match="is used twice in this architecture"):
+        validate(sc)

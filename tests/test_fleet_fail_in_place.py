@@ -292,7 +292,7 @@ def test_an_ntf_swap_costs_labour_service_and_downtime_but_no_part():
     months = np.zeros(12)
     months[0] = 3.0
     led = Ledger(np.array([1000.0, 2000.0]), np.array([EventKind.SWAP, EventKind.NTF_SWAP], dtype=np.int8),
-                 np.array([0, 0], dtype=np.int32), np.array([2.0, 2.0]), months, months)
+                 np.array([0, 0], dtype=np.int32), np.array([2.0, 2.0]), months, months, np.zeros(2))
     row = replication_tco(sc, sc.architectures[0], led)
     d = lambda t: math.exp(-math.log(1.08) * t / 8766)  # noqa: E731
     assert row["maintenance"] == pytest.approx(d(1000) * 850.0 + d(2000) * 350.0, rel=1e-12)

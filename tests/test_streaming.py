@@ -45,14 +45,16 @@ def priced_event_by_event(scenario, arch, ledger: Ledger) -> dict[str, float]:
     months = ledger.lost_by_month
     mid = (np.arange(months.size) + 0.5) * MONTH_HOURS
     mid[-1] = min(mid[-1], 0.5 * ((months.size - 1) * MONTH_HOURS + scenario.horizon_hours))
-    per_interrupt = w.job_gpus * (w.checkpoint_interval_hours / 2.0 + w.restart_hours)
-    per_drain = w.job_gpus * w.restart_hours if scenario.fabric.homing is Homing.SINGLE else 0.0
+    # per GPU of the job an interruption or a drain hit (each event carries its job's GPUs)
+    per_interrupt = w.checkpoint_interval_hours / 2.0 + w.restart_hours
+    per_drain = w.restart_hours if scenario.fabric.homing is Homing.SINGLE else 0.0
     interrupt = kind == EventKind.INTERRUPTION
-    planned = kind == EventKind.PLANNED_REPLACEMENT
+    drain = kind == EventKind.DRAIN
+    g = ledger.gpus
     downtime = c.gpu_hour_usd * float(
         np.sum(months * discount(mid, delta))
-        + per_interrupt * np.sum(d[interrupt]) + per_drain * np.sum(d[planned]))
-    lost = float(months.sum() + per_interrupt * interrupt.sum() + per_drain * planned.sum())
+        + per_interrupt * np.sum(d[interrupt] * g[interrupt]) + per_drain * np.sum(d[drain] * g[drain]))
+    lost = float(months.sum() + per_interrupt * g[interrupt].sum() + per_drain * g[drain].sum())
     fleet_gpu_hours = fleet_gpus(scenario, arch) * scenario.horizon_hours
     parts = {"capex": capex(scenario, arch), "energy": energy(scenario, arch),
              "maintenance": maintenance, "downtime": downtime}
@@ -100,7 +102,7 @@ def test_tco_of_the_sums_equals_tco_priced_event_by_event(scenario, windowed):
         pd.testing.assert_frame_equal(got, ref, check_exact=False, rtol=1e-12, atol=0)
     pd.testing.assert_frame_equal(kept.replications, summed.replications, check_exact=True)
     if scenario == "window":
-        assert EventKind.PLANNED_REPLACEMENT in kinds and EventKind.NTF_SWAP in kinds
+        assert {EventKind.PLANNED_REPLACEMENT, EventKind.DRAIN, EventKind.NTF_SWAP} <= kinds
 
 
 def test_sums_refuse_another_discount_rate_and_the_evaluator_re_simulates_for_one():

@@ -72,8 +72,10 @@ def test_uncertainty_with_nothing_uncertain_is_refused_saying_so():
             'per_switch = 1\nports_per_unit = 1\nlife = { fit_per_1e9h = 100 }\n')
     # every default that cites a published range (swap-time, ...) set to a value of the file's own
     cited = inputs(_parse(arch))
-    assert cited and all(p.startswith("policy.") for p in cited)
-    policy = "[policy]\n" + "".join(f"{p.split('.', 1)[1]} = 0.123\n" for p in cited)
+    assert cited and all(p.startswith(("policy.", "fabric.")) for p in cited)
+    tables = {t: "".join(f"{p.split('.', 1)[1]} = 0.012\n" for p in cited if p.startswith(t + "."))
+              for t in ("policy", "fabric")}
+    policy = "".join(f"[{t}]\n{lines}" for t, lines in tables.items() if lines)
     assert not inputs(_parse(policy + arch))
     with pytest.raises(ScenarioError) as e:
         _parse(policy + arch, top="uncertainty = true\n")
@@ -129,7 +131,9 @@ def test_zero_width_ranges_give_exactly_the_fixed_input_result():
 
 def test_uncertainty_mode_varies_prices_per_replication_and_compare_splits_the_spread(tmp_path):
     f = tmp_path / "u.toml"
-    f.write_text(TOP + "uncertainty = true\n" + FLEET + ARCHS +
+    # 32 GPUs behind each of the 384 ports: one 12,288-GPU job, so an outage costs it what a large
+    # job loses (a job of the fleet's 384 GPUs would make downtime a small part of the TCO)
+    f.write_text(TOP + "uncertainty = true\n" + FLEET + ARCHS + "[workload]\ngpus_per_port = 32\n"
                  '[uncertain."costs.gpu_hour_usd"]\nlow = 1\nhigh = 10\n', encoding="utf-8")
     # 40 replications: with the file's 6, a rare switch-board failure in one replication can make
     # the fleet-luck variance estimate, and so the split, whatever that replication says

@@ -65,7 +65,7 @@ def comparison(result: FleetResult, baseline: str | None = None) -> pd.DataFrame
             cells += [(f"vs {baseline} (mean)", usd(d["mean"], signed=True)),
                       ("vs baseline ci95", f"{usd(d['ci95_low'], signed=True)} – "
                                            f"{usd(d['ci95_high'], signed=True)}"),
-                      ("P(cheaper)", f"{d['p_cheaper'] * 100:.0f} %")]
+                      ("P(cheaper)", odds(d["p_cheaper"], d["p_equal"]))]
         labels = [c[0] for c in cells]
         cols[arch] = [c[1] for c in cells]
     return pd.DataFrame(cols, index=labels)
@@ -79,25 +79,42 @@ def verdict(result: FleetResult, baseline: str | None = None) -> str:
     best = str(tco.idxmin())
     years = result.horizon_hours / HOURS_PER_YEAR
     horizon = f"{years:g} year{'s' if years != 1 else ''}"
+    diffs = result.differences(baseline).set_index("architecture")
+    if best != baseline and diffs.loc[best, "p_equal"] == 1.0:
+        best = baseline  # equal in every replication: not cheaper
     if best == baseline:
         return (f"{baseline} has the lowest total cost of ownership over {horizon} "
                 f"({usd(tco[baseline])} mean); " + _others(result, baseline))
-    d = result.differences(baseline).set_index("architecture").loc[best]
+    d = diffs.loc[best]
     sure = d["ci95_high"] < 0
     pct = -d["mean"] / tco[baseline] * 100
     return (f"{best} has the lowest total cost of ownership over {horizon}: "
             f"{usd(-d['mean'])} ({pct:.1f} %) less than {baseline} "
-            f"(95 % interval of the saving {usd(-d['ci95_high'])} to {usd(-d['ci95_low'])}; cheaper in "
-            f"{d['p_cheaper'] * 100:.0f} % of replications)"
+            f"(95 % interval of the saving {usd(-d['ci95_high'])} to {usd(-d['ci95_low'])}; "
+            f"{odds_words(d['p_cheaper'], d['p_equal'])})"
             + ("." if sure else "; the interval includes no saving, so run more replications or "
                "treat the two as equal."))
 
 
 def _others(result: FleetResult, baseline: str) -> str:
     d = result.differences(baseline)
-    parts = [f"{r.architecture} costs {usd(r.mean, signed=True)} more (cheaper in "
-             f"{r.p_cheaper * 100:.0f} % of replications)" for r in d.itertuples()]
+    parts = [f"{r.architecture} costs the same in every replication (equal in 100 % of replications)"
+             if r.p_equal == 1.0 else f"{r.architecture} costs {usd(r.mean, signed=True)} more "
+             f"({odds_words(r.p_cheaper, r.p_equal)})" for r in d.itertuples()]
     return "; ".join(parts) + "." if parts else "it is the only architecture."
+
+
+def odds(p_cheaper: float, p_equal: float) -> str:
+    """A table cell: the share of replications cheaper, and the share equal when there are ties."""
+    return (f"{p_cheaper * 100:.0f} %" + (f" (equal in {p_equal * 100:.0f} %)" if p_equal > 0 else ""))
+
+
+def odds_words(p_cheaper: float, p_equal: float) -> str:
+    """In words: "cheaper in 40 % of replications", "... and equal in 10 %", "equal in 100 %"."""
+    if p_equal == 1.0:
+        return "equal in 100 % of replications"
+    ties = f", equal in {p_equal * 100:.0f} %" if p_equal > 0 else ""
+    return f"cheaper in {p_cheaper * 100:.0f} %{ties} of replications"
 
 
 def print_comparison(out: Any, result: FleetResult, table: pd.DataFrame, words: str,

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cli.render.compare import comparison, verdict
+from cli.render.compare import comparison, odds, verdict
 from cli.render.html import _e, _table, _years
 from cli.render.report_figures import (
     _breakdown_figure,
@@ -146,7 +146,7 @@ def _verdict_section(result: FleetResult, baseline: str, n_inputs: int, n_weak: 
             f"{_e(usd(r.ci95_high, signed=True))}</dd>"
             f"<dt>p5 to p95 (one fleet)</dt><dd>{_e(usd(r.p5, signed=True))} to "
             f"{_e(usd(r.p95, signed=True))}</dd>"
-            f"<dt>P(cheaper than {_e(baseline)})</dt><dd><b>{r.p_cheaper * 100:.0f} %</b></dd>"
+            f"<dt>P(cheaper than {_e(baseline)})</dt><dd><b>{_e(odds(r.p_cheaper, r.p_equal))}</b></dd>"
             "</dl></div>")
     table = f'<div class="cards">{"".join(cards)}</div>'
     return (f'<p class="question"><b>Question.</b> {question}</p>'

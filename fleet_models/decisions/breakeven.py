@@ -22,7 +22,9 @@ class BreakEven:
     arch: str
     against: str
     value: float | None  # where the mean paired difference crosses zero (None: no crossing)
-    interval: tuple[float | None, float | None]  # where the ci95 bounds cross zero
+    interval: tuple[float | None, float | None]
+    """The values where the ci95 bounds of the difference cross zero, in increasing order of the
+    value; an end beyond the range searched is None."""
     at_lo: float
     at_hi: float
     lo: float
@@ -40,8 +42,10 @@ class BreakEven:
                     f"{self.at_lo:,.4g} at {self.lo:g}, {self.at_hi:,.4g} at {self.hi:g}); widen "
                     f"{option('between', 'lo and hi')}")
         lo, hi = self.interval
-        ci = (f"95 % interval {number(lo)} to {number(hi)}" if lo is not None and hi is not None else
-              "its 95 % interval reaches past the range searched")
+        below, above = f"below the range searched ({number(self.lo)})", \
+            f"above the range searched ({number(self.hi)})"
+        ci = (f"95 % interval {number(lo) if lo is not None else below} to "
+              f"{number(hi) if hi is not None else above}")
         return (f"{self.arch} equals {self.against} on {what} at {self.path} = {self.value:.4g} "
                 f"({ci})")
 
@@ -115,8 +119,12 @@ def breakeven(scenario: Scenario, evaluator: Evaluator, path: str, arch: str, ag
         return bisect(lambda x: d(x)[key], lo, hi, log=log, rtol=rtol, max_steps=max_evaluations)
 
     value = root("mean")
-    interval = (root("ci95_low"), root("ci95_high"))
-    if None not in interval:
-        interval = tuple(sorted(interval))  # type: ignore[assignment]
+    a, b = root("ci95_low"), root("ci95_high")
+    if a is not None and b is not None:
+        interval = (min(a, b), max(a, b))
+    else:  # an end past the range: the other on its side (the lower bound crosses zero where the
+        # difference rising with the value has passed it, the upper bound before)
+        rising = d(hi)["mean"] > d(lo)["mean"]
+        interval = (b, a) if rising else (a, b)
     return BreakEven(path, metric, arch, against, value, interval, d(lo)["mean"],
                      d(hi)["mean"], lo, hi, len(cache))

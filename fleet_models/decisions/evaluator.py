@@ -118,8 +118,10 @@ def paired(result: FleetResult, metric: str, arch: str, against: str) -> np.ndar
 
 
 def difference(result: FleetResult, metric: str, arch: str, against: str) -> dict[str, float]:
-    """Mean paired difference with its ci95 and the share of replications ``arch`` wins in."""
+    """Mean paired difference with its ci95, the share of replications ``arch`` wins in and the
+    share in which the two are exactly equal (a tie is neither a win nor a loss)."""
     d = paired(result, metric, arch, against)
     mean, lo, hi, _ = mean_ci95(d)
     wins = d > 0 if HIGHER_IS_BETTER.get(metric, False) else d < 0
-    return {"mean": mean, "ci95_low": lo, "ci95_high": hi, "p_better": float(np.mean(wins))}
+    return {"mean": mean, "ci95_low": lo, "ci95_high": hi, "p_better": float(np.mean(wins)),
+            "p_equal": float(np.mean(d == 0))}

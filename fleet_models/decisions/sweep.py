@@ -37,11 +37,13 @@ def sweep(scenario: Scenario, grid: Mapping[str, Sequence[float]], evaluator: Ev
                    "port_availability": summ.loc[(arch, "port_availability")]["mean"],
                    "goodput": summ.loc[(arch, "goodput")]["mean"]}
             if arch == baseline:
-                row.update(diff_mean=0.0, diff_ci95_low=0.0, diff_ci95_high=0.0, p_cheaper=math.nan)
+                row.update(diff_mean=0.0, diff_ci95_low=0.0, diff_ci95_high=0.0, p_cheaper=math.nan,
+                           p_equal=math.nan)
             else:
                 d = difference(result, "tco_usd", arch, baseline)
                 row.update(diff_mean=d["mean"], diff_ci95_low=d["ci95_low"],
-                           diff_ci95_high=d["ci95_high"], p_cheaper=d["p_better"])
+                           diff_ci95_high=d["ci95_high"], p_cheaper=d["p_better"],
+                           p_equal=d["p_equal"])
             rows.append(row)
     return pd.DataFrame(rows)
 

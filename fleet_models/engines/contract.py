@@ -75,6 +75,7 @@ class FleetPlan:
     dual: bool  # fabric.homing = "dual"
     exclude_hours: float
     slowdown: float  # fabric.degraded_slowdown
+    failover_hours: float  # fabric.failover_hours (dual homing: the stall when a path drops)
     ntf_test_hours: float
     # kinds (arrays of length K)
     names: tuple[str, ...]
@@ -140,7 +141,8 @@ def compile_plan(scenario: Scenario, architecture: Architecture, seed: int | Non
         window=0.0 if pol.maintenance_window_days is None else float(pol.maintenance_window_days) * 24.0,
         jobs=jobs(scenario, architecture), restart=float(work.restart_hours),
         dual=scenario.fabric.homing is Homing.DUAL, exclude_hours=float(scenario.fabric.exclude_hours),
-        slowdown=float(scenario.fabric.degraded_slowdown), ntf_test_hours=float(pol.ntf_test_days) * 24.0,
+        slowdown=float(scenario.fabric.degraded_slowdown),
+        failover_hours=float(scenario.fabric.failover_hours), ntf_test_hours=float(pol.ntf_test_days) * 24.0,
         names=tuple(c.name for c in comps), lives=tuple(c.life for c in comps),
         per_switch=np.array([c.per_switch for c in comps], dtype=np.int64),
         span=np.array([P if c.ports_per_unit is None else c.ports_per_unit for c in comps], dtype=np.int64),

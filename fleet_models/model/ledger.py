@@ -23,7 +23,8 @@ class EventKind:
     # a swap whose removed unit had nothing wrong (no trouble found): ``hours`` of labour, no part
     # consumed (the unit goes back to stock after a test); SWAP + NTF_SWAP = the swaps metric
     NTF_SWAP = 4
-    NAMES = ("swap", "unplanned_replacement", "planned_replacement", "interruption", "ntf_swap")
+    DRAIN = 5  # a planned replacement drained one job (``gpus``: that job's): it restarts
+    NAMES = ("swap", "unplanned_replacement", "planned_replacement", "interruption", "ntf_swap", "drain")
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,12 @@ class Ledger:
     time: np.ndarray  # hours from t = 0
     kind: np.ndarray  # EventKind codes
     component: np.ndarray  # index into the architecture's components (-1: not a component)
-    hours: np.ndarray  # hands-on hours of the event (0 for interruptions)
+    hours: np.ndarray  # hands-on hours of the event (0 for a job's interruption or drain)
     down_by_month: np.ndarray  # port-down hours in month m = [m, m + 1) x MONTH_HOURS
     # GPU-hours the jobs lost to down ports in month m, as the [fabric] says (stalled, excluded or
     # slowed jobs); the rollback and restart of an interruption are not in it (dated events)
     lost_by_month: np.ndarray
+    gpus: np.ndarray  # the GPUs of the job an interruption or a drain hit (0 for other events)
 
 
 class Sum:
@@ -51,10 +53,10 @@ class Sum:
     NTF_DH = 3
     REPLACEMENT_D = 4  # switch replacements, unplanned and planned
     REPLACEMENT_DH = 5
-    PLANNED_D = 6  # planned (drained) replacements: a job restart each with single homing
-    PLANNED_N = 7
-    INTERRUPTION_D = 8  # job interruptions
-    INTERRUPTION_N = 9
+    DRAIN_GD = 6  # sum of d x g over drains, g the drained job's GPUs: a restart each (single homing)
+    DRAIN_G = 7  # sum of g over drains
+    INTERRUPTION_GD = 8  # sum of d x g over job interruptions, g the interrupted job's GPUs
+    INTERRUPTION_G = 9
     LOST_D = 10  # GPU-hours lost in months, each discounted at the month's midpoint
     LOST_N = 11  # GPU-hours lost in months, undiscounted
     SIZE = 12

@@ -280,8 +280,8 @@ class Fabric:
         Homing.SINGLE, doc="\"single\": a port down stalls every job using it until the port is back "
         "or the job restarts without those nodes (exclude_hours), then it runs on fewer GPUs until "
         "the repair, each stall an interruption (rollback and restart); \"dual\": dual-homed NICs, "
-        "the job runs degraded_slowdown slower until the repair, no interruption (stall-fraction: "
-        "Alibaba HPN)",
+        "the job stalls failover_hours while its traffic moves to the other plane, then runs "
+        "degraded_slowdown slower until the repair, no interruption (stall-fraction: Alibaba HPN)",
         allowed='"single" or "dual"')
     exclude_hours: float = setting(
         doc="with homing = \"single\": how long a stalled job waits for its ports before it restarts "
@@ -289,6 +289,11 @@ class Fabric:
     degraded_slowdown: float = setting(
         doc="with homing = \"dual\": share of a job's speed lost while one of its ports is down "
         "(up to 40 %)", range=Range(0, 1), source=Source("slow-link", scale=0.01))
+    failover_hours: float = setting(
+        doc="with homing = \"dual\": how long a job stalls when one of its paths drops, before its "
+        "traffic moves to the other plane (then it runs degraded_slowdown slower); no rollback, no "
+        "restart (a stated assumption: 0-6 min)", unit="h", range=HOURS,
+        source=Source("failover-stall"))
 
 
 @dataclass(frozen=True)

@@ -172,8 +172,9 @@ class FleetResult:
 
     def differences(self, baseline: str | None = None) -> pd.DataFrame:
         """Each architecture against ``baseline`` (default: the first), per replication (paired):
-        TCO difference (other - baseline) mean, ci95, p5, p95, and the share of replications in
-        which the other is cheaper."""
+        TCO difference (other - baseline) mean, ci95, p5, p95, and the shares of replications in
+        which the other is cheaper and in which the two cost exactly the same (a tie is not a
+        loss: identical twins, or a change no failure touches, tie in every replication)."""
         import pandas as pd
 
         tco = self.tco
@@ -191,7 +192,7 @@ class FleetResult:
             rows.append(dict(architecture=arch, baseline=baseline, metric="tco_usd", mean=mean,
                              sd=sd, ci95_low=lo, ci95_high=hi, p5=float(np.percentile(diff, 5)),
                              p95=float(np.percentile(diff, 95)),
-                             p_cheaper=float(np.mean(diff < 0))))
+                             p_cheaper=float(np.mean(diff < 0)), p_equal=float(np.mean(diff == 0))))
         return pd.DataFrame(rows, columns=DIFF_COLUMNS)
 
     def to_dict(self) -> dict[str, Any]:
@@ -271,7 +272,7 @@ class FleetResult:
 COST_METRICS = tuple(m.name for m in COST)
 SUMMARY_COLUMNS = ["architecture", "metric", "n", "mean", "sd", "ci95_low", "ci95_high", "p5", "p95"]
 DIFF_COLUMNS = ["architecture", "baseline", "metric", "mean", "sd", "ci95_low", "ci95_high", "p5",
-                "p95", "p_cheaper"]
+                "p95", "p_cheaper", "p_equal"]
 
 
 def metric_columns(spec: Scenario) -> list[str]:

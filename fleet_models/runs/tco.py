@@ -27,10 +27,12 @@ post-process; the discount rate is the one cost input the sums hold.
   single homing a stalled job's GPUs until its ports are back or ``exclude_hours`` pass, then the
   GPUs behind its still-down ports until the repair; with dual homing its GPUs x
   ``degraded_slowdown`` while a port of it is down. Plus, at its time, each job interruption
-  (single homing: a stall) ``job_gpus`` x (checkpoint interval / 2 + restart) GPU-hours, the
-  rollback and the one restart of that stall (the stall itself does not count the restart), and
-  with single homing each planned (drained) replacement ``job_gpus`` x restart GPU-hours (a drain
-  is a checkpoint and a restart; dual-homed jobs ride through a drain, slowed).
+  (single homing: a stall) the GPUs of the job it hit x (checkpoint interval / 2 + restart)
+  GPU-hours, the rollback and the one restart of that stall (the stall itself does not count the
+  restart), and with single homing each job a planned replacement drains its GPUs x restart
+  GPU-hours (a drain is a checkpoint and a restart; dual-homed jobs ride through a drain,
+  slowed). The engines record each job's GPUs with its interruption or drain (``Ledger.gpus``):
+  jobs of different sizes (the last takes the remainder) are each charged their own.
 - ``gpu_hours_lost`` (undiscounted) and ``goodput`` = 1 - lost / (the fleet's GPUs x horizon),
   the share of the fleet's GPU-hours not lost to faults (GPUs: ``fleet_models.engines.fabric``).
 """
@@ -118,7 +120,8 @@ def reduce_ledger(ledger: Ledger, components: int, discount_rate: float, horizon
     n = len(EventKind.NAMES)
     by_d = np.bincount(kind, weights=d, minlength=n)
     by_dh = np.bincount(kind, weights=d * ledger.hours, minlength=n)
-    count = np.bincount(kind, minlength=n)
+    by_dg = np.bincount(kind, weights=d * ledger.gpus, minlength=n)  # jobs' events: their GPUs
+    by_g = np.bincount(kind, weights=ledger.gpus, minlength=n)
     # the swaps' d per component (component -1, none, falls in the dropped first bin)
     parts = np.bincount(ledger.component + 1, weights=np.where(kind == EventKind.SWAP, d, 0.0),
                         minlength=components + 1)[1:]
@@ -126,15 +129,16 @@ def reduce_ledger(ledger: Ledger, components: int, discount_rate: float, horizon
     mid = (np.arange(months.size) + 0.5) * MONTH_HOURS
     if months.size:
         mid[-1] = min(mid[-1], 0.5 * ((months.size - 1) * MONTH_HOURS + horizon_hours))
-    swap, ntf, interrupt = EventKind.SWAP, EventKind.NTF_SWAP, EventKind.INTERRUPTION
+    swap, ntf, interrupt, drain = (EventKind.SWAP, EventKind.NTF_SWAP, EventKind.INTERRUPTION,
+                                   EventKind.DRAIN)
     unplanned, planned = EventKind.UNPLANNED_REPLACEMENT, EventKind.PLANNED_REPLACEMENT
     sums = np.zeros(Sum.SIZE)
     sums[Sum.SWAP_D], sums[Sum.SWAP_DH] = by_d[swap], by_dh[swap]
     sums[Sum.NTF_D], sums[Sum.NTF_DH] = by_d[ntf], by_dh[ntf]
     sums[Sum.REPLACEMENT_D] = by_d[unplanned] + by_d[planned]
     sums[Sum.REPLACEMENT_DH] = by_dh[unplanned] + by_dh[planned]
-    sums[Sum.PLANNED_D], sums[Sum.PLANNED_N] = by_d[planned], count[planned]
-    sums[Sum.INTERRUPTION_D], sums[Sum.INTERRUPTION_N] = by_d[interrupt], count[interrupt]
+    sums[Sum.DRAIN_GD], sums[Sum.DRAIN_G] = by_dg[drain], by_g[drain]
+    sums[Sum.INTERRUPTION_GD], sums[Sum.INTERRUPTION_G] = by_dg[interrupt], by_g[interrupt]
     sums[Sum.LOST_D], sums[Sum.LOST_N] = np.sum(months * discount(mid, delta)), months.sum()
     return LedgerSums(float(discount_rate), parts, sums)
 
@@ -161,12 +165,14 @@ def replication_tco(scenario: Scenario, arch: Architecture, ledger: Ledger | Led
         np.dot(prices, ledger.parts) + tech * s[Sum.SWAP_DH] + service * s[Sum.SWAP_D]
         + tech * s[Sum.NTF_DH] + service * s[Sum.NTF_D]
         + (new_switch + service) * s[Sum.REPLACEMENT_D] + tech * s[Sum.REPLACEMENT_DH])
-    per_interrupt = w.job_gpus * (w.checkpoint_interval_hours / 2.0 + w.restart_hours)
-    # a drained switch costs single-homed jobs a restart; dual-homed ones run on, slowed (in months)
-    per_drain = w.job_gpus * w.restart_hours if scenario.fabric.homing is Homing.SINGLE else 0.0
+    # per GPU of the job hit: an interruption rolls back to its checkpoint (half an interval on
+    # average) and restarts; a drain (a planned replacement) restarts single-homed jobs, while
+    # dual-homed ones run on, slowed (in the months' GPU-hours)
+    per_interrupt = w.checkpoint_interval_hours / 2.0 + w.restart_hours
+    per_drain = w.restart_hours if scenario.fabric.homing is Homing.SINGLE else 0.0
     downtime = c.gpu_hour_usd * float(
-        s[Sum.LOST_D] + per_interrupt * s[Sum.INTERRUPTION_D] + per_drain * s[Sum.PLANNED_D])
-    lost = float(s[Sum.LOST_N] + per_interrupt * s[Sum.INTERRUPTION_N] + per_drain * s[Sum.PLANNED_N])
+        s[Sum.LOST_D] + per_interrupt * s[Sum.INTERRUPTION_GD] + per_drain * s[Sum.DRAIN_GD])
+    lost = float(s[Sum.LOST_N] + per_interrupt * s[Sum.INTERRUPTION_G] + per_drain * s[Sum.DRAIN_G])
     fleet_gpu_hours = fleet_gpus(scenario, arch) * scenario.horizon_hours
     parts = {"capex": capex(scenario, arch), "energy": energy(scenario, arch),
              "maintenance": maintenance, "downtime": downtime}

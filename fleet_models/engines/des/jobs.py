@@ -26,6 +26,8 @@ class _Jobs:
         self.dual = plan.dual
         self.exclude = plan.exclude_hours
         self.slowdown = plan.slowdown
+        self.failover = plan.failover_hours
+        self.failing: dict[int, int] = {}  # dual homing: job -> its stall number while it fails over
         self.job_down: dict[int, int] = {}  # job -> its ports down (jobs with none are absent)
         # job -> its stall number, until exclude_hours (single: stalled; dual: slowed)
         self.stalled: dict[int, int] = {}
@@ -56,6 +58,8 @@ class _Jobs:
         g = self.layout.gpus(j)
         excluded = min(d * self.gpp, g)
         if self.dual:
+            if j in self.failing:  # its traffic moves to the other plane: all its GPUs wait
+                return g
             slowed = self.slowdown * g
             return slowed if j in self.stalled else min(slowed, excluded)
         return g if j in self.stalled else excluded
@@ -63,7 +67,8 @@ class _Jobs:
     def _jobs_down(self, s: int, ports, planned: bool = False) -> None:
         """Ports of switch ``s`` went down (the clock is advanced): with single homing an unplanned
         outage stalls every running job owning one and interrupts it, unless it was interrupted
-        less than ``restart_hours`` ago; a planned one (a drained switch) only takes the GPUs."""
+        less than ``restart_hours`` ago; a planned one (a drained switch) takes the GPUs and drains
+        each job owning one (a ``drain`` in the ledger, with that job's GPUs: it restarts)."""
         if not self.n_jobs:
             return
         now = self.env.now
@@ -71,10 +76,15 @@ class _Jobs:
             before = self._job_rate(j)
             was_down = self.job_down.get(j, 0)
             self.job_down[j] = was_down + c
-            if self.dual and not was_down:  # slowed from now; exclusion possible after exclude_hours
-                self.stalls += 1
+            if planned:
+                self._event(EventKind.DRAIN, -1, 0.0, self.layout.gpus(j))
+            if self.dual and not was_down:  # a path dropped: fail over, then slowed; exclusion
+                self.stalls += 1                # possible after exclude_hours
                 self.stalled[j] = self.stalls
                 self._at(self.exclude, partial(self._exclude, j, self.stalls))
+                if self.failover > 0.0:
+                    self.failing[j] = self.stalls
+                    self._at(self.failover, partial(self._failed_over, j, self.stalls))
             elif not self.dual and not planned and j not in self.stalled:
                 self.stalls += 1
                 self.stalled[j] = self.stalls
@@ -83,7 +93,7 @@ class _Jobs:
                 if t is None or now - t >= self.restart:
                     self.count["job_interruptions"] += 1
                     self.last_interrupt[j] = now
-                    self._event(EventKind.INTERRUPTION, -1, 0.0)
+                    self._event(EventKind.INTERRUPTION, -1, 0.0, self.layout.gpus(j))
             self.lost_rate += self._job_rate(j) - before
 
     def _jobs_up(self, s: int, ports) -> None:
@@ -98,9 +108,19 @@ class _Jobs:
             else:
                 del self.job_down[j]
                 self.stalled.pop(j, None)
+                self.failing.pop(j, None)
             self.lost_rate += self._job_rate(j) - before
         if not self.job_down:
             self.lost_rate = 0.0  # no residue of the running sum
+
+    def _failed_over(self, j: int, stall: int, _ev=None) -> None:
+        """``failover_hours`` into a path's loss (dual homing): the job runs on the other plane."""
+        if self.failing.get(j) != stall:
+            return  # its ports came back first (or a later loss is under way)
+        self._advance()
+        before = self._job_rate(j)
+        del self.failing[j]
+        self.lost_rate += self._job_rate(j) - before
 
     def _exclude(self, j: int, stall: int, _ev=None) -> None:
         """``exclude_hours`` into a stall: the job restarts without the nodes behind its down ports."""

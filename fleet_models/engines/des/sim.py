@@ -78,6 +78,7 @@ class _FleetSim(_Jobs):
         self._ev_kind: list[int] = []
         self._ev_comp: list[int] = []
         self._ev_hours: list[float] = []
+        self._ev_gpus: list[float] = []
         self.down_by_month = np.zeros(max(1, math.ceil(self.H / MONTH_HOURS)))
         self.lost_by_month = np.zeros_like(self.down_by_month)
 
@@ -96,14 +97,15 @@ class _FleetSim(_Jobs):
         m.update(self.count)
         ledger = Ledger(np.asarray(self._ev_t, dtype=float), np.asarray(self._ev_kind, dtype=np.int8),
                         np.asarray(self._ev_comp, dtype=np.int32), np.asarray(self._ev_hours, dtype=float),
-                        self.down_by_month, self.lost_by_month)
+                        self.down_by_month, self.lost_by_month, np.asarray(self._ev_gpus, dtype=float))
         return ReplicationOutcome(m, n, ledger)
 
-    def _event(self, kind: int, component: int, hours: float) -> None:
+    def _event(self, kind: int, component: int, hours: float, gpus: float = 0.0) -> None:
         self._ev_t.append(self.env.now)
         self._ev_kind.append(kind)
         self._ev_comp.append(component)
         self._ev_hours.append(hours)
+        self._ev_gpus.append(gpus)
 
     def _schedule_initial(self) -> None:
         times, sw, unit, kind = [], [], [], []

@@ -58,7 +58,7 @@ MODELS: dict[type, frozenset[str]] = {
     SparePool: frozenset({"stock", "lead_time_hours"}),
     Costs: frozenset({"discount_rate"}),  # the ledger's sums are reduced at it, after the loop
     Workload: frozenset({"gpus_per_port", "job_gpus", "restart_hours"}),
-    Fabric: frozenset({"homing", "exclude_hours", "degraded_slowdown"}),
+    Fabric: frozenset({"homing", "exclude_hours", "degraded_slowdown", "failover_hours"}),
 }
 """The engine inputs (fields whose declared role re-simulates: ``fleet_models.model.fields``) this
 engine models. An engine input a new feature adds is refused until it is modelled here too (then
@@ -117,7 +117,8 @@ def unsupported(plan: FleetPlan) -> str | None:
 
 
 # --------------------------------------------------------------------------- jobs (the fabric)
-# JP = (GPUs per port, job GPUs, last job's GPUs, dual slow-down, exclude hours, restart hours)
+# JP = (GPUs per port, job GPUs, last job's GPUs, dual slow-down, exclude hours, restart hours,
+#       dual failover hours)
 
 
 # --------------------------------------------------------------------------- the loop
@@ -143,7 +144,8 @@ def _per_plan(plan: FleetPlan) -> _PerPlan:
     return _PerPlan(
         words=np.array([zlib.crc32(n.encode()) for n in plan.names], dtype=np.uint64),
         jp=np.array([plan.jobs.gpp, plan.jobs.size if plan.jobs.size > 0 else 1.0,
-                     plan.jobs.last_size, plan.slowdown, plan.exclude_hours, plan.restart]),
+                     plan.jobs.last_size, plan.slowdown, plan.exclude_hours, plan.restart,
+                     plan.failover_hours]),
         months=max(1, math.ceil(plan.horizon / MONTH_HOURS)),
         columns=tuple(failure_column(n) for n in plan.names),
         lives=_life_arrays(plan.lives) if fixed else None)
@@ -163,7 +165,7 @@ class FastEngine:
         pp = _per_plan(plan)
         fam, pa, pb = pp.lives or _life_arrays(plan.lives_for(replication, streams))
         x0 = np.uint64(_replication_key(seed, replication))
-        out, fails, events, lt, lk, lc, lh, dbm, lbm = _simulate(
+        out, fails, events, lt, lk, lc, lh, dbm, lbm, lg = _simulate(
             plan.switches, plan.ports, plan.horizon, plan.detection, plan.swap_hours,
             plan.replacement_hours, plan.exponential_hands_on, plan.technicians, plan.k, plan.window,
             pp.jp, plan.jobs.n, plan.dual, plan.ntf_test_hours,
@@ -176,7 +178,7 @@ class FastEngine:
             m[column] = float(f)
         for j, name in enumerate(COMMON):
             m[name] = float(out[1 + j])
-        return ReplicationOutcome(m, int(events), Ledger(lt, lk, lc, lh, dbm, lbm))
+        return ReplicationOutcome(m, int(events), Ledger(lt, lk, lc, lh, dbm, lbm, lg))
 
 
 def compiled() -> bool:

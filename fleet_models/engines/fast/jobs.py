@@ -12,9 +12,11 @@ from fleet_models.engines.fast.queues import (
     _DEG_AREA,
     _DOWN_AREA,
     _EXCLUDE,
+    _FAILOVER,
     _INTERRUPTS,
     _JOBS_DOWN,
     _L_EXCLUDE,
+    _L_FAILOVER,
     _LAST,
     _LN,
     _LOST_RATE,
@@ -72,12 +74,14 @@ def _advance(now, IS, FS, dbm, lbm):
 
 
 @_helper
-def _record(IS, lt, lk, lc, lh, t, kind, comp, hours):
+def _record(IS, lt, lk, lc, lf, t, kind, comp, hours, gpus):
+    """A ledger row: its time, kind, component, hands-on hours and (a job's event) GPUs."""
     n = IS[_LN]
     lt[n] = t
     lk[n] = kind
     lc[n] = comp
-    lh[n] = hours
+    lf[n, 0] = hours
+    lf[n, 1] = gpus
     IS[_LN] = n + 1
 
 
@@ -110,6 +114,8 @@ def _job_rate(j, jd, stalled, JP, n_jobs, dual):
     g = JP[2] if j == n_jobs - 1 else JP[1]
     excluded = min(d * JP[0], g)
     if dual:
+        if stalled[j] < 0:  # failing over to the other plane: all its GPUs wait
+            return g
         slowed = JP[3] * g
         return slowed if stalled[j] > 0 else min(slowed, excluded)
     return g if stalled[j] > 0 else excluded
@@ -117,9 +123,10 @@ def _job_rate(j, jd, stalled, JP, n_jobs, dual):
 
 @_helper
 def _jobs_down(now, s, P, ports, cnt, planned, jd, stalled, last_int, JP, n_jobs, dual,
-               IS, FS, lanes, lt, lk, lc, lh):
+               IS, FS, lanes, lt, lk, lc, lf):
     """Ports ports[:cnt] (increasing) of switch s went down (the clock is advanced): single homing
-    stalls and interrupts the running jobs owning them (unless planned), dual homing slows them."""
+    stalls and interrupts the running jobs owning them (unless planned), dual homing slows them;
+    a planned replacement drains each job owning one (a drain row with its GPUs)."""
     i = 0
     while i < cnt:
         j, c = _job_group(s, P, ports, i, cnt, JP, n_jobs)
@@ -129,14 +136,19 @@ def _jobs_down(now, s, P, ports, cnt, planned, jd, stalled, last_int, JP, n_jobs
         jd[j] = was + c
         if was == 0:
             IS[_JOBS_DOWN] += 1
+        if planned:
+            _record(IS, lt, lk, lc, lf, now, 5, -1, 0.0, JP[2] if j == n_jobs - 1 else JP[1])
         if (dual and was == 0) or (not dual and not planned and stalled[j] == 0):
             IS[_STALLS] += 1
             stalled[j] = IS[_STALLS]
             _later(IS, lanes, _L_EXCLUDE, now + JP[4], _EXCLUDE, j, IS[_STALLS], 0, 0, 0)
+            if dual and JP[6] > 0.0:  # a path dropped: the job fails over first (its number < 0)
+                stalled[j] = -IS[_STALLS]
+                _later(IS, lanes, _L_FAILOVER, now + JP[6], _FAILOVER, j, IS[_STALLS], 0, 0, 0)
             if not dual and now - last_int[j] >= JP[5]:
                 IS[_INTERRUPTS] += 1
                 last_int[j] = now
-                _record(IS, lt, lk, lc, lh, now, 3, -1, 0.0)
+                _record(IS, lt, lk, lc, lf, now, 3, -1, 0.0, JP[2] if j == n_jobs - 1 else JP[1])
         FS[_LOST_RATE] += _job_rate(j, jd, stalled, JP, n_jobs, dual) - before
 
 

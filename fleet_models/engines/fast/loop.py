@@ -16,6 +16,7 @@ from fleet_models.engines.fast.queues import (
     _EVENTS,
     _EXCLUDE,
     _FAIL,
+    _FAILOVER,
     _HN,
     _L_DETECT,
     _L_NTF,
@@ -47,7 +48,7 @@ from fleet_models.engines.fast.rng import _hands_on, _stream, _uniform
 
 
 @_helper
-def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, lh,
+def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, lf,
          pq, pq_head, pq_len, tq, lanes):
     """The event loop: handle events until the horizon (returns False) or until one of the
     arrays may lack room for what the next event adds (returns True: the caller grows them)."""
@@ -208,7 +209,7 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
                     IS[_OUTAGES] += 1
                     if n_jobs > 0:
                         _jobs_down(now, s, P, ports_buf, cnt, False, jd, stalled, last_int, JP, n_jobs,
-                                   dual, IS, FS, lanes, lt, lk, lc, lh)
+                                   dual, IS, FS, lanes, lt, lk, lc, lf)
             if swap[k] and (went_down or not unit_scope[k]):
                 nt = 0  # no trouble found: drawn per swap from the (kind, switch) stream
                 if ntf[k] > 0.0:
@@ -370,6 +371,14 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
                 stalled[j] = 0
                 FS[_LOST_RATE] += _job_rate(j, jd, stalled, JP, n_jobs, dual) - before
 
+        elif typ == _FAILOVER:
+            j = ea
+            if stalled[j] == -eb:  # failover_hours into a path's loss: it runs on the other plane,
+                _advance(now, IS, FS, dbm, lbm)  # slowed, or excluded if exclude_hours have passed
+                before = _job_rate(j, jd, stalled, JP, n_jobs, dual)
+                stalled[j] = eb if JP[6] < JP[4] else 0
+                FS[_LOST_RATE] += _job_rate(j, jd, stalled, JP, n_jobs, dual) - before
+
         elif typ == _REPL_DONE:
             s = ea
             release = eb == 1
@@ -407,7 +416,7 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
                 if techs > 0:
                     IS[_BUSY] += 1
                 hold = _start_swap(now, H, sk, sn, swap_hours, exp_hands_on, st, K, kpool, ntf_test,
-                                   IS, FS, lanes, lt, lk, lc, lh)
+                                   IS, FS, lanes, lt, lk, lc, lf)
                 _done_at(IS, et, eseq, ed, hp, fr, lanes, _L_SWAP_DONE, exp_hands_on, now + hold,
                          _SWAP_DONE, sk, ss, su, sg, 1 if techs > 0 else 0)
             else:
@@ -434,7 +443,7 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
                         continue
                     handed = True
                     hold = _start_swap(now, H, wk, tq[h, 5], swap_hours, exp_hands_on, st, K, kpool,
-                                       ntf_test, IS, FS, lanes, lt, lk, lc, lh)
+                                       ntf_test, IS, FS, lanes, lt, lk, lc, lf)
                     _done_at(IS, et, eseq, ed, hp, fr, lanes, _L_SWAP_DONE, exp_hands_on, now + hold,
                              _SWAP_DONE, wk, ws, tq[h, 3], g, 1)
                 else:
@@ -537,14 +546,14 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
             IS[_TOTAL_DOWN] += cnt
             if cnt > 0 and n_jobs > 0:
                 _jobs_down(now, s, P, ports_buf, cnt, req_planned == 1, jd, stalled, last_int, JP,
-                           n_jobs, dual, IS, FS, lanes, lt, lk, lc, lh)
+                           n_jobs, dual, IS, FS, lanes, lt, lk, lc, lf)
             rs_down[s] = 0
             awaiting[s] = 0
             switch_wide[s] = False
             hold = _hands_on(st, K, repl_hours, exp_hands_on)
             labour = min(hold, H - now)
             FS[_TECH] += labour
-            _record(IS, lt, lk, lc, lh, now, 2 if req_planned else 1, -1, labour)
+            _record(IS, lt, lk, lc, lf, now, 2 if req_planned else 1, -1, labour, 0.0)
             _done_at(IS, et, eseq, ed, hp, fr, lanes, _L_REPL_DONE, exp_hands_on, now + hold,
                      _REPL_DONE, s, sg, 0, 0, 0)
 
@@ -557,14 +566,14 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
 
 @_helper
 def _start_swap(now, H, k, nt, swap_hours, exp_hands_on, st, K, kpool, ntf_test,
-                IS, FS, lanes, lt, lk, lc, lh):
+                IS, FS, lanes, lt, lk, lc, lf):
     """A swap's hands-on time starts: count it, its labour, its ledger row; a unit removed with no
     trouble found goes back to its pool after its test. Returns the hands-on hours."""
     hold = _hands_on(st, K, swap_hours, exp_hands_on)
     IS[_SWAPS] += 1
     labour = min(hold, H - now)
     FS[_TECH] += labour
-    _record(IS, lt, lk, lc, lh, now, 4 if nt else 0, k, labour)
+    _record(IS, lt, lk, lc, lf, now, 4 if nt else 0, k, labour, 0.0)
     if nt and kpool[k] >= 0:
         _later(IS, lanes, _L_NTF, now + ntf_test, _ARRIVE, kpool[k], 0, 0, 0, 0)
     return hold

@@ -15,7 +15,7 @@ import numpy as np
 from fleet_models.engines.fast.jit import _helper, njit
 
 # event types; an event's data: ed[i] = (type, a, b, c, d, e)
-_FAIL, _SWAP_DET, _SWAP_DONE, _ARRIVE, _REPL_DET, _WINDOW, _REPL_DONE, _EXCLUDE = range(8)
+_FAIL, _SWAP_DET, _SWAP_DONE, _ARRIVE, _REPL_DET, _WINDOW, _REPL_DONE, _EXCLUDE, _FAILOVER = range(9)
 
 
 # the loop's integer state (IS) and float state (FS): arrays, so helpers can update them
@@ -98,7 +98,7 @@ def _pop(IS, et, eseq, hp, fr):
 # buffer), and the loop takes the least (time, sequence) of the lanes' first events, the
 # heap's first and the initial stream's. The order is the heap's order, at a fraction of its
 # cost. lanes = (times, sequence numbers, data, heads, lengths).
-_L_DETECT, _L_EXCLUDE, _L_NTF, _L_SWAP_DONE, _L_REPL_DONE, _L_POOL = range(6)  # then one per pool
+_L_DETECT, _L_EXCLUDE, _L_NTF, _L_SWAP_DONE, _L_REPL_DONE, _L_FAILOVER, _L_POOL = range(7)  # then one per pool
 
 
 @_helper

@@ -146,7 +146,7 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
     lt = np.empty(1024)
     lk = np.empty(1024, dtype=np.int8)
     lc = np.empty(1024, dtype=np.int32)
-    lh = np.empty(1024)
+    lf = np.empty((1024, 2))  # hands-on hours, a job's GPUs
 
     # FCFS queues; rows (what: 0 swap / 1 replacement, kind, switch, unit, gen, ntf or planned);
     # rings of a power-of-two size (64, doubled when full): an index is a mask
@@ -225,7 +225,7 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
     # the loop runs until the horizon, or until an array needs room: then it is grown here and
     # the loop resumes (arrays are never reassigned inside the loop, which keeps numba from
     # reference-counting them at every event)
-    while _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, lh,
+    while _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, lf,
                pq, pq_head, pq_len, tq, (qt, qs, qd, qh, qn)):
         if IS[_HN] + push_bound > et.shape[0]:
             m = 2 * et.shape[0] + push_bound
@@ -251,9 +251,9 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
             a = np.empty(m)
             a[:ln] = lt[:ln]
             lt = a
-            a = np.empty(m)
-            a[:ln] = lh[:ln]
-            lh = a
+            f2 = np.empty((m, 2))
+            f2[:ln] = lf[:ln]
+            lf = f2
             k8 = np.empty(m, dtype=np.int8)
             k8[:ln] = lk[:ln]
             lk = k8
@@ -307,5 +307,5 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
     out[7] = IS[_WAITS]
     out[8] = IS[_INTERRUPTS]
     ln = IS[_LN]
-    return (out, fails, IS[_EVENTS], lt[:ln].copy(), lk[:ln].copy(), lc[:ln].copy(), lh[:ln].copy(),
-            dbm, lbm)
+    return (out, fails, IS[_EVENTS], lt[:ln].copy(), lk[:ln].copy(), lc[:ln].copy(), lf[:ln, 0].copy(),
+            dbm, lbm, lf[:ln, 1].copy())
