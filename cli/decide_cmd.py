@@ -21,7 +21,7 @@ from cli._common import (
 )
 from cli.options import JSON_OUTPUT, SCENARIO, RunOptions, run_options
 from cli.running import open_workers
-from failure_data.numbers import number
+from failure_data.numbers import number, usd
 
 AGAINST = typer.Option(None, "--against", help="The architecture compared with (default: the "
                        "scenario's first).")
@@ -138,9 +138,11 @@ def tornado(
         emit_json({"scenario": sc.name, "arch": arch, "against": against, "simulations": ev.runs,
                    "inputs": frame.to_dict(orient="records")})
         return
-    _table(frame[["input", "low", "high", "unit", "confidence", "at_low", "at_high", "swing"]],
-           f"{sc.name}: TCO of {arch} minus {against} (mean {frame['base'].iloc[0]:,.0f} USD), each "
-           "input at its low and high")
+    from cli.render.tornado import tornado_table
+
+    console().print(tornado_table(frame, f"{sc.name}: TCO of {arch} minus {against} "
+                                  f"({usd(frame['base'].iloc[0], signed=True)} with every input at "
+                                  "its value), each input at its low and high"))
     if plot is not None and not run.quiet:
         err(f"wrote {plot}")
 

@@ -21,9 +21,9 @@ from fleet_models.builtins.provenance import field_comments, field_sources
 from fleet_models.builtins.scenarios import builtin_architectures, builtin_scenarios
 from fleet_models.errors import ScenarioError
 from fleet_models.model.paths import get_value
-from fleet_models.model.spec import Architecture, Policy, Repair
+from fleet_models.model.spec import Architecture, DeviceUnit, Policy, Repair
 from fleet_models.scenario.read import parse_scenario
-from fleet_models.scenario.variants import with_value
+from fleet_models.scenario.variants import with_value, with_values
 from fleet_models.scenario.write import scenario_to_toml
 from reliability.models import BOLTZMANN_EV, FIT_HOURS
 
@@ -55,30 +55,49 @@ def engine_life(life: dict, ports: int | str = 4, base: str = "cpo-els"):
 
 # ------------------------------------------------------------ 1. device_unit, a declared choice
 
-def test_device_unit_reads_the_per_device_rate_per_400g_port_or_per_engine():
+def test_device_unit_reads_the_per_device_rate_per_400g_port_or_per_device():
     per_port = parse_scenario(engine_life({"catalog": "cpo-engine-field"}))
-    per_engine = parse_scenario(engine_life({"catalog": "cpo-engine-field", "device_unit": "engine"}))
-    # a 3.2T engine (4 x 800G) is 3200 / 400 = 8 devices per 400G port; per engine, one
+    per_device = parse_scenario({**engine_life({"catalog": "cpo-engine-field"}), "device_unit": "device"})
+    # a 3.2T engine (4 x 800G) is 3200 / 400 = 8 devices per 400G port; per device, one
     assert fit(per_port.architectures[0].components[1].life) == pytest.approx(8 * PER_DEVICE, rel=1e-5)
-    assert fit(per_engine.architectures[0].components[1].life) == pytest.approx(PER_DEVICE, rel=1e-5)
-    two_ports = parse_scenario(engine_life({"catalog": "cpo-engine-field", "device_unit": "port-400g"}, ports=2))
+    assert fit(per_device.architectures[0].components[1].life) == pytest.approx(PER_DEVICE, rel=1e-5)
+    two_ports = parse_scenario(engine_life({"catalog": "cpo-engine-field"}, ports=2))
     # ports_per_unit 2 x 800 Gb/s = 1.6T: 4 devices, computed from the bandwidth, not a constant
     assert fit(two_ports.architectures[0].components[1].life) == pytest.approx(4 * PER_DEVICE, rel=1e-5)
 
 
-@pytest.mark.parametrize("life, ports, expected", [
-    ({"catalog": "cpo-engine-field", "device_unit": "port"}, 4,
-     ["device_unit = \"port\"", "'port-400g', 'engine'", "cpo-device-unit"]),
-    ({"catalog": "dfb-fit", "device_unit": "engine"}, 4,
-     ["device_unit = \"engine\"", "rate per unit, not per device", "cpo-engine-field", "remove it"]),
-    ({"catalog": "cpo-engine-field"}, "switch",
-     ["device_unit = \"port-400g\"", "bandwidth", 'device_unit = "engine"']),
+def test_device_unit_reads_both_sides_alike_and_follows_every_change():
+    # the pluggable side of meta-mtbf-cmp (1e9 / 550e3 h per device) read the same way: an 800G
+    # module is 2 devices per 400G port, 1 per device; the source's ratio per device, 2.6e6 /
+    # 550e3 = 4.73, is kept under both readings
+    s = builtin_scenarios()["default"]
+    plug = PER_DEVICE * 2.6e6 / 550e3
+    for unit, module, engine in (("port-400g", 2, 8), ("device", 1, 1)):
+        sc = with_value(s, "device_unit", unit)
+        a = {x.name: x for x in sc.architectures}
+        assert fit(a["pluggable-dsp"].components[1].life) == pytest.approx(module * plug, rel=1e-5)
+        assert fit(a["cpo-els"].components[1].life) == pytest.approx(engine * PER_DEVICE, rel=1e-5)
+        # a rate varied first keeps its variation when the reading changes (set after numbers)
+        path = "architectures.cpo-els.components.optical-engine.life.fit_per_1e9h"
+        both = with_values(s, {"device_unit": unit, path: 2 * fit(s.architectures[3].components[1].life)})
+        assert fit(both.architectures[3].components[1].life) == pytest.approx(2 * engine * PER_DEVICE, rel=1e-5)
+    # a hand-built scenario is read by its own device_unit whatever its components were read by
+    direct = dataclasses.replace(s, device_unit=DeviceUnit.DEVICE)
+    assert fit(direct.architectures[3].components[1].life) == pytest.approx(PER_DEVICE, rel=1e-5)
+
+
+@pytest.mark.parametrize("data, expected", [
+    ({**doc(), "device_unit": "port"}, ['device_unit = "port"', '"port-400g", "device"']),
+    (engine_life({"catalog": "cpo-engine-field", "device_unit": "engine"}),
+     ["architectures[0].components[0].life.device_unit = \"engine\"", "the scenario's device_unit",
+      'device_unit = "device"', "top of the scenario"]),
+    (engine_life({"catalog": "cpo-engine-field"}, "switch"),
+     ["architectures[0].components[0].life.catalog", "bandwidth", "give ports_per_unit"]),
 ])
-def test_a_bad_device_unit_is_refused_naming_the_field_and_the_fix(life, ports, expected):
+def test_a_bad_device_unit_is_refused_naming_the_field_and_the_fix(data, expected):
     with pytest.raises(ScenarioError) as e:
-        parse_scenario(engine_life(life, ports))
+        parse_scenario(data)
     msg = str(e.value)
-    assert "architectures[0].components[0].life.device_unit" in msg
     for text in expected:
         assert text in msg, (text, msg)
 
@@ -95,11 +114,11 @@ def test_each_switch_states_both_readings_per_engine(name, devices):
     assert f"{devices}x less" in text
 
 
-def test_show_round_trips_a_per_engine_reading():
-    s = parse_scenario(engine_life({"catalog": "cpo-engine-field", "device_unit": "engine"}))
+def test_show_round_trips_a_per_device_reading():
+    s = parse_scenario({**engine_life({"catalog": "cpo-engine-field"}), "device_unit": "device"})
     text = scenario_to_toml(s)
     assert parse_scenario(tomllib.loads(text)) == s
-    assert "read per engine: 384.6 FIT (this life)" in text
+    assert 'device_unit = "device"' in text and "read per device (one unit): 384.6 FIT (this life)" in text
 
 
 # ------------------------------------------------------------ 2. switch replacement as two terms
@@ -185,8 +204,10 @@ def test_switch_counts_pairs_and_sources(name):
         engines, per_engine, spares, Repair.REPLACE_SWITCH)
     assert (els.per_switch, els.ports_per_unit, els.elements, els.needed) == (n_els, ports // n_els, lasers, lasers)
     assert comps["els-wearout"].per_switch == n_els and comps["switch-board"].ports_per_unit is None
-    modules = [k for k in pluggable.components if k.ports_per_unit == 1]
-    assert [m.per_switch for m in modules] == [ports]  # the same ports, one pluggable each
+    modules = [k for k in pluggable.components if k.repair is Repair.SWAP]
+    # the same ports, one pluggable each; Quantum-X's as qx-cost counts them: 72 x 1.6T modules
+    per_module = 2 if name == "quantum-x" else 1
+    assert [(m.per_switch, m.ports_per_unit) for m in modules] == [(ports // per_module, per_module)]
     for arch in (pluggable, cpo):
         for k in arch.components:
             assert k.source, (arch.name, k.name)
@@ -203,6 +224,9 @@ def test_quantum_x_optics_are_priced_from_its_own_figure():
     comps = {k.name: k for k in builtin_architectures()["quantum-x"].components}
     # qx-cost: 80-90 k USD of CPO optics per switch (midpoint 85 k) = 72 engines + 18 ELS at 800 USD
     assert 72 * comps["optical-engine"].price_usd + 18 * comps["els"].price_usd == pytest.approx(85_000)
+    # ... against ~72 k USD of pluggables, 72 x 1.6T at ~1,000 USD: its pluggable pair, the same source
+    plug = {k.name: k for k in builtin_architectures()["quantum-x-pluggable"].components}["dsp-module"]
+    assert plug.per_switch * plug.price_usd == pytest.approx(72_000)
 
 
 def test_a_file_can_start_from_a_switch():

@@ -131,8 +131,8 @@ def test_every_life_table_builds_the_model_it_states():
     assert {"avago-sr332", "dfb-fit", "switch-afr-fit", "cpo-engine-fit", "lpo-module-fit"} <= set(lives)
     for key in lives:
         e = CATALOG[key]
-        # a per-device rate (device_gbps) read per engine is the rate as stated
-        model = catalog_life(key, **({"device_unit": "engine"} if "device_gbps" in e.life else {}))
+        # a per-device rate (device_gbps) read for a unit of one device (400G) is the rate as stated
+        model = catalog_life(key, unit_gbps=e.life.get("device_gbps"))
         assert model.provenance["source"] == key
         assert e.life_note, key
         if e.confidence in (Confidence.INFERRED, Confidence.PLACEHOLDER):
@@ -353,3 +353,39 @@ def test_catalog_layer_imports_nothing_above_it():
             "bad = [m for m in sys.modules if m.split('.')[0] in ('reliability', 'fleet_models', 'cli')]; "
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_the_same_event_definition_rows_recomputed_from_the_rows_they_name():
+    v = lambda key, item=None: get(key).item(item).best if item else get(key).value  # noqa: E731
+    # pluggable-device-field: meta-mtbf-cmp's pluggable side as a rate, FIT = 1e9 / MTBF: the
+    # fleet-wide 550e3 h, range 1e9 / 1e6 h .. 1e9 / 0.5e6 h
+    plug = get("pluggable-device-field")
+    mtbf = get("meta-mtbf-cmp").item("pluggable-mtbf-hours")
+    assert plug.value == pytest.approx(1e9 / v("meta-mtbf-cmp", "pluggable-fleet-mtbf-hours"), rel=1e-5)
+    assert (plug.low, plug.high) == (pytest.approx(1e9 / mtbf.high), pytest.approx(1e9 / mtbf.low))
+    assert plug.life == {"fit_per_1e9h": plug.value, "device_gbps": 400.0}
+    # the CPO side per device at the same 400G: the source's ratio per device, 2.6e6 / 550e3
+    assert plug.value / v("cpo-engine-field") == pytest.approx(2.6e6 / 550e3, rel=1e-4)
+    # lpo-device-field: the DSP's share removed as for lpo-field-fit (module-parts-fit, dfb-fit)
+    parts = ("photodetector", "dsp", "driver", "tia")
+    dsp_share = v("module-parts-fit", "dsp") / (sum(v("module-parts-fit", p) for p in parts) + v("dfb-fit"))
+    lpo = get("lpo-device-field")
+    for x, y in ((lpo.value, plug.value), (lpo.low, plug.low), (lpo.high, plug.high)):
+        assert x == pytest.approx(y * (1 - dsp_share), rel=1e-5)
+    # cpo-engine-field's range: a 90 % Poisson interval for the ~6 events that 15e6 port-hours
+    # (meta-cpo-15M) at 2.6e6 h imply: chi2(0.05, 2n) / 2 / T and chi2(0.95, 2n + 2) / 2 / T
+    hours = v("meta-cpo-15M", "port-hours")
+    n = round(hours / v("meta-mtbf-cmp", "cpo-mtbf-hours"))
+    assert n == 6
+    eng = get("cpo-engine-field")
+    assert eng.low == pytest.approx(stats.chi2.ppf(0.05, 2 * n) / 2 / hours * 1e9, rel=1e-3)
+    assert eng.high == pytest.approx(stats.chi2.ppf(0.95, 2 * n + 2) / 2 / hours * 1e9, rel=1e-3)
+    # cpo-device-unit's weights are a probability over the two readings
+    w = (v("cpo-device-unit", "weight-port-400g"), v("cpo-device-unit", "weight-device"))
+    assert sum(w) == pytest.approx(1.0) and w[0] > w[1] > 0
+    # cpo-in-place: value the pluggables' no-trouble-found share; ends huawei-afr's contamination
+    # share and cpo-unserviceable read per event (100 - 0.06 %)
+    cip = get("cpo-in-place")
+    assert (cip.low, cip.value, cip.high) == (
+        v("huawei-afr", "contamination-percent"), v("ntf-returns"), 100 - v("cpo-unserviceable"))
+    assert cip.kind == "assumption" and get("in-place-hours").kind == "assumption"

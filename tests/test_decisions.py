@@ -173,9 +173,14 @@ def test_tornado_ranks_a_deliberately_dominant_input_first(small):
 
 def test_catalog_inputs_are_the_published_ranges(small):
     inputs = {i.key: i for i in uncertain_inputs(dataclasses.replace(small, uncertain={}))}
-    assert (inputs["module-field-fit"].low, inputs["module-field-fit"].high) == (719.0, 1818.0)
+    # shown in the entry's unit (FIT per device); each path moves by the entry's share
+    assert (inputs["pluggable-device-field"].low, inputs["pluggable-device-field"].high) == (1000.0, 2000.0)
     # switch-price moves every architecture's switch together
     assert len(inputs["switch-price"].paths) == len(small.architectures)
+    # the reading of Meta's device is one discrete input over both sides, weighted as cited
+    reading = inputs["cpo-device-unit"]
+    assert reading.paths == ("device_unit",) and reading.choice == ("port-400g", "device")
+    assert reading.central == "port-400g" and reading.moves() == ["device"]
 
 
 # ---------------------------------------------------------------------- the pilot

@@ -150,6 +150,22 @@ def test_many_events_in_flight_agree():
     _agree(sc)
 
 
+@pytest.mark.parametrize("techs", [0, 1])
+def test_in_place_share_agrees(techs):
+    # engines clearing 60 % of their events in place (issue 26) beside a spare engine (fail in
+    # place), a switch pool of one and, with techs = 1, visits and replacements queueing for the
+    # one technician; an ELS of its own swap hours
+    engine = Component("engine", 3, 2, LifeModel.exponential(900.0), repair=Repair.REPLACE_SWITCH,
+                       spare_units=1, in_place_fraction=0.6, in_place_hours=2.0)
+    els = Component("els", 2, 3, LifeModel.weibull(1.5, 2500.0), swap_hours=0.5)
+    sc = Scenario("in-place", 6000.0, Fleet(3, 6), (Architecture("a", (engine, els)),),
+                  policy=Policy(detection_hours=1.0, technicians=techs, swap_hours=4.0,
+                                switch_replacement_hours=12.0,
+                                spares={"switch": SparePool(stock=1, lead_time_hours=100.0)}),
+                  workload=Workload(gpus_per_port=1.0, job_gpus=4), replications=150, seed=23)
+    _agree(sc)
+
+
 def test_auto_falls_back_with_its_reason():
     # a life family with no compiled cdf/ppf (the generalised gamma) is SimPy's alone
     sc = _random_scenario(0)

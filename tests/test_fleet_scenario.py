@@ -128,8 +128,10 @@ def test_every_spec_field_is_an_accepted_key():
             if f != "spares" and getattr(getattr(s, cls.__name__.lower()), f) is not None:
                 # a total that is the sum of its terms is written as a comment (see below)
                 assert f in table or (cls is Policy and s.policy.derived(f)), (cls.__name__, f)
+    comp = s.architectures[0].components[1]
     for f in table_fields(Component):
-        assert f in d["architectures"][0]["components"][1], f
+        if getattr(comp, f) is not None:  # an unset optional is not written
+            assert f in d["architectures"][0]["components"][1], f
     for f in table_fields(Architecture):
         if getattr(s.architectures[0], f) is not None:  # an unset optional is not written
             assert f in d["architectures"][0], f
@@ -246,6 +248,19 @@ INVALID = [
     ("architectures empty", doc(architectures=[]), ["architectures = []", "non-empty"]),
     ("bad base", doc(architectures__0__base="cpo-elss"), ['architectures[0].base = "cpo-elss"', "'cpo-els'"]),
     ("non-finite number", doc(costs__pue=math.inf), ["costs.pue = inf", "finite"]),
+    ("in place on a swapped unit", doc(architectures__0__components__0__in_place_fraction=0.5),
+     ["architectures[0].components[0].in_place_fraction = 0.5", "ntf_fraction"]),
+    ("in place on a Weibull life", doc(architectures__1__components__0__in_place_fraction=0.5,
+                                        architectures__1__components__0__life={
+                                            "distribution": "weibull", "shape": 2, "scale": 1e5}),
+     ["architectures[1].components[0].in_place_fraction = 0.5", "constant-rate life", "weibull"]),
+    ("in place on several elements", doc(architectures__1__components__0__in_place_fraction=0.5,
+                                          architectures__1__components__0__elements=2),
+     ["architectures[1].components[0].in_place_fraction = 0.5", "elements = 2"]),
+    ("in place share > 1", doc(architectures__1__components__0__in_place_fraction=1.5),
+     ["architectures[1].components[0].in_place_fraction = 1.5: must be in [0, 1]"]),
+    ("swap hours on a replaced unit", doc(architectures__1__components__0__swap_hours=0.5),
+     ["architectures[1].components[0].swap_hours = 0.5", "never swapped", "remove it"]),
 ]
 
 
@@ -399,7 +414,7 @@ def test_builtin_scenarios_round_trip_through_toml_and_json(name):
     text = scenario_to_toml(s)
     assert parse_scenario(tomllib.loads(text)) == s
     assert parse_scenario(json.loads(json.dumps(scenario_to_dict(s)))) == s
-    assert "# source: module-field-fit (inferred)" in text or name != "default"
+    assert "# source: pluggable-device-field (inferred)" in text or name != "default"
 
 
 def test_round_trip_of_odd_values():
@@ -434,11 +449,12 @@ def test_builtin_architectures_numbers_and_sources():
                 assert c.per_switch * c.ports_per_unit == 128  # every port covered exactly once
     dsp = a["pluggable-dsp"].components[1]
     assert (dsp.price_usd, dsp.power_w, dsp.repair) == (1250.0, 16.5, Repair.SWAP)
-    # module-field-fit: the midpoint of the field rates 719 (huawei-afr) and 1,818 FIT (meta-mtbf-fit)
-    assert dsp.life.constant_fit() == pytest.approx((719.0 + 1818.0) / 2)
+    # pluggable-device-field: meta-mtbf-cmp's 550e3 h per 400G device x 2 per 800G module (the
+    # default device_unit, read as the engines are)
+    assert dsp.life.constant_fit() == pytest.approx(2 * 1e9 / 550e3, rel=1e-5)
     lpo = a["lpo"].components[1]
-    # lpo-field-fit: the field rate less the DSP share 300 / 700 (module-parts-fit, dfb-fit)
-    assert (lpo.power_w, lpo.life.constant_fit()) == (8.5, pytest.approx(1268.5 * 4 / 7, rel=1e-5))
+    # lpo-device-field: that rate less the DSP share 300 / 700 (module-parts-fit, dfb-fit)
+    assert (lpo.power_w, lpo.life.constant_fit()) == (8.5, pytest.approx(2 * 1e9 / 550e3 * 4 / 7, rel=1e-5))
     eng = a["cpo-internal-laser"].components[1]
     assert (eng.per_switch, eng.ports_per_unit, eng.repair) == (32, 4, Repair.REPLACE_SWITCH)
     # cpo-engine-field: meta-mtbf-cmp's 2.6e6 h per 400G device x 8 per 3.2T engine

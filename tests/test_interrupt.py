@@ -74,7 +74,7 @@ def test_ctrl_c_stops_a_run_with_exit_130_and_ends_its_workers(to_group, tmp_pat
     out = tmp_path / "res"
     # 5,000 replications of the default: tens of seconds even on the fast engine (its 200 take
     # about a second, which a loaded machine could let end before the signal)
-    p = _cpo("simulate", "--quiet", "--workers", "2", "--replications", "5000", "--out", str(out))
+    p = _cpo("simulate", "--quiet", "--workers", "2", "--replications", "5000", "--force", "--out", str(out))
     _wait_for_children(p)
     _, err = _interrupt(p, to_group)
     assert err.strip() == ONE_LINE
@@ -82,8 +82,8 @@ def test_ctrl_c_stops_a_run_with_exit_130_and_ends_its_workers(to_group, tmp_pat
 
 
 @pytest.mark.parametrize("command", [
-    ["sweep", "--quiet", "--vary", "policy.switch_replacement_hours=2,4,6,8", "-n", "5000", "-o", "{out}.csv"],
-    ["report", "-n", "5000", "-o", "{out}.html"],
+    ["sweep", "--quiet", "--vary", "policy.switch_replacement_hours=2,4,6,8", "-n", "5000", "--force", "-o", "{out}.csv"],
+    ["report", "-n", "5000", "--force", "-o", "{out}.html"],
     ["tornado", "--quiet"],
 ], ids=["sweep", "report", "tornado"])
 def test_ctrl_c_stops_a_sweep_a_report_and_a_tornado_the_same_way(command, tmp_path):
@@ -103,7 +103,7 @@ def test_ctrl_c_while_a_local_dask_cluster_starts_gives_the_one_line(to_group):
     # the terminal's Ctrl-C reaches them too, and a half-started worker used to print its own
     # KeyboardInterrupt traceback, or the exception was lost in Dask's garbage-collector callback
     # (printed as "Exception ignored", and the run went on)
-    p = _cpo("simulate", "--quiet", "--json", "--dask", "local", "--replications", "5000")
+    p = _cpo("simulate", "--quiet", "--json", "--dask", "local", "--replications", "5000", "--force")
     _wait_for_children(p, n=2, then=0.0)  # the resource tracker and a worker
     out, err = _interrupt(p, to_group)
     assert err.strip() == ONE_LINE

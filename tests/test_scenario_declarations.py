@@ -143,15 +143,16 @@ def test_runner_refuses_a_bad_hand_built_spec_before_any_replication():
 # ------------------------------------------------------------ the catalog as an object
 def test_a_varied_catalog_flows_into_defaults_builtins_and_parsing():
     base = default_catalog()
-    varied = base.with_values({"pue": 1.2, "module-field-fit": 500.0, "switch-spares": 7})
+    varied = base.with_values({"pue": 1.2, "pluggable-device-field": 500.0, "switch-spares": 7})
     assert default_costs(varied).pue == 1.2 and default_costs().pue == base.value("pue")
     assert default_policy(varied) == default_policy()  # nothing of the policy varied
     s = default_scenario(varied)
     dsp = next(c for c in s.architectures[0].components if c.name == "dsp-module")
-    # module-field-fit's life is its FIT value: the varied value reaches the life model
-    # (FIT = 1e9 h / MTTF for a constant rate)
-    assert dsp.life.constant_fit() == pytest.approx(500.0, rel=1e-12)
-    assert default_scenario().architectures[0].components[1].life.constant_fit() == pytest.approx(1268.5)
+    # pluggable-device-field's life is its FIT value per 400G device, 2 of them per 800G module:
+    # the varied value reaches the life model (FIT = 1e9 h / MTTF for a constant rate)
+    assert dsp.life.constant_fit() == pytest.approx(2 * 500.0, rel=1e-12)
+    assert default_scenario().architectures[0].components[1].life.constant_fit() == pytest.approx(
+        2 * 1818.18)
     assert s.policy.spares["switch"].stock == 7
     doc = {"name": "x", "horizon_years": 1, "fleet": {"switches": 1, "ports_per_switch": 128},
            "architectures": [{"base": "pluggable-dsp"}]}

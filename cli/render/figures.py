@@ -21,8 +21,9 @@ def plot_tornado(frame: pd.DataFrame, ax: Any = None, title: str = ""):
     ax.barh(y, f["at_high"] - base, left=base, color="#dd8452", label="input at its high")
     ax.axvline(base, color="black", lw=0.8)
     ax.axvline(0.0, color="grey", lw=0.8, ls="--")
-    ax.set_yticks(y, [f"{k} [{lo:g}, {hi:g}]" for k, lo, hi in zip(f["input"], f["low"], f["high"],
-                                                                     strict=True)])
+    from cli.render.tornado import range_text
+
+    ax.set_yticks(y, [f"{r.input} [{range_text(r)}]" for r in f.itertuples(index=False)])
     ax.set_xlabel("mean paired difference")
     ax.set_title(title)
     ax.legend(loc="lower right", fontsize="small")

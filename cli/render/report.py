@@ -171,6 +171,7 @@ def _tornado_section(frame: pd.DataFrame | None, pair: tuple[str, str] | None, f
                 "<code>cpo report</code> (it re-simulates only the architectures an input changes; "
                 "prices re-simulate nothing), or run <code>cpo tornado</code>.</p>")
     from cli.render.figures import plot_tornado
+    from cli.render.tornado import range_text
 
     arch, against = pair
     fig = _new_figure(7.5, 0.5 * len(frame) + 1.8)
@@ -182,7 +183,7 @@ def _tornado_section(frame: pd.DataFrame | None, pair: tuple[str, str] | None, f
 
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x / 1e6:,.1f}"))
     ax.set_xlabel(f"mean TCO of {_mpl(arch)} minus {_mpl(against)}, million USD")
-    rows = [[f"<code>{_e(r.input)}</code>", _e(f"{r.low:,.6g} – {r.high:,.6g} {r.unit}".strip()),
+    rows = [[f"<code>{_e(r.input)}</code>", _e(range_text(r)),
              _e(r.confidence), _e(usd(r.at_low, signed=True)), _e(usd(r.at_high, signed=True)),
              _e(usd(r.swing))] for r in frame.itertuples()]
     base = float(frame["base"].iloc[0]) if len(frame) else math.nan

@@ -18,6 +18,7 @@ from failure_data.catalog import Catalog
 from fleet_models.builtins.kit import (
     ASIC_SIDE_C,
     FRONT_PANEL_C,
+    PORT_GBPS,
     PORTS,
     _arch,
     _comp,
@@ -32,28 +33,30 @@ from fleet_models.model.spec import Architecture, Repair
 def _pluggable_dsp(c: Catalog) -> Architecture:
     module = _comp(
         "dsp-module",
-        {"per_switch": "sx-photonics", "life": "module-field-fit", "price_usd": "module-price",
+        {"per_switch": "sx-photonics", "life": "pluggable-device-field", "price_usd": "module-price",
          "power_w": "module-power", "ntf_fraction": "ntf-returns"},
-        per_switch=PORTS, ports_per_unit=1, life=catalog_life("module-field-fit", c), repair=Repair.SWAP,
-        price_usd=c.value("module-price", "dr8-800g"), power_w=c.value("module-power", "dsp-800g"),
+        per_switch=PORTS, ports_per_unit=1, life=catalog_life("pluggable-device-field", c, unit_gbps=PORT_GBPS),
+        repair=Repair.SWAP, price_usd=c.value("module-price", "dr8-800g"),
+        power_w=c.value("module-power", "dsp-800g"),
         ntf_fraction=c.value("ntf-returns") / 100.0,  # per cent in the catalog
     )
-    return _arch(c, "pluggable-dsp", "128 x 800G DSP pluggable modules (1,268.5 FIT, the field "
-                 "rate; 16.5 W), hot-swapped",
+    return _arch(c, "pluggable-dsp", "128 x 800G DSP pluggable modules (Meta's pluggable rate, "
+                 "pluggable-device-field, read as the CPO engines' is: device_unit; 16.5 W), hot-swapped",
                  [_switch_board(c), module])
 
 
 def _lpo(c: Catalog) -> Architecture:
     module = _comp(
         "lpo-module",
-        {"per_switch": "sx-photonics", "life": "lpo-field-fit", "price_usd": "module-price",
+        {"per_switch": "sx-photonics", "life": "lpo-device-field", "price_usd": "module-price",
          "power_w": "module-power", "ntf_fraction": "ntf-returns"},
-        per_switch=PORTS, ports_per_unit=1, life=catalog_life("lpo-field-fit", c), repair=Repair.SWAP,
-        price_usd=c.value("module-price", "lpo-800g"), power_w=c.value("module-power", "lpo-800g"),
+        per_switch=PORTS, ports_per_unit=1, life=catalog_life("lpo-device-field", c, unit_gbps=PORT_GBPS),
+        repair=Repair.SWAP, price_usd=c.value("module-price", "lpo-800g"),
+        power_w=c.value("module-power", "lpo-800g"),
         ntf_fraction=c.value("ntf-returns") / 100.0,  # per cent in the catalog
     )
-    return _arch(c, "lpo", "128 x 800G linear-drive modules without DSP (725 FIT inferred, 8.5 W), "
-                 "hot-swapped", [_switch_board(c), module])
+    return _arch(c, "lpo", "128 x 800G linear-drive modules without DSP (Meta's pluggable rate "
+                 "less the DSP's share, lpo-device-field; 8.5 W), hot-swapped", [_switch_board(c), module])
 
 
 def _cpo_internal_laser(c: Catalog) -> Architecture:
@@ -65,7 +68,8 @@ def _cpo_internal_laser(c: Catalog) -> Architecture:
     )
     return _arch(
         c, "cpo-internal-laser",
-        "32 x 3.2T optical engines (4 ports each, 3,077 FIT: meta-mtbf-cmp per 400G port) and 128 internal lasers "
+        "32 x 3.2T optical engines (4 ports each, meta-mtbf-cmp read per device_unit; most events "
+        "cleared in place, cpo-in-place) and 128 internal lasers "
         "(125 FIT random failures, plus lognormal wear-out: median 1e6 h at 80 °C beside the ASIC, sigma 0.9 "
         "assumed) on the package: any failure means replacing the switch; price and power in the engines",
         [_switch_board(c), _engine(c, "internal-laser"), lasers, _wearout(lasers, c, ASIC_SIDE_C)],

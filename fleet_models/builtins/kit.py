@@ -104,6 +104,15 @@ def _arch(c: Catalog, name: str, description: str, comps: list[Component]) -> Ar
                         origin=name)
 
 
+IN_PLACE_SOURCES = {"in_place_fraction": "cpo-in-place"}
+
+
+def in_place(c: Catalog) -> dict[str, float]:
+    """A CPO engine's share of events cleared without replacing the switch: the same share as a
+    pluggable module's no trouble found (cpo-in-place); their hands-on time is the policy's."""
+    return {"in_place_fraction": c.value("cpo-in-place") / 100.0}  # per cent in the catalog
+
+
 def _engine(c: Catalog, laser: str) -> Component:
     n = int(c.value("cpo-engine-count", "engines"))
     ports = int(c.value("cpo-engine-count", "ports-per-engine"))
@@ -111,10 +120,10 @@ def _engine(c: Catalog, laser: str) -> Component:
         "optical-engine",
         {"per_switch": "cpo-engine-count", "ports_per_unit": "cpo-engine-count",
          "life": "cpo-engine-field", "repair": "humboldt-laser", "price_usd": "cpo-engine-price",
-         "power_w": "cpo-engine-power"},
+         "power_w": "cpo-engine-power", **IN_PLACE_SOURCES},
         per_switch=n, ports_per_unit=ports,
         life=catalog_life("cpo-engine-field", c, unit_gbps=ports * PORT_GBPS),
-        repair=Repair.REPLACE_SWITCH,
+        repair=Repair.REPLACE_SWITCH, **in_place(c),
         price_usd=c.value("cpo-engine-price", laser), power_w=c.value("cpo-engine-power", laser),
     )
 

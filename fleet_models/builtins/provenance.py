@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from failure_data.catalog import Catalog, default_catalog
 from failure_data.units import HOURS_PER_DAY, hours_as
 from fleet_models.model.fields import cited
-from fleet_models.model.spec import Component, Scenario
+from fleet_models.model.spec import Component, DeviceUnit, Scenario
 from reliability.models import FIT_HOURS, LifeModel
 
 
@@ -127,13 +127,12 @@ def device_readings(comp: Component, port_gbps: float) -> str:
     per_device, device_gbps = float(prov["fit_per_device"]), float(prov["device_gbps"])
     devices = comp.ports_per_unit * port_gbps / device_gbps
     per_port = per_device * devices
-    used = {"port-400g": "this life, the pessimistic reading", "engine": "this life"}
     unit = prov.get("device_unit")
+    mark = {u.value: " (this life)" if unit == u.value else "" for u in DeviceUnit}
     return (f"{prov.get('source')}'s device read per {device_gbps:g}G port: {per_port:,.0f} FIT per "
-            f"{comp.ports_per_unit * port_gbps / 1000:g}T unit ({devices:g} devices"
-            f"{'; ' + used['port-400g'] if unit == 'port-400g' else ''}); read per engine: "
-            f"{per_device:,.1f} FIT{' (' + used['engine'] + ')' if unit == 'engine' else ''}, "
-            f"{devices:g}x less (cpo-device-unit; choose with life.device_unit)")
+            f"{comp.ports_per_unit * port_gbps / 1000:g}T unit ({devices:g} devices){mark['port-400g']}; "
+            f"read per device (one unit): {per_device:,.1f} FIT{mark['device']}, {devices:g}x less "
+            "(cpo-device-unit; the scenario's device_unit reads every side alike)")
 
 
 def _coverage(comp: Component, ports: int) -> str:

@@ -27,11 +27,13 @@ from failure_data.catalog import Catalog
 from fleet_models.builtins.generic import _pluggable_dsp
 from fleet_models.builtins.kit import (
     FRONT_PANEL_C,
+    IN_PLACE_SOURCES,
     PORT_GBPS,
     _arch,
     _comp,
     _switch_board,
     _wearout,
+    in_place,
 )
 from fleet_models.model.fields import Cite
 from fleet_models.model.lives import catalog_life
@@ -101,9 +103,10 @@ def _cpo_switch(c: Catalog, s: _Switch) -> Architecture:
         "optical-engine",
         {"per_switch": s.sources["engines"], "ports_per_unit": s.key, "life": "cpo-engine-field",
          "repair": "humboldt-laser", "price_usd": price_src, "power_w": power_src,
-         **({"spare_units": "sx-oe-spares"} if s.spare_engines else {})},
+         **({"spare_units": "sx-oe-spares"} if s.spare_engines else {}), **IN_PLACE_SOURCES},
         per_switch=s.engines, ports_per_unit=int(s.engine_gbps / PORT_GBPS),
         life=catalog_life("cpo-engine-field", c, unit_gbps=s.engine_gbps), repair=Repair.REPLACE_SWITCH,
+        **in_place(c),
         spare_units=s.spare_engines, price_usd=price, power_w=power,
     )
     els = _comp(
@@ -130,18 +133,39 @@ def _with_gpus(c: Catalog, s: _Switch, arch: Architecture) -> Architecture:
 
 
 def _pluggable_pair(c: Catalog, s: _Switch) -> Architecture:
-    """The built-in DSP pluggable switch with ``s``'s ports (the same Gb/s per port)."""
+    """The built-in DSP pluggable switch with ``s``'s ports (the same Gb/s per port); Quantum-X's
+    pluggables are the ones its optics price is compared with (qx-cost: 72 x 1.6T modules)."""
     base = _pluggable_dsp(c)
     if _ports(base.components) == s.ports:
         return base
-    comps = tuple(dataclasses.replace(k, per_switch=s.ports, cites={
-        **k.cites, "per_switch": Cite(s.key, s.ports)}) if k.ports_per_unit == 1 else k
-        for k in base.components)
     name = f"{s.name}-pluggable"
-    arch = dataclasses.replace(
-        base, name=name, origin=name, components=comps,
-        description=f"{s.ports} x 800G DSP pluggable modules, hot-swapped: {s.name}'s ports and Gb/s")
+    if s.name == "quantum-x":
+        comps = tuple(_qx_module(c, k) if k.ports_per_unit == 1 else k for k in base.components)
+        description = (f"{s.ports} x 800G ports on 72 x 1.6T DSP pluggable modules, hot-swapped: "
+                       "the pluggables qx-cost prices Quantum-X's optics against ($1,000 each)")
+    else:
+        comps = tuple(dataclasses.replace(k, per_switch=s.ports, cites={
+            **k.cites, "per_switch": Cite(s.key, s.ports)}) if k.ports_per_unit == 1 else k
+            for k in base.components)
+        description = f"{s.ports} x 800G DSP pluggable modules, hot-swapped: {s.name}'s ports and Gb/s"
+    arch = dataclasses.replace(base, name=name, origin=name, components=comps, description=description)
     return _with_gpus(c, s, arch)
+
+
+def _qx_module(c: Catalog, module: Component) -> Component:
+    """Quantum-X's pluggable pair as qx-cost counts it: 72 x 1.6T modules of two 800G ports, at
+    ~$1,000 each ($72k a switch, against the CPO optics' $80-90k), ~30 W each (nv-claims)."""
+    n, price = int(c.value("qx-cost", "pluggables")), c.value("qx-cost", "pluggable-price-usd")
+    ports = int(c.value("qx-photonics", "ports-800g")) // n
+    return _comp(
+        "dsp-module",
+        {"per_switch": "qx-cost", "ports_per_unit": "qx-cost, qx-photonics", "life": "pluggable-device-field",
+         "price_usd": "qx-cost", "power_w": "nv-claims", "ntf_fraction": "ntf-returns"},
+        per_switch=n, ports_per_unit=ports,
+        life=catalog_life("pluggable-device-field", c, unit_gbps=ports * PORT_GBPS), repair=Repair.SWAP,
+        price_usd=price, power_w=c.value("nv-claims", "pluggable-w-per-port"),
+        ntf_fraction=module.ntf_fraction,
+    )
 
 
 def _ports(components: tuple[Component, ...]) -> int:

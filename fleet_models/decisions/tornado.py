@@ -24,7 +24,8 @@ from fleet_models.scenario.variants import with_values
 @dataclass(frozen=True)
 class Input:
     """An uncertain input as a tornado moves it: every path of one catalog key (or one path) to
-    its low end and to its high end together. ``low`` / ``high`` are shown in ``unit``."""
+    its low end and to its high end together (``low`` / ``high`` shown in ``unit``); a discrete
+    one (``choice``: its values, ``central`` the one a fixed run takes) to each other value."""
 
     key: str
     paths: tuple[str, ...]
@@ -34,17 +35,25 @@ class Input:
     high: float
     unit: str
     confidence: str
+    choice: tuple[str, ...] = ()
+    central: str | None = None
 
-    def values(self, side: str) -> dict[str, float]:
-        """Path -> value with the input at its ``side`` ("low" or "high")."""
+    def values(self, side: str) -> dict[str, float | str]:
+        """Path -> value with the input at its ``side`` ("low" or "high"; of a choice, a value)."""
+        if self.choice:
+            return dict.fromkeys(self.paths, side)
         return dict(zip(self.paths, self.lows if side == "low" else self.highs, strict=True))
+
+    def moves(self) -> list[str]:
+        """Where a tornado moves it: its two ends, or each value of a choice but its central."""
+        return [c for c in self.choice if c != self.central] if self.choice else ["low", "high"]
 
 
 def uncertain_inputs(scenario: Scenario, catalog: Catalog | None = None) -> list[Input]:
     """The scenario's uncertain inputs (its ``uncertain`` table, else the published ranges of the
     catalog entries its values cite), grouped by what is drawn together (a catalog key or a
     path)."""
-    from fleet_models.model.distributions import ends, stream_key
+    from fleet_models.model.distributions import central, ends, kind, stream_key
     from fleet_models.scenario.inputs import catalog_uncertain
 
     cat = catalog or default_catalog()
@@ -54,8 +63,14 @@ def uncertain_inputs(scenario: Scenario, catalog: Catalog | None = None) -> list
         groups.setdefault(stream_key(path, u), []).append(path)
     out = []
     for key, paths in groups.items():
-        lows, highs = zip(*(ends(table[p]) for p in paths), strict=True)
         entry = cat.get(key) if key in cat else None
+        conf = str(entry.confidence) if entry is not None else "user"
+        first = table[paths[0]]
+        if kind(first) == "choice":
+            out.append(Input(key, tuple(paths), (), (), math.nan, math.nan, "", conf,
+                             tuple(first.choice), str(central(first))))
+            continue
+        lows, highs = zip(*(ends(table[p]) for p in paths), strict=True)
         if entry is not None and entry.low is not None and entry.high is not None:
             shown, unit, conf = (entry.low, entry.high), entry.unit, str(entry.confidence)
         else:
@@ -107,14 +122,18 @@ def tornado(scenario: Scenario, evaluator: Evaluator, arch: str, against: str,
     central = difference(evaluator.result(scenario), metric, arch, against)["mean"]
     rows = []
     for inp in chosen:
-        ends = {}
-        for side in ("low", "high"):
-            ends[side] = difference(evaluator.result(with_values(scenario, inp.values(side))),
-                                    metric, arch, against)
-        rows.append({"input": inp.key, "low": inp.low, "high": inp.high,
+        at = {side: difference(evaluator.result(with_values(scenario, inp.values(side))),
+                               metric, arch, against)["mean"] for side in inp.moves()}
+        if inp.choice:  # one row per other value: the central value's difference, then its
+            rows += [{"input": f"{inp.key} = {alt}", "kind": "choice", "low": inp.central,
+                      "high": alt, "unit": "", "confidence": inp.confidence, "at_low": central,
+                      "at_high": at[alt], "swing": abs(at[alt] - central), "base": central,
+                      "paths": ", ".join(inp.paths)} for alt in inp.moves()]
+            continue
+        rows.append({"input": inp.key, "kind": "range", "low": inp.low, "high": inp.high,
                      "unit": inp.unit, "confidence": inp.confidence,
-                     "at_low": ends["low"]["mean"], "at_high": ends["high"]["mean"],
-                     "swing": abs(ends["high"]["mean"] - ends["low"]["mean"]),
+                     "at_low": at["low"], "at_high": at["high"],
+                     "swing": abs(at["high"] - at["low"]),
                      "base": central, "paths": ", ".join(inp.paths)})
     frame = pd.DataFrame(rows).sort_values("swing", ascending=False, kind="stable")
     return frame.reset_index(drop=True)

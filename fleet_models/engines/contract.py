@@ -26,7 +26,15 @@ from fleet_models.engines.streams import Streams
 from fleet_models.model.checks import SWITCH
 from fleet_models.model.ledger import Ledger
 from fleet_models.model.metrics import engine_columns
-from fleet_models.model.spec import Architecture, HandsOn, Homing, Repair, RepairScope, Scenario
+from fleet_models.model.spec import (
+    Architecture,
+    Component,
+    HandsOn,
+    Homing,
+    Repair,
+    RepairScope,
+    Scenario,
+)
 from reliability.models import LifeModel
 
 
@@ -63,7 +71,6 @@ class FleetPlan:
     horizon: float
     # policy
     detection: float
-    swap_hours: float
     replacement_hours: float
     exponential_hands_on: bool
     technicians: int  # 0 = unlimited
@@ -77,9 +84,13 @@ class FleetPlan:
     slowdown: float  # fabric.degraded_slowdown
     failover_hours: float  # fabric.failover_hours (dual homing: the stall when a path drops)
     ntf_test_hours: float
-    # kinds (arrays of length K)
-    names: tuple[str, ...]
+    # kinds (arrays of length K): the architecture's components in order, then one kind per
+    # component with a share of its events cleared in place (``in_place_kinds``)
+    names: tuple[str, ...]  # what a kind's random streams are keyed by
     lives: tuple[LifeModel, ...]
+    component: np.ndarray  # int64: the component a kind is (its failures, its ledger rows)
+    share: np.ndarray  # float64: the share of its component's event rate the kind carries
+    swap_hours: np.ndarray  # float64: hands-on time of a swap (or an in-place service) of the kind
     per_switch: np.ndarray  # int64
     span: np.ndarray  # int64: ports a unit covers (ports of the switch for a switch-wide unit)
     wide: np.ndarray  # bool: switch-wide unit (ports_per_unit None)
@@ -102,21 +113,65 @@ class FleetPlan:
 
     def lives_for(self, replication: int, streams: Streams | None = None) -> tuple[LifeModel, ...]:
         """The life models of replication ``replication``: with ``scenario.uncertainty`` every
-        model with a covariance draws its parameters from the component's parameter stream."""
+        component's model with a covariance draws its parameters from the component's parameter
+        stream, and each kind carries its share of its component's (drawn) rate."""
         if not self.scenario.uncertainty:
             return self.lives
         streams = streams or self.streams(replication)
-        return tuple(
-            life.draw_parameters(streams.parameters(name)) if life.covariance is not None else life
-            for name, life in zip(self.names, self.lives, strict=True)
-        )
+        comps = self.architecture.components
+        drawn = [c.life.draw_parameters(streams.parameters(c.name)) if c.life.covariance is not None
+                 else None for c in comps]
+        return tuple(life if drawn[int(c)] is None else _share_of(drawn[int(c)], float(f))
+                     for life, c, f in zip(self.lives, self.component, self.share, strict=True))
+
+
+IN_PLACE = "#in-place"
+"""The suffix of an in-place kind's name (its streams' key): ``optical-engine#in-place``."""
+
+
+def _share_of(life: LifeModel, share: float) -> LifeModel:
+    """A constant-rate life carrying ``share`` of its rate (1: the life itself)."""
+    if share == 1.0:
+        return life
+    return LifeModel.from_fit_rate(life.constant_fit() * share, provenance={
+        **life.provenance, "share_of_events": share})
+
+
+@dataclass(frozen=True)
+class _KindSpec:
+    """One kind of the plan: a component, or the share of its events cleared in place."""
+
+    name: str
+    component: int
+    comp: Component
+    share: float
+    in_place: bool
+
+
+def in_place_kinds(architecture: Architecture) -> list[_KindSpec]:
+    """The plan's kinds: every component (a component clearing a share f of its events in place
+    carries the rest, 1 - f, of its rate), then an in-place kind per such component: its share f
+    of the rate, each event a visit that takes the unit's ports down for its in_place_hours and
+    clears it, no part (a no-trouble-found swap). Splitting a Poisson stream of events by an
+    independent coin gives two independent streams, so this is exact for the constant-rate
+    lives the validator allows it on."""
+    comps = architecture.components
+    out = [_KindSpec(c.name, i, c, 1.0 - c.in_place_fraction, False) for i, c in enumerate(comps)]
+    out += [_KindSpec(c.name + IN_PLACE, i, c, c.in_place_fraction, True)
+            for i, c in enumerate(comps) if c.in_place_fraction > 0.0]
+    return out
+
+
+def _own(value: float | None, policy: float) -> float:
+    """A component's own hands-on time, or the policy's."""
+    return policy if value is None else float(value)
 
 
 def compile_plan(scenario: Scenario, architecture: Architecture, seed: int | None = None) -> FleetPlan:
     """The plan of ``architecture`` under ``scenario`` (which must be valid), seeded with ``seed``
     (default ``scenario.seed``)."""
     fleet, pol, work = scenario.fleet, scenario.policy, scenario.workload
-    comps = architecture.components
+    kinds = in_place_kinds(architecture)
     pool_names: list[str] = []
 
     def pool(name: str) -> int:
@@ -126,15 +181,18 @@ def compile_plan(scenario: Scenario, architecture: Architecture, seed: int | Non
             pool_names.append(name)
         return pool_names.index(name)
 
-    kind_pool = [pool(c.name) if c.repair is Repair.SWAP else -1 for c in comps]
-    switch_pool = pool(SWITCH) if any(c.repair is not Repair.SWAP for c in comps) else -1
+    def swapped(k: _KindSpec) -> bool:
+        return k.in_place or k.comp.repair is Repair.SWAP
+
+    kind_pool = [pool(k.comp.name) if k.comp.repair is Repair.SWAP and not k.in_place else -1
+                 for k in kinds]
+    switch_pool = pool(SWITCH) if any(not swapped(k) for k in kinds) else -1
     S, P = fleet.switches, fleet.ports_per_switch
-    swap = np.array([c.repair is Repair.SWAP for c in comps], dtype=bool)
     return FleetPlan(
         scenario=scenario, architecture=architecture,
         seed=int(scenario.seed if seed is None else seed),
         switches=S, ports=P, horizon=float(scenario.horizon_hours),
-        detection=float(pol.detection_hours), swap_hours=float(pol.swap_hours),
+        detection=float(pol.detection_hours),
         replacement_hours=float(pol.replacement_hours),
         exponential_hands_on=pol.hands_on is HandsOn.EXPONENTIAL,
         technicians=int(pol.technicians), k=int(pol.replace_switch_when_ports_down),
@@ -143,19 +201,27 @@ def compile_plan(scenario: Scenario, architecture: Architecture, seed: int | Non
         dual=scenario.fabric.homing is Homing.DUAL, exclude_hours=float(scenario.fabric.exclude_hours),
         slowdown=float(scenario.fabric.degraded_slowdown),
         failover_hours=float(scenario.fabric.failover_hours), ntf_test_hours=float(pol.ntf_test_days) * 24.0,
-        names=tuple(c.name for c in comps), lives=tuple(c.life for c in comps),
-        per_switch=np.array([c.per_switch for c in comps], dtype=np.int64),
-        span=np.array([P if c.ports_per_unit is None else c.ports_per_unit for c in comps], dtype=np.int64),
-        wide=np.array([c.ports_per_unit is None for c in comps], dtype=bool),
-        elements=np.array([c.elements for c in comps], dtype=np.int64),
-        needed=np.array([c.needed for c in comps], dtype=np.int64),
-        swap=swap,
-        unit_scope=np.array([c.repair is Repair.SWAP and c.elements > 1
-                             and c.repair_scope is RepairScope.UNIT for c in comps], dtype=bool),
-        moves=np.array([c.repair is Repair.SWAP and c.moves_on_replacement for c in comps], dtype=bool),
+        names=tuple(k.name for k in kinds),
+        lives=tuple(_share_of(k.comp.life, k.share) for k in kinds),
+        component=np.array([k.component for k in kinds], dtype=np.int64),
+        share=np.array([k.share for k in kinds], dtype=float),
+        swap_hours=np.array([_own(k.comp.in_place_hours, pol.in_place_hours) if k.in_place
+                             else _own(k.comp.swap_hours, pol.swap_hours) for k in kinds], dtype=float),
+        per_switch=np.array([k.comp.per_switch for k in kinds], dtype=np.int64),
+        span=np.array([P if k.comp.ports_per_unit is None else k.comp.ports_per_unit for k in kinds],
+                      dtype=np.int64),
+        wide=np.array([k.comp.ports_per_unit is None for k in kinds], dtype=bool),
+        elements=np.array([1 if k.in_place else k.comp.elements for k in kinds], dtype=np.int64),
+        needed=np.array([1 if k.in_place else k.comp.needed for k in kinds], dtype=np.int64),
+        swap=np.array([swapped(k) for k in kinds], dtype=bool),
+        unit_scope=np.array([not k.in_place and k.comp.repair is Repair.SWAP and k.comp.elements > 1
+                             and k.comp.repair_scope is RepairScope.UNIT for k in kinds], dtype=bool),
+        moves=np.array([k.in_place or (k.comp.repair is Repair.SWAP and k.comp.moves_on_replacement)
+                        for k in kinds], dtype=bool),
         pool=np.array(kind_pool, dtype=np.int64),
-        spares=np.array([0 if c.repair is Repair.SWAP else c.spare_units for c in comps], dtype=np.int64),
-        ntf=np.array([c.ntf_fraction if c.repair is Repair.SWAP else 0.0 for c in comps], dtype=float),
+        spares=np.array([0 if swapped(k) else k.comp.spare_units for k in kinds], dtype=np.int64),
+        ntf=np.array([1.0 if k.in_place else k.comp.ntf_fraction if swapped(k) else 0.0
+                      for k in kinds], dtype=float),
         pool_names=tuple(pool_names),
         pool_stock=np.array([pol.spares[n].stock for n in pool_names], dtype=np.int64),
         pool_lead=np.array([pol.spares[n].lead_time_hours for n in pool_names], dtype=float),

@@ -115,6 +115,15 @@ def convert(value: Any, tp: Any, path: str, p: Problems, rng: Range | None = Non
             return True, tp(value)
         p.add(path, value, f"must be {type_words(tp)}{suggest(str(value), allowed)}")
         return False, None
+    if typing.get_origin(tp) is tuple:  # tuple[X, ...]: a list of X
+        item = typing.get_args(tp)[0]
+        if isinstance(value, list | tuple) and value:
+            sub = Problems()
+            out = [convert(x, item, join(path, i), sub, rng)[1] for i, x in enumerate(value)]
+            if not sub:
+                return True, tuple(out)
+        p.add(path, value, f"must be {type_words(tp)}")
+        return False, None
     if tp is bool:
         if isinstance(value, bool):
             return True, value

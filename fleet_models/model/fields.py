@@ -238,6 +238,9 @@ def type_words(tp: Any) -> str:
     args = typing.get_args(tp)
     if is_optional(tp):
         return type_words(next(a for a in args if a is not type(None)))
+    if typing.get_origin(tp) is tuple:
+        return "a non-empty list of " + {str: "strings", float: "numbers", int: "integers"}.get(
+            args[0], type_words(args[0]))
     return {bool: "true or false", int: "an integer", float: "a number", str: "a string"}.get(
         tp, getattr(tp, "__name__", str(tp))
     )

@@ -1,10 +1,10 @@
 """The four ways a scenario gives a component's life: inline, FIT rate, saved fit, catalog key.
 
-A catalog entry whose rate is per "device" (``device_gbps`` in its life table:
-``cpo-engine-field``, Meta's MTBF) is read per ``device_unit``: ``"port-400g"`` (the
-default, the pessimistic reading: a unit of G Gb/s is G / 400 devices, its
-bandwidth being ``ports_per_unit`` x ``fleet.port_gbps``) or ``"engine"`` (one
-device per unit).
+A catalog entry whose rate is per "device" (``device_gbps`` in its life table: Meta's MTBFs,
+``cpo-engine-field`` and ``pluggable-device-field``) is read here per 400G port (a unit of G Gb/s
+is G / 400 devices, its bandwidth being ``ports_per_unit`` x ``fleet.port_gbps``), the reading
+recorded in the life's provenance; the scenario's ``device_unit`` re-reads every such life alike
+(``fleet_models.model.spec.read_devices``).
 
 Each optionally shifted to another temperature (Arrhenius) with ``temperature_c``
 (+ ``reference_temperature_c``, ``activation_energy_ev``). :func:`parse_life`
@@ -31,6 +31,7 @@ from fleet_models.model.checks import (
     suggest,
 )
 from fleet_models.model.fields import ACTIVATION_EV, CONFIDENCE, FIT_RANGE, POSITIVE, TEMPERATURE_C
+from fleet_models.model.spec import DeviceUnit, devices_per_unit
 from reliability.errors import ParameterError
 from reliability.models import FAMILIES, LifeModel
 
@@ -42,8 +43,6 @@ _FORM_KEYS = {
     "model": (),
     "catalog": ("device_unit",),
 }
-DEVICE_UNITS = ("port-400g", "engine")
-"""What one "device" of a per-device catalog rate is (cpo-device-unit): the first is the default."""
 LIFE_HELP = ('{ distribution = "weibull", shape = 1.2, scale = 3e6 }, { fit_per_1e9h = 50 }, '
              '{ model = "fit.json" } or { catalog = "KEY" }')
 
@@ -199,10 +198,10 @@ def _catalog_life(raw: Mapping[str, Any], life_path: str, p: Problems, catalog: 
     life = dict(entry.life)
     ref = life.pop("reference_temperature_c", None)
     device_gbps = life.pop("device_gbps", None)
-    if device_gbps is not None or "device_unit" in raw:
-        readings = _device_reading(raw, life_path, p, catalog, key, device_gbps, unit_gbps)
-        if readings is None:
-            return None, None
+    readings = _device_reading(raw, life_path, p, catalog, key, device_gbps, unit_gbps)
+    if readings is None:
+        return None, None
+    if readings:
         life["fit_per_1e9h"] *= readings["devices_per_unit"]
         life["provenance"] = readings
     life["source"] = key
@@ -217,29 +216,30 @@ def _catalog_life(raw: Mapping[str, Any], life_path: str, p: Problems, catalog: 
 
 def _device_reading(raw: Mapping[str, Any], path: str, p: Problems, catalog: Catalog, key: str,
                     device_gbps: float | None, unit_gbps: float | None) -> dict[str, Any] | None:
-    """How many of a per-device catalog rate's devices one unit is, by ``device_unit``."""
-    upath = join(path, "device_unit")
+    """How many of a per-device catalog rate's devices one unit is, read per 400G port (the
+    scenario's ``device_unit`` re-reads it: ``fleet_models.model.spec.read_devices``)."""
+    if "device_unit" in raw:
+        p.add(join(path, "device_unit"), raw["device_unit"], "what a device is is the scenario's "
+              "device_unit now, read alike on both sides of a comparison: remove it here and write "
+              f"device_unit = {show_value(_NEW_NAMES.get(raw['device_unit'], raw['device_unit']))} "
+              "at the top of the scenario (one of "
+              f"{', '.join(repr(u.value) for u in DeviceUnit)}; cpo-device-unit)")
+        return None
     if device_gbps is None:
-        per_device = [k for k, e in catalog.items() if e.life is not None and "device_gbps" in e.life]
-        p.add(upath, raw["device_unit"], f"catalog entry {key!r} gives a rate per unit, not per device; "
-              f"device_unit applies to {', '.join(per_device)}: remove it")
+        return {}
+    if unit_gbps is None:
+        p.add(join(path, "catalog"), key, f"{key!r} is a rate per device of {device_gbps:g}G, so it "
+              "needs the unit's bandwidth (ports_per_unit x fleet.port_gbps) to be read per 400G "
+              "port (device_unit), and this unit takes the whole switch down; give ports_per_unit")
         return None
-    unit = raw.get("device_unit", DEVICE_UNITS[0])
-    if unit not in DEVICE_UNITS:
-        p.add(upath, unit, f"what one device of {key!r} is (cpo-device-unit): must be one of "
-              f"{', '.join(repr(u) for u in DEVICE_UNITS)}{suggest(str(unit), DEVICE_UNITS)}")
-        return None
-    if unit == "engine":
-        n = 1.0
-    elif unit_gbps is None:
-        p.add(upath, unit, f"reading {key!r} per {device_gbps:g}G port needs the unit's bandwidth "
-              "(ports_per_unit x fleet.port_gbps), and this unit takes the whole switch down; give "
-              'ports_per_unit or write device_unit = "engine"')
-        return None
-    else:
-        n = unit_gbps / device_gbps
-    return {"device_unit": unit, "devices_per_unit": n, "device_gbps": device_gbps,
+    unit = DeviceUnit.PORT_400G
+    return {"device_unit": unit.value, "devices_per_unit": devices_per_unit(unit, unit_gbps, device_gbps),
+            "device_gbps": device_gbps, "unit_gbps": unit_gbps,
             "fit_per_device": float(catalog.get(key).life["fit_per_1e9h"])}
+
+
+_NEW_NAMES = {"engine": DeviceUnit.DEVICE.value}
+"""The readings' names before the scenario took them over: "engine" is now "device"."""
 
 
 def _shift(model: LifeModel, reference: float | None, raw: Mapping[str, Any], path: str,

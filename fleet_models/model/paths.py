@@ -10,7 +10,9 @@ is named by its name or by its index, and a spare pool by its kind::
     architectures.cpo-els.components.optical-engine.life.fit_per_1e9h
     architectures[2].components[1].price_usd
 
-``life.fit_per_1e9h`` is the rate of a constant-rate (exponential) life; ``life.PARAM`` is a
+A choice (an enum field: ``fabric.homing``, ``device_unit``) is set to one of its values, a
+string, and read with :func:`get_field`. ``life.fit_per_1e9h`` is the rate of a constant-rate
+(exponential) life; ``life.PARAM`` is a
 parameter of the life's family (``life.shape``, ``life.scale``, ``life.sigma``...). A changed
 life keeps its provenance (with the new value noted) and drops its covariance. The validated
 copies the decision commands run are ``fleet_models.scenario.variants``, which checks them with
@@ -26,6 +28,7 @@ import functools
 import math
 import re
 from collections.abc import Mapping
+from enum import Enum
 from typing import Any
 
 from fleet_models.errors import ScenarioError
@@ -88,35 +91,67 @@ def _walk(obj: Any, tokens: list[str | int], path: str, where: str, new: Any,
     if isinstance(obj, LifeModel):
         return _life(obj, tokens, path, where, new)
     if not tokens:
-        if new is _READ:
+        if _reading(new):
+            if isinstance(obj, Enum):
+                if new is _READ_ANY:
+                    return obj.value
+                raise ScenarioError(f"field path {path!r} names {where}, a choice of "
+                                    f"{_choices_text(obj)}, not a number")
             if isinstance(obj, bool) or not isinstance(obj, int | float):
                 raise ScenarioError(f"field path {path!r} names {where}, which is not a number")
             return float(obj)
+        if isinstance(obj, Enum):
+            return _choice_like(obj, new, path)
         return _number_like(obj, new, path, round_whole)
     head, rest = tokens[0], tokens[1:]
     if isinstance(obj, tuple):
         i = _pick(obj, head, path, where)
         item = _walk(obj[i], rest, path, f"{where}.{obj[i].name}", new, round_whole)
-        return item if new is _READ else obj[:i] + (item,) + obj[i + 1:]
+        return item if _reading(new) else obj[:i] + (item,) + obj[i + 1:]
     if isinstance(obj, Mapping):
         if head not in obj:
             raise _fail(path, where, head, [str(k) for k in obj])
         item = _walk(obj[head], rest, path, f"{where}.{head}", new, round_whole)
-        return item if new is _READ else {**obj, head: item}
+        return item if _reading(new) else {**obj, head: item}
     if dataclasses.is_dataclass(obj):
         names = declared(type(obj))
         if not isinstance(head, str) or head not in names:
             raise _fail(path, where or "the scenario", head, list(names))
         # a total left unset (declared ``total_of``) reads as the sum of its terms
-        value = resolved(obj, head) if new is _READ and not rest else getattr(obj, head)
+        value = resolved(obj, head) if _reading(new) and not rest else getattr(obj, head)
         item = _walk(value, rest, path, f"{where}.{head}".lstrip("."), new, round_whole)
-        if new is _READ:
+        if _reading(new):
             return item
         return dataclasses.replace(obj, **{head: item})
     raise ScenarioError(f"field path {path!r}: {where} is a value, it has no field {head!r}")
 
 
-_READ = object()
+READING = "device_unit"
+"""The choice that re-reads every per-device rate of a scenario."""
+
+_READ = object()  # read a number
+_READ_ANY = object()  # read a number or a choice (an enum field's value)
+
+
+def _reading(new: Any) -> bool:
+    return new is _READ or new is _READ_ANY
+
+
+def _choices_text(old: Enum) -> str:
+    return ", ".join(repr(m.value) for m in type(old))
+
+
+def _choice_like(old: Enum, new: Any, path: str) -> Enum:
+    """A choice field set to ``new``: one of its values (a string), refused with the choices."""
+    kind = type(old)
+    if isinstance(new, kind):
+        return new
+    values = [m.value for m in kind]
+    if isinstance(new, str) and new in values:
+        return kind(new)
+    near = difflib.get_close_matches(str(new), values, n=1)
+    hint = f" (did you mean {near[0]!r}?)" if near else ""
+    raise ScenarioError(f"{path} = {new!r}: must be one of {_choices_text(old)}{hint}")
 
 
 def _number_like(old: Any, new: Any, path: str, round_whole: bool = False) -> Any:
@@ -140,7 +175,7 @@ def _life(life: LifeModel, tokens: list[str | int], path: str, where: str, new: 
         token = tokens[0] if tokens else "(nothing)"
         raise _fail(path, f"the {life.distribution} life of {where}", token, choices)
     name = str(tokens[0])
-    if new is _READ:
+    if _reading(new):
         return FIT_HOURS / life.parameters["scale"] if name == FIT else float(life.parameters[name])
     value = _number_like(0.0, new, path)
     if name == FIT:
@@ -156,10 +191,13 @@ def _life(life: LifeModel, tokens: list[str | int], path: str, where: str, new: 
         raise ScenarioError(f"{path} = {new!r}: {e}") from None
 
 
-def set_unchecked(scenario: Scenario, values: Mapping[str, float], round_whole: bool = False) -> Scenario:
-    """``values`` set without validating the result (the validator's own checks use it)."""
+def set_unchecked(scenario: Scenario, values: Mapping[str, float | str],
+                  round_whole: bool = False) -> Scenario:
+    """``values`` set without validating the result (the validator's own checks use it). The
+    reading of per-device rates (:data:`READING`) is set after the numbers, so a rate given with
+    it is set in the scenario's reading and then re-read (``fleet_models.model.spec.read_devices``)."""
     out = scenario
-    for path, v in values.items():
+    for path, v in sorted(values.items(), key=lambda kv: kv[0] == READING):
         out = _walk(out, _tokens(path), path, "", v, round_whole)
     return out
 
@@ -168,7 +206,7 @@ def declaration_at(scenario: Scenario, path: str) -> Declared | None:
     """The declaration of the field ``path`` names (None for a life's parameter, which its
     family checks); an unknown path is refused as :func:`get_value` refuses it."""
     tokens = _tokens(path)
-    get_value(scenario, path)
+    get_field(scenario, path)
     obj: Any = scenario
     for t in tokens[:-1]:
         if isinstance(obj, LifeModel):
@@ -187,6 +225,33 @@ def declaration_at(scenario: Scenario, path: str) -> Declared | None:
 def get_value(scenario: Scenario, path: str) -> float:
     """The number at ``path`` in ``scenario``."""
     return _walk(scenario, _tokens(path), path, "", _READ)
+
+
+def get_field(scenario: Scenario, path: str) -> float | str:
+    """The number at ``path``, or the value of the choice (an enum field: ``fabric.homing``,
+    ``device_unit``) there."""
+    return _walk(scenario, _tokens(path), path, "", _READ_ANY)
+
+
+def choices_at(scenario: Scenario, path: str) -> tuple[str, ...] | None:
+    """The values a choice field at ``path`` takes (None: ``path`` names a number)."""
+    value = _walk(scenario, _tokens(path), path, "", _READ_ANY)
+    if not isinstance(value, str):
+        return None
+    obj = _leaf(scenario, path)
+    return tuple(m.value for m in type(obj))
+
+
+def _leaf(scenario: Scenario, path: str) -> Any:
+    obj: Any = scenario
+    for t in _tokens(path):
+        if isinstance(obj, tuple):
+            obj = obj[_pick(obj, t, path, "")]
+        elif isinstance(obj, Mapping):
+            obj = obj[t]
+        else:
+            obj = getattr(obj, str(t))
+    return obj
 
 
 def architecture_of(path: str, scenario: Scenario) -> str | None:

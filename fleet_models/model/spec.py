@@ -49,6 +49,32 @@ class RepairScope(StrEnum):
     ELEMENT = "element"  # each failed element on its own, with its own part and visit
 
 
+class DeviceUnit(StrEnum):
+    """What one "device" of a per-device rate is (cpo-device-unit: Meta's MTBFs, meta-mtbf-cmp,
+    do not say), read alike on every side of a comparison."""
+
+    PORT_400G = "port-400g"  # 400G of a unit's bandwidth: an 800G module is 2, a 3.2T engine 8
+    DEVICE = "device"  # one field unit: a pluggable module, an optical engine
+
+
+def devices_per_unit(unit: DeviceUnit, unit_gbps: float, device_gbps: float) -> float:
+    """How many devices of a per-device rate one unit of ``unit_gbps`` is under ``unit``."""
+    return unit_gbps / device_gbps if unit is DeviceUnit.PORT_400G else 1.0
+
+
+def read_devices(life: LifeModel, unit: DeviceUnit) -> LifeModel:
+    """``life`` read under ``unit`` when it is a per-device rate read under another (its
+    provenance holds the reading: ``fleet_models.model.lives``), else ``life`` itself. The rate
+    is rescaled by the ratio of the devices per unit, so a temperature shift or a varied rate is
+    kept."""
+    prov = life.provenance
+    if "devices_per_unit" not in prov or prov.get("device_unit") == unit.value:
+        return life
+    n = devices_per_unit(unit, float(prov["unit_gbps"]), float(prov["device_gbps"]))
+    ratio = n / float(prov["devices_per_unit"])
+    return life.accelerated(ratio, device_unit=unit.value, devices_per_unit=n)
+
+
 @dataclass(frozen=True)
 class Component:
     """One kind of field-replaceable unit in a switch.
@@ -95,6 +121,19 @@ class Component:
         True, doc="with repair = \"swap\": a switch replacement moves the unit to the new chassis with "
         "its age, failed or not (pluggable modules, ELS); false = it is replaced with the switch",
         allowed="true or false")
+    in_place_fraction: float = setting(
+        0.0, doc="with repair = \"replace-switch\": share of this unit's events cleared without "
+        "replacing the switch (a fibre connector cleaned, an ELS or a fibre reseated: the pluggable "
+        "module's no-trouble-found share, on the CPO side); its ports are down until in_place_hours "
+        "after detection, a visit with labour and a service event, no part; for a constant-rate life "
+        "of one element", range=Range(0, 1))
+    in_place_hours: float | None = setting(
+        None, doc="hands-on time of an event of this unit cleared in place (absent: "
+        "policy.in_place_hours)", unit="h", range=HOURS)
+    swap_hours: float | None = setting(
+        None, doc="with repair = \"swap\": hands-on time of one swap of this unit (absent: "
+        "policy.swap_hours): an ELS, an engine-side fibre reseat and a pluggable module are not the "
+        "same job", unit="h", range=HOURS)
     price_usd: float = setting(0.0, doc="price of one unit", unit="USD", range=Range(0, 1e7),
                                role=Role.POST)
     power_w: float = setting(0.0, doc="power of one unit", unit="W", range=Range(0, 1e5),
@@ -172,6 +211,10 @@ class Policy:
                                "(0 = unlimited)", range=Range(0, 100_000))
     swap_hours: float = setting(doc="hands-on time of a swap (pluggable module, ELS); 0 = instant",
                                 unit="h", range=HOURS, source=Source("swap-time", scale=1 / 60))
+    in_place_hours: float = setting(
+        doc="hands-on time of a CPO event cleared without replacing the switch (a component's "
+        "in_place_fraction: fibres cleaned, an ELS or a fibre reseated); its ports are down until "
+        "it ends", unit="h", range=HOURS, source=Source("in-place-hours"))
     switch_replacement_hours: float | None = setting(
         None, doc="hands-on time to drain, replace, re-fibre and test a switch; all its ports are down "
         "meanwhile (absent: switch_swap_hours + refibre_hours; a file that sets it overrides the sum)",
@@ -299,8 +342,9 @@ class Fabric:
 @dataclass(frozen=True)
 class Uncertain:
     """What is not known about one number: uniform (low, high), triangular (low, mode, high) or
-    lognormal (median, error_factor). With ``uncertainty = true`` it is drawn once per replication,
-    the same draw for every architecture; the decision commands move it to its ends."""
+    lognormal (median, error_factor); or which of a choice field's values holds (choice, with
+    weights). With ``uncertainty = true`` it is drawn once per replication, the same draw for
+    every architecture; the decision commands move it to its ends (a choice: to each value)."""
 
     low: float | None = setting(None, doc="uniform (with high) or triangular (with mode and high): "
                                 "the lowest value", allowed="a number <= high")
@@ -313,6 +357,13 @@ class Uncertain:
     error_factor: float | None = setting(
         None, doc="lognormal: p95 / median (1 = no spread); its ends are p5 and p95",
         range=Range(1, 1e6))
+    choice: tuple[str, ...] | None = setting(
+        None, doc="a discrete input: the values a choice field (fabric.homing, device_unit) may "
+        "take; the most likely (the first of the largest weight) is its central value",
+        allowed="a list of the field's values")
+    weights: tuple[float, ...] | None = setting(
+        None, doc="with choice: the probability of each value, in its order (default: equal); "
+        "they are divided by their sum", allowed="a list of numbers >= 0, one per value")
     source: str | None = setting(None, doc="catalog key the range comes from; inputs citing the same "
                                  "key are drawn together (one draw moves all by the same share)",
                                  allowed="a string")
@@ -331,6 +382,11 @@ class Scenario:
     costs: Costs = setting(doc="prices", table=True, factory=Costs)
     workload: Workload = setting(doc="what the fabric carries", table=True, factory=Workload)
     fabric: Fabric = setting(doc="what a down port does to the jobs", table=True, factory=Fabric)
+    device_unit: DeviceUnit = setting(
+        DeviceUnit.PORT_400G, doc="what one \"device\" of a per-device rate is (Meta's MTBFs: "
+        "cpo-engine-field, pluggable-device-field), on every side alike: \"port-400g\" = 400G of a "
+        "unit's bandwidth (an 800G module is 2, a 3.2T engine 8: Meta counts its hours in 400G "
+        "port-device-hours), \"device\" = one field unit (a module, an engine); see cpo-device-unit")
     replications: int = setting(200, doc="Monte Carlo replications", range=Range(1, 100_000),
                                 role=Role.RUN)
     seed: int = setting(20261123, doc="random seed: replication i uses child i of numpy "
@@ -348,3 +404,23 @@ class Scenario:
         Alias("horizon_years", "horizon_hours", HOURS_PER_YEAR, Setting(
             "simulated time (give this or horizon_hours)", "years", HORIZON_YEARS)),
     )
+
+    def __post_init__(self) -> None:
+        # every per-device life is read under this scenario's device_unit, whatever it was read
+        # under when its component was made (a built-in's, a draw's, a sweep's): one reading
+        if not isinstance(self.device_unit, DeviceUnit) or not isinstance(self.architectures, tuple):
+            return  # the validator names what is wrong
+        archs = tuple(_read_architecture(a, self.device_unit) for a in self.architectures)
+        if any(x is not y for x, y in zip(archs, self.architectures, strict=True)):
+            object.__setattr__(self, "architectures", archs)
+
+
+def _read_architecture(arch: Architecture, unit: DeviceUnit) -> Architecture:
+    if not isinstance(arch, Architecture) or not isinstance(arch.components, tuple):
+        return arch
+    comps = tuple(dataclasses.replace(c, life=read_devices(c.life, unit))
+                  if isinstance(c, Component) and isinstance(c.life, LifeModel)
+                  and read_devices(c.life, unit) is not c.life else c for c in arch.components)
+    if all(x is y for x, y in zip(comps, arch.components, strict=True)):
+        return arch
+    return dataclasses.replace(arch, components=comps)

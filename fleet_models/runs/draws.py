@@ -26,11 +26,13 @@ from fleet_models.scenario.validate import CROSS_CHECKED, validate
 
 @dataclass(frozen=True, eq=False)
 class Draws:
-    """``values[r, j]`` is field ``paths[j]`` in replication ``replications[r]``."""
+    """``values[r, j]`` is field ``paths[j]`` in replication ``replications[r]``; for a choice
+    (a path in ``labels``) it is the index of its value in ``labels[path]``."""
 
     paths: tuple[str, ...]
     replications: np.ndarray  # int64, increasing
     values: np.ndarray  # float64, (len(replications), len(paths))
+    labels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # a choice's values
     _built: dict = field(default_factory=dict, repr=False, compare=False)  # replication -> Scenario
 
     @classmethod
@@ -41,9 +43,10 @@ class Draws:
         if not table:
             return None
         paths = tuple(table)
-        values = np.array([[d[p] for p in paths] for d in
+        labels = {p: tuple(u.choice) for p, u in table.items() if u.choice is not None}
+        values = np.array([[labels[p].index(d[p]) if p in labels else d[p] for p in paths] for d in
                            (draw_inputs(scenario, i, seed, table) for i in range(n))], dtype=float)
-        return cls(paths, np.arange(n, dtype=np.int64), values.reshape(n, len(paths)))
+        return cls(paths, np.arange(n, dtype=np.int64), values.reshape(n, len(paths)), labels)
 
     @classmethod
     def overrides(cls, columns: Mapping[str, Sequence[float]]) -> Draws:
@@ -59,24 +62,29 @@ class Draws:
         if not np.array_equal(self.replications, other.replications):
             raise ScenarioError("per-replication overrides must cover the run's replications")
         keep = [j for j, p in enumerate(self.paths) if p not in other.paths]
-        return Draws(tuple(self.paths[j] for j in keep) + other.paths, self.replications,
-                     np.hstack([self.values[:, keep], other.values]))
+        paths = tuple(self.paths[j] for j in keep) + other.paths
+        labels = {p: v for p, v in {**self.labels, **other.labels}.items() if p in paths}
+        return Draws(paths, self.replications, np.hstack([self.values[:, keep], other.values]), labels)
 
     def of_architecture(self, scenario: Scenario, name: str) -> Draws:
         """The draws a run of architecture ``name`` reads: none of another architecture's fields."""
         keep = [j for j, p in enumerate(self.paths) if architecture_of(p, scenario) in (None, name)]
-        return Draws(tuple(self.paths[j] for j in keep), self.replications, self.values[:, keep])
+        paths = tuple(self.paths[j] for j in keep)
+        return Draws(paths, self.replications, self.values[:, keep],
+                     {p: v for p, v in self.labels.items() if p in paths})
 
     def rows(self, replications: Sequence[int]) -> Draws:
         """The draws of some replications (what one chunk of a run needs)."""
         idx = np.searchsorted(self.replications, np.asarray(replications, dtype=np.int64))
-        return Draws(self.paths, self.replications[idx], self.values[idx])
+        return Draws(self.paths, self.replications[idx], self.values[idx], self.labels)
 
-    def of(self, replication: int) -> dict[str, float]:
+    def of(self, replication: int) -> dict[str, float | str]:
+        """Path -> replication ``replication``'s value (a choice's value, not its index)."""
         r = int(np.searchsorted(self.replications, replication))
         if r >= len(self.replications) or self.replications[r] != replication:
             raise ScenarioError(f"replication {replication} has no draws in this run")
-        return dict(zip(self.paths, self.values[r].tolist(), strict=True))
+        return {p: self.labels[p][int(v)] if p in self.labels else v
+                for p, v in zip(self.paths, self.values[r].tolist(), strict=True)}
 
     def scenario(self, base: Scenario, replication: int) -> Scenario:
         """``base`` with replication ``replication``'s values (a whole-number field's rounded), made
@@ -91,6 +99,8 @@ class Draws:
         range (a lognormal input reaches past any bound), or, for a number a rule across fields
         reads, a drawn scenario that breaks it; a life's parameter is checked by its family."""
         for j, path in enumerate(self.paths):
+            if path in self.labels:  # a choice: each of its values was validated with the scenario
+                continue
             d = declaration_at(base, path)
             rng = d.range if d is not None else None
             col = self.values[:, j]
@@ -114,17 +124,29 @@ class Draws:
         """The table as a pandas DataFrame: ``replication`` then one column per path."""
         import pandas as pd
 
+        def column(j: int, p: str):
+            if p in self.labels:
+                return np.array(self.labels[p], dtype=object)[self.values[:, j].astype(np.int64)]
+            return self.values[:, j]
+
         return pd.DataFrame({"replication": self.replications,
-                             **{p: self.values[:, j] for j, p in enumerate(self.paths)}})
+                             **{p: column(j, p) for j, p in enumerate(self.paths)}})
 
     @classmethod
     def from_frame(cls, frame) -> Draws:
+        """The table :meth:`frame` wrote (a choice's column holds its values' names)."""
         paths = tuple(c for c in frame.columns if c != "replication")
+        labels = {p: tuple(dict.fromkeys(frame[p].astype(str))) for p in paths
+                  if frame[p].dtype == object}
+        values = np.column_stack([
+            frame[p].astype(str).map(labels[p].index).to_numpy(float) if p in labels
+            else frame[p].to_numpy(float) for p in paths]) if paths else np.empty((len(frame), 0))
         return cls(paths, frame["replication"].to_numpy(np.int64),
-                   frame[list(paths)].to_numpy(float).reshape(len(frame), len(paths)))
+                   values.reshape(len(frame), len(paths)), labels)
 
     def __getstate__(self) -> dict:  # what goes to a worker: the table, not the built scenarios
-        return {"paths": self.paths, "replications": self.replications, "values": self.values}
+        return {"paths": self.paths, "replications": self.replications, "values": self.values,
+                "labels": dict(self.labels)}
 
     def __setstate__(self, state: dict) -> None:
         for k, v in state.items():

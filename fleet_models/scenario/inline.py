@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-INLINE = ("low", "high", "mode", "median", "error_factor", "lognormal", "triangular", "source")
+INLINE = ("low", "high", "mode", "median", "error_factor", "lognormal", "triangular", "choice",
+          "weights", "source")
 
 
 def inline(value: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -15,7 +16,7 @@ def inline(value: Mapping[str, Any]) -> dict[str, Any] | None:
     B]`` become their fields."""
     if not isinstance(value, Mapping) or not value or not set(value) <= set(INLINE):
         return None
-    if not set(value) & {"low", "high", "median", "lognormal", "triangular"}:
+    if not set(value) & {"low", "high", "median", "lognormal", "triangular", "choice"}:
         return None
     out = {k: v for k, v in value.items() if k not in ("lognormal", "triangular")}
     for short, names in (("lognormal", ("median", "error_factor")),

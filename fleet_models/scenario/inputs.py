@@ -17,9 +17,9 @@ from typing import Any
 from failure_data.catalog import default_catalog
 from fleet_models.builtins.provenance import field_sources
 from fleet_models.errors import ScenarioError
-from fleet_models.model.distributions import ppf, stream_key, uniforms
-from fleet_models.model.paths import get_value
-from fleet_models.model.spec import Scenario, Uncertain
+from fleet_models.model.distributions import kind, ppf, stream_key, uniforms
+from fleet_models.model.paths import READING, get_value
+from fleet_models.model.spec import DeviceUnit, Scenario, Uncertain
 
 
 def inputs(scenario: Scenario) -> dict[str, Uncertain]:
@@ -29,13 +29,17 @@ def inputs(scenario: Scenario) -> dict[str, Uncertain]:
 
 
 def draws(scenario: Scenario, replication: int, seed: int,
-          table: Mapping[str, Uncertain] | None = None) -> dict[str, float]:
+          table: Mapping[str, Uncertain] | None = None) -> dict[str, float | str]:
     """Path -> the value replication ``replication`` draws for every input of ``table`` (default:
-    :func:`inputs`)."""
+    :func:`inputs`): a number, or the value of a choice."""
     table = inputs(scenario) if table is None else table
     keys = sorted({stream_key(p, u) for p, u in table.items()})
     q = uniforms(seed, replication, keys)
-    return {p: float(ppf(u, q[stream_key(p, u)])) for p, u in table.items()}
+    out: dict[str, float | str] = {}
+    for p, u in table.items():
+        x = float(ppf(u, q[stream_key(p, u)]))
+        out[p] = u.choice[int(x)] if kind(u) == "choice" else x
+    return out
 
 
 def catalog_uncertain(scenario: Scenario, catalog: Any = None) -> dict[str, Uncertain]:
@@ -62,7 +66,22 @@ def catalog_uncertain(scenario: Scenario, catalog: Any = None) -> dict[str, Unce
             # a tornado's run at that end is the central run, not a re-simulation
             out[_named(p, scenario)] = Uncertain(low=v * (e.low / e.value), high=v * (e.high / e.value),
                                                  source=key)
+    reading = device_reading(scenario, cat)
+    if reading is not None:
+        out[READING] = reading
     return out
+
+
+def device_reading(scenario: Scenario, catalog: Any = None) -> Uncertain | None:
+    """What one device of a per-device rate is (cpo-device-unit) as a choice weighted as the
+    catalog states, for a scenario holding such a rate (None: it holds none)."""
+    if not any("devices_per_unit" in c.life.provenance
+               for a in scenario.architectures for c in a.components):
+        return None
+    cat = catalog or default_catalog()
+    return Uncertain(choice=tuple(u.value for u in DeviceUnit),
+                     weights=tuple(cat.value("cpo-device-unit", f"weight-{u.value}") for u in DeviceUnit),
+                     source="cpo-device-unit")
 
 
 def _life_path(scenario: Scenario, path: str, value: float) -> str | None:

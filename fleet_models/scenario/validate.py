@@ -14,15 +14,16 @@ from typing import Any
 
 from fleet_models.errors import ScenarioError
 from fleet_models.model.checks import NO_VALUE, SWITCH, Problems, convert, join, suggest
-from fleet_models.model.distributions import ends, problems
+from fleet_models.model.distributions import alternatives, kind, problems
 from fleet_models.model.fields import declared
-from fleet_models.model.paths import get_value, set_unchecked
+from fleet_models.model.paths import choices_at, set_unchecked
 from fleet_models.model.spec import Repair, Scenario
 from fleet_models.scenario.inputs import catalog_uncertain
 from reliability.models import LifeModel
 
 CROSS_CHECKED = frozenset({"per_switch", "ports_per_unit", "ports_per_switch", "elements", "needed",
-                           "replace_switch_when_ports_down", "spare_units", "ntf_fraction"})
+                           "replace_switch_when_ports_down", "spare_units", "ntf_fraction",
+                           "in_place_fraction", "swap_hours"})
 """The numbers a rule across fields reads (:func:`cross_checks`, and ``needed <= elements`` in
 :func:`validate`): a drawn value of one of them may break a rule that each end of its range kept,
 so a draw that sets one is validated whole (``fleet_models.runs.draws``)."""
@@ -47,6 +48,7 @@ def cross_checks(fleet: Any, policy: Any, components: list[list[tuple[str, Any]]
                       f"no trouble found is a share of swapped units, but repair = "
                       f"\"{c.repair.value}\": the unit is never removed on its own; set "
                       "ntf_fraction = 0 or repair = \"swap\"")
+            _in_place_checks(cpath, c, p)
             if c.ports_per_unit is None:
                 continue
             covered = c.per_switch * c.ports_per_unit
@@ -69,6 +71,32 @@ def cross_checks(fleet: Any, policy: Any, components: list[list[tuple[str, Any]]
             p.add(f"policy.spares.{name}", NO_VALUE, "is never swapped (every architecture repairs "
                   "it by replacing the switch, which draws on policy.spares.switch); remove the "
                   "table or give the switch pool the stock")
+
+
+def _in_place_checks(cpath: str, c: Any, p: Problems) -> None:
+    """A share cleared in place only where the rest replaces the switch, on one element with a
+    constant rate (the split of its events is then exact); a swap's own hands-on time only on a
+    swapped unit."""
+    if c.in_place_fraction:
+        why = None
+        if c.repair is not Repair.REPLACE_SWITCH:
+            why = (f"is the share of a replace-switch unit's events cleared without replacing the "
+                   f"switch, but repair = \"{c.repair.value}\": a swapped unit's share cleared "
+                   "without a part is ntf_fraction; set in_place_fraction = 0")
+        elif c.elements != 1:
+            why = (f"needs a unit of one element (elements = {c.elements}): the share of an "
+                   "element's events is not modelled; set in_place_fraction = 0 or elements = 1")
+        elif c.life.family.name != "exponential":
+            why = (f"needs a constant-rate life (this one is {c.life.family.name}): the split of "
+                   "its events into two streams is exact only then; give the events cleared in "
+                   "place as a constant rate, or set in_place_fraction = 0")
+        if why:
+            p.add(join(cpath, "in_place_fraction"), c.in_place_fraction, why)
+    if c.swap_hours is not None and c.repair is not Repair.SWAP:
+        p.add(join(cpath, "swap_hours"), c.swap_hours,
+              f"is the hands-on time of a swap, but repair = \"{c.repair.value}\" (the unit is "
+              "never swapped; its switch replacement takes policy.switch_replacement_hours): "
+              "remove it")
 
 
 def validate(scenario: Any, *, inputs: bool = True) -> Any:
@@ -160,16 +188,24 @@ def check(scenario: Scenario, p: Any) -> None:
         if bad:
             continue
         try:
-            get_value(scenario, path)
+            choices = choices_at(scenario, path)
         except ScenarioError as e:
             p.add(upath, NO_VALUE, str(e))
             continue
-        for x in ends(u):
+        if (choices is None) != (kind(u) != "choice"):
+            p.add(upath, NO_VALUE, f"{path} is a choice of {', '.join(repr(c) for c in choices)}: "
+                  "give { choice = [...], weights = [...] }" if choices is not None else
+                  f"{path} is a number: a choice is for a field with a finite set of values; give "
+                  "a range, e.g. { low = A, high = B }")
+            continue
+        for x in alternatives(u):
             try:
                 validate(set_unchecked(scenario, {path: x}, round_whole=True), inputs=False)
             except ScenarioError as e:
                 why = str(e).splitlines()[-1].split(": ", 1)[-1]
-                p.add(upath, x, f"this end of the range is not a valid {path}: {why}; narrow the range")
+                what = "value of the choice" if choices is not None else "end of the range"
+                p.add(upath, x, f"this {what} is not a valid {path}: {why}; "
+                      + ("choose among the field's values" if choices is not None else "narrow the range"))
                 break
     if scenario.uncertainty and not scenario.uncertain and not any(
             c.life.covariance is not None for a in scenario.architectures for c in a.components

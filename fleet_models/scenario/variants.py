@@ -12,18 +12,24 @@ from fleet_models.model.spec import Scenario
 from fleet_models.scenario.validate import validate
 
 
-def with_value(scenario: Scenario, path: str, value: float) -> Scenario:
-    """A copy of ``scenario`` with the number at ``path`` set to ``value``, validated."""
+def shown(value: float | str) -> str:
+    """A field's value as a message quotes it: a number with %g, a choice quoted."""
+    return f"{value:g}" if isinstance(value, int | float) else repr(value)
+
+
+def with_value(scenario: Scenario, path: str, value: float | str) -> Scenario:
+    """A copy of ``scenario`` with the number (or choice) at ``path`` set to ``value``, validated."""
 
     out = _walk(scenario, _tokens(path), path, "", value)
     try:
         validate(out, inputs=False)
     except ScenarioError as e:
-        raise ScenarioError(f"{path} = {value:g}: {e}") from None
+        raise ScenarioError(f"{path} = {shown(value)}: {e}") from None
     return out
 
 
-def with_values(scenario: Scenario, values: Mapping[str, float], round_whole: bool = False) -> Scenario:
+def with_values(scenario: Scenario, values: Mapping[str, float | str],
+                round_whole: bool = False) -> Scenario:
     """``with_value`` for several paths at once (validated once, at the end); ``round_whole``
     rounds a value for a whole-number field instead of refusing it (a draw)."""
 
@@ -31,8 +37,8 @@ def with_values(scenario: Scenario, values: Mapping[str, float], round_whole: bo
     try:
         validate(out, inputs=False)
     except ScenarioError as e:
-        shown = ", ".join(f"{p} = {v:g}" for p, v in values.items())
-        raise ScenarioError(f"{shown}: {e}") from None
+        given = ", ".join(f"{p} = {shown(v)}" for p, v in values.items())
+        raise ScenarioError(f"{given}: {e}") from None
     return out
 
 

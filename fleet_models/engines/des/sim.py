@@ -56,7 +56,6 @@ class _FleetSim(_Jobs):
         self.techs = simpy.Resource(self.env, capacity=plan.technicians) if plan.technicians > 0 else None
         self.detection = plan.detection
         self.ntf_test = plan.ntf_test_hours
-        self.swap_hours = plan.swap_hours
         self.repl_hours = plan.replacement_hours
         self.exp_hands_on = plan.exponential_hands_on
         self.k = plan.k
@@ -92,8 +91,9 @@ class _FleetSim(_Jobs):
         self._advance(horizon)
         port_hours = self.S * self.P * horizon
         m: dict[str, float] = {"port_availability": 1.0 - self.count["port_down_hours"] / port_hours}
-        for k in self.kinds:
-            m[failure_column(k.name)] = float(self.failures[k.index])
+        for k in self.kinds:  # an in-place kind's events are its component's
+            col = failure_column(k.component_name)
+            m[col] = m.get(col, 0.0) + float(self.failures[k.index])
         m.update(self.count)
         ledger = Ledger(np.asarray(self._ev_t, dtype=float), np.asarray(self._ev_kind, dtype=np.int8),
                         np.asarray(self._ev_comp, dtype=np.int32), np.asarray(self._ev_hours, dtype=float),
@@ -358,11 +358,11 @@ class _FleetSim(_Jobs):
         self._at(self._start_swap(k, ntf), partial(self._swap_done, k, s, u, sw, gen))
 
     def _start_swap(self, k: _Kind, ntf: bool = False) -> float:
-        hold = self._hands_on(self.swap_hours)
+        hold = self._hands_on(k.swap_hours)
         self.count["swaps"] += 1
         labour = min(hold, self.H - self.env.now)
         self.count["technician_hours"] += labour
-        self._event(EventKind.NTF_SWAP if ntf else EventKind.SWAP, k.index, labour)
+        self._event(EventKind.NTF_SWAP if ntf else EventKind.SWAP, k.component, labour)
         if ntf and k.pool is not None:  # the removed unit is tested and restocked
             k.pool.give_back(self.ntf_test)
         return hold

@@ -62,11 +62,15 @@ class _Kind:
     """One component kind of the plan (index ``index`` of its arrays)."""
 
     __slots__ = ("index", "name", "per_switch", "ppu", "elements", "needed", "swap", "life",
-                 "pool", "down_at", "unit_scope", "moves", "spares", "units", "ntf")
+                 "pool", "down_at", "unit_scope", "moves", "spares", "units", "ntf", "component",
+                 "component_name", "swap_hours")
 
     def __init__(self, plan: FleetPlan, index: int, life: LifeModel, pool: _Pool | None) -> None:
         self.index = index
-        self.name = plan.names[index]
+        self.name = plan.names[index]  # its streams' key
+        self.component = int(plan.component[index])  # the component it is (failures, ledger)
+        self.component_name = plan.architecture.components[self.component].name
+        self.swap_hours = float(plan.swap_hours[index])
         self.per_switch = int(plan.per_switch[index])
         self.ppu = None if plan.wide[index] else int(plan.span[index])  # None: the whole switch
         self.elements = int(plan.elements[index])

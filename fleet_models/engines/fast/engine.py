@@ -47,12 +47,14 @@ from fleet_models.model.spec import (
 # --------------------------------------------------------------------------- what it models
 
 MODELS: dict[type, frozenset[str]] = {
-    Scenario: frozenset({"horizon_hours", "uncertainty"}),
+    Scenario: frozenset({"horizon_hours", "uncertainty", "device_unit"}),  # device_unit: in the lives
     Fleet: frozenset({"switches", "ports_per_switch"}),
     Architecture: frozenset({"gpus_per_switch"}),
     Component: frozenset({"name", "per_switch", "ports_per_unit", "life", "repair", "elements", "needed",
-                          "repair_scope", "moves_on_replacement", "spare_units", "ntf_fraction"}),
-    Policy: frozenset({"detection_hours", "technicians", "swap_hours", "switch_replacement_hours",
+                          "repair_scope", "moves_on_replacement", "spare_units", "ntf_fraction",
+                          "in_place_fraction", "in_place_hours", "swap_hours"}),
+    Policy: frozenset({"detection_hours", "technicians", "swap_hours", "in_place_hours",
+                       "switch_replacement_hours",
                        "replace_switch_when_ports_down", "maintenance_window_days", "hands_on",
                        "ntf_test_days", "switch_swap_hours", "refibre_hours"}),
     SparePool: frozenset({"stock", "lead_time_hours"}),
@@ -134,7 +136,8 @@ class _PerPlan:
     words: np.ndarray  # the crc32 of each component name (the first word _stream_key mixes in)
     jp: np.ndarray  # the jobs' numbers (see _job_rate)
     months: int
-    columns: tuple[str, ...]  # the failure-count metric of each kind
+    columns: tuple[str, ...]  # the failure-count metric of each component
+    component: np.ndarray | None  # int32: the component of each kind (None: kind k is component k)
     lives: tuple[np.ndarray, np.ndarray, np.ndarray] | None  # None: drawn per replication
 
 
@@ -147,7 +150,9 @@ def _per_plan(plan: FleetPlan) -> _PerPlan:
                      plan.jobs.last_size, plan.slowdown, plan.exclude_hours, plan.restart,
                      plan.failover_hours]),
         months=max(1, math.ceil(plan.horizon / MONTH_HOURS)),
-        columns=tuple(failure_column(n) for n in plan.names),
+        columns=tuple(failure_column(c.name) for c in plan.architecture.components),
+        component=(None if len(plan.names) == len(plan.architecture.components)
+                   else plan.component.astype(np.int32)),
         lives=_life_arrays(plan.lives) if fixed else None)
 
 
@@ -174,6 +179,9 @@ class FastEngine:
             plan.pool_stock, plan.pool_lead, plan.switch_pool,
             x0, pp.words, pp.months)
         m: dict[str, float] = {"port_availability": float(out[0])}
+        if pp.component is not None:  # an in-place kind's failures and ledger rows are its component's
+            fails = np.bincount(pp.component, weights=fails, minlength=len(pp.columns))
+            lc = np.where(lc >= 0, pp.component[np.maximum(lc, 0)], lc).astype(np.int32)
         for column, f in zip(pp.columns, fails.tolist(), strict=True):
             m[column] = float(f)
         for j, name in enumerate(COMMON):

@@ -20,9 +20,8 @@ from fleet_models.engines.fast.queues import (
     _HN,
     _L_DETECT,
     _L_NTF,
-    _L_POOL,
     _L_REPL_DONE,
-    _L_SWAP_DONE,
+    _L_VAR,
     _LN,
     _LOST_RATE,
     _N_DEGRADED,
@@ -257,7 +256,7 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
                 q = kpool[k]
                 if q >= 0:
                     if sn == 0:  # a swap with no trouble found orders no part
-                        _later(IS, lanes, _L_POOL + q, now + pool_lead[q], _ARRIVE, q, 0, 0, 0, 0)
+                        _later(IS, lanes, _L_VAR + K + q, now + pool_lead[q], _ARRIVE, q, 0, 0, 0, 0)
                     if stock[q] > 0 and pq_len[q] == 0:
                         stock[q] -= 1
                         to_tech_swap = True
@@ -415,9 +414,9 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
             if techs == 0 or IS[_BUSY] < techs:
                 if techs > 0:
                     IS[_BUSY] += 1
-                hold = _start_swap(now, H, sk, sn, swap_hours, exp_hands_on, st, K, kpool, ntf_test,
+                hold = _start_swap(now, H, sk, sn, swap_hours[sk], exp_hands_on, st, K, kpool, ntf_test,
                                    IS, FS, lanes, lt, lk, lc, lf)
-                _done_at(IS, et, eseq, ed, hp, fr, lanes, _L_SWAP_DONE, exp_hands_on, now + hold,
+                _done_at(IS, et, eseq, ed, hp, fr, lanes, _L_VAR + sk, exp_hands_on, now + hold,
                          _SWAP_DONE, sk, ss, su, sg, 1 if techs > 0 else 0)
             else:
                 r = (tq_head + tq_len) & (tq.shape[0] - 1)
@@ -442,9 +441,9 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
                     if g != tq[h, 4]:
                         continue
                     handed = True
-                    hold = _start_swap(now, H, wk, tq[h, 5], swap_hours, exp_hands_on, st, K, kpool,
+                    hold = _start_swap(now, H, wk, tq[h, 5], swap_hours[wk], exp_hands_on, st, K, kpool,
                                        ntf_test, IS, FS, lanes, lt, lk, lc, lf)
-                    _done_at(IS, et, eseq, ed, hp, fr, lanes, _L_SWAP_DONE, exp_hands_on, now + hold,
+                    _done_at(IS, et, eseq, ed, hp, fr, lanes, _L_VAR + wk, exp_hands_on, now + hold,
                              _SWAP_DONE, wk, ws, tq[h, 3], g, 1)
                 else:
                     handed = True
@@ -461,7 +460,7 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
             got = True
             if switch_pool >= 0:
                 q = switch_pool
-                _later(IS, lanes, _L_POOL + q, now + pool_lead[q], _ARRIVE, q, 0, 0, 0, 0)
+                _later(IS, lanes, _L_VAR + K + q, now + pool_lead[q], _ARRIVE, q, 0, 0, 0, 0)
                 if stock[q] > 0 and pq_len[q] == 0:
                     stock[q] -= 1
                 else:

@@ -98,7 +98,9 @@ def _pop(IS, et, eseq, hp, fr):
 # buffer), and the loop takes the least (time, sequence) of the lanes' first events, the
 # heap's first and the initial stream's. The order is the heap's order, at a fraction of its
 # cost. lanes = (times, sequence numbers, data, heads, lengths).
-_L_DETECT, _L_EXCLUDE, _L_NTF, _L_SWAP_DONE, _L_REPL_DONE, _L_FAILOVER, _L_POOL = range(7)  # then one per pool
+_L_DETECT, _L_EXCLUDE, _L_NTF, _L_REPL_DONE, _L_FAILOVER, _L_VAR = range(6)
+# then one lane per kind for its swaps' ends (a kind's swaps take its own hands-on time, so only
+# one kind's ends are in time order), then one per pool (_L_VAR + K + pool)
 
 
 @_helper
