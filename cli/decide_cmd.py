@@ -106,7 +106,7 @@ def sweep(
 def tornado(
     scenario: Path | None = SCENARIO,
     arch: str | None = typer.Option(None, "--arch", help="The architecture whose difference is "
-                                    "explained (default: the scenario's last)."),
+                                    "explained (default: the CPO one, the scenario's last of several)."),
     against: str | None = AGAINST,
     plot: Path | None = typer.Option(None, "--plot", help="Also draw the tornado (PNG or SVG).",
                                      dir_okay=False),
@@ -119,11 +119,10 @@ def tornado(
     with domain_errors(json_output):
         from cli.render.figures import plot_tornado
         from fleet_models.decisions.tornado import tornado as run_tornado
+        from fleet_models.decisions.verdict import question
 
         sc = resolve_scenario(scenario)
-        names = [a.name for a in sc.architectures]
-        arch = arch or names[-1]
-        against = against or names[0]
+        arch, against = question(sc, None, arch, against)
         with open_workers(run) as pool:
             ev = _evaluator(run, pool, run.quiet or json_output)
             frame = run_tornado(sc, ev, arch, against)
@@ -156,14 +155,14 @@ def breakeven(
         None, "--between", help="LO HI: the range searched (default: the value / 100 to x 100)."),
     metric: str = typer.Option("tco", "--metric", help="tco, availability or goodput."),
     arch: str | None = typer.Option(None, "--arch", help="The architecture that should win "
-                                    "(default: the one the path lies in, else the scenario's last)."),
+                                    "(default: the one the path lies in, else the CPO one)."),
     against: str | None = AGAINST,
     run: RunOptions = RunOptions(),
     json_output: bool = JSON_OUTPUT,
 ) -> None:
     """The value of a field at which one architecture equals another (mean paired difference
     zero), with an interval: how reliable must CPO engines be, or how fast a switch swap, for
-    CPO to win?"""
+    CPO to win? A choice field (device_unit, fabric.homing) is tried at each of its values."""
     with domain_errors(json_output):
         from fleet_models.decisions.breakeven import breakeven as solve
         from fleet_models.decisions.breakeven import default_range
@@ -173,10 +172,15 @@ def breakeven(
 
         if metric not in METRICS:
             raise DecisionError(f"--metric {metric!r} is not one of {', '.join(METRICS)}")
+        from fleet_models.decisions.verdict import question
+
         sc = resolve_scenario(scenario)
-        names = [a.name for a in sc.architectures]
-        arch = arch or architecture_of(vary, sc) or names[-1]
-        against = against or names[0]
+        arch, against = question(sc, None, arch or architecture_of(vary, sc), against)
+        from fleet_models.model.paths import choices_at
+
+        if between is not None and choices_at(sc, vary) is not None:
+            raise DecisionError(f"--between: {vary} is a choice of {', '.join(choices_at(sc, vary))}; "
+                                "every value is tried, so drop --between")
         lo, hi = between if between is not None else default_range(sc, vary)
         with open_workers(run) as pool:
             ev = _evaluator(run, pool, run.quiet or json_output)

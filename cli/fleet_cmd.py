@@ -53,51 +53,59 @@ def simulate(
         result.print_summary(console())
 
 
+ARCH = typer.Option(None, "--arch", help="The architecture the verdict and its hinges judge "
+                    "against the baseline (default: the CPO one; of several, the cheapest).")
+HINGE_COUNT = typer.Option(3, "--hinges", min=0, max=20, help="How many of the inputs that swing "
+                           "the difference most the verdict solves for the value that flips it "
+                           "(a tornado and a break-even each); 0: none.")
+
+
 @run_options
 def compare(
     scenario: Path | None = SCENARIO,
     baseline: str | None = BASELINE,
+    arch: str | None = ARCH,
+    n_hinges: int = HINGE_COUNT,
     run: RunOptions = RunOptions(),
     json_output: bool = JSON_OUTPUT,
     saved: Path | None = SAVED_RUN,
 ) -> None:
     """Compare the architectures of a scenario: availability, service events, GPU-hours lost and
-    total cost of ownership (discounted, with intervals), each against a baseline, with a verdict.
-    JSON: simulate's document plus `differences`, `verdict` and `spread`."""
-    from cli.running import open_workers, saved_or_scenario
-    from cli.running import simulate as simulate_
+    total cost of ownership (discounted, with intervals), each against a baseline, with a verdict:
+    the CPO architecture against the baseline, how often it is cheaper over chance alone (inputs
+    fixed) and over the inputs' declared uncertainty, and what flips it. JSON: simulate's
+    document plus `differences`, `verdict`, `answer` (the two probabilities), `hinges` and
+    `spread`."""
+    from cli.running import judged, open_workers, saved_or_scenario
 
     quiet = run.quiet or json_output
     with domain_errors(json_output):
-        from cli.render.compare import comparison, verdict
-        from fleet_models.model.checks import known_architecture
+        from cli.render.compare import comparison
 
         sc, result = saved_or_scenario(saved, scenario)
-        if baseline is not None:
-            known_architecture(baseline, [a.name for a in sc.architectures], "--baseline")
-        fixed = None
+        spread = None
         if result is None:
             with open_workers(run) as pool:
-                result = simulate_(sc, run, pool, quiet=quiet)
-                if sc.uncertainty:  # what the spread owes to unknown inputs: the same run, fixed
-                    fixed = simulate_(sc, run, pool, quiet=quiet, uncertainty=False)
-        table = comparison(result, baseline)
-        words = verdict(result, baseline)
-        spread = None
-        if fixed is not None:
-            from fleet_models.decisions.tornado import spread_sources
+                j = judged(sc, run, pool, quiet, baseline, arch, n_hinges)
+            result, answer, spread = j.shown, j.answer, j.spread
+        else:  # a saved run: its own kind of probability, no hinges (they simulate)
+            from fleet_models.decisions.verdict import of_run
 
-            spread = spread_sources(result, fixed, baseline)
+            answer = of_run(result, baseline, arch)
+        baseline = answer.against
+        table = comparison(result, baseline)
     if json_output:
         doc = result.to_dict()
         doc["differences"] = result.differences(baseline).to_dict(orient="records")
-        doc["verdict"] = words
+        doc["verdict"] = answer.text()
+        doc["answer"] = answer.to_dict()
+        doc["hinges"] = [h.to_dict() for h in answer.hinges]
         doc["spread"] = None if spread is None else spread.to_dict(orient="records")
         emit_json(doc)
         return
     from cli.render.compare import print_comparison
 
-    print_comparison(console(), result, table, words, spread)
+    print_comparison(console(), result, table, answer, spread)
 
 
 def _cannot_write(out: Path, e: OSError) -> Exception:

@@ -30,9 +30,12 @@ def report(
     with_tornado: bool = typer.Option(
         False, "--tornado/--no-tornado", help="Add the tornado: each input with a published range at "
         "its low and high (re-simulates the architectures an input changes: slower)."),
-    arch: str | None = typer.Option(None, "--arch", help="The architecture the tornado and the "
-                                    "break-even judge against the baseline (default: the cheapest "
-                                    "other one)."),
+    arch: str | None = typer.Option(None, "--arch", help="The architecture the verdict, the "
+                                    "tornado and the break-even judge against the baseline "
+                                    "(default: the CPO one; of several, the cheapest)."),
+    n_hinges: int = typer.Option(3, "--hinges", min=0, max=20, help="How many of the inputs that "
+                                 "swing the difference most the verdict solves for the value that "
+                                 "flips it (on the first screen); 0: none."),
     breakeven_path: str | None = typer.Option(
         None, "--breakeven", help="Also solve for the value of this field path at which --arch "
         "equals the baseline on TCO (with --between), e.g. "
@@ -52,49 +55,42 @@ def report(
                                  param_hint="--between")
     with domain_errors():
         from cli.render.report import build_report
-        from cli.running import open_workers, saved_or_scenario, simulate
+        from cli.running import judged, open_workers, saved_or_scenario
         from fleet_models.decisions.evaluator import Evaluator
+        from fleet_models.decisions.verdict import of_run, question
         from fleet_models.errors import DecisionError, FleetError
-        from fleet_models.model.checks import known_architecture
 
         sc, result = saved_or_scenario(saved, scenario)
-        names = [a.name for a in sc.architectures]
-        for flag, name in (("--baseline", baseline), ("--arch", arch)):
-            if name is not None:
-                known_architecture(name, names, flag)
-        baseline = baseline or names[0]
+        arch, baseline = question(sc, result, arch, baseline)
+        if arch == baseline:
+            raise DecisionError(f"--arch {arch!r} is the baseline; choose another architecture")
+        frame = found = runs = None
         with open_workers(run) as pool:
-            if result is None:
-                result = simulate(sc, run, pool)
-            t0 = time.perf_counter()
-            frame = answer = pair = runs = None
-            if with_tornado or breakeven_path is not None:
-                if len(names) < 2:
-                    raise DecisionError("the tornado and the break-even compare two architectures; the "
-                                        "scenario has one")
-                tco = result.summary().query("metric == 'tco_usd'").set_index("architecture")["mean"]
-                arch = arch or str(tco.drop(baseline).idxmin())
-                if arch == baseline:
-                    raise DecisionError(f"--arch {arch!r} is the baseline; choose another architecture")
+            if result is None:  # the comparison's runs, the verdict and what flips it
+                j = judged(sc, run, pool, run.quiet, baseline, arch, n_hinges)
+                result, answer, ev, frame = j.shown, j.answer, j.evaluator, j.tornado
+            else:  # a saved run: its own kind of probability; a tornado or break-even simulates
+                answer = of_run(result, baseline, arch)
                 ev = Evaluator(replications=result.n_replications, seed=result.seed, force=run.force,
-                               engine=run.engine,
-                               progress=None if run.quiet else err, executor=pool)
-                ev.reuse(result)  # the comparison's run: only what an input changes is simulated again
-                pair = (arch, baseline)
-                if with_tornado:
-                    from fleet_models.decisions.tornado import tornado
+                               engine=run.engine, progress=None if run.quiet else err, executor=pool)
+                ev.reuse(result)
+            t0 = time.perf_counter()
+            if with_tornado and frame is None:
+                from fleet_models.decisions.tornado import tornado
 
-                    frame = tornado(sc, ev, arch, baseline)
-                if breakeven_path is not None:
-                    from fleet_models.decisions.breakeven import breakeven, default_range
+                frame = tornado(sc, ev, arch, baseline)
+            if breakeven_path is not None:
+                from fleet_models.decisions.breakeven import breakeven, default_range
 
-                    lo, hi = between if between is not None else default_range(sc, breakeven_path)
-                    answer = breakeven(sc, ev, breakeven_path, arch, baseline, lo, hi)
-                runs = ev.runs
+                lo, hi = between if between is not None else default_range(sc, breakeven_path)
+                found = breakeven(sc, ev, breakeven_path, arch, baseline, lo, hi)
+            runs = ev.runs if (frame is not None or found is not None) else None
         t1 = time.perf_counter()
-        page = build_report(result, baseline=baseline, tornado=frame, tornado_pair=pair,
-                            tornado_runs=runs, breakeven=answer, command=sys.argv[1:],
-                            scenario_file=scenario if scenario is not None and scenario.is_file() else None)
+        page = build_report(result, baseline=baseline, tornado=frame,
+                            tornado_pair=(arch, baseline) if frame is not None else None,
+                            tornado_runs=runs, breakeven=found, command=sys.argv[1:],
+                            scenario_file=scenario if scenario is not None and scenario.is_file() else None,
+                            answer=answer)
         from failure_data.files import write_text_atomic
 
         try:
@@ -103,6 +99,6 @@ def report(
             raise FleetError(f"cannot write {str(output)!r}: {e.strerror or e}; choose another "
                              "--output") from None
     if not run.quiet:
-        extra = f"; tornado/break-even {t1 - t0:.1f} s ({runs} simulations)" if runs is not None else ""
+        extra = f"; decisions {t1 - t0:.1f} s ({runs} simulations)" if runs is not None else ""
         err(f"wrote {output} ({len(page) / 1e6:.1f} MB; page built in "
             f"{time.perf_counter() - t1:.1f} s{extra})")

@@ -4,6 +4,7 @@ progress bar on a terminal, notes on absurd values; and a saved run loaded inste
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -111,3 +112,45 @@ class _progress:
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.__exit__(*exc)
+
+
+@dataclasses.dataclass(frozen=True)
+class Judged:
+    """A comparison's runs and verdict (``judged``): the run a table shows (the scenario's own:
+    drawn with ``uncertainty = true``, else fixed), both runs, the verdict with its hinges, the
+    spread's sources, and the tornado the hinges were read from."""
+
+    shown: Any
+    fixed: Any
+    drawn: Any
+    answer: Any
+    spread: Any
+    tornado: Any
+    evaluator: Any
+
+
+def judged(sc: Any, run: RunOptions, pool: Any, quiet: bool, baseline: str | None,
+           arch: str | None, n_hinges: int) -> Judged:
+    """The scenario run with its inputs fixed and drawn (common random numbers; drawn only when
+    something is uncertain), the CPO architecture judged against the baseline with both
+    probabilities, and the ``n_hinges`` inputs that swing the difference most, each solved for the
+    value that flips the verdict (a tornado on the fixed run, re-simulating only what an input
+    changes, then a bisection per input)."""
+    fixed = simulate(sc, run, pool, quiet=quiet, uncertainty=False)  # (before the heavy imports)
+    from fleet_models.decisions.evaluator import Evaluator
+    from fleet_models.decisions.tornado import spread_sources, tornado
+    from fleet_models.decisions.verdict import hinges, question, uncertain_count, verdict
+
+    drawn = simulate(sc, run, pool, quiet=quiet, uncertainty=True) if uncertain_count(sc) else None
+    arch, against = question(sc, fixed, arch, baseline)
+    ev = Evaluator(replications=fixed.n_replications, seed=fixed.seed, force=run.force,
+                   engine=run.engine, progress=None if quiet else err, executor=pool)
+    ev.reuse(fixed)  # the fixed run: only what an input changes is simulated again
+    frame, found = None, []
+    if n_hinges and drawn is not None:
+        frame = tornado(sc, ev, arch, against)
+        found = hinges(sc, ev, arch, against, n_hinges, frame=frame)
+    answer = verdict(fixed, arch, against, drawn, found)
+    shown = drawn if sc.uncertainty and drawn is not None else fixed
+    spread = spread_sources(drawn, fixed, against) if drawn is not None else None
+    return Judged(shown, fixed, drawn, answer, spread, frame, ev)

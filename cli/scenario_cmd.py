@@ -9,6 +9,7 @@ import typer
 
 from cli._common import console, domain_errors, emit_json
 from cli.options import JSON_OUTPUT
+from failure_data.numbers import number, percent
 
 scenario_app = typer.Typer(
     help="Scenarios: list the built-ins, show one fully resolved, write a starting file, "
@@ -74,16 +75,28 @@ def show_cmd(
     name: str = typer.Argument(..., help="A built-in scenario name (`cpo scenario list`) or a TOML file."),
     json_output: bool = JSON_OUTPUT,
 ) -> None:
-    """Print a scenario fully resolved: every field, every default filled in, with its catalog source."""
+    """Print a scenario fully resolved: every field, every default filled in, with its catalog
+    source, and per architecture the events a port sees a year and the share that replaces the
+    switch."""
     with domain_errors(json_output):
         from fleet_models.builtins.provenance import field_comments
+        from fleet_models.engines.rates import architecture_rates, event_rates
         from fleet_models.scenario.write import scenario_to_dict, scenario_to_toml
 
         scenario = _resolve(name)
+        comments = dict(field_comments(scenario))
+        rates = architecture_rates(scenario)
+        for i, r in enumerate(rates.itertuples(index=False)):
+            comments[f"architectures[{i}].name"] = (
+                f"{number(r.events, 3)} events per port-year, {number(r.hardware, 3)} of them replace "
+                f"a part or the switch, {percent(r.replace_switch_share)} replace the switch "
+                "(renewal rates over the horizon, before repairs)")
         if json_output:
-            emit_json({"scenario": scenario_to_dict(scenario), "comments": field_comments(scenario)})
+            emit_json({"scenario": scenario_to_dict(scenario), "comments": comments,
+                       "event_rates": rates.to_dict(orient="records"),
+                       "component_event_rates": event_rates(scenario).to_dict(orient="records")})
             return
-        sys.stdout.write(scenario_to_toml(scenario))
+        sys.stdout.write(scenario_to_toml(scenario, comments))
 
 
 @scenario_app.command("init")

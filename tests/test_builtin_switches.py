@@ -324,3 +324,45 @@ def test_an_entry_without_a_kind_is_refused():
     with pytest.raises(DataError, match=r"x.kind = 'lbo'"):
         parse_catalog({"x": {**raw["x"], "kind": "lbo"}})
     assert parse_catalog({"x": {**raw["x"], "kind": "lab"}})["x"].kind == "lab"
+
+
+# ------------------------------------------------------------ the same event definition on both sides
+
+PAIRS = {"default": ("pluggable-dsp", "cpo-els"), "bailly": ("bailly-pluggable", "bailly"),
+         "quantum-x": ("quantum-x-pluggable", "quantum-x"), "spectrum-x": ("pluggable-dsp", "spectrum-x")}
+
+
+@pytest.mark.parametrize("unit", ["port-400g", "device"])
+@pytest.mark.parametrize("name", list(PAIRS))
+def test_each_pair_keeps_its_source_s_ratio_of_events(name, unit, tmp_path):
+    # from `cpo scenario show --json`: per port-year, the pluggable modules' events over the
+    # engines' (both from meta-mtbf-cmp) are the source's per-device ratio, 2.6e6 h / 550e3 h =
+    # 4.727, times the devices per port of each side: read per 400G port both are 2 per 800G port
+    # (ratio 4.727); read per device, a module of m ports is 1 / m per port and an engine of e
+    # ports 1 / e, so the ratio is 4.727 x e / m
+    base = builtin_scenarios()[name]
+    path = tmp_path / "s.toml"
+    path.write_text(scenario_to_toml(with_value(base, "device_unit", unit)), encoding="utf-8")
+    r = CliRunner().invoke(app, ["scenario", "show", str(path), "--json"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    rows = {(x["architecture"], x["component"]): x for x in doc["component_event_rates"]}
+    plug, cpo = PAIRS[name]
+    module, engine = rows[(plug, "dsp-module")], rows[(cpo, "optical-engine")]
+    comps = {a.name: {c.name: c for c in a.components} for a in base.architectures}
+    m, e = comps[plug]["dsp-module"].ports_per_unit, comps[cpo]["optical-engine"].ports_per_unit
+    expected = 2.6e6 / 550e3 * (1.0 if unit == "port-400g" else e / m)
+    assert module["events"] / engine["events"] == pytest.approx(expected, rel=1e-4)
+    # per port-year, exactly: module 2 x 400G devices (or 1 / m) x 1e-9 / (1 / 550e3 h) ...
+    per_year = 8766.0
+    module_devices = 2.0 if unit == "port-400g" else 1.0 / m
+    assert module["events"] == pytest.approx(module_devices * per_year / 550e3, rel=1e-5)
+    # ... and what replaces hardware: a module's events less the no-trouble-found share, an
+    # engine's less the share cleared in place (both 80 %: ntf-returns, cpo-in-place)
+    assert module["part"] == pytest.approx(0.2 * module["events"])
+    assert engine["replace_switch"] == pytest.approx(0.2 * engine["events"])
+    totals = {x["architecture"]: x for x in doc["event_rates"]}
+    for arch in (plug, cpo):
+        share = totals[arch]["replace_switch"] / totals[arch]["events"]
+        assert totals[arch]["replace_switch_share"] == pytest.approx(share)
+    assert "events per port-year" in doc["comments"]["architectures[1].name"]

@@ -10,7 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from cli.render.compare import comparison, verdict
+from cli.render.compare import comparison
+from fleet_models.decisions.verdict import of_run, question, verdict
 from fleet_models.runs.runner import run
 from fleet_models.scenario.read import parse_scenario
 
@@ -37,7 +38,7 @@ def test_table_has_a_column_per_architecture_and_the_measures(result):
     t = comparison(result)
     assert list(t.columns) == ["plug", "cpo"]
     for label in ("port availability", "downtime per port-year", "TCO (mean)", "TCO p5 – p95 (one fleet)",
-                  "TCO per port-year", "TCO per Tbps-year", "vs plug (mean)", "P(cheaper)"):
+                  "TCO per port-year", "TCO per Tbps-year", "vs plug (mean)", "P(cheaper), chance alone"):
         assert label in t.index, label
     assert t.loc["vs plug (mean)", "plug"] == "baseline"
 
@@ -51,11 +52,73 @@ def test_differences_are_paired_per_replication(result):
     assert d["ci95_low"] < d["mean"] < d["ci95_high"]
 
 
-def test_verdict_names_the_cheapest_and_the_baseline(result):
-    words = verdict(result, "plug")
-    summ = result.summary()
-    tco = summ[summ["metric"] == "tco_usd"].set_index("architecture")["mean"]
-    assert str(tco.idxmin()) in words and "plug" in words and "replications" in words
+def test_verdict_judges_the_cpo_architecture_and_says_only_chance_varied(result):
+    answer = of_run(result, "plug")
+    assert (answer.arch, answer.against) == ("cpo", "plug")
+    d = result.differences("plug").iloc[0]
+    assert (answer.mean, answer.p_chance, answer.p_inputs) == (d["mean"], d["p_cheaper"], None)
+    words = answer.text()
+    assert "cpo" in words and "plug" in words and "only chance varies" in words
+    assert "not drawn here" in words  # its inputs have ranges: the other share needs `cpo compare`
+
+
+def test_the_question_is_cpo_against_the_baseline_not_the_cheapest():
+    # a third, pluggable architecture cheaper than both: the verdict still judges the CPO one
+    cheap = {"name": "cheap", "switch_price_usd": 1.0, "components": [
+        {"name": "module", "per_switch": 8, "ports_per_unit": 1, "life": {"fit_per_1e9h": 10},
+         "price_usd": 1.0}]}
+    sc = parse_scenario({**SMALL, "architectures": [*SMALL["architectures"], cheap]})
+    res = run(sc, workers=1)
+    tco = res.summary().query("metric == 'tco_usd'").set_index("architecture")["mean"]
+    assert tco.idxmin() == "cheap"
+    assert question(sc, res) == ("cpo", "plug")
+    assert question(sc, res, arch="cheap") == ("cheap", "plug")
+
+
+def test_the_two_probabilities_are_each_run_s_share_of_cheaper_replications(tmp_path):
+    # `cpo compare` runs the scenario with its inputs fixed and drawn (common random numbers):
+    # each probability is the share of paired differences < 0 in its own run
+    sc = parse_scenario(SMALL)
+    fixed = run(dataclasses.replace(sc, uncertainty=False), workers=1)
+    drawn = run(dataclasses.replace(sc, uncertainty=True), workers=1)
+    answer = verdict(fixed, "cpo", "plug", drawn)
+    for res, p in ((fixed, answer.p_chance), (drawn, answer.p_inputs)):
+        wide = res.tco.pivot(index="replication", columns="architecture", values="tco_usd")
+        assert p == pytest.approx(np.mean((wide["cpo"] - wide["plug"]).to_numpy() < 0))
+    assert drawn.draws is not None and answer.inputs > 0
+    assert f"its {answer.inputs} inputs" in answer.text() and "only chance varies" in answer.text()
+    path = tmp_path / "s.toml"
+    from fleet_models.scenario.write import scenario_to_toml
+
+    path.write_text(scenario_to_toml(sc), encoding="utf-8")
+    r = CliRunner().invoke(app, ["compare", str(path), "--json", "-w", "1", "--hinges", "1"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["answer"]["probabilities"]["chance"] == pytest.approx(answer.p_chance)
+    assert doc["answer"]["probabilities"]["inputs"] == pytest.approx(answer.p_inputs)
+    (hinge,) = doc["hinges"]
+    assert hinge["input"] in hinge["text"] and "flip" in hinge["text"]
+
+
+def test_a_fitted_life_s_covariance_is_uncertainty_over_the_inputs():
+    # a life with a covariance (cpo fit --save) is drawn per replication in the second run even
+    # when nothing else is uncertain: 8 failures in 96 units do not read as certainty
+    from fleet_models.decisions.verdict import uncertain_count
+    from fleet_models.model.spec import Uncertain  # noqa: F401
+    from reliability.models import LifeModel
+
+    sc = parse_scenario(SMALL)
+    cov = LifeModel("weibull", {"shape": 1.2, "scale": 2e5}, covariance=((0.01, 0.0), (0.0, 4e8)))
+    arch = sc.architectures[1]
+    eng = dataclasses.replace(arch.components[0], life=cov)
+    sc = dataclasses.replace(sc, architectures=(sc.architectures[0], dataclasses.replace(
+        arch, components=(eng,))), uncertain={"costs.pue": Uncertain(low=1.5, high=1.5)})
+    assert uncertain_count(sc) == 2  # the declared pue (one key) and the fitted life
+    from fleet_models.engines.contract import compile_plan
+
+    plan = compile_plan(dataclasses.replace(sc, uncertainty=True), sc.architectures[1])
+    shapes = {plan.lives_for(i)[0].parameters["shape"] for i in range(5)}
+    assert len(shapes) == 5  # each replication draws its own parameters from the covariance
 
 
 def test_cli_compare_json_is_simulate_plus_differences(tmp_path):
@@ -79,7 +142,7 @@ def test_cli_compare_table_and_unknown_baseline(tmp_path):
     path.write_text(scenario_to_toml(parse_scenario(SMALL)), encoding="utf-8")
     r = CliRunner().invoke(app, ["compare", str(path), "-w", "1"], env={"COLUMNS": "200"})
     assert r.exit_code == 0, r.output
-    assert "TCO (mean)" in r.stdout and "lowest total cost of ownership" in r.stdout
+    assert "TCO (mean)" in r.stdout and "only chance varies" in r.stdout and "Flips if" in r.stdout
     r = CliRunner().invoke(app, ["compare", str(path), "--baseline", "nope", "--json"])
     assert r.exit_code == 1
     assert "--baseline 'nope'" in json.loads(r.stdout)["error"]
@@ -106,6 +169,7 @@ def test_identical_twins_tie_in_every_replication_and_the_verdict_says_so():
     res = run(sc, workers=1)
     d = res.differences().iloc[0]
     assert (d["p_cheaper"], d["p_equal"], d["mean"]) == (0.0, 1.0, 0.0)
-    assert "equal in 100 % of replications" in verdict(res)
-    assert "cheaper in 0 %" not in verdict(res)
-    assert comparison(res).loc["P(cheaper)", "twin"] == "0 % (equal in 100 %)"
+    words = of_run(res, arch="twin").text()
+    assert "costs the same" in words and "equal in 100 % of replications" in words
+    assert "cheaper in 0 %" not in words
+    assert comparison(res).loc["P(cheaper), chance alone", "twin"] == "0 % (equal in 100 %)"

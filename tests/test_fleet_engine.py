@@ -399,7 +399,7 @@ def test_tidy_frame_summary_and_json_shape():
     assert cpo["swaps"]["p95"] == pytest.approx(np.percentile(x, 95))
     assert set(cpo["tco_usd"]) == {"mean", "ci95", "sd", "p5", "p95", "breakdown", "per_port_year",
                                    "per_tbps_year"}
-    assert list(cpo["tco_usd"]["breakdown"]) == ["capex", "energy", "maintenance", "downtime"]
+    assert list(cpo["tco_usd"]["breakdown"]) == ["capex", "energy", "maintenance", "support", "downtime"]
 
 
 def test_one_replication_gives_a_point_interval():

@@ -26,6 +26,7 @@ from fleet_models.model.spec import (
     Policy,
     Repair,
     Scenario,
+    Support,
     Workload,
 )
 from fleet_models.runs.runner import run
@@ -35,7 +36,7 @@ from reliability.models import LifeModel
 
 SHARP = LifeModel.weibull(1e6, 1000.0)  # fails at 1000 h (sd 1.3e-3 h); its renewal after 1500 h
 COSTS = Costs(electricity_usd_per_kwh=0.1, pue=1.5, discount_rate=0.08, technician_usd_per_hour=100.0,
-              gpu_hour_usd=2.0, service_event_usd=150.0, rma_credit_fraction=0.0)
+              gpu_hour_usd=2.0, service_event_usd=150.0)
 # one interruption loses job_gpus x (checkpoint / 2 + restart) = 8 x (0.5 + 0.5) = 8 GPU-hours
 WORK = Workload(gpus_per_port=1.0, job_gpus=8, checkpoint_interval_hours=1.0, restart_hours=0.5)
 PER_INTERRUPT = 8 * (1.0 / 2 + 0.5)
@@ -47,6 +48,7 @@ DUAL = Fabric(homing=Homing.DUAL, exclude_hours=1.0, degraded_slowdown=0.4, fail
 def _scenario(arch: Architecture, fabric: Fabric, *, switches: int, ports: int, policy: Policy,
               workload: Workload = WORK) -> Scenario:
     return Scenario("fabric", 1500.0, Fleet(switches, ports), (arch,), policy=policy, costs=COSTS,
+                    support=Support(years=0.0, fee_fraction=0.0),
                     workload=workload, fabric=fabric, replications=1, seed=5)
 
 

@@ -29,6 +29,7 @@ from fleet_models.model.spec import (
     Repair,
     Scenario,
     SparePool,
+    Support,
     Workload,
 )
 from fleet_models.runs.estimate import estimate
@@ -278,8 +279,9 @@ def test_an_ntf_unit_is_back_in_stock_after_its_test():
 
 
 COSTS = Costs(electricity_usd_per_kwh=0.1, pue=1.5, discount_rate=0.08, technician_usd_per_hour=100.0,
-              gpu_hour_usd=2.0, service_event_usd=150.0, rma_credit_fraction=0.25)
+              gpu_hour_usd=2.0, service_event_usd=150.0)
 WORK = Workload(gpus_per_port=1.0, job_gpus=1, checkpoint_interval_hours=1.0, restart_hours=0.5)
+NO_SUPPORT = Support(years=0.0, fee_fraction=0.0)  # every part is bought, no fee
 
 
 def test_an_ntf_swap_costs_labour_service_and_downtime_but_no_part():
@@ -288,7 +290,8 @@ def test_an_ntf_swap_costs_labour_service_and_downtime_but_no_part():
     # d(1000) (500 + 200 + 150) + d(2000) (200 + 150); downtime = 3 GPU-h x 2 USD at month 0's
     # midpoint, the same whatever the swap found
     m = Component("m", 1, 1, LifeModel.exponential(1e6), price_usd=500.0, ntf_fraction=0.8)
-    sc = Scenario("c", 8766.0, Fleet(1, 1), (Architecture("a", (m,)),), costs=COSTS, workload=WORK)
+    sc = Scenario("c", 8766.0, Fleet(1, 1), (Architecture("a", (m,)),), costs=COSTS, workload=WORK,
+                  support=NO_SUPPORT)
     months = np.zeros(12)
     months[0] = 3.0
     led = Ledger(np.array([1000.0, 2000.0]), np.array([EventKind.SWAP, EventKind.NTF_SWAP], dtype=np.int8),
@@ -307,7 +310,7 @@ def test_ntf_changes_only_which_swaps_buy_a_part():
     archs = [Architecture("zero", (_module(0.0, per_switch=4, life=life, price_usd=500.0),)),
              Architecture("half", (_module(0.5, per_switch=4, life=life, price_usd=500.0),))]
     sc = Scenario("crn", 8766.0, Fleet(10, 4), tuple(archs), policy=Policy(detection_hours=0.5, swap_hours=2.0),
-                  costs=COSTS, workload=WORK, replications=3, seed=8)
+                  costs=COSTS, workload=WORK, replications=3, seed=8, support=NO_SUPPORT)
     res = run(sc, workers=1, dated_events=True)
     r = res.replications
     metrics = [c for c in r.columns if c not in ("replication", "architecture")]

@@ -114,8 +114,17 @@ def test_catalog_defaults_for_policy_and_costs():
     # stalls whole), exclusion after 0.25 h (exclude-hours, placeholder), slow-link: up to 40 %
     assert w.job_gpus == 16384
     assert (f.homing, f.exclude_hours, f.degraded_slowdown) == (Homing.SINGLE, 0.25, 0.4)
-    # service-event: one hour of remote hands (labour-remote midpoint 140); rma-credit 0 (placeholders)
-    assert (c.service_event_usd, c.rma_credit_fraction) == (140.0, 0.0)
+    # service-event: one hour of remote hands (labour-remote midpoint 140), a placeholder
+    assert c.service_event_usd == 140.0
+    from fleet_models.builtins.kit import default_support
+    from fleet_models.model.spec import AfterSupport
+
+    # support: 3 years (support-years), 10 %/yr (support-fee), then a switch is bought with a
+    # 35-day lead (switch-buy-lead-days: switch-lead's 4-6 weeks) or depot-repaired for 30 % in
+    # 30 days (depot-repair, depot-days): placeholders, each with a stated range
+    s = default_support()
+    assert (s.years, s.fee_fraction, s.after, s.buy_lead_days) == (3.0, 0.1, AfterSupport.BUY, 35.0)
+    assert (s.depot_fraction, s.depot_days) == (0.3, 30.0)
 
 
 def test_every_spec_field_is_an_accepted_key():

@@ -112,9 +112,9 @@ def test_user_strings_are_escaped(page):
 
 
 def test_the_verdict_and_the_footer_say_what_reproduces_it(page, hostile_run):
-    from cli.render.compare import verdict
+    from fleet_models.decisions.verdict import of_run
 
-    assert html.escape(verdict(hostile_run), quote=True) in page
+    assert html.escape(of_run(hostile_run).text(), quote=True) in page
     assert f"<code>{scenario_sha256(hostile_run.spec)}</code>" in page
     assert str(hostile_run.seed) in page
     assert "cpo report &#x27;&lt;script&gt;alert(1)&lt;/script&gt;&#x27; -o r.html" in page  # shell-quoted

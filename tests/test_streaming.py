@@ -20,7 +20,7 @@ from fleet_models.decisions.sweep import sweep
 from fleet_models.engines.fabric import fleet_gpus
 from fleet_models.errors import FleetError
 from fleet_models.model.ledger import MONTH_HOURS, EventKind, Ledger, LedgerSums, Sum
-from fleet_models.model.spec import Homing
+from fleet_models.model.spec import AfterSupport, Homing, Repair
 from fleet_models.runs.results import FleetResult
 from fleet_models.runs.runner import replay, run
 from fleet_models.runs.tco import capex, discount, discount_rate_per_hour, energy, switch_bill
@@ -39,10 +39,19 @@ def priced_event_by_event(scenario, arch, ledger: Ledger) -> dict[str, float]:
     ntf = kind == EventKind.NTF_SWAP
     repl = (kind == EventKind.UNPLANNED_REPLACEMENT) | (kind == EventKind.PLANNED_REPLACEMENT)
     labour = ledger.hours * c.technician_usd_per_hour
-    new_switch = switch_bill(arch) * (1.0 - c.rma_credit_fraction)
-    maintenance = float(np.sum(d[swap] * (prices[ledger.component[swap]] + labour[swap] + c.service_event_usd))
+    # hardware is paid for after the support period: a swap's part, and what a replacement
+    # replaces (the switch and the units that do not move), bought or depot-repaired
+    sup = scenario.support
+    end = sup.years * 8766.0
+    paid = ledger.time >= (end if end < scenario.horizon_hours else math.inf)
+    kept = sum(k.price_usd * (k.per_switch + k.spare_units) for k in arch.components
+               if k.repair is Repair.SWAP and k.moves_on_replacement)
+    new_switch = (switch_bill(arch) - kept) * (1.0 if sup.after is AfterSupport.BUY else sup.depot_fraction)
+    maintenance = float(np.sum(d[swap] * (np.where(paid[swap], prices[ledger.component[swap]], 0.0)
+                                          + labour[swap] + c.service_event_usd))
                         + np.sum(d[ntf] * (labour[ntf] + c.service_event_usd))
-                        + np.sum(d[repl] * (new_switch + labour[repl] + c.service_event_usd)))
+                        + np.sum(d[repl] * (np.where(paid[repl], new_switch, 0.0) + labour[repl]
+                                            + c.service_event_usd)))
     months = ledger.lost_by_month
     mid = (np.arange(months.size) + 0.5) * MONTH_HOURS
     mid[-1] = min(mid[-1], 0.5 * ((months.size - 1) * MONTH_HOURS + scenario.horizon_hours))
@@ -57,19 +66,24 @@ def priced_event_by_event(scenario, arch, ledger: Ledger) -> dict[str, float]:
         + per_interrupt * np.sum(d[interrupt] * g[interrupt]) + per_drain * np.sum(d[drain] * g[drain]))
     lost = float(months.sum() + per_interrupt * g[interrupt].sum() + per_drain * g[drain].sum())
     fleet_gpu_hours = fleet_gpus(scenario, arch) * scenario.horizon_hours
+    h = min(sup.years * 8766.0, scenario.horizon_hours)  # the fee: a flow until the period's end
+    fee = scenario.fleet.switches * sup.fee_fraction * switch_bill(arch) / 8766.0 * (
+        -math.expm1(-delta * h) / delta if delta > 0 else h)
     parts = {"capex": capex(scenario, arch), "energy": energy(scenario, arch),
-             "maintenance": maintenance, "downtime": downtime}
+             "maintenance": maintenance, "support": fee, "downtime": downtime}
     return {**parts, "tco_usd": sum(parts.values()), "gpu_hours_lost": lost,
             "goodput": 1.0 - lost / fleet_gpu_hours if fleet_gpu_hours > 0 else math.nan}
 
 
 def _small(**policy):
     """The default scenario's four architectures on 4 switches for 2 years: swaps with and without
-    trouble found, switch replacements, job interruptions (and planned ones with a window)."""
+    trouble found, switch replacements, job interruptions (and planned ones with a window); a
+    support period of one year, so hardware is the vendor's for half the run and bought after."""
     s = default_scenario()
     return dataclasses.replace(s, fleet=dataclasses.replace(s.fleet, switches=4),
                                horizon_hours=2 * 8766.0, replications=5, seed=21,
-                               policy=dataclasses.replace(s.policy, **policy))
+                               policy=dataclasses.replace(s.policy, **policy),
+                               support=dataclasses.replace(s.support, years=1.0))
 
 
 @pytest.fixture(scope="module")

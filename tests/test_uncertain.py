@@ -55,7 +55,8 @@ def test_numbers_written_as_distributions_take_their_central_value():
     ('[uncertain."costs.pue"]\nmedian = 1.5\nerror_factor = 0.5\n', "must be in [1, 1_000_000]"),
     ('[uncertain."costs.pue"]\nlow = 1.2\n', "give exactly one of the forms"),
     ('[uncertain."costs.puee"]\nlow = 1.2\nhigh = 1.4\n', "did you mean 'pue'"),
-    ('[uncertain."costs.rma_credit_fraction"]\nlow = 0\nhigh = 2\n', "this end of the range is not a valid"),
+    ('[uncertain."support.depot_fraction"]\nlow = 0\nhigh = 2\n', "this end of the range is not a valid"),
+    ('[costs]\nrma_credit_fraction = 0.5\n', "replaced by the [support] table"),
     ('[uncertain."costs.pue"]\nlow = 1.2\nhigh = 1.4\nwidth = 3\n', "unknown key"),
     ('[costs]\npue = { lognormal = [1.5] }\n', "must be a list of 2 numbers"),
     ('[costs]\npue = { low = 1.1, high = 1.3 }\n[uncertain."costs.pue"]\nlow = 1.1\nhigh = 1.3\n',
@@ -70,11 +71,18 @@ def test_bad_uncertain_inputs_are_refused_naming_the_path(text, words):
 def test_uncertainty_with_nothing_uncertain_is_refused_saying_so():
     arch = ('[[architectures]]\nname = "a"\n[[architectures.components]]\nname = "m"\n'
             'per_switch = 1\nports_per_unit = 1\nlife = { fit_per_1e9h = 100 }\n')
-    # every default that cites a published range (swap-time, ...) set to a value of the file's own
+    # every default that cites a published range (swap-time, ...) set to a value of the file's own,
+    # and the weighted choice (support.after) to a value other than its most likely one
     cited = inputs(_parse(arch))
-    assert cited and all(p.startswith(("policy.", "fabric.")) for p in cited)
-    tables = {t: "".join(f"{p.split('.', 1)[1]} = 0.012\n" for p in cited if p.startswith(t + "."))
-              for t in ("policy", "fabric")}
+    tabled = ("policy", "fabric", "costs", "workload", "support")
+    assert cited and all(p.startswith(tuple(t + "." for t in tabled)) for p in cited)
+    assert cited["support.after"].choice == ("buy", "depot")
+
+    def value(path: str) -> str:
+        return '"depot"' if cited[path].choice else "0.012"
+
+    tables = {t: "".join(f"{p.split('.', 1)[1]} = {value(p)}\n" for p in cited if p.startswith(t + "."))
+              for t in tabled}
     policy = "".join(f"[{t}]\n{lines}" for t, lines in tables.items() if lines)
     assert not inputs(_parse(policy + arch))
     with pytest.raises(ScenarioError) as e:

@@ -4,7 +4,9 @@
 and one column per architecture (port availability, downtime per port-year, service events per
 year, GPU-hours lost, TCO with its interval and spread, TCO per port-year and per Tbps-year, the
 difference from the baseline with its interval and the share of replications it is cheaper in).
-:func:`verdict` says the answer in one sentence. The CLI's ``cpo compare`` prints both.
+The verdict itself (CPO against its twin, two probabilities, what flips it) is
+:mod:`fleet_models.decisions.verdict`'s; :func:`print_comparison` prints the table, the verdict and
+its hinges.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from fleet_models.runs.results import FleetResult
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd  # imported by comparison(): `cpo compare` imports this module before its run
+
+    from fleet_models.decisions.verdict import Verdict
 
 MINUTES_PER_YEAR = HOURS_PER_YEAR * 60.0
 
@@ -54,54 +58,29 @@ def comparison(result: FleetResult, baseline: str | None = None) -> pd.DataFrame
             ("  capex", usd(m("capex")["mean"])),
             ("  energy", usd(m("energy")["mean"])),
             ("  maintenance", usd(m("maintenance")["mean"])),
+            ("  support", usd(m("support")["mean"])),
             ("  downtime", usd(m("downtime")["mean"])),
             ("TCO per port-year", usd(m("tco_usd")["mean"] / (ports * years))),
             ("TCO per Tbps-year", usd(m("tco_usd")["mean"] / (ports * fleet.port_gbps / 1000 * years))),
         ]
+        p_label = p_cheaper_label(result)
         if arch == baseline:
-            cells += [(f"vs {baseline} (mean)", "baseline"), ("vs baseline ci95", "–"), ("P(cheaper)", "–")]
+            cells += [(f"vs {baseline} (mean)", "baseline"), ("vs baseline ci95", "–"), (p_label, "–")]
         else:
             d = diffs.loc[arch]
             cells += [(f"vs {baseline} (mean)", usd(d["mean"], signed=True)),
                       ("vs baseline ci95", f"{usd(d['ci95_low'], signed=True)} – "
                                            f"{usd(d['ci95_high'], signed=True)}"),
-                      ("P(cheaper)", odds(d["p_cheaper"], d["p_equal"]))]
+                      (p_label, odds(d["p_cheaper"], d["p_equal"]))]
         labels = [c[0] for c in cells]
         cols[arch] = [c[1] for c in cells]
     return pd.DataFrame(cols, index=labels)
 
 
-def verdict(result: FleetResult, baseline: str | None = None) -> str:
-    """One sentence: the cheapest architecture, by how much against the baseline, how sure."""
-    baseline = baseline or result.architectures[0]
-    summ = result.summary()
-    tco = summ[summ["metric"] == "tco_usd"].set_index("architecture")["mean"]
-    best = str(tco.idxmin())
-    years = result.horizon_hours / HOURS_PER_YEAR
-    horizon = f"{years:g} year{'s' if years != 1 else ''}"
-    diffs = result.differences(baseline).set_index("architecture")
-    if best != baseline and diffs.loc[best, "p_equal"] == 1.0:
-        best = baseline  # equal in every replication: not cheaper
-    if best == baseline:
-        return (f"{baseline} has the lowest total cost of ownership over {horizon} "
-                f"({usd(tco[baseline])} mean); " + _others(result, baseline))
-    d = diffs.loc[best]
-    sure = d["ci95_high"] < 0
-    pct = -d["mean"] / tco[baseline] * 100
-    return (f"{best} has the lowest total cost of ownership over {horizon}: "
-            f"{usd(-d['mean'])} ({pct:.1f} %) less than {baseline} "
-            f"(95 % interval of the saving {usd(-d['ci95_high'])} to {usd(-d['ci95_low'])}; "
-            f"{odds_words(d['p_cheaper'], d['p_equal'])})"
-            + ("." if sure else "; the interval includes no saving, so run more replications or "
-               "treat the two as equal."))
-
-
-def _others(result: FleetResult, baseline: str) -> str:
-    d = result.differences(baseline)
-    parts = [f"{r.architecture} costs the same in every replication (equal in 100 % of replications)"
-             if r.p_equal == 1.0 else f"{r.architecture} costs {usd(r.mean, signed=True)} more "
-             f"({odds_words(r.p_cheaper, r.p_equal)})" for r in d.itertuples()]
-    return "; ".join(parts) + "." if parts else "it is the only architecture."
+def p_cheaper_label(result: FleetResult) -> str:
+    """The table's P(cheaper) row says what varied: chance alone, or the inputs too."""
+    drew = result.spec is not None and result.spec.uncertainty
+    return "P(cheaper), inputs drawn" if drew else "P(cheaper), chance alone"
 
 
 def odds(p_cheaper: float, p_equal: float) -> str:
@@ -109,17 +88,9 @@ def odds(p_cheaper: float, p_equal: float) -> str:
     return (f"{p_cheaper * 100:.0f} %" + (f" (equal in {p_equal * 100:.0f} %)" if p_equal > 0 else ""))
 
 
-def odds_words(p_cheaper: float, p_equal: float) -> str:
-    """In words: "cheaper in 40 % of replications", "... and equal in 10 %", "equal in 100 %"."""
-    if p_equal == 1.0:
-        return "equal in 100 % of replications"
-    ties = f", equal in {p_equal * 100:.0f} %" if p_equal > 0 else ""
-    return f"cheaper in {p_cheaper * 100:.0f} %{ties} of replications"
-
-
-def print_comparison(out: Any, result: FleetResult, table: pd.DataFrame, words: str,
+def print_comparison(out: Any, result: FleetResult, table: pd.DataFrame, answer: Verdict,
                      spread: pd.DataFrame | None) -> None:
-    """`cpo compare`'s tables and verdict on a rich console."""
+    """`cpo compare`'s tables, verdict and what flips it on a rich console."""
     from rich.table import Table
     from rich.text import Text
 
@@ -133,7 +104,12 @@ def print_comparison(out: Any, result: FleetResult, table: pd.DataFrame, words: 
     for label, row in table.iterrows():
         t.add_row(Text(str(label)), *(Text(str(v)) for v in row))
     out.print(t)
-    out.print(Text(words))
+    out.print(Text(answer.text()))
+    if answer.hinges:
+        out.print(Text("Flips if (the inputs that swing the difference most, each across its range, "
+                       "the others at their values):"))
+        for line in answer.flips_text():
+            out.print(Text(f"  - {line}"))
     if spread is not None:
         s = Table(title=Text("Spread of the TCO across replications: from not knowing the inputs "
                              "(drawn per replication) and from chance (inputs fixed)"))

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cli.render.compare import comparison, odds, verdict
+from cli.render.compare import comparison, odds
 from cli.render.html import _e, _table, _years
 from cli.render.report_figures import (
     _breakdown_figure,
@@ -39,6 +39,7 @@ from cli.render.report_inputs import _assumptions_section
 from cli.render.report_lives import _life_section
 from failure_data.catalog import Catalog, default_catalog
 from failure_data.numbers import number, percent, usd
+from fleet_models.decisions.verdict import Verdict
 from fleet_models.model.metrics import COST, ENGINE, engine_columns
 from fleet_models.model.spec import Scenario
 from fleet_models.runs.results import FleetResult
@@ -126,16 +127,24 @@ def _results_section(result: FleetResult, baseline: str) -> str:
             + _table(["metric", *(_e(a) for a in archs)], detail, cls="detail"))
 
 
-def _verdict_section(result: FleetResult, baseline: str, n_inputs: int, n_weak: int) -> str:
+def _verdict_section(result: FleetResult, baseline: str, n_inputs: int, n_weak: int,
+                     answer: Verdict) -> str:
     sc = result.spec
-    archs = result.architectures
     fleet = sc.fleet
-    names = ", ".join(_e(a) for a in archs[:-1]) + (f" or {_e(archs[-1])}" if len(archs) > 1 else _e(archs[0]))
     question = (f"For a fleet of {fleet.switches:,} switches of {fleet.ports_per_switch} × "
-                f"{fleet.port_gbps:g}G ports run for {_years(sc.horizon_hours)}, which of {names} "
-                "costs least to own, counting the switches and optics, their energy, their "
-                "maintenance and the GPU-hours that optics and switch faults cost the training jobs "
-                "on them; and how sure is that answer?")
+                f"{fleet.port_gbps:g}G ports run for {_years(sc.horizon_hours)}, does "
+                f"{_e(answer.arch)} cost less to own than {_e(answer.against)}, counting the switches "
+                "and optics, their energy, their maintenance and support and the GPU-hours that "
+                "optics and switch faults cost the training jobs on them; how sure is that answer, "
+                "and what would change it?")
+    if answer.hinges:
+        flips = ("<p><b>What flips it.</b> The inputs that swing the difference most, each moved "
+                 "across its range with the others at their values:</p><ul class=\"flips\">"
+                 + "".join(f"<li>{_e(t)}</li>" for t in answer.flips_text()) + "</ul>")
+    else:
+        flips = ('<p class="small">What flips it was not computed for this report (it needs the '
+                 "scenario's runs: <code>cpo report SCENARIO</code> without <code>--from</code>, "
+                 "and an uncertain input).</p>")
     diffs = result.differences(baseline)
     cards = []
     for r in diffs.itertuples():
@@ -150,8 +159,8 @@ def _verdict_section(result: FleetResult, baseline: str, n_inputs: int, n_weak: 
             "</dl></div>")
     table = f'<div class="cards">{"".join(cards)}</div>'
     return (f'<p class="question"><b>Question.</b> {question}</p>'
-            f'<p class="answer"><b>Answer.</b> {_e(verdict(result, baseline))}</p>'
-            f"{table}"
+            f'<p class="answer"><b>Answer.</b> {_e(answer.text())}</p>'
+            f"{flips}{table}"
             "<p class=\"small\">A negative difference is a saving against the baseline. Every "
             "architecture faces the same random failures where it has the same parts (common random "
             "numbers), so the differences are paired per replication: P(cheaper) is the share of "
@@ -343,14 +352,16 @@ def build_report(result: FleetResult, *, baseline: str | None = None,
                  tornado: pd.DataFrame | None = None, tornado_pair: tuple[str, str] | None = None,
                  tornado_runs: int | None = None, breakeven: Any = None,
                  command: Sequence[str] | None = None, scenario_file: Path | None = None,
-                 catalog: Catalog | None = None) -> str:
+                 catalog: Catalog | None = None, answer: Verdict | None = None) -> str:
     """The decision report of a comparison run as one self-contained HTML page.
 
     ``result`` must carry its scenario and ledgers (``fleet_models.runs.runner.run`` gives both).
     ``tornado`` is :func:`fleet_models.decisions.tornado`'s frame for ``tornado_pair`` = (arch,
     against); ``breakeven`` a :class:`fleet_models.decisions.BreakEven`; ``command`` the
     arguments after ``cpo`` (for the footer); ``scenario_file`` the file the scenario came from
-    (its digest goes in the footer, a fitted life's data file is looked for beside it)."""
+    (its digest goes in the footer, a fitted life's data file is looked for beside it);
+    ``answer`` the verdict with its hinges (:func:`fleet_models.decisions.verdict.verdict`;
+    default: the verdict of ``result`` alone)."""
     if result.spec is None or not result.ledgers:
         from fleet_models.errors import FleetError
 
@@ -359,11 +370,15 @@ def build_report(result: FleetResult, *, baseline: str | None = None,
     cat = catalog or default_catalog()
     sc = result.spec
     baseline = baseline or result.architectures[0]
+    if answer is None:
+        from fleet_models.decisions.verdict import of_run
+
+        answer = of_run(result, baseline)
     figure = _Figures()
     assumptions_html, n_inputs, n_weak = _assumptions_section(sc, cat)
     base = scenario_file.parent if scenario_file is not None else None
     body = {
-        "verdict": _verdict_section(result, baseline, n_inputs, n_weak),
+        "verdict": _verdict_section(result, baseline, n_inputs, n_weak, answer),
         "results": _results_section(result, baseline),
         "tco-breakdown": _breakdown_figure(result, figure),
         "tco-distribution": _distribution_figure(result, baseline, figure),

@@ -23,6 +23,7 @@ from fleet_models.model.spec import (
     Policy,
     Repair,
     SparePool,
+    Support,
     Workload,
 )
 from reliability.models import LifeModel
@@ -56,6 +57,11 @@ def default_workload(catalog: Catalog | None = None) -> Workload:
 def default_fabric(catalog: Catalog | None = None) -> Fabric:
     """The fabric a scenario gets for every field it does not set (single-homed NICs)."""
     return Fabric(**catalog_defaults(Fabric, catalog))
+
+
+def default_support(catalog: Catalog | None = None) -> Support:
+    """The support terms a scenario gets for every field it does not set."""
+    return Support(**catalog_defaults(Support, catalog))
 
 
 def default_switch_spares(catalog: Catalog | None = None) -> SparePool:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from failure_data.catalog import Catalog, default_catalog
 from failure_data.units import HOURS_PER_DAY, hours_as
 from fleet_models.model.fields import cited
-from fleet_models.model.spec import Component, DeviceUnit, Scenario
+from fleet_models.model.spec import Component, DeviceUnit, Scenario, plain_tables
 from reliability.models import FIT_HOURS, LifeModel
 
 
@@ -21,9 +21,8 @@ def field_sources(scenario: Scenario, catalog: Catalog | None = None) -> dict[st
     the scenario file writes it with (``lead_time_days`` when it is a whole number of days)."""
     cat = catalog or default_catalog()
     out: dict[str, str] = {}
-    for prefix, obj in (("fleet", scenario.fleet), ("policy", scenario.policy), ("costs", scenario.costs),
-                        ("workload", scenario.workload), ("fabric", scenario.fabric)):
-        out.update({f"{prefix}.{f}": k for f, k in cited(obj, cat).items()})
+    for prefix in plain_tables():
+        out.update({f"{prefix}.{f}": k for f, k in cited(getattr(scenario, prefix), cat).items()})
     for name, pool in scenario.policy.spares.items():
         for f, k in cited(pool, cat).items():
             written = f

@@ -21,6 +21,7 @@ from fleet_models.builtins.kit import (
     default_costs,
     default_fabric,
     default_policy,
+    default_support,
     default_switch_spares,
     default_workload,
     long_lead_switch_spares,
@@ -81,7 +82,7 @@ def default_scenario(catalog: Catalog | None = None) -> Scenario:
         architectures=tuple(archs[n] for n in GENERIC),
         policy=dataclasses.replace(default_policy(catalog), spares={"switch": default_switch_spares(catalog)}),
         costs=default_costs(catalog), workload=default_workload(catalog),
-        fabric=default_fabric(catalog), replications=200,
+        fabric=default_fabric(catalog), support=default_support(catalog), replications=200,
         seed=DEFAULT_SEED,
     )
 
@@ -103,7 +104,8 @@ def _cpo_pilot(catalog: Catalog | None) -> Scenario:
             spares={"switch": dataclasses.replace(default_switch_spares(catalog), stock=1)},
         ),
         costs=default_costs(catalog), workload=default_workload(catalog),
-        fabric=default_fabric(catalog), replications=500, seed=DEFAULT_SEED,
+        fabric=default_fabric(catalog), support=default_support(catalog), replications=500,
+        seed=DEFAULT_SEED,
     )
 
 

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from failure_data.errors import option
-from failure_data.numbers import number
+from failure_data.numbers import number, usd
 from fleet_models.decisions.evaluator import HIGHER_IS_BETTER, Evaluator, difference, pair
 from fleet_models.errors import DecisionError, ScenarioError
-from fleet_models.model.paths import get_value
+from fleet_models.model.paths import choices_at, get_field, get_value
 from fleet_models.model.spec import Scenario
 from fleet_models.scenario.variants import with_values
 
@@ -21,19 +21,29 @@ class BreakEven:
     metric: str
     arch: str
     against: str
-    value: float | None  # where the mean paired difference crosses zero (None: no crossing)
+    value: float | str | None
+    """Where the mean paired difference crosses zero (None: no crossing); for a choice field, the
+    first of its values (in the field's order) on the other side from the scenario's own."""
     interval: tuple[float | None, float | None]
     """The values where the ci95 bounds of the difference cross zero, in increasing order of the
-    value; an end beyond the range searched is None."""
+    value; an end beyond the range searched is None (a choice: (None, None))."""
     at_lo: float
     at_hi: float
-    lo: float
-    hi: float
+    lo: float | str
+    hi: float | str
     evaluations: int
+    at_choices: dict[str, float] | None = None  # a choice: the mean difference at each value
 
     def text(self) -> str:
         what = {"tco_usd": "total cost of ownership", "port_availability": "port availability",
                 "goodput": "goodput"}[self.metric]
+        if self.at_choices is not None:
+            at = "; ".join(f"{usd(d, signed=True) if self.metric == 'tco_usd' else number(d)} at "
+                           f"{self.path} = {c}" for c, d in self.at_choices.items())
+            if self.value is None:
+                return (f"no break-even for {self.path}: {self.arch} - {self.against} on {what} has "
+                        f"one sign at every value ({at})")
+            return f"{self.arch} - {self.against} on {what} changes sign at {self.path} = {self.value} ({at})"
         if self.value is None:
             better = self.at_lo < 0 if not HIGHER_IS_BETTER[self.metric] else self.at_lo > 0
             side = "better" if better else "worse"
@@ -72,9 +82,12 @@ def bisect(f: Callable[[float], float], lo: float, hi: float, *, log: bool = Fal
     return a if fb == fa else a - fa * (b - a) / (fb - fa)
 
 
-def default_range(scenario: Scenario, path: str) -> tuple[float, float]:
+def default_range(scenario: Scenario, path: str) -> tuple[float, float] | tuple[str, str]:
     """The range a break-even search takes when none is given: the value / 100 to x 100, if the
-    field allows both ends."""
+    field allows both ends; a choice field's first and last values (every value is tried)."""
+    choices = choices_at(scenario, path)
+    if choices is not None:
+        return choices[0], choices[-1]
     v = get_value(scenario, path)
     lo, hi = v / 100, v * 100
     if v <= 0:
@@ -100,6 +113,8 @@ def breakeven(scenario: Scenario, evaluator: Evaluator, path: str, arch: str, ag
     value (per replication monotone in a rate when lives are drawn by inverse transform): found by
     bisection, on a log scale when lo > 0 and hi / lo > 10.
     """
+    if choices_at(scenario, path) is not None:
+        return breakeven_choice(scenario, evaluator, path, arch, against, metric)
     if not lo < hi:
         raise DecisionError(f"{option('between', 'lo and hi')} {lo:g} {hi:g}: the low end must be "
                             "below the high end")
@@ -128,3 +143,19 @@ def breakeven(scenario: Scenario, evaluator: Evaluator, path: str, arch: str, ag
         interval = (b, a) if rising else (a, b)
     return BreakEven(path, metric, arch, against, value, interval, d(lo)["mean"],
                      d(hi)["mean"], lo, hi, len(cache))
+
+
+def breakeven_choice(scenario: Scenario, evaluator: Evaluator, path: str, arch: str, against: str,
+                     metric: str = "tco_usd") -> BreakEven:
+    """A choice field's break-even: the mean paired difference at each of its values (common
+    random numbers), and the first value on the other side of zero from the scenario's own."""
+    choices = choices_at(scenario, path)
+    if choices is None:
+        raise DecisionError(f"{path} is a number: give a range to search ({option('between', 'lo and hi')})")
+    scenario = pair(scenario, arch, against)
+    own = str(get_field(scenario, path))
+    at = {c: difference(evaluator.result(with_values(scenario, {path: c})), metric, arch, against)["mean"]
+          for c in choices}
+    flips = [c for c in choices if c != own and (at[c] > 0) != (at[own] > 0)]
+    return BreakEven(path, metric, arch, against, flips[0] if flips else None, (None, None),
+                     at[choices[0]], at[choices[-1]], choices[0], choices[-1], len(at), at)

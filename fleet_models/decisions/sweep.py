@@ -11,19 +11,20 @@ import pandas as pd
 from failure_data.errors import option
 from fleet_models.decisions.evaluator import Evaluator, difference
 from fleet_models.errors import ScenarioError
-from fleet_models.model.paths import get_value
+from fleet_models.model.paths import choices_at
 from fleet_models.model.spec import Scenario
 from fleet_models.scenario.variants import with_values
 
 
-def sweep(scenario: Scenario, grid: Mapping[str, Sequence[float]], evaluator: Evaluator,
+def sweep(scenario: Scenario, grid: Mapping[str, Sequence[float | str]], evaluator: Evaluator,
           baseline: str | None = None) -> pd.DataFrame:
-    """Every point of the grid (the product of each path's values): one row per point and
-    architecture with its mean TCO (ci95), availability, goodput and the paired TCO difference
-    from ``baseline`` (default the first architecture) with P(cheaper)."""
+    """Every point of the grid (the product of each path's values: numbers, or a choice field's
+    values such as ``device_unit=port-400g,device``): one row per point and architecture with its
+    mean TCO (ci95), availability, goodput and the paired TCO difference from ``baseline``
+    (default the first architecture) with P(cheaper)."""
     paths = list(grid)
-    for path in paths:
-        get_value(scenario, path)  # refuse an unknown path before any run
+    for path in paths:  # refuse an unknown path, or a value of the wrong kind, before any run
+        _check_values(scenario, path, grid[path])
     baseline = baseline or scenario.architectures[0].name
     rows = []
     for point in itertools.product(*(grid[p] for p in paths)):
@@ -48,19 +49,36 @@ def sweep(scenario: Scenario, grid: Mapping[str, Sequence[float]], evaluator: Ev
     return pd.DataFrame(rows)
 
 
-def parse_vary(text: str) -> tuple[str, list[float]]:
-    """``PATH=V1,V2,...`` -> (path, [v1, v2, ...]); a bad one is refused with the form."""
+def _check_values(scenario: Scenario, path: str, values: Sequence[float | str]) -> None:
+    """Numbers for a number's path, the field's values for a choice's."""
+    choices = choices_at(scenario, path)
+    for v in values:
+        if choices is None and isinstance(v, str):
+            raise ScenarioError(f"{option('vary', 'grid')} {path}: {v!r} is not a number, and {path} "
+                                "is a number")
+        if choices is not None and v not in choices:
+            raise ScenarioError(f"{option('vary', 'grid')} {path}: {v!r} is not one of its values "
+                                f"{', '.join(repr(c) for c in choices)}")
+
+
+def parse_vary(text: str) -> tuple[str, list[float | str]]:
+    """``PATH=V1,V2,...`` -> (path, [v1, v2, ...]): numbers, or words (a choice field's values,
+    checked against the scenario by :func:`sweep`); a bad one is refused with the form."""
     path, sep, values = text.partition("=")
     if not sep or not path.strip() or not values.strip():
         raise ScenarioError(f"{option('vary', 'grid')} {text!r}: write PATH=V1,V2,... e.g. "
-                            "policy.switch_replacement_hours=4,8,16")
-    out = []
+                            "policy.switch_replacement_hours=4,8,16 or device_unit=port-400g,device")
+    out: list[float | str] = []
     for v in values.split(","):
+        word = v.strip()
         try:
-            x = float(v)
+            x = float(word)
         except ValueError:
-            raise ScenarioError(f"{option('vary', 'grid')} {text!r}: {v.strip()!r} is not a number") from None
+            if not word:
+                raise ScenarioError(f"{option('vary', 'grid')} {text!r}: an empty value") from None
+            out.append(word)
+            continue
         if not math.isfinite(x):
-            raise ScenarioError(f"{option('vary', 'grid')} {text!r}: {v.strip()!r} is not a finite number")
+            raise ScenarioError(f"{option('vary', 'grid')} {text!r}: {word!r} is not a finite number")
         out.append(x)
     return path.strip(), out

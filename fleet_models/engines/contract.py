@@ -106,6 +106,8 @@ class FleetPlan:
     pool_names: tuple[str, ...]
     pool_stock: np.ndarray  # int64
     pool_lead: np.ndarray  # float64
+    pool_change: np.ndarray  # float64: when a pool's lead time becomes pool_lead_after (inf: never)
+    pool_lead_after: np.ndarray  # float64: the switch pool after the support period (support)
     switch_pool: int
 
     def streams(self, replication: int) -> Streams:
@@ -160,6 +162,12 @@ def in_place_kinds(architecture: Architecture) -> list[_KindSpec]:
     out += [_KindSpec(c.name + IN_PLACE, i, c, c.in_place_fraction, True)
             for i, c in enumerate(comps) if c.in_place_fraction > 0.0]
     return out
+
+
+def _support_end(scenario: Scenario) -> float:
+    """When the support period ends, in hours (inf when it outlasts the horizon)."""
+    end = scenario.support.end_hours()
+    return end if end < scenario.horizon_hours else np.inf
 
 
 def _own(value: float | None, policy: float) -> float:
@@ -225,6 +233,12 @@ def compile_plan(scenario: Scenario, architecture: Architecture, seed: int | Non
         pool_names=tuple(pool_names),
         pool_stock=np.array([pol.spares[n].stock for n in pool_names], dtype=np.int64),
         pool_lead=np.array([pol.spares[n].lead_time_hours for n in pool_names], dtype=float),
+        # after the support period a switch is bought or repaired at a depot: its pool refills
+        # after that lead time instead of the advance replacement's (other pools keep theirs)
+        pool_change=np.array([_support_end(scenario) if n == SWITCH else np.inf for n in pool_names],
+                             dtype=float),
+        pool_lead_after=np.array([scenario.support.lead_after_hours() if n == SWITCH
+                                  else pol.spares[n].lead_time_hours for n in pool_names], dtype=float),
         switch_pool=switch_pool,
     )
 

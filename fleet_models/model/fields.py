@@ -108,6 +108,7 @@ class Setting:
     table: bool = False  # written as its own TOML table (or array of tables), not a key
     role: Role = Role.ENGINE
     total_of: tuple[str, ...] = ()  # None means the sum of these fields of the same table
+    weights: str = ""  # a choice field: the catalog key whose items weight-<value> weigh its values
 
     def allowed_text(self, tp: Any = None) -> str:
         if self.allowed:

@@ -47,7 +47,7 @@ class Sum:
     """Indices of ``LedgerSums.sums``. d = exp(-delta t) is an event's discount factor at the
     annual rate the sums were made with, h its hands-on hours; counts are plain counts."""
 
-    SWAP_D = 0  # sum of d over swaps (each also buys a part: ``LedgerSums.parts``)
+    SWAP_D = 0  # sum of d over swaps (after the support period each buys a part: ``LedgerSums.parts``)
     SWAP_DH = 1  # sum of d x h over swaps
     NTF_D = 2  # no-trouble-found swaps: labour and a service event, no part
     NTF_DH = 3
@@ -59,7 +59,8 @@ class Sum:
     INTERRUPTION_G = 9
     LOST_D = 10  # GPU-hours lost in months, each discounted at the month's midpoint
     LOST_N = 11  # GPU-hours lost in months, undiscounted
-    SIZE = 12
+    BOUGHT_D = 12  # sum of d over switch replacements after the support period (paid for)
+    SIZE = 13
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,11 +70,13 @@ class LedgerSums:
     factor, or a price per hour times hours times the discount factor, so per kind of event the
     sum of the factors and of hours x factor (and per component the factors of the swaps that
     bought its parts) give every price's share. The factors are those of the annual
-    ``discount_rate`` they were made with, the only cost input they hold: a ledger of a few
+    ``discount_rate`` they were made with, and what was bought is split at the ``support_end``
+    they were made with (hours; inf: never), the only cost inputs they hold: a ledger of a few
     hundred dated events becomes ~20 numbers, so a run keeps one per replication in memory
     however many replications it has, and prices stay a post-process. Pricing them at another
-    discount rate is refused (re-simulate; the decisions' evaluator does)."""
+    discount rate or support period is refused (re-simulate; the decisions' evaluator does)."""
 
     discount_rate: float
-    parts: np.ndarray  # float64, per component of the architecture: sum of d over its swaps
+    parts: np.ndarray  # float64, per component: sum of d over its swaps after the support period
     sums: np.ndarray  # float64[Sum.SIZE]
+    support_end: float = float("inf")

@@ -40,13 +40,16 @@ ENGINE: tuple[Metric, ...] = (
 COST_PARTS: tuple[Metric, ...] = (
     Metric("capex", "USD", "switches, their units and the initial spares, at t = 0"),
     Metric("energy", "USD", "electricity of the fleet over the horizon, discounted"),
-    Metric("maintenance", "USD", "parts, labour and service events of swaps and replacements, discounted"),
+    Metric("maintenance", "USD", "labour and service events of swaps and replacements, and the "
+           "hardware bought after the support period ([support]), discounted"),
+    Metric("support", "USD", "the support fee of the fleet's switches over the support period, "
+           "discounted"),
     Metric("downtime", "USD", "GPU-hours lost to down ports as the [fabric] says (stalled, excluded or "
            "slowed jobs), to interruptions' rollback and restart and to drains, discounted"),
 )
 COST: tuple[Metric, ...] = (
     *COST_PARTS,
-    Metric("tco_usd", "USD", "total cost of ownership: capex + energy + maintenance + downtime"),
+    Metric("tco_usd", "USD", "total cost of ownership: capex + energy + maintenance + support + downtime"),
     Metric("gpu_hours_lost", "GPU-h", "GPU-hours lost (undiscounted)"),
     Metric("goodput", "", "share of the fleet's GPU-hours not lost to optics and switch faults"),
 )

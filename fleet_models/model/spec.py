@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import ClassVar
 
+from failure_data.units import HOURS_PER_DAY
 from fleet_models.model.fields import (
     HORIZON_YEARS,
     HOURS,
@@ -278,9 +279,66 @@ class Costs:
     service_event_usd: float = setting(
         doc="fixed cost of one service event (swap or switch replacement): call-out, logistics, "
         "ticket", unit="USD", range=Range(0, 1e6), source=Source("service-event"), role=Role.POST)
-    rma_credit_fraction: float = setting(
-        doc="share of a replaced switch's price the vendor refunds or repairs (RMA, warranty)",
-        range=Range(0, 1), source=Source("rma-credit"), role=Role.POST)
+
+    GONE: ClassVar[Mapping[str, str]] = {
+        "rma_credit_fraction": "is replaced by the [support] table, the terms an operator signs: "
+        "within support.years replacement hardware is the vendor's; after it a failed switch is "
+        "bought (support.after = \"buy\") or repaired at a depot (\"depot\", for "
+        "support.depot_fraction of its price); remove it and write e.g. `years = 5` under [support] "
+        "(the old value 1 meant every replacement was the vendor's) or `years = 0` (0 meant none was)",
+    }
+    """Keys a file may no longer set, each with what to write instead (refused, never ignored)."""
+
+
+class AfterSupport(StrEnum):
+    """What a failed switch costs after the support period."""
+
+    BUY = "buy"  # a new switch, ordered: the switch pool refills after buy_lead_days
+    DEPOT = "depot"  # repaired at a depot for depot_fraction of its price, back after depot_days
+
+
+@dataclass(frozen=True)
+class Support:
+    """The terms an operator signs for its switches: who pays for replaced hardware, and when.
+
+    Within ``years`` of deployment replacement hardware is the vendor's (advance replacement:
+    the switch pool refills within its own lead time, adv-repl), a swap's part as well as a
+    replaced switch, for a fee per switch-year. After it a swap's part is bought, and a failed
+    switch is bought new or repaired at a depot; either way only what is replaced is paid for:
+    units that move to the new chassis with their age (``moves_on_replacement``: pluggable
+    modules, ELS) are not bought again."""
+
+    years: float = setting(
+        doc="support period from deployment: within it replacement hardware, a switch or a part, is "
+        "the vendor's and the switch pool refills within its lead time (0 = none)", unit="years",
+        range=Range(0, 1000), source=Source("support-years"))
+    fee_fraction: float = setting(
+        doc="support fee per switch-year within the period, as a share of the switch's price with "
+        "every unit bought with it", unit="1/yr", range=Range(0, 1),
+        source=Source("support-fee", scale=0.01), role=Role.POST)
+    after: AfterSupport = setting(
+        AfterSupport.BUY, doc="after the period: \"buy\" a new switch (the pool refills after "
+        "buy_lead_days) or send the failed one to a \"depot\" (repaired for depot_fraction of its "
+        "price, back in the pool after depot_days); a swap's part is bought either way",
+        allowed='"buy" or "depot"', weights="support-after")
+    buy_lead_days: float = setting(
+        doc="after the period, the lead time of a switch bought to refill the pool", unit="days",
+        range=LEAD_TIME_DAYS, source=Source("switch-buy-lead-days"))
+    depot_fraction: float = setting(
+        doc="after the period with after = \"depot\": a depot repair's price as a share of what "
+        "the switch replaces", range=Range(0, 1), source=Source("depot-repair", scale=0.01),
+        role=Role.POST)
+    depot_days: float = setting(
+        doc="after the period with after = \"depot\": the depot's turnaround, until the repaired "
+        "switch is back in the pool", unit="days", range=LEAD_TIME_DAYS, source=Source("depot-days"))
+
+    def end_hours(self) -> float:
+        """When the support period ends, hours from deployment."""
+        return self.years * HOURS_PER_YEAR
+
+    def lead_after_hours(self) -> float:
+        """The switch pool's lead time after the period: an order's, or the depot's turnaround."""
+        return (self.buy_lead_days if self.after is AfterSupport.BUY else self.depot_days) * HOURS_PER_DAY
 
 
 @dataclass(frozen=True)
@@ -382,11 +440,14 @@ class Scenario:
     costs: Costs = setting(doc="prices", table=True, factory=Costs)
     workload: Workload = setting(doc="what the fabric carries", table=True, factory=Workload)
     fabric: Fabric = setting(doc="what a down port does to the jobs", table=True, factory=Fabric)
+    support: Support = setting(doc="who pays for replaced hardware, and when", table=True,
+                               factory=Support)
     device_unit: DeviceUnit = setting(
         DeviceUnit.PORT_400G, doc="what one \"device\" of a per-device rate is (Meta's MTBFs: "
         "cpo-engine-field, pluggable-device-field), on every side alike: \"port-400g\" = 400G of a "
         "unit's bandwidth (an 800G module is 2, a 3.2T engine 8: Meta counts its hours in 400G "
-        "port-device-hours), \"device\" = one field unit (a module, an engine); see cpo-device-unit")
+        "port-device-hours), \"device\" = one field unit (a module, an engine); see cpo-device-unit",
+        weights="cpo-device-unit")
     replications: int = setting(200, doc="Monte Carlo replications", range=Range(1, 100_000),
                                 role=Role.RUN)
     seed: int = setting(20261123, doc="random seed: replication i uses child i of numpy "
@@ -424,3 +485,12 @@ def _read_architecture(arch: Architecture, unit: DeviceUnit) -> Architecture:
     if all(x is y for x, y in zip(comps, arch.components, strict=True)):
         return arch
     return dataclasses.replace(arch, components=comps)
+
+
+def plain_tables() -> tuple[str, ...]:
+    """The scenario's tables of plain fields, in file order: ``fleet``, ``policy``, ``costs``,
+    ``workload``, ``fabric``, ``support`` (read from the Scenario's declarations)."""
+    from fleet_models.model.fields import declared
+
+    return tuple(name for name, d in declared(Scenario).items()
+                 if d.setting.table and dataclasses.is_dataclass(d.type))

@@ -32,7 +32,7 @@ from fleet_models.runs.draws import Draws
 from fleet_models.runs.estimate import MAX_FAILURES, estimate
 from fleet_models.runs.parallel import Workers, default_workers, open_workers
 from fleet_models.runs.results import KEY_COLUMNS, FleetResult, metric_columns
-from fleet_models.runs.tco import reduce_ledger
+from fleet_models.runs.tco import reduce_ledger, support_end
 from fleet_models.scenario.validate import validate
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -262,7 +262,8 @@ def run_chunk(
         for name, v in out.metrics.items():
             values[k, columns[name]] = v
         ledgers[(i, arch.name)] = out.ledger if dated else reduce_ledger(
-            out.ledger, len(arch.components), sc.costs.discount_rate, sc.horizon_hours)
+            out.ledger, len(arch.components), sc.costs.discount_rate, sc.horizon_hours,
+            support_end(sc))
     return np.asarray(replications, dtype=np.int64), values, ledgers
 
 

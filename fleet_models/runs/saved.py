@@ -33,9 +33,9 @@ from fleet_models.model.spec import Scenario
 from fleet_models.runs.draws import Draws
 from fleet_models.runs.keys import first_difference
 from fleet_models.runs.results import FleetResult, metric_columns
-from fleet_models.runs.tco import reduce_ledger
+from fleet_models.runs.tco import reduce_ledger, support_end
 
-FORMAT = "cpo-run/1"
+FORMAT = "cpo-run/2"  # 2: the ledgers' sums split what was bought at the support period's end
 RUN, SCENARIO, ROWS, LEDGERS, DRAWS = ("run.json", "scenario.toml", "replications.csv",
                                        "ledgers.npz", "draws.csv")
 
@@ -58,6 +58,7 @@ def save(result: FleetResult, folder: str | Path, *, rows: bool = True) -> list[
         sums = [_sums(result, result.ledgers[k], arch.name) for k in keys]
         arrays[f"replication_{a}"] = np.array([k[0] for k in keys], dtype=np.int64)
         arrays[f"discount_rate_{a}"] = np.array([s.discount_rate for s in sums], dtype=float)
+        arrays[f"support_end_{a}"] = np.array([s.support_end for s in sums], dtype=float)
         arrays[f"parts_{a}"] = np.array([s.parts for s in sums], dtype=float).reshape(
             len(sums), len(arch.components))
         arrays[f"sums_{a}"] = np.array([s.sums for s in sums], dtype=float).reshape(len(sums), -1)
@@ -80,7 +81,7 @@ def _sums(result: FleetResult, led: Ledger | LedgerSums, arch: str) -> LedgerSum
         return led
     sc = result.spec
     comps = next(len(a.components) for a in sc.architectures if a.name == arch)
-    return reduce_ledger(led, comps, sc.costs.discount_rate, sc.horizon_hours)
+    return reduce_ledger(led, comps, sc.costs.discount_rate, sc.horizon_hours, support_end(sc))
 
 
 def _run_doc(result: FleetResult) -> dict[str, Any]:
@@ -149,10 +150,10 @@ def _read_ledgers(path: Path, spec: Scenario) -> dict[tuple[int, str], LedgerSum
     with data:
         for a, arch in enumerate(spec.architectures):
             reps, rates = data[f"replication_{a}"], data[f"discount_rate_{a}"]
-            parts, sums = data[f"parts_{a}"], data[f"sums_{a}"]
+            parts, sums, ends = data[f"parts_{a}"], data[f"sums_{a}"], data[f"support_end_{a}"]
             for r in range(len(reps)):
                 out[(int(reps[r]), arch.name)] = LedgerSums(float(rates[r]), parts[r].copy(),
-                                                            sums[r].copy())
+                                                            sums[r].copy(), float(ends[r]))
     return out
 
 

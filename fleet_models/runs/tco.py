@@ -17,11 +17,16 @@ post-process; the discount rate is the one cost input the sums hold.
 - energy: (switch power + every unit's power x the same count: spare units are powered, hot
   standby) x pue x electricity price, a constant flow over the horizon (discounted exactly:
   integral of exp(-delta t)).
-- maintenance, at each event's time: a swap costs its part, its hands-on hours x the
-  technician rate and one service event, except a no-trouble-found swap (``EventKind.NTF_SWAP``),
-  which costs no part (the removed unit goes back to stock); a switch replacement a new switch
-  (the full per-switch bill: every unit, spares included, is renewed) less
-  ``rma_credit_fraction`` of it, labour and one service event.
+- maintenance, at each event's time: a swap costs its hands-on hours x the technician rate and
+  one service event, and after the support period (``[support]``) its part too, except a
+  no-trouble-found swap (``EventKind.NTF_SWAP``: the removed unit goes back to stock; an event
+  cleared in place is one); a switch replacement costs labour and one service event, and after
+  the support period what it replaces (:func:`replaced_bill`: the switch and its units that do
+  not move to the new chassis, spare units included; modules and ELS move with their age), the
+  whole of it bought new (``after = "buy"``) or ``depot_fraction`` of it (``"depot"``). Within
+  the period the vendor's advance replacement supplies the hardware.
+- support: the fee, ``fee_fraction`` x the switch bill per switch-year of the fleet within the
+  support period, a constant flow discounted like energy.
 - downtime, at the GPU-hour price: the GPU-hours the jobs lost to down ports as the ``[fabric]``
   says (the engine's ``Ledger.lost_by_month``, discounted at each month's midpoint): with
   single homing a stalled job's GPUs until its ports are back or ``exclude_hours`` pass, then the
@@ -48,7 +53,7 @@ from failure_data.units import HOURS_PER_YEAR
 from fleet_models.engines.fabric import fleet_gpus
 from fleet_models.model.ledger import MONTH_HOURS, EventKind, Ledger, LedgerSums, Sum
 from fleet_models.model.metrics import COST, COST_PARTS
-from fleet_models.model.spec import Architecture, Component, Homing, Repair, Scenario
+from fleet_models.model.spec import AfterSupport, Architecture, Component, Homing, Repair, Scenario
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd  # imported by tco_frame: a replication's reduce_ledger needs no pandas
@@ -108,14 +113,22 @@ def energy(scenario: Scenario, arch: Architecture) -> float:
     return rate * (h if delta == 0 else -math.expm1(-delta * h) / delta)
 
 
-def reduce_ledger(ledger: Ledger, components: int, discount_rate: float, horizon_hours: float
-                  ) -> LedgerSums:
+def support_end(scenario: Scenario) -> float:
+    """When the scenario's support period ends, hours (inf: after the horizon)."""
+    end = scenario.support.end_hours()
+    return end if end < scenario.horizon_hours else math.inf
+
+
+def reduce_ledger(ledger: Ledger, components: int, discount_rate: float, horizon_hours: float,
+                  bought_after: float = math.inf) -> LedgerSums:
     """The sums of ``ledger`` :func:`replication_tco` prices (see :class:`LedgerSums`), with the
     discount factors of ``discount_rate`` (annual) over ``horizon_hours``; ``components``: how
-    many the architecture has (``ledger.component`` indexes them, -1 for none)."""
+    many the architecture has (``ledger.component`` indexes them, -1 for none). Hardware replaced
+    from ``bought_after`` hours on (the support period's end, :func:`support_end`) is paid for."""
     delta = discount_rate_per_hour(discount_rate)
     d = discount(ledger.time, delta)
     kind = ledger.kind
+    paid = ledger.time >= bought_after
     # per kind of event: the sum of d, of d x hours, and the count (one pass each)
     n = len(EventKind.NAMES)
     by_d = np.bincount(kind, weights=d, minlength=n)
@@ -123,7 +136,7 @@ def reduce_ledger(ledger: Ledger, components: int, discount_rate: float, horizon
     by_dg = np.bincount(kind, weights=d * ledger.gpus, minlength=n)  # jobs' events: their GPUs
     by_g = np.bincount(kind, weights=ledger.gpus, minlength=n)
     # the swaps' d per component (component -1, none, falls in the dropped first bin)
-    parts = np.bincount(ledger.component + 1, weights=np.where(kind == EventKind.SWAP, d, 0.0),
+    parts = np.bincount(ledger.component + 1, weights=np.where((kind == EventKind.SWAP) & paid, d, 0.0),
                         minlength=components + 1)[1:]
     months = ledger.lost_by_month
     mid = (np.arange(months.size) + 0.5) * MONTH_HOURS
@@ -140,7 +153,27 @@ def reduce_ledger(ledger: Ledger, components: int, discount_rate: float, horizon
     sums[Sum.DRAIN_GD], sums[Sum.DRAIN_G] = by_dg[drain], by_g[drain]
     sums[Sum.INTERRUPTION_GD], sums[Sum.INTERRUPTION_G] = by_dg[interrupt], by_g[interrupt]
     sums[Sum.LOST_D], sums[Sum.LOST_N] = np.sum(months * discount(mid, delta)), months.sum()
-    return LedgerSums(float(discount_rate), parts, sums)
+    replaced = (kind == unplanned) | (kind == planned)
+    sums[Sum.BOUGHT_D] = float(np.sum(d[replaced & paid]))
+    return LedgerSums(float(discount_rate), parts, sums, float(bought_after))
+
+
+def replaced_bill(arch: Architecture) -> float:
+    """What replacing a switch of ``arch`` buys: the switch with every unit that does not move to
+    the new chassis (spare units included); units that move with their age
+    (``moves_on_replacement``: pluggable modules, ELS) are not bought again."""
+    return arch.switch_price_usd + sum(c.price_usd * units_per_switch(c) for c in arch.components
+                                       if not (c.repair is Repair.SWAP and c.moves_on_replacement))
+
+
+def support_fee(scenario: Scenario, arch: Architecture) -> float:
+    """The support fee of the fleet's switches over the support period (within the horizon),
+    a constant flow, discounted: fee_fraction x the switch bill a switch-year."""
+    s = scenario.support
+    rate = scenario.fleet.switches * s.fee_fraction * switch_bill(arch) / HOURS_PER_YEAR  # per hour
+    h = min(s.end_hours(), scenario.horizon_hours)
+    delta = discount_rate_per_hour(scenario.costs.discount_rate)
+    return rate * (h if delta == 0 else -math.expm1(-delta * h) / delta)
 
 
 def replication_tco(scenario: Scenario, arch: Architecture, ledger: Ledger | LedgerSums
@@ -149,22 +182,32 @@ def replication_tco(scenario: Scenario, arch: Architecture, ledger: Ledger | Led
     dated ``Ledger`` is reduced first (:func:`reduce_ledger`); ``LedgerSums`` must have been
     made at the scenario's discount rate."""
     c, w = scenario.costs, scenario.workload
+    end = support_end(scenario)
     if isinstance(ledger, Ledger):
-        ledger = reduce_ledger(ledger, len(arch.components), c.discount_rate, scenario.horizon_hours)
-    elif ledger.discount_rate != c.discount_rate:
+        ledger = reduce_ledger(ledger, len(arch.components), c.discount_rate, scenario.horizon_hours,
+                               end)
+    elif ledger.discount_rate != c.discount_rate or ledger.support_end != end:
         from fleet_models.errors import FleetError
 
-        raise FleetError(f"these replications were reduced at a discount rate of "
-                         f"{ledger.discount_rate:g} and cannot be priced at {c.discount_rate:g}; "
-                         "run them again with that rate")
+        made, asked = [], []
+        if ledger.discount_rate != c.discount_rate:
+            made.append(f"a discount rate of {ledger.discount_rate:g}")
+            asked.append(f"{c.discount_rate:g}")
+        if ledger.support_end != end:
+            made.append(f"a support period ending at {ledger.support_end:g} h")
+            asked.append(f"one ending at {end:g} h")
+        raise FleetError(f"these replications were reduced at {' and '.join(made)} and cannot be "
+                         f"priced at {' and '.join(asked)}; run them again with that")
     s = ledger.sums
     prices = np.array([comp.price_usd for comp in arch.components])
-    new_switch = switch_bill(arch) * (1.0 - c.rma_credit_fraction)
+    sup = scenario.support
+    # after the support period a replaced switch is bought new or repaired at a depot
+    new_switch = replaced_bill(arch) * (1.0 if sup.after is AfterSupport.BUY else sup.depot_fraction)
     tech, service = c.technician_usd_per_hour, c.service_event_usd
     maintenance = float(
         np.dot(prices, ledger.parts) + tech * s[Sum.SWAP_DH] + service * s[Sum.SWAP_D]
         + tech * s[Sum.NTF_DH] + service * s[Sum.NTF_D]
-        + (new_switch + service) * s[Sum.REPLACEMENT_D] + tech * s[Sum.REPLACEMENT_DH])
+        + new_switch * s[Sum.BOUGHT_D] + service * s[Sum.REPLACEMENT_D] + tech * s[Sum.REPLACEMENT_DH])
     # per GPU of the job hit: an interruption rolls back to its checkpoint (half an interval on
     # average) and restarts; a drain (a planned replacement) restarts single-homed jobs, while
     # dual-homed ones run on, slowed (in the months' GPU-hours)
@@ -175,7 +218,7 @@ def replication_tco(scenario: Scenario, arch: Architecture, ledger: Ledger | Led
     lost = float(s[Sum.LOST_N] + per_interrupt * s[Sum.INTERRUPTION_G] + per_drain * s[Sum.DRAIN_G])
     fleet_gpu_hours = fleet_gpus(scenario, arch) * scenario.horizon_hours
     parts = {"capex": capex(scenario, arch), "energy": energy(scenario, arch),
-             "maintenance": maintenance, "downtime": downtime}
+             "maintenance": maintenance, "support": support_fee(scenario, arch), "downtime": downtime}
     return {**parts, "tco_usd": sum(parts.values()), "gpu_hours_lost": lost,
             "goodput": 1.0 - lost / fleet_gpu_hours if fleet_gpu_hours > 0 else math.nan}
 

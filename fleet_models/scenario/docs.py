@@ -30,8 +30,10 @@ from fleet_models.model.spec import (
     Policy,
     Scenario,
     SparePool,
+    Support,
     Uncertain,
     Workload,
+    plain_tables,
 )
 from fleet_models.scenario.write import toml_value
 from reliability.families import FAMILIES
@@ -49,7 +51,7 @@ class FieldDoc:
 # table name -> spec class whose fields the table takes
 TABLES: dict[str, type] = {
     "": Scenario, "fleet": Fleet, "policy": Policy, "policy.spares.NAME": SparePool, "costs": Costs,
-    "workload": Workload, "fabric": Fabric, "uncertain.PATH": Uncertain,
+    "workload": Workload, "fabric": Fabric, "support": Support, "uncertain.PATH": Uncertain,
     "architectures": Architecture, "architectures.components": Component,
 }
 
@@ -120,9 +122,8 @@ def starter_toml() -> str:
     """A commented scenario file documenting every field; it loads as a valid scenario."""
 
     base = default_scenario()
-    cites = {f"{table}.{name}": d.setting.source.key for table, cls in (("policy", Policy), ("costs", Costs), ("workload", Workload),
-                                                                   ("fabric", Fabric))
-             for name, d in declared(cls).items() if d.setting.source is not None}
+    cites = {f"{table}.{name}": d.setting.source.key for table in plain_tables()
+             for name, d in declared(type(getattr(base, table))).items() if d.setting.source is not None}
 
     def cite(path: str) -> str | None:
         return get(cites[path]).cite() if path in cites else None
@@ -146,8 +147,7 @@ def starter_toml() -> str:
     for key in documented_keys(Fleet):
         out.append(f"{key} = {toml_value(getattr(base.fleet, key))}  # {_comment(_doc('fleet', key))}")
 
-    for table, obj in (("policy", base.policy), ("costs", base.costs), ("workload", base.workload),
-                       ("fabric", base.fabric)):
+    for table, obj in ((t, getattr(base, t)) for t in plain_tables() if t != "fleet"):
         out += ["", f"[{table}]"]
         for key in documented_keys(type(obj)):
             v = resolved(obj, key) if key in declared(type(obj)) else getattr(obj, key)
@@ -309,6 +309,7 @@ def json_schema() -> dict[str, Any]:
         costs=_object(Costs, []),
         workload=_object(Workload, []),
         fabric=_object(Fabric, []),
+        support=_object(Support, []),
         uncertain={"type": "object", "additionalProperties": _object(Uncertain, []),
                    "description": declared(Scenario)["uncertain"].setting.doc},
         architectures={"type": "array", "minItems": 1, "items": arch,

@@ -17,9 +17,10 @@ from typing import Any
 from failure_data.catalog import default_catalog
 from fleet_models.builtins.provenance import field_sources
 from fleet_models.errors import ScenarioError
-from fleet_models.model.distributions import kind, ppf, stream_key, uniforms
+from fleet_models.model.distributions import central, kind, ppf, stream_key, uniforms
+from fleet_models.model.fields import declared
 from fleet_models.model.paths import READING, get_value
-from fleet_models.model.spec import DeviceUnit, Scenario, Uncertain
+from fleet_models.model.spec import Scenario, Uncertain, plain_tables
 
 
 def inputs(scenario: Scenario) -> dict[str, Uncertain]:
@@ -66,22 +67,33 @@ def catalog_uncertain(scenario: Scenario, catalog: Any = None) -> dict[str, Unce
             # a tornado's run at that end is the central run, not a re-simulation
             out[_named(p, scenario)] = Uncertain(low=v * (e.low / e.value), high=v * (e.high / e.value),
                                                  source=key)
-    reading = device_reading(scenario, cat)
-    if reading is not None:
-        out[READING] = reading
+    out.update(weighted_choices(scenario, cat))
     return out
 
 
-def device_reading(scenario: Scenario, catalog: Any = None) -> Uncertain | None:
-    """What one device of a per-device rate is (cpo-device-unit) as a choice weighted as the
-    catalog states, for a scenario holding such a rate (None: it holds none)."""
-    if not any("devices_per_unit" in c.life.provenance
-               for a in scenario.architectures for c in a.components):
-        return None
+def weighted_choices(scenario: Scenario, catalog: Any = None) -> dict[str, Uncertain]:
+    """The choice fields whose declaration names a catalog entry weighing their values
+    (``Setting.weights``: items ``weight-<value>``), as discrete inputs, while they hold the
+    most likely value (another is the user's, as a number changed from its source cites
+    nothing); the reading of per-device rates only where the scenario holds one (elsewhere it
+    changes nothing)."""
     cat = catalog or default_catalog()
-    return Uncertain(choice=tuple(u.value for u in DeviceUnit),
-                     weights=tuple(cat.value("cpo-device-unit", f"weight-{u.value}") for u in DeviceUnit),
-                     source="cpo-device-unit")
+    per_device = any("devices_per_unit" in c.life.provenance
+                     for a in scenario.architectures for c in a.components)
+    out: dict[str, Uncertain] = {}
+    tables = [("", Scenario), *((name, type(getattr(scenario, name))) for name in plain_tables())]
+    for prefix, cls in tables:
+        for name, d in declared(cls).items():
+            key = d.setting.weights
+            if not key or (name == READING and not prefix and not per_device):
+                continue
+            values = tuple(m.value for m in d.type)
+            u = Uncertain(choice=values, weights=tuple(cat.value(key, f"weight-{v}") for v in values),
+                          source=key)
+            obj = getattr(scenario, prefix) if prefix else scenario
+            if getattr(obj, name).value == central(u):  # a value of its own is the user's, as a number's
+                out[f"{prefix}.{name}" if prefix else name] = u
+    return out
 
 
 def _life_path(scenario: Scenario, path: str, value: float) -> str | None:

@@ -34,6 +34,7 @@ from fleet_models.builtins.kit import (
     default_costs,
     default_fabric,
     default_policy,
+    default_support,
     default_workload,
 )
 from fleet_models.builtins.scenarios import builtin_architectures, file_cites
@@ -62,6 +63,7 @@ from fleet_models.model.spec import (
     Policy,
     Scenario,
     SparePool,
+    Support,
     Uncertain,
     Workload,
 )
@@ -131,6 +133,10 @@ def _costs(raw: Any, p: Problems, catalog: Catalog | None) -> Costs | None:
         p.add(f"costs.{key}", raw[key], f"moved to the [workload] table: write it there as "
               f"`{key} = {show_value(raw[key])}` under [workload]")
     raw = _replaced({k: v for k, v in raw.items() if k not in moved}, "costs", p)
+    for key, fix in Costs.GONE.items():
+        if key in raw:
+            p.add(f"costs.{key}", raw[key], fix)
+    raw = {k: v for k, v in raw.items() if k not in Costs.GONE}
     return construct(Costs, scalars(Costs, raw, "costs", p), "costs", p, raw, base=default_costs(catalog))
 
 
@@ -169,6 +175,16 @@ def _fabric(raw: Any, p: Problems, catalog: Catalog | None) -> Fabric | None:
         return None
     return construct(Fabric, scalars(Fabric, raw, "fabric", p), "fabric", p, raw,
                      base=default_fabric(catalog))
+
+
+def _support(raw: Any, p: Problems, catalog: Catalog | None) -> Support | None:
+
+    if raw is None:
+        return default_support(catalog)
+    if not is_table(raw, "support", p):
+        return None
+    return construct(Support, scalars(Support, raw, "support", p), "support", p, raw,
+                     base=default_support(catalog))
 
 
 def _component(raw: Any, path: str, p: Problems, base_dir: Path | None,
@@ -340,13 +356,14 @@ def parse_scenario(data: Mapping[str, Any], base_dir: Path | None = None, *,
     data = resolve_placeholders(data, centrals)
     values = scalars(Scenario, data, "", p, extra=("horizon_years",),
                       handled=("horizon_hours", "fleet", "architectures", "policy", "costs",
-                               "workload", "fabric", "uncertain"))
+                               "workload", "fabric", "support", "uncertain"))
     horizon = _horizon(data, p)
     fleet = _fleet(data.get("fleet"), p)
     policy = _policy(data.get("policy"), p, catalog)
     costs = _costs(data.get("costs"), p, catalog)
     workload = _workload(data.get("workload"), p, catalog)
     fabric = _fabric(data.get("fabric"), p, catalog)
+    support = _support(data.get("support"), p, catalog)
     # a per-400G-port life needs a unit's bandwidth; with a bad [fleet] (already reported) the default
     port_gbps = fleet.port_gbps if fleet is not None else declared(Fleet)["port_gbps"].default
     archs = _architectures(data.get("architectures"), p, base_dir, catalog, port_gbps)
@@ -356,7 +373,7 @@ def parse_scenario(data: Mapping[str, Any], base_dir: Path | None = None, *,
     if not p:
         scenario = construct(Scenario, {
             **values, "horizon_hours": horizon, "fleet": fleet, "policy": policy, "costs": costs, "workload": workload,
-            "fabric": fabric,
+            "fabric": fabric, "support": support,
             "architectures": tuple(a for _, a, _ in archs), "uncertain": uncertain,
         }, "", p, data)
     if scenario is not None and not p:

@@ -18,7 +18,7 @@ from failure_data.units import HOURS_PER_DAY, HOURS_PER_YEAR, hours_as
 from fleet_models.builtins.provenance import field_comments
 from fleet_models.errors import ScenarioError
 from fleet_models.model.checks import SWITCH
-from fleet_models.model.spec import Architecture, Component, Scenario, SparePool
+from fleet_models.model.spec import Architecture, Component, Scenario, SparePool, plain_tables
 from reliability.models import LifeModel
 
 
@@ -87,7 +87,7 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
     head = {"name": d.pop("name")}
     head.update({"horizon_years": years} if years is not None else {"horizon_hours": hours})
     scalars = {k: v for k, v in d.items() if not isinstance(v, dict | list)}
-    tables = {k: d[k] for k in ("fleet", "policy", "costs", "workload", "fabric") if k in d}
+    tables = {k: d[k] for k in plain_tables() if k in d}
     rest = {k: v for k, v in d.items() if k not in scalars and k not in tables}
     return {**head, **scalars, **tables, **rest}
 

@@ -39,8 +39,9 @@ Repair
     it arrives after the lead time) and takes a part, waiting FCFS for the next
     arrival when none is on hand (``spare_waits`` counts those demands); then it
     queues FCFS for a technician (``policy.technicians``, 0 = unlimited) and
-    holds them ``swap_hours`` (exponential with that mean when
-    ``policy.hands_on`` is exponential); the element is back at the end. A unit
+    holds them ``swap_hours`` (the component's own, else the policy's;
+    exponential with that mean when ``policy.hands_on`` is exponential); the
+    element is back at the end. A unit
     of several elements with ``repair_scope`` "unit" is swapped only when it goes
     down, and the swap renews every element (a per-unit generation voids their
     pending failures); with "element" every failed element is repaired this way
@@ -52,6 +53,13 @@ Repair
     orders = (1 - f) x demands on average) and the removed unit is back in the
     pool ``policy.ntf_test_days`` after its swap started; the ledger records it
     as an ``ntf_swap`` (labour, no part), the ``swaps`` metric counts both kinds.
+    ``replace-switch`` with ``in_place_fraction`` f > 0 (a constant-rate unit of
+    one element): its events are two independent Poisson streams, a unit kind
+    carrying (1 - f) of the rate that replaces the switch as below, and an
+    in-place kind (streams keyed ``NAME#in-place``) carrying f of it whose every
+    event is a no-trouble-found swap of the unit's ports (detection, a
+    technician, ``in_place_hours``, no part, no pool); both count as the
+    component's failures and ledger rows.
     ``replace-switch``: with ``spare_units`` > 0 a unit that goes down first
     looks for a spare: an idle spare that goes down is just one spare fewer; a
     serving unit that goes down while an idle spare is left hands its block of
@@ -68,7 +76,9 @@ Repair
     ``maintenance_window_days`` set, at the next window (windows at multiples of
     that period from t = 0); otherwise the switch runs degraded until k is
     reached or the horizon ends. A replacement takes a ``switch`` spare (pool
-    ``switch`` if configured, same base-stock rules) and then a technician,
+    ``switch`` if configured, same base-stock rules; an order placed after the
+    support period ends, ``support.years``, arrives after ``support``'s
+    ``buy_lead_days`` or ``depot_days`` instead of the pool's lead time) and then a technician,
     and holds them ``switch_replacement_hours`` during which every port of the
     switch is down; it ends the degraded state when it starts, and every unit
     is new when it ends (with its spare units: a new switch brings new spares).

@@ -60,8 +60,9 @@ class _FleetSim(_Jobs):
         self.exp_hands_on = plan.exponential_hands_on
         self.k = plan.k
         self.window = plan.window if plan.window > 0 else None
-        pools = [_Pool(self.env, int(stock), float(lead))
-                 for stock, lead in zip(plan.pool_stock, plan.pool_lead, strict=True)]
+        pools = [_Pool(self.env, int(stock), float(lead), float(change), float(after))
+                 for stock, lead, change, after in zip(plan.pool_stock, plan.pool_lead, plan.pool_change,
+                                                       plan.pool_lead_after, strict=True)]
         self.kinds = [_Kind(plan, i, life, pools[plan.pool[i]] if plan.pool[i] >= 0 else None)
                       for i, life in enumerate(lives)]
         self.switch_pool = pools[plan.switch_pool] if plan.switch_pool >= 0 else None

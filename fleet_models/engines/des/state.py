@@ -93,16 +93,19 @@ class _Kind:
 class _Pool:
     """Base-stock spare pool: a simpy.Container (FCFS gets) refilled by orders after the lead time."""
 
-    def __init__(self, env: simpy.Environment, stock: int, lead_time_hours: float) -> None:
+    def __init__(self, env: simpy.Environment, stock: int, lead_time_hours: float,
+                 change: float = float("inf"), lead_after: float | None = None) -> None:
         self.env = env
         self.lead = lead_time_hours
+        self.change = change  # from this time on an order takes lead_after (the support period's end)
+        self.lead_after = lead_time_hours if lead_after is None else lead_after
         self.store = simpy.Container(env, init=stock)
         self.ordered = 0  # parts ordered (every demand but those of no-trouble-found swaps)
         self.returned = 0  # units removed with no trouble found, scheduled back to stock
 
     def order(self) -> None:
         self.ordered += 1
-        ev = Timeout(self.env, self.lead)
+        ev = Timeout(self.env, self.lead if self.env.now < self.change else self.lead_after)
         ev.callbacks.append(self._arrive)
 
     def give_back(self, delay: float) -> None:

@@ -41,6 +41,7 @@ from fleet_models.model.spec import (
     Policy,
     Scenario,
     SparePool,
+    Support,
     Workload,
 )
 
@@ -61,6 +62,7 @@ MODELS: dict[type, frozenset[str]] = {
     Costs: frozenset({"discount_rate"}),  # the ledger's sums are reduced at it, after the loop
     Workload: frozenset({"gpus_per_port", "job_gpus", "restart_hours"}),
     Fabric: frozenset({"homing", "exclude_hours", "degraded_slowdown", "failover_hours"}),
+    Support: frozenset({"years", "after", "buy_lead_days", "depot_days"}),  # the switch pool's leads
 }
 """The engine inputs (fields whose declared role re-simulates: ``fleet_models.model.fields``) this
 engine models. An engine input a new feature adds is refused until it is modelled here too (then
@@ -136,6 +138,7 @@ class _PerPlan:
     words: np.ndarray  # the crc32 of each component name (the first word _stream_key mixes in)
     jp: np.ndarray  # the jobs' numbers (see _job_rate)
     months: int
+    pool_lead: np.ndarray  # (pools, 3): lead time, when it changes (the support's end), after
     columns: tuple[str, ...]  # the failure-count metric of each component
     component: np.ndarray | None  # int32: the component of each kind (None: kind k is component k)
     lives: tuple[np.ndarray, np.ndarray, np.ndarray] | None  # None: drawn per replication
@@ -150,6 +153,8 @@ def _per_plan(plan: FleetPlan) -> _PerPlan:
                      plan.jobs.last_size, plan.slowdown, plan.exclude_hours, plan.restart,
                      plan.failover_hours]),
         months=max(1, math.ceil(plan.horizon / MONTH_HOURS)),
+        pool_lead=np.column_stack([plan.pool_lead, plan.pool_change, plan.pool_lead_after]
+                                  ).reshape(len(plan.pool_lead), 3),
         columns=tuple(failure_column(c.name) for c in plan.architecture.components),
         component=(None if len(plan.names) == len(plan.architecture.components)
                    else plan.component.astype(np.int32)),
@@ -176,7 +181,7 @@ class FastEngine:
             pp.jp, plan.jobs.n, plan.dual, plan.ntf_test_hours,
             plan.per_switch, plan.spares, plan.span, plan.wide, plan.elements, plan.needed, plan.swap,
             plan.unit_scope, plan.moves, plan.pool, plan.ntf, fam, pa, pb,
-            plan.pool_stock, plan.pool_lead, plan.switch_pool,
+            plan.pool_stock, pp.pool_lead, plan.switch_pool,
             x0, pp.words, pp.months)
         m: dict[str, float] = {"port_availability": float(out[0])}
         if pp.component is not None:  # an in-place kind's failures and ledger rows are its component's

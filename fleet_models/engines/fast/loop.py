@@ -256,7 +256,7 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
                 q = kpool[k]
                 if q >= 0:
                     if sn == 0:  # a swap with no trouble found orders no part
-                        _later(IS, lanes, _L_VAR + K + q, now + pool_lead[q], _ARRIVE, q, 0, 0, 0, 0)
+                        _order(IS, lanes, K, q, now, pool_lead)
                     if stock[q] > 0 and pq_len[q] == 0:
                         stock[q] -= 1
                         to_tech_swap = True
@@ -460,7 +460,7 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
             got = True
             if switch_pool >= 0:
                 q = switch_pool
-                _later(IS, lanes, _L_VAR + K + q, now + pool_lead[q], _ARRIVE, q, 0, 0, 0, 0)
+                _order(IS, lanes, K, q, now, pool_lead)
                 if stock[q] > 0 and pq_len[q] == 0:
                     stock[q] -= 1
                 else:
@@ -561,6 +561,18 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
     IS[_TQL] = tq_len
     IS[_EVENTS] = events
     return False
+
+
+@_helper
+def _order(IS, lanes, K, q, now, pool_lead):
+    """A part ordered for pool q: it arrives after the pool's lead time, the one after its change
+    (the support period's end) if ordered then; each lead time has its own lane (a FIFO of one
+    delay)."""
+    if now < pool_lead[q, 1]:
+        _later(IS, lanes, _L_VAR + K + q, now + pool_lead[q, 0], _ARRIVE, q, 0, 0, 0, 0)
+    else:
+        Q = pool_lead.shape[0]
+        _later(IS, lanes, _L_VAR + K + Q + q, now + pool_lead[q, 2], _ARRIVE, q, 0, 0, 0, 0)
 
 
 @_helper

@@ -155,7 +155,7 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
     pq_len = np.zeros(Q, dtype=np.int64)
     tq = np.empty((64, 6), dtype=np.int64)
     # lanes (see _later): detection, exclusion, NTF test, swap and replacement hands-on, pools
-    n_lanes = _L_VAR + K + Q
+    n_lanes = _L_VAR + K + 2 * Q  # a pool has a lane before its lead time changes and one after
     lane_bound = 2 * P + 4  # what one event may add to a lane (an exclusion per job it stalls)
     lane_cap = 64
     while lane_cap < 64 + lane_bound:  # a power of two, so a ring's index is a mask, not a division
