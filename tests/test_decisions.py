@@ -269,3 +269,24 @@ def test_decision_commands_refuse_bad_input_with_one_message(small_file, argv, w
     r = CliRunner().invoke(app, [argv[0], str(small_file), *argv[1:], "-w", "1"])
     assert r.exit_code == 1
     assert words in r.stderr and "Traceback" not in r.output
+
+
+def test_the_tornado_moves_every_ranged_input_and_fits_80_columns(small_file):
+    # placeholders and assumptions with a stated range are inputs too, and a weighted choice is
+    # one row per other value; the table names every input in full in an 80-column terminal
+    r = CliRunner().invoke(app, ["tornado", str(small_file), "-w", "1", "--quiet"],
+                           env={"COLUMNS": "80"})
+    assert r.exit_code == 0, r.output
+    j = CliRunner().invoke(app, ["tornado", str(small_file), "-w", "1", "--quiet", "--json"])
+    rows = json.loads(j.stdout)["inputs"]
+    names = [x["input"] for x in rows]
+    for key in ("support-years", "exclude-hours", "gpu-hour", "cpo-in-place", "support-fee",
+                "cpo-device-unit = device", "support-after = depot"):
+        assert key in names, key
+    choice = next(x for x in rows if x["input"] == "cpo-device-unit = device")
+    assert (choice["kind"], choice["low"], choice["high"]) == ("choice", "port-400g", "device")
+    assert choice["at_low"] == choice["base"]  # a choice's row starts from its central value
+    lines = r.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    for name in names:
+        assert any(line.lstrip().startswith(name) for line in lines), name
