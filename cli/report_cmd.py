@@ -83,7 +83,7 @@ def report(
                 from fleet_models.decisions.breakeven import breakeven, default_range
 
                 lo, hi = between if between is not None else default_range(sc, breakeven_path)
-                found = breakeven(sc, ev, breakeven_path, arch, baseline, lo, hi)
+                found = breakeven(sc, ev, breakeven_path, arch, baseline, lo, hi, grid=9)
             runs = ev.runs if (frame is not None or found is not None) else None
         t1 = time.perf_counter()
         page = build_report(result, baseline=baseline, tornado=frame,

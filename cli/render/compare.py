@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from failure_data.numbers import usd
+from failure_data.numbers import money_format, usd
 from failure_data.units import HOURS_PER_YEAR
 from fleet_models.runs.results import FleetResult
 
@@ -38,6 +38,13 @@ def comparison(result: FleetResult, baseline: str | None = None) -> pd.DataFrame
     ports = fleet.switches * fleet.ports_per_switch
     cols: dict[str, list[str]] = {}
     labels: list[str] = []
+    money = summ.loc[[(a, m) for a in result.architectures
+                      for m in ("tco_usd", "capex", "energy", "maintenance", "support", "downtime")]]
+    # one money format per kind of row: fleet totals in one suffix, per port-year and Tbps-year in another
+    big = money_format([*money["mean"], *money["ci95_low"], *money["ci95_high"], *money["p5"],
+                        *money["p95"], *diffs["mean"], *diffs["ci95_low"], *diffs["ci95_high"]])
+    tco = summ.loc[[(a, "tco_usd") for a in result.architectures], "mean"]
+    small = money_format([*(tco / (ports * years)), *(tco / (ports * fleet.port_gbps / 1000 * years))])
     for arch in result.architectures:
         def m(metric: str, arch: str = arch) -> pd.Series:
             return summ.loc[(arch, metric)]
@@ -52,25 +59,25 @@ def comparison(result: FleetResult, baseline: str | None = None) -> pd.DataFrame
             ("job interruptions per year", f"{m('job_interruptions')['mean'] / years:,.2f}"),
             ("GPU-hours lost", f"{m('gpu_hours_lost')['mean']:,.0f}"),
             ("goodput", f"{m('goodput')['mean'] * 100:.3f} %"),
-            ("TCO (mean)", usd(m("tco_usd")["mean"])),
-            ("TCO ci95 of the mean", f"{usd(m('tco_usd')['ci95_low'])} – {usd(m('tco_usd')['ci95_high'])}"),
-            ("TCO p5 – p95 (one fleet)", f"{usd(m('tco_usd')['p5'])} – {usd(m('tco_usd')['p95'])}"),
-            ("  capex", usd(m("capex")["mean"])),
-            ("  energy", usd(m("energy")["mean"])),
-            ("  maintenance", usd(m("maintenance")["mean"])),
-            ("  support", usd(m("support")["mean"])),
-            ("  downtime", usd(m("downtime")["mean"])),
-            ("TCO per port-year", usd(m("tco_usd")["mean"] / (ports * years))),
-            ("TCO per Tbps-year", usd(m("tco_usd")["mean"] / (ports * fleet.port_gbps / 1000 * years))),
+            ("TCO (mean)", big(m("tco_usd")["mean"])),
+            ("TCO ci95 of the mean", f"{big(m('tco_usd')['ci95_low'])} – {big(m('tco_usd')['ci95_high'])}"),
+            ("TCO p5 – p95 (one fleet)", f"{big(m('tco_usd')['p5'])} – {big(m('tco_usd')['p95'])}"),
+            ("  capex", big(m("capex")["mean"])),
+            ("  energy", big(m("energy")["mean"])),
+            ("  maintenance", big(m("maintenance")["mean"])),
+            ("  support", big(m("support")["mean"])),
+            ("  downtime", big(m("downtime")["mean"])),
+            ("TCO per port-year", small(m("tco_usd")["mean"] / (ports * years))),
+            ("TCO per Tbps-year", small(m("tco_usd")["mean"] / (ports * fleet.port_gbps / 1000 * years))),
         ]
         p_label = p_cheaper_label(result)
         if arch == baseline:
             cells += [(f"vs {baseline} (mean)", "baseline"), ("vs baseline ci95", "–"), (p_label, "–")]
         else:
             d = diffs.loc[arch]
-            cells += [(f"vs {baseline} (mean)", usd(d["mean"], signed=True)),
-                      ("vs baseline ci95", f"{usd(d['ci95_low'], signed=True)} – "
-                                           f"{usd(d['ci95_high'], signed=True)}"),
+            cells += [(f"vs {baseline} (mean)", big(d["mean"], signed=True)),
+                      ("vs baseline ci95", f"{big(d['ci95_low'], signed=True)} – "
+                                           f"{big(d['ci95_high'], signed=True)}"),
                       (p_label, odds(d["p_cheaper"], d["p_equal"]))]
         labels = [c[0] for c in cells]
         cols[arch] = [c[1] for c in cells]

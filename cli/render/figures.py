@@ -26,5 +26,6 @@ def plot_tornado(frame: pd.DataFrame, ax: Any = None, title: str = ""):
     ax.set_yticks(y, [f"{r.input} [{range_text(r)}]" for r in f.itertuples(index=False)])
     ax.set_xlabel("mean paired difference")
     ax.set_title(title)
-    ax.legend(loc="lower right", fontsize="small")
+    # below the axes, never over the bars or the baseline line
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, fontsize="small", frameon=False)
     return ax

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from cli.render.html import _e, _table
+from cli.render.html import _e, _table, prose
 from failure_data.units import HOURS_PER_YEAR
 from fleet_models.model.ledger import EventKind
 from fleet_models.model.metrics import COST_PARTS
@@ -24,15 +24,53 @@ def _mpl(text: str) -> str:
     return str(text).replace("$", r"\$")
 
 
-def _svg(fig: Any, n: int, alt: str) -> str:
-    """A Figure as inline SVG: text kept as text, ids salted per figure so several SVGs in one
-    page never share an id, no date in the metadata (the same run gives the same figure)."""
+PHONE_PX = 366.0
+"""The width a figure is drawn at on a 390 px phone (the page's padding off)."""
+MIN_TEXT_PX = 10.0
+"""The smallest text a figure may show there (CSS px): readable without zoom."""
+
+
+def _readable(fig: Any, width_pt: float) -> None:
+    """Raise every text of ``fig`` to at least MIN_TEXT_PX once the figure, ``width_pt`` wide,
+    is scaled to a phone's width."""
+    from matplotlib.text import Text
+
+    least = MIN_TEXT_PX * width_pt / PHONE_PX
+    for t in fig.findobj(Text):
+        if t.get_text() and t.get_fontsize() < least:
+            t.set_fontsize(least)
+
+
+def _svg_text(fig: Any, n: int) -> str:
     import matplotlib
 
     buf = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": f"cpo-report-{n}"}):
         fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight", dpi=200)
-    text = buf.getvalue()
+    return buf.getvalue()
+
+
+def svg_width_pt(svg: str) -> float:
+    """The width an SVG of matplotlib's declares, in pt."""
+    m = re.search(r'<svg[^>]*\bwidth="([0-9.]+)pt"', svg)
+    return float(m.group(1)) if m else FIGURE_WIDTH * 72
+
+
+def _svg(fig: Any, n: int, alt: str) -> str:
+    """A Figure as inline SVG: text kept as text, ids salted per figure so several SVGs in one
+    page never share an id, no date in the metadata (the same run gives the same figure); every
+    text at least MIN_TEXT_PX on a phone (twice: a larger text can widen the tight box)."""
+    text = _svg_text(fig, n)
+    for _ in range(5):
+        width = svg_width_pt(text)
+        from matplotlib.text import Text
+
+        small = [t for t in fig.findobj(Text) if t.get_text()
+                 and t.get_fontsize() * PHONE_PX / width < MIN_TEXT_PX - 1e-6]
+        if not small:
+            break
+        _readable(fig, width)
+        text = _svg_text(fig, n)
     text = text[text.index("<svg"):]
     # matplotlib names its groups figure_1, axes_1, ... in every SVG: prefix every id and every
     # reference to one, so the page's ids stay unique
@@ -80,7 +118,7 @@ def _breakdown_figure(result: FleetResult, figure: _Figures) -> str:
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35 if len(archs) < 4 else -0.25), ncol=4,
               fontsize=9, frameon=False)
     ax.grid(axis="x", alpha=0.3)
-    parts = ", ".join(f"<b>{_e(m.name)}</b>: {_e(m.doc)}" for m in COST_PARTS)
+    parts = "; ".join(f"<b>{_e(m.name)}</b>: {_e(prose(m.doc))}" for m in COST_PARTS)
     return figure(fig, f"Mean TCO per architecture by part. {parts}.",
                   "stacked bars of the TCO parts per architecture")
 
@@ -136,35 +174,44 @@ def _pick_replication(result: FleetResult) -> int:
 
 
 def _timeline_figure(result: FleetResult, figure: _Figures) -> str:
+    """The service events of one typical replication, counted per month: one row of stacked bars
+    per architecture (labelled), the kinds in a legend beside them; readable with thousands of
+    events, where one tick per event is not."""
     rep = _pick_replication(result)
     archs = list(result.architectures)
     kinds = list(EventKind.NAMES)
-    colors = {0: PALETTE[0], 1: PALETTE[3], 2: PALETTE[1], 3: "black"}
-    fig = _new_figure(7.5, 0.8 * len(archs) + 1.8)
-    ax = fig.add_subplot()
+    years = result.horizon_hours / HOURS_PER_YEAR
+    months = max(1, round(years * 12))
+    edges = np.linspace(0.0, result.horizon_hours, months + 1)
     counts: dict[str, dict[str, int]] = {}
-    for row, arch in enumerate(archs[::-1]):
+    per_month: dict[str, np.ndarray] = {}
+    for arch in archs:
         led = replay(result, rep, arch)  # simulated again: a run keeps only sums
-        counts[arch] = {}
-        for k, name in enumerate(kinds):
-            t = np.asarray(led.time)[np.asarray(led.kind) == k] / HOURS_PER_YEAR
-            counts[arch][name] = int(t.size)
-            off = 0.27 - 0.18 * k
-            ax.plot(t, np.full(t.size, row + off), "|", ms=9, color=colors.get(k, "grey"),
-                    alpha=0.6 if k == 0 else 0.9, rasterized=t.size > 200,  # thousands of swaps
-                    label=name.replace("_", " ") if row == 0 else None)
-    ax.set_yticks(np.arange(len(archs)), [_mpl(a) for a in archs[::-1]])
-    ax.set_ylim(-0.6, len(archs) - 0.4)
-    ax.set_xlim(0, result.horizon_hours / HOURS_PER_YEAR)
-    ax.set_xlabel("years from the start")
-    ax.grid(axis="x", alpha=0.3)
-    handles, labels = ax.get_legend_handles_labels()
-    seen = dict(zip(labels, handles, strict=True))
-    ax.legend(seen.values(), seen.keys(), loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=4,
-              fontsize=8, frameon=False)
+        kind, time = np.asarray(led.kind), np.asarray(led.time)
+        counts[arch] = {n: int(np.sum(kind == k)) for k, n in enumerate(kinds)}
+        per_month[arch] = np.array([np.histogram(time[kind == k], bins=edges)[0]
+                                    for k in range(len(kinds))])
+    shown = [k for k in range(len(kinds)) if any(counts[a][kinds[k]] for a in archs)]
+    fig = _new_figure(7.5, 1.25 * len(archs) + 1.2)
+    axes = fig.subplots(len(archs), 1, sharex=True, squeeze=False)[:, 0]
+    x = (np.arange(months) + 0.5) / 12
+    for ax, arch in zip(axes, archs, strict=True):
+        bottom = np.zeros(months)
+        for k in shown:
+            ax.bar(x, per_month[arch][k], width=1 / 12 * 0.9, bottom=bottom,
+                   color=PALETTE[k % len(PALETTE)], label=kinds[k].replace("_", " "))
+            bottom += per_month[arch][k]
+        ax.set_title(_mpl(f"{arch}: {sum(counts[arch].values()):,} events"), loc="left", fontsize=10)
+        ax.set_ylabel("per month")
+        ax.grid(axis="y", alpha=0.3)
+    axes[-1].set_xlim(0, years)
+    axes[-1].set_xlabel("years from the start")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside right upper", frameon=False, title="event")
     rows = [[_e(a), *(f"{counts[a].get(n, 0):,}" for n in kinds)] for a in archs]
     table = _table(["architecture", *(_e(n.replace("_", " ")) for n in kinds)], rows, cls="counts")
-    return figure(fig, f"Service events over time in replication {rep} (the one whose TCO, summed "
-                  "over the architectures, is the median): swaps of a part, switch replacements "
-                  "(unplanned, or planned in a maintenance window) and training-job interruptions.",
-                  f"timeline of service events in replication {rep}") + table
+    return figure(fig, f"Service events per month in replication {rep} (the one whose TCO, summed "
+                  "over the architectures, is the median), one row per architecture: swaps of a "
+                  "part, switch replacements (unplanned, or planned in a maintenance window), "
+                  "training-job interruptions, events cleared in place and drains, stacked.",
+                  f"monthly service events in replication {rep}") + table

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from failure_data.numbers import number, usd
+from failure_data.numbers import dollars, money_format, span
 
 _CONFIDENCE = {"inferred": "inf", "placeholder": "plc", "user": "user"}
 CONFIDENCE_NOTE = ("conf: the catalog's confidence (H, M, L; inf = inferred from other rows, plc = "
@@ -13,12 +13,16 @@ CONFIDENCE_NOTE = ("conf: the catalog's confidence (H, M, L; inf = inferred from
 
 
 def range_text(row: Any) -> str:
-    """``719–1,818 FIT`` for a range, ``port-400g → device`` for a choice's row."""
+    """``719–1,818 FIT`` for a range, ``port-400g → device`` for a choice's row; money in whole
+    dollars (the column's one format: $150,000–$250,000 beside $115–$165)."""
     if getattr(row, "kind", "range") == "choice":
         return f"{row.low} → {row.high}"
-    if row.unit == "USD":
-        return f"{usd(row.low)}–{usd(row.high)}"
-    return f"{number(row.low)}–{number(row.high)} {row.unit}".strip()
+    return span(row.low, row.high, row.unit, money=dollars)
+
+
+def table_money(frame: Any):
+    """The one money format of a tornado table (its ends and swings)."""
+    return money_format([*frame["at_low"], *frame["at_high"], *frame["swing"]])
 
 
 def short_confidence(conf: str) -> str:
@@ -39,6 +43,7 @@ def tornado_table(frame: Any, title: str):
     t.add_column("conf", no_wrap=True)
     for name in ("at low", "at high", "swing"):
         t.add_column(name, justify="right", no_wrap=True)
+    usd = table_money(frame)
     for r in frame.itertuples(index=False):
         t.add_row(Text(str(r.input)), Text(range_text(r)), Text(short_confidence(str(r.confidence))),
                   Text(usd(r.at_low, signed=True)), Text(usd(r.at_high, signed=True)), Text(usd(r.swing)))

@@ -41,7 +41,7 @@ def _pluggable_dsp(c: Catalog) -> Architecture:
         ntf_fraction=c.value("ntf-returns") / 100.0,  # per cent in the catalog
     )
     return _arch(c, "pluggable-dsp", "128 x 800G DSP pluggable modules (Meta's pluggable rate, "
-                 "pluggable-device-field, read as the CPO engines' is: device_unit; 16.5 W), hot-swapped",
+                 "pluggable-device-field, read in the scenario's device unit, as the CPO engines' rate is; 16.5 W), hot-swapped",
                  [_switch_board(c), module])
 
 
@@ -68,7 +68,7 @@ def _cpo_internal_laser(c: Catalog) -> Architecture:
     )
     return _arch(
         c, "cpo-internal-laser",
-        "32 x 3.2T optical engines (4 ports each, meta-mtbf-cmp read per device_unit; most events "
+        "32 x 3.2T optical engines (4 ports each, meta-mtbf-cmp read in the scenario's device unit; most events "
         "cleared in place, cpo-in-place) and 128 internal lasers "
         "(125 FIT random failures, plus lognormal wear-out: median 1e6 h at 80 °C beside the ASIC, sigma 0.9 "
         "assumed) on the package: any failure means replacing the switch; price and power in the engines",

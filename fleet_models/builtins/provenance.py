@@ -80,11 +80,31 @@ def _notes(scenario: Scenario, catalog: Catalog | None) -> dict[str, str]:
     return out
 
 
+def _size_notes(scenario: Scenario, comments: Mapping[str, str], catalog: Catalog | None
+                ) -> dict[str, str]:
+    """A switch price published for one switch size and used for another says so."""
+    cat = catalog or default_catalog()
+    entry = cat.get("switch-price")
+    published = entry.item("switch-tbps").value
+    fleet = scenario.fleet
+    tbps = fleet.ports_per_switch * fleet.port_gbps / 1000
+    if published is None or abs(tbps - published) < 1e-9:
+        return {}
+    out = {}
+    for path, keys in field_sources(scenario, catalog).items():
+        if path.endswith(".switch_price_usd") and "switch-price" in keys:
+            out[path] = (f"{comments[path]}; published for a {published:g}T switch "
+                         f"({entry.parameter.split(' ', 1)[0]}), used unscaled for this {tbps:g}T "
+                         f"switch ({fleet.ports_per_switch} × {fleet.port_gbps:g}G)")
+    return out
+
+
 def field_comments(scenario: Scenario, catalog: Catalog | None = None) -> dict[str, str]:
     """The comments `scenario_to_toml` writes: sources with confidence, FITs, port coverage."""
     out = {path: "source: " + ", ".join(_cite(k.strip(), catalog) for k in keys.split(","))
            for path, keys in field_sources(scenario, catalog).items()}
     out.update(_notes(scenario, catalog))
+    out.update(_size_notes(scenario, out, catalog))
     if scenario.policy.maintenance_window_days is None:
         out["policy.maintenance_window_days"] = ("not set: a triggered switch replacement starts at "
                                                  "once (set a number of days to batch them)")
@@ -134,13 +154,17 @@ def device_readings(comp: Component, port_gbps: float) -> str:
             "(cpo-device-unit; the scenario's device_unit reads every side alike)")
 
 
+def _ports(n: int) -> str:
+    return "1 port" if n == 1 else f"{n} ports"
+
+
 def _coverage(comp: Component, ports: int) -> str:
     if comp.ports_per_unit is None:
         return f"a failure takes all {ports} ports of the switch down"
     covered = comp.per_switch * comp.ports_per_unit
     if covered == ports:
-        return f"{comp.per_switch} units x {comp.ports_per_unit} ports cover all {ports} ports"
-    return (f"{comp.per_switch} units x {comp.ports_per_unit} ports cover ports 0-{covered - 1}; "
+        return f"{comp.per_switch} units x {_ports(comp.ports_per_unit)} cover all {ports} ports"
+    return (f"{comp.per_switch} units x {_ports(comp.ports_per_unit)} cover ports 0-{covered - 1}; "
             f"ports {covered}-{ports - 1} have no {comp.name}")
 
 

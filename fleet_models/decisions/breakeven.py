@@ -6,6 +6,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 from failure_data.errors import option
 from failure_data.numbers import number, usd
 from fleet_models.decisions.evaluator import HIGHER_IS_BETTER, Evaluator, difference, pair
@@ -33,6 +35,9 @@ class BreakEven:
     hi: float | str
     evaluations: int
     at_choices: dict[str, float] | None = None  # a choice: the mean difference at each value
+    current: float | str | None = None  # the scenario's own value of the field
+    curve: tuple[tuple[float, float, float, float], ...] = ()
+    """Every value evaluated, in increasing order: (value, mean difference, its ci95 low, high)."""
 
     def text(self) -> str:
         what = {"tco_usd": "total cost of ownership", "port_availability": "port availability",
@@ -105,7 +110,7 @@ def default_range(scenario: Scenario, path: str) -> tuple[float, float] | tuple[
 
 def breakeven(scenario: Scenario, evaluator: Evaluator, path: str, arch: str, against: str,
               lo: float, hi: float, metric: str = "tco_usd", rtol: float = 1e-3,
-              max_evaluations: int = 40) -> BreakEven:
+              max_evaluations: int = 40, grid: int = 0) -> BreakEven:
     """The value of ``path`` in [lo, hi] at which ``arch`` and ``against`` are equal on ``metric``
     (mean paired difference zero), with the values where its ci95 bounds are zero as the interval.
 
@@ -118,7 +123,7 @@ def breakeven(scenario: Scenario, evaluator: Evaluator, path: str, arch: str, ag
     if not lo < hi:
         raise DecisionError(f"{option('between', 'lo and hi')} {lo:g} {hi:g}: the low end must be "
                             "below the high end")
-    get_value(scenario, path)
+    current = get_value(scenario, path)
     scenario = pair(scenario, arch, against)
     cache: dict[float, dict[str, float]] = {}
 
@@ -141,8 +146,13 @@ def breakeven(scenario: Scenario, evaluator: Evaluator, path: str, arch: str, ag
         # difference rising with the value has passed it, the upper bound before)
         rising = d(hi)["mean"] > d(lo)["mean"]
         interval = (b, a) if rising else (a, b)
+    if grid > 1:
+        points = np.geomspace(lo, hi, grid) if log else np.linspace(lo, hi, grid)
+        for x in points:
+            d(float(x))
+    curve = tuple((x, c["mean"], c["ci95_low"], c["ci95_high"]) for x, c in sorted(cache.items()))
     return BreakEven(path, metric, arch, against, value, interval, d(lo)["mean"],
-                     d(hi)["mean"], lo, hi, len(cache))
+                     d(hi)["mean"], lo, hi, len(cache), current=current, curve=curve)
 
 
 def breakeven_choice(scenario: Scenario, evaluator: Evaluator, path: str, arch: str, against: str,
@@ -158,4 +168,5 @@ def breakeven_choice(scenario: Scenario, evaluator: Evaluator, path: str, arch: 
           for c in choices}
     flips = [c for c in choices if c != own and (at[c] > 0) != (at[own] > 0)]
     return BreakEven(path, metric, arch, against, flips[0] if flips else None, (None, None),
-                     at[choices[0]], at[choices[-1]], choices[0], choices[-1], len(at), at)
+                     at[choices[0]], at[choices[-1]], choices[0], choices[-1], len(at), at,
+                     current=own)

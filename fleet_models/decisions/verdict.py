@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from failure_data.numbers import number, usd
+from failure_data.numbers import quantity, span, usd
 from failure_data.units import HOURS_PER_YEAR
 from fleet_models.decisions.breakeven import bisect
 from fleet_models.decisions.evaluator import Evaluator, difference, pair
@@ -81,7 +81,7 @@ class Hinge:
     def range_text(self) -> str:
         if self.kind == "choice":
             return f"{self.low} or {self.high}"
-        return f"{number(self.low)}–{number(self.high)} {self.unit}".strip()
+        return span(self.low, self.high, self.unit)
 
     def text(self) -> str:
         if self.kind == "choice":
@@ -94,7 +94,8 @@ class Hinge:
             return (f"{self.input} ({self.range_text()}): does not flip within its range "
                     f"({usd(self.at_low, signed=True)} at its low, {usd(self.at_high, signed=True)} at "
                     "its high)")
-        return (f"{self.input} ({self.range_text()}): flips at {number(self.flips_at)} {self.unit}".rstrip()
+        return (f"{self.input} ({self.range_text()}): flips at "
+                f"{quantity(self.flips_at, self.unit, like=(self.low, self.high))}"
                 + f" ({usd(self.at_low, signed=True)} at its low, {usd(self.at_high, signed=True)} at its high)")
 
     def to_dict(self) -> dict[str, Any]:
@@ -166,23 +167,42 @@ class Verdict:
     def cheaper(self) -> bool:
         return self.mean < 0
 
-    def text(self) -> str:
+    def headline(self) -> str:
+        """The difference with its interval (or that the two cost the same), in one sentence."""
         horizon = f"{self.years:g} year{'s' if self.years != 1 else ''}"
         if self.p_chance_equal == 1.0 or (self.p_chance is None and self.p_inputs_equal == 1.0):
-            head = f"{self.arch} costs the same as {self.against} over {horizon} in every replication."
-        else:
-            word = "less" if self.mean < 0 else "more"
-            head = (f"{self.arch} costs {usd(abs(self.mean))} {word} than {self.against} over {horizon} "
-                    f"(mean of {self.replications} replications, 95 % interval "
-                    f"{usd(self.ci95[0], signed=True)} to {usd(self.ci95[1], signed=True)}).")
-        out = head
+            return f"{self.arch} costs the same as {self.against} over {horizon} in every replication."
+        word = "less" if self.mean < 0 else "more"
+        return (f"{self.arch} costs {usd(abs(self.mean))} {word} than {self.against} over {horizon} "
+                f"(mean of {self.replications} replications, 95 % interval "
+                f"{usd(self.ci95[0], signed=True)} to {usd(self.ci95[1], signed=True)}).")
+
+    def chance_text(self) -> str | None:
+        """The share over chance alone, or None if that run was not made."""
+        if self.p_chance is None:
+            return None
+        return f"{_share(self.p_chance, self.p_chance_equal)}"
+
+    def inputs_text(self) -> str | None:
+        """The share over the inputs' uncertainty with that run's mean and its interval."""
+        if self.p_inputs is None:
+            return None
+        out = _share(self.p_inputs, self.p_inputs_equal)
+        if self.mean_inputs is not None and self.p_chance is not None:
+            out += f", mean {usd(self.mean_inputs, signed=True)}"
+            if self.ci95_inputs is not None:
+                out += (f" (95 % interval {usd(self.ci95_inputs[0], signed=True)} to "
+                        f"{usd(self.ci95_inputs[1], signed=True)})")
+        return out
+
+    def text(self) -> str:
+        out = self.headline()
         if self.p_chance is not None:
             out += (" With every input at its value only chance varies (the fleet's luck): "
-                    f"{_share(self.p_chance, self.p_chance_equal)}.")
+                    f"{self.chance_text()}.")
         if self.p_inputs is not None:
             out += (f" Over the declared uncertainty of its {self.inputs} inputs (drawn per "
-                    f"replication, common random numbers): {_share(self.p_inputs, self.p_inputs_equal)}"
-                    + (f", mean {usd(self.mean_inputs, signed=True)}." if self.p_chance is not None else "."))
+                    f"replication, common random numbers): {self.inputs_text()}.")
         elif self.inputs == 0:
             out += (" No input is declared uncertain, so that share says nothing about the inputs; "
                     "declare ranges ([uncertain]) to see how sure it is.")
