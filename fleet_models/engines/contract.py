@@ -109,6 +109,13 @@ class FleetPlan:
     pool_change: np.ndarray  # float64: when a pool's lead time becomes pool_lead_after (inf: never)
     pool_lead_after: np.ndarray  # float64: the switch pool after the support period (support)
     switch_pool: int
+    # a tier of a fabric (fleet_models.runs.tiers): GPUs sit behind ports [0, gpu_ports) of a
+    # switch (all of them outside a fabric of tiers), and the fabric-link ports the tier watches
+    # below gpu_ports (links_low) and from it (links_high) are counted in the ledger
+    # (EventKind.LINKS)
+    gpu_ports: int = 0
+    links_low: bool = False
+    links_high: bool = False
 
     def streams(self, replication: int) -> Streams:
         return Streams(self.seed, replication)
@@ -175,9 +182,22 @@ def _own(value: float | None, policy: float) -> float:
     return policy if value is None else float(value)
 
 
-def compile_plan(scenario: Scenario, architecture: Architecture, seed: int | None = None) -> FleetPlan:
+@dataclass(frozen=True)
+class TierWiring:
+    """How one tier of a fabric sits in it (``fleet_models.runs.tiers``): its streams' key prefix
+    (``leaf:``), the ports of a switch facing GPUs (the rest face other switches), and which
+    fabric-link ports its ledger counts."""
+
+    prefix: str
+    gpu_ports: int
+    links_low: bool
+    links_high: bool
+
+
+def compile_plan(scenario: Scenario, architecture: Architecture, seed: int | None = None,
+                 tier: TierWiring | None = None) -> FleetPlan:
     """The plan of ``architecture`` under ``scenario`` (which must be valid), seeded with ``seed``
-    (default ``scenario.seed``)."""
+    (default ``scenario.seed``); ``tier``: as one tier of a fabric of tiers."""
     fleet, pol, work = scenario.fleet, scenario.policy, scenario.workload
     kinds = in_place_kinds(architecture)
     pool_names: list[str] = []
@@ -205,11 +225,12 @@ def compile_plan(scenario: Scenario, architecture: Architecture, seed: int | Non
         exponential_hands_on=pol.hands_on is HandsOn.EXPONENTIAL,
         technicians=int(pol.technicians), k=int(pol.replace_switch_when_ports_down),
         window=0.0 if pol.maintenance_window_days is None else float(pol.maintenance_window_days) * 24.0,
-        jobs=jobs(scenario, architecture), restart=float(work.restart_hours),
+        jobs=jobs(scenario, architecture, None if tier is None else tier.gpu_ports),
+        restart=float(work.restart_hours),
         dual=scenario.fabric.homing is Homing.DUAL, exclude_hours=float(scenario.fabric.exclude_hours),
         slowdown=float(scenario.fabric.degraded_slowdown),
         failover_hours=float(scenario.fabric.failover_hours), ntf_test_hours=float(pol.ntf_test_days) * 24.0,
-        names=tuple(k.name for k in kinds),
+        names=tuple(("" if tier is None else tier.prefix) + k.name for k in kinds),
         lives=tuple(_share_of(k.comp.life, k.share) for k in kinds),
         component=np.array([k.component for k in kinds], dtype=np.int64),
         share=np.array([k.share for k in kinds], dtype=float),
@@ -240,6 +261,9 @@ def compile_plan(scenario: Scenario, architecture: Architecture, seed: int | Non
         pool_lead_after=np.array([scenario.support.lead_after_hours() if n == SWITCH
                                   else pol.spares[n].lead_time_hours for n in pool_names], dtype=float),
         switch_pool=switch_pool,
+        gpu_ports=P if tier is None else tier.gpu_ports,
+        links_low=tier is not None and tier.links_low,
+        links_high=tier is not None and tier.links_high,
     )
 
 

@@ -15,15 +15,17 @@ from dataclasses import dataclass
 from fleet_models.model.spec import Architecture, Scenario
 
 
-def gpus_per_port(scenario: Scenario, arch: Architecture) -> float:
-    """GPUs whose traffic one port of ``arch`` carries."""
+def gpus_per_port(scenario: Scenario, arch: Architecture, gpu_ports: int | None = None) -> float:
+    """GPUs whose traffic one GPU-facing port of ``arch`` carries (``gpu_ports`` of a switch face
+    GPUs; None: all of them)."""
     if arch.gpus_per_switch is not None:
-        return float(arch.gpus_per_switch) / scenario.fleet.ports_per_switch
+        return float(arch.gpus_per_switch) / (gpu_ports or scenario.fleet.ports_per_switch)
     return float(scenario.workload.gpus_per_port)
 
 
-def fleet_gpus(scenario: Scenario, arch: Architecture) -> float:
-    return scenario.fleet.switches * scenario.fleet.ports_per_switch * gpus_per_port(scenario, arch)
+def fleet_gpus(scenario: Scenario, arch: Architecture, gpu_ports: int | None = None) -> float:
+    ports = scenario.fleet.ports_per_switch if gpu_ports is None else gpu_ports
+    return scenario.fleet.switches * ports * gpus_per_port(scenario, arch, gpu_ports)
 
 
 @dataclass(frozen=True)
@@ -41,11 +43,12 @@ class Jobs:
         return self.last_size if job == self.n - 1 else self.size
 
 
-def jobs(scenario: Scenario, arch: Architecture) -> Jobs:
-    gpp = gpus_per_port(scenario, arch)
+def jobs(scenario: Scenario, arch: Architecture, gpu_ports: int | None = None) -> Jobs:
+    """The jobs over the GPU-facing ports (``gpu_ports`` per switch; None: all; 0: none)."""
+    gpp = gpus_per_port(scenario, arch, gpu_ports)
     size = float(scenario.workload.job_gpus)
-    total = fleet_gpus(scenario, arch)
-    if gpp <= 0 or size <= 0:
+    total = fleet_gpus(scenario, arch, gpu_ports)
+    if gpp <= 0 or size <= 0 or total <= 0:
         return Jobs(gpp, 0, size, 0.0)
     n = max(1, int(total // size))
     return Jobs(gpp, n, size, total - (n - 1) * size)

@@ -25,6 +25,12 @@ class EventKind:
     NTF_SWAP = 4
     DRAIN = 5  # a planned replacement drained one job (``gpus``: that job's): it restarts
     NAMES = ("swap", "unplanned_replacement", "planned_replacement", "interruption", "ntf_swap", "drain")
+    """The service and job events (what a report counts and TCO prices)."""
+    # a tier of a fabric: its fabric-link ports down changed (``component``: 0 the ports below the
+    # tier's gpu_ports, 1 those from it; ``hours``: that side's ports down after the change). Read
+    # by fleet_models.runs.tiers for the bandwidth a fabric lost, and dropped from the ledger it
+    # returns: no consumer of a design's ledger sees one
+    LINKS = 6
 
 
 @dataclass(frozen=True)

@@ -33,12 +33,33 @@ class _Jobs:
         self.stalled: dict[int, int] = {}
         self.stalls = 0
         self.lost_rate = 0.0  # GPU-hours lost per hour, now
+        # a tier of a fabric: GPUs behind the first gpu_ports ports of a switch; the fabric-link
+        # ports it watches (below gpu_ports, from it) are counted in the ledger (EventKind.LINKS)
+        self.G = plan.gpu_ports
+        self.watch = (plan.links_low, plan.links_high)
+        self.links = [0, 0]
+
+    def _split(self, ports, sign: int):
+        """The GPU-facing ones of ``ports`` (an int or an increasing array), after counting the
+        link ports a tier watches (a ledger row per side whose count changed)."""
+        if self.G >= self.P and not self.watch[0]:
+            return ports
+        arr = np.atleast_1d(np.asarray(ports))
+        lo = int(np.searchsorted(arr, self.G))
+        for side, n in ((0, lo), (1, arr.size - lo)):
+            if self.watch[side] and n:
+                self.links[side] += sign * n
+                self._event(EventKind.LINKS, side, float(self.links[side]))
+        if lo == arr.size:
+            return ports
+        return arr[:lo] if lo else None
 
     def _jobs_of(self, s: int, ports) -> tuple[list[int], list[int]]:
-        """The distinct jobs owning ``ports`` of switch ``s``, in port order, and how many each."""
+        """The distinct jobs owning ``ports`` of switch ``s`` (GPU-facing ones: below gpu_ports),
+        in port order, and how many each."""
         if self.n_jobs == 1:  # one job over the whole fleet (the default): no arithmetic needed
             return [0], [ports.size if isinstance(ports, np.ndarray) else 1]
-        base, last_job = s * self.P, self.n_jobs - 1
+        base, last_job = s * self.G, self.n_jobs - 1
         if isinstance(ports, np.ndarray):
             ids = np.minimum(((base + ports) * self.gpp // self.job_gpus).astype(np.int64), last_job)
             if ids[0] == ids[-1]:  # ids grow with the port: one job
@@ -69,7 +90,8 @@ class _Jobs:
         outage stalls every running job owning one and interrupts it, unless it was interrupted
         less than ``restart_hours`` ago; a planned one (a drained switch) takes the GPUs and drains
         each job owning one (a ``drain`` in the ledger, with that job's GPUs: it restarts)."""
-        if not self.n_jobs:
+        ports = self._split(ports, 1)
+        if not self.n_jobs or ports is None:
             return
         now = self.env.now
         for j, c in zip(*self._jobs_of(s, ports), strict=True):
@@ -98,6 +120,9 @@ class _Jobs:
 
     def _jobs_up(self, s: int, ports) -> None:
         """Ports of switch ``s`` came back (the clock is advanced): a stall of their job ends."""
+        if ports is None:
+            return
+        ports = self._split(ports, -1)
         if not self.n_jobs or ports is None:
             return
         for j, c in zip(*self._jobs_of(s, ports), strict=True):

@@ -122,7 +122,7 @@ def unsupported(plan: FleetPlan) -> str | None:
 
 # --------------------------------------------------------------------------- jobs (the fabric)
 # JP = (GPUs per port, job GPUs, last job's GPUs, dual slow-down, exclude hours, restart hours,
-#       dual failover hours)
+#       dual failover hours, gpu_ports, record the link ports below gpu_ports, and from it)
 
 
 # --------------------------------------------------------------------------- the loop
@@ -151,7 +151,8 @@ def _per_plan(plan: FleetPlan) -> _PerPlan:
         words=np.array([zlib.crc32(n.encode()) for n in plan.names], dtype=np.uint64),
         jp=np.array([plan.jobs.gpp, plan.jobs.size if plan.jobs.size > 0 else 1.0,
                      plan.jobs.last_size, plan.slowdown, plan.exclude_hours, plan.restart,
-                     plan.failover_hours]),
+                     plan.failover_hours, plan.gpu_ports, float(plan.links_low),
+                     float(plan.links_high)]),
         months=max(1, math.ceil(plan.horizon / MONTH_HOURS)),
         pool_lead=np.column_stack([plan.pool_lead, plan.pool_change, plan.pool_lead_after]
                                   ).reshape(len(plan.pool_lead), 3),

@@ -18,6 +18,8 @@ from fleet_models.engines.fast.queues import (
     _L_EXCLUDE,
     _L_FAILOVER,
     _LAST,
+    _LINK_HI,
+    _LINK_LO,
     _LN,
     _LOST_RATE,
     _MONTH,
@@ -86,8 +88,33 @@ def _record(IS, lt, lk, lc, lf, t, kind, comp, hours, gpus):
 
 
 @_helper
+def _links(now, ports, cnt, listed, sign, JP, IS, lt, lk, lc, lf):
+    """``cnt`` ports of a switch went down (sign 1) or came up (-1): of them, those below the
+    plan's gpu_ports (JP[7]; ``ports[:cnt]`` increasing when ``listed``, else all of them) and
+    the rest; a plan of a tiered fabric records the fabric-link ports it watches (JP[8]: those
+    below gpu_ports, JP[9]: the rest) as ledger rows of kind 6 (EventKind.LINKS): time, the side
+    (0 below, 1 from gpu_ports) and that side's ports down after the change. Returns how many
+    were below gpu_ports (the GPU-facing ones where the plan has jobs)."""
+    lo = cnt
+    if listed:
+        g = JP[7]
+        lo = 0
+        while lo < cnt and ports[lo] < g:
+            lo += 1
+    if JP[8] > 0.0 and lo > 0:
+        IS[_LINK_LO] += sign * lo
+        _record(IS, lt, lk, lc, lf, now, 6, 0, float(IS[_LINK_LO]), 0.0)
+    if JP[9] > 0.0 and cnt > lo:
+        IS[_LINK_HI] += sign * (cnt - lo)
+        _record(IS, lt, lk, lc, lf, now, 6, 1, float(IS[_LINK_HI]), 0.0)
+    return lo
+
+
+@_helper
 def _job_of(s, p, P, JP, n_jobs):
-    return min(np.int64(((s * P + p) * JP[0]) // JP[1]), n_jobs - 1)
+    """The job of port p of switch s: GPUs sit behind the first JP[7] (gpu_ports) ports of each
+    switch, numbered switch by switch."""
+    return min(np.int64(((s * np.int64(JP[7]) + p) * JP[0]) // JP[1]), n_jobs - 1)
 
 
 @_helper
@@ -171,12 +198,14 @@ def _jobs_up(s, P, ports, cnt, jd, stalled, JP, n_jobs, dual, IS, FS):
 
 
 @_helper
-def _ports_up(now, s, a0, b0, P, reasons, ports_buf, jd, stalled, JP, n_jobs, dual, IS, FS, dbm, lbm):
+def _ports_up(now, s, a0, b0, P, reasons, ports_buf, jd, stalled, JP, n_jobs, dual, IS, FS, dbm, lbm,
+              lt, lk, lc, lf):
     """One reason fewer on ports [a0, b0) of switch s (the clock advanced first): those left with
     none are up again, and the stalls of their jobs end."""
     _advance(now, IS, FS, dbm, lbm)
     cnt = 0
-    if n_jobs > 1:  # which ports: their jobs are told
+    listed = n_jobs > 1 or JP[7] < P  # which ports: their jobs (or their side) are told
+    if listed:
         for p in range(a0, b0):
             reasons[s, p] -= 1
             if reasons[s, p] == 0:
@@ -187,5 +216,7 @@ def _ports_up(now, s, a0, b0, P, reasons, ports_buf, jd, stalled, JP, n_jobs, du
             reasons[s, p] -= 1
             cnt += reasons[s, p] == 0
     IS[_TOTAL_DOWN] -= cnt
-    if cnt > 0 and n_jobs > 0:
-        _jobs_up(s, P, ports_buf, cnt, jd, stalled, JP, n_jobs, dual, IS, FS)
+    if cnt > 0:
+        lo = _links(now, ports_buf, cnt, JP[7] < P, -1, JP, IS, lt, lk, lc, lf)
+        if lo > 0 and n_jobs > 0:
+            _jobs_up(s, P, ports_buf, lo, jd, stalled, JP, n_jobs, dual, IS, FS)

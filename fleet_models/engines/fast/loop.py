@@ -7,7 +7,14 @@ import math
 import numpy as np
 
 from fleet_models.engines.fast.jit import _helper
-from fleet_models.engines.fast.jobs import _advance, _job_rate, _jobs_down, _ports_up, _record
+from fleet_models.engines.fast.jobs import (
+    _advance,
+    _job_rate,
+    _jobs_down,
+    _links,
+    _ports_up,
+    _record,
+)
 from fleet_models.engines.fast.laws import _cdf, _cohort_age, _failing, _ppf, _survivor
 from fleet_models.engines.fast.queues import (
     _ARRIVE,
@@ -66,7 +73,7 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
     tq_len = IS[_TQL]
     events = IS[_EVENTS]
     while True:
-        room = (IS[_HN] + push_bound <= et.shape[0] and IS[_LN] + 2 * P + 8 <= lt.shape[0]
+        room = (IS[_HN] + push_bound <= et.shape[0] and IS[_LN] + 2 * P + 16 <= lt.shape[0]
                 and tq_len + 2 <= tq.shape[0])
         for q in range(Q):
             if pq_len[q] + 2 > pq.shape[1]:
@@ -206,8 +213,9 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
                 IS[_TOTAL_DOWN] += cnt
                 if cnt > 0:
                     IS[_OUTAGES] += 1
-                    if n_jobs > 0:
-                        _jobs_down(now, s, P, ports_buf, cnt, False, jd, stalled, last_int, JP, n_jobs,
+                    lo = _links(now, ports_buf, cnt, JP[7] < P, 1, JP, IS, lt, lk, lc, lf)
+                    if n_jobs > 0 and lo > 0:
+                        _jobs_down(now, s, P, ports_buf, lo, False, jd, stalled, last_int, JP, n_jobs,
                                    dual, IS, FS, lanes, lt, lk, lc, lf)
             if swap[k] and (went_down or not unit_scope[k]):
                 nt = 0  # no trouble found: drawn per swap from the (kind, switch) stream
@@ -344,7 +352,7 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
                         nfk[s * K + k] -= 1
                 if up:
                     _ports_up(now, s, a0, b0, P, reasons, ports_buf, jd, stalled, JP, n_jobs, dual,
-                              IS, FS, dbm, lbm)
+                              IS, FS, dbm, lbm, lt, lk, lc, lf)
                 # fresh lives: the whole unit (unit scope) or the one element
                 r = _stream(st, seeded, renew0 + k * S + s, renew_key[k], s)
                 rem = H - now
@@ -382,7 +390,7 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
             s = ea
             release = eb == 1
             _ports_up(now, s, 0, P, P, reasons, ports_buf, jd, stalled, JP, n_jobs, dual, IS, FS,
-                      dbm, lbm)
+                      dbm, lbm, lt, lk, lc, lf)
             pending[s] = False
             # every unit that goes with the chassis is new (with its spare units)
             rem = H - now
@@ -502,7 +510,7 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
             # the ports the replacement takes down (the up ones) and a reason more for every port:
             # one pass; the ports' list only where several jobs must be told which they are
             cnt = 0
-            if n_jobs > 1:
+            if n_jobs > 1 or JP[7] < P:
                 for p in range(P):
                     if reasons[s, p] == 0:
                         ports_buf[cnt] = p
@@ -543,8 +551,9 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
                             for p in range(a0, a0 + span[k]):
                                 reasons[s, p] -= 1
             IS[_TOTAL_DOWN] += cnt
-            if cnt > 0 and n_jobs > 0:
-                _jobs_down(now, s, P, ports_buf, cnt, req_planned == 1, jd, stalled, last_int, JP,
+            lo = _links(now, ports_buf, cnt, JP[7] < P, 1, JP, IS, lt, lk, lc, lf)
+            if lo > 0 and n_jobs > 0:
+                _jobs_down(now, s, P, ports_buf, lo, req_planned == 1, jd, stalled, last_int, JP,
                            n_jobs, dual, IS, FS, lanes, lt, lk, lc, lf)
             rs_down[s] = 0
             awaiting[s] = 0

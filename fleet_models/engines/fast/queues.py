@@ -20,7 +20,8 @@ _FAIL, _SWAP_DET, _SWAP_DONE, _ARRIVE, _REPL_DET, _WINDOW, _REPL_DONE, _EXCLUDE,
 
 # the loop's integer state (IS) and float state (FS): arrays, so helpers can update them
 (_TOTAL_DOWN, _N_DEGRADED, _BUSY, _SEQ, _LN, _HN, _NFREE, _TOP, _SWAPS, _REPL, _OUTAGES, _WAITS,
- _INTERRUPTS, _STALLS, _JOBS_DOWN, _CI, _TQH, _TQL, _EVENTS, _MONTH) = range(20)
+ _INTERRUPTS, _STALLS, _JOBS_DOWN, _CI, _TQH, _TQL, _EVENTS, _MONTH, _LINK_LO, _LINK_HI) = range(22)
+# _LINK_LO / _LINK_HI: fabric-link ports down below / from the plan's gpu_ports (tiers only)
 
 
 _LAST, _DOWN_AREA, _DEG_AREA, _LOST_RATE, _TECH, _MONTH_END = range(6)

@@ -135,7 +135,7 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
     ports_buf = np.empty(P, dtype=np.int64)
     idx = np.empty(maxn, dtype=np.int64)
 
-    IS = np.zeros(20, dtype=np.int64)
+    IS = np.zeros(22, dtype=np.int64)
     FS = np.zeros(6)
     FS[_MONTH_END] = MONTH_HOURS if months > 1 else np.inf  # see _advance
     fails = np.zeros(K, dtype=np.int64)
@@ -245,8 +245,8 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
             b = np.empty(m, dtype=np.int64)
             b[:IS[_NFREE]] = fr[:IS[_NFREE]]
             fr = b
-        if IS[_LN] + 2 * P + 8 > lt.shape[0]:
-            m = 2 * lt.shape[0] + 2 * P + 8
+        if IS[_LN] + 2 * P + 16 > lt.shape[0]:
+            m = 2 * lt.shape[0] + 2 * P + 16
             ln = IS[_LN]
             a = np.empty(m)
             a[:ln] = lt[:ln]
