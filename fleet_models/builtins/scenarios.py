@@ -65,6 +65,9 @@ SCENARIO_DESCRIPTIONS = {
                  "144 DSP pluggables: 128 switches, 5 years, the default's policy",
     "spectrum-x": "Nvidia Spectrum-X Photonics (128 x 800G, 32 + 4 spare soldered 3.2T engines, "
                   "fail in place) against 128 DSP pluggables: 128 switches, 5 years, the default's policy",
+    "two-tier": "where CPO goes first: a two-tier fabric (128 leaves of 64 GPU + 64 up-links, 64 "
+                "spines, 8,192 GPUs, NIC-side modules on every GPU link), designs all-pluggable, "
+                "all-lpo, cpo-spine and all-cpo, 5 years, the default's policy",
 }
 
 
@@ -125,10 +128,23 @@ def _covered(arch: Architecture) -> int:
     return max(k.per_switch * k.ports_per_unit for k in arch.components if k.ports_per_unit is not None)
 
 
+def _two_tier(catalog: Catalog | None) -> Scenario:
+    from fleet_models.builtins.designs import TWO_TIER, builtin_designs
+
+    c = catalog or default_catalog()
+    base = default_scenario(catalog)
+    leaf = TWO_TIER[0]
+    return dataclasses.replace(
+        base, name="two-tier", fleet=_fleet(leaf.switches, leaf.ports_per_switch, catalog),
+        architectures=builtin_designs(c, builtin_architectures(catalog)),
+        fabric=dataclasses.replace(base.fabric, tiers=TWO_TIER))
+
+
 def builtin_scenarios(catalog: Catalog | None = None) -> dict[str, Scenario]:
-    """The built-in scenarios by name (``default`` first, then the shipping switches)."""
+    """The built-in scenarios by name (``default`` first, then the shipping switches, then the
+    two-tier fabric)."""
     return {"default": default_scenario(catalog), "supply-crunch": _supply_crunch(catalog),
-            "cpo-pilot": _cpo_pilot(catalog), **_switch_scenarios(catalog)}
+            "cpo-pilot": _cpo_pilot(catalog), **_switch_scenarios(catalog), "two-tier": _two_tier(catalog)}
 
 
 def file_cites(obj: Fleet | SparePool, catalog: Catalog | None = None) -> Fleet | SparePool:

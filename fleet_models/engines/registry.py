@@ -36,9 +36,11 @@ def select_engine(scenario: Scenario, engine: str = "auto", seed: int | None = N
     if engine == "des":
         return "des", None
     from fleet_models.engines.fast.engine import unsupported
+    from fleet_models.engines.tiers import is_design, plans
 
     reasons = [r for a in scenario.architectures
-               if (r := unsupported(compile_plan(scenario, a, seed))) is not None]
+               for plan in (plans(scenario, a, seed) if is_design(a) else [compile_plan(scenario, a, seed)])
+               if (r := unsupported(plan)) is not None]
     if not reasons:
         return "fast", None
     why = "; ".join(dict.fromkeys(reasons))

@@ -159,6 +159,11 @@ class Architecture:
         None, doc="GPUs whose traffic one switch carries, spread evenly over its ports (a Quantum-X "
         "leaf: up to 576, qx-blast); absent = workload.gpus_per_port x fleet.ports_per_switch",
         range=Range(0, 10_000_000))
+    tiers: Mapping[str, TierSwitch] = setting(
+        doc="a design of a fabric of tiers ([[fabric.tiers]]): per tier the architecture its "
+        "switches are (`tiers = { leaf = \"pluggable-dsp\", spine = \"cpo-els\" }`); its "
+        "components are then those architectures', named TIER:COMPONENT, and the GPU side's NIC "
+        "modules (TIER:host-module) are added on the first tier", table=True, factory=dict)
     cites: Mapping[str, Cite] = provenance()
     origin: str | None = dataclasses.field(default=None, compare=False, repr=False,
                                            metadata={"provenance": True})
@@ -358,6 +363,11 @@ class Workload:
     restart_hours: float = setting(doc="time to restart the job after an interruption", unit="h",
                                    range=Range(0, HOURS_PER_YEAR), source=Source("restart-hours"))
 
+    comm_share: float = setting(
+        doc="in a fabric of tiers ([[fabric.tiers]]): the share of a training step's time spent in "
+        "communication a missing share of the fabric's link bandwidth slows (a stated assumption: "
+        "10-50 %)", range=Range(0, 1), source=Source("comm-share", scale=0.01))
+
     MOVED_FROM: ClassVar[str] = "costs"  # these keys were in [costs] before 0.2
     # keys that are gone, and the [fabric] line to write instead of each value (a file that
     # still sets one is refused with that line): one number hid what a down port does to a job
@@ -395,6 +405,50 @@ class Fabric:
         "traffic moves to the other plane (then it runs degraded_slowdown slower); no rollback, no "
         "restart (a stated assumption: 0-6 min)", unit="h", range=HOURS,
         source=Source("failover-stall"))
+    tiers: tuple[Tier, ...] = setting(
+        doc="a fabric of tiers, GPU-facing tier first (leaf, then spine, ...): the scenario's "
+        "architectures are then designs, each naming an architecture per tier; absent: every switch "
+        "is a GPU-facing leaf of the architecture", table=True, factory=tuple)
+    link_utilization: float = setting(
+        doc="in a fabric of tiers: the peak utilization of its links by the jobs' collective "
+        "traffic; a lost share of a tier's links slows no job up to 1 - this (the headroom), then "
+        "the missing share of the demand slows their communication (a stated assumption: 60-100 %)",
+        range=Range(0, 1, lo_open=True), source=Source("link-utilization", scale=0.01))
+
+
+@dataclass(frozen=True)
+class Tier:
+    """One tier of a fabric of switches: the first faces the GPUs (its ports but its up-links
+    carry one NIC port each), each tier above it connects the tier below (its ports but its own
+    up-links each end a link from the tier below). A design says which architecture each tier's
+    switches are."""
+
+    name: str = setting(doc="tier name, unique in the fabric (leaf, spine, core)",
+                        allowed="a non-empty string without ':'", role=Role.LABEL)
+    switches: int = setting(doc="switches in the tier", range=Range(1, 1_000_000))
+    ports_per_switch: int = setting(doc="ports per switch", range=Range(1, 4096))
+    uplinks: int = setting(0, doc="ports per switch wired to the tier above (0 at the top); the "
+                           "others face the tier below (the GPUs' NICs at the first tier); "
+                           "down-links / up-links is the tier's oversubscription",
+                           range=Range(0, 4096))
+
+    def downlinks(self) -> int:
+        return self.ports_per_switch - self.uplinks
+
+
+@dataclass(frozen=True)
+class TierSwitch:
+    """What a design puts in one tier: the architecture its switches are (the design's components
+    of that tier are that architecture's, named ``TIER:COMPONENT``), its switch price and power."""
+
+    architecture: str = setting(doc="the architecture this tier's switches are (a built-in name, "
+                                "or one of the scenario's [[switch_kinds]])", allowed="a name",
+                                role=Role.LABEL)
+    switch_price_usd: float = setting(0.0, doc="price of one of this tier's switches without its "
+                                      "optics", unit="USD", range=Range(0, 1e8), role=Role.POST)
+    switch_power_w: float = setting(0.0, doc="power of one of this tier's switches without its "
+                                    "optics", unit="W", range=Range(0, 1e6), role=Role.POST)
+    cites: Mapping[str, Cite] = provenance()
 
 
 @dataclass(frozen=True)

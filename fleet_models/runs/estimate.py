@@ -64,9 +64,14 @@ def estimate(scenario: Scenario, replications: int | None = None, workers: int |
     workers = default_workers() if workers is None else workers
     h = scenario.horizon_hours
     per_rep = units = 0.0
-    for arch in scenario.architectures:
+    from fleet_models.engines.tiers import is_design, views
+
+    fleets = [(v.scenario.fleet.switches, v.architecture) for a in scenario.architectures
+              for v in (views(scenario, a) if is_design(a) else [])]
+    fleets += [(scenario.fleet.switches, a) for a in scenario.architectures if not is_design(a)]
+    for switches, arch in fleets:  # a design: each tier's switches
         for c in arch.components:
-            count = scenario.fleet.switches * (c.per_switch + c.spare_units) * c.elements
+            count = switches * (c.per_switch + c.spare_units) * c.elements
             mean = c.life.mean()
             # the family's closed-form cdf, as the engine uses (LifeModel.cdf would import scipy.stats)
             rate = max(float(c.life.family.cdf(c.life.parameters, h)), h / mean if mean > 0 else math.inf)

@@ -24,6 +24,8 @@ from failure_data.errors import option
 from fleet_models.engines.contract import compile_plan
 from fleet_models.engines.registry import get_engine, select_engine
 from fleet_models.engines.streams import check_seed
+from fleet_models.engines.tiers import TieredLedger, is_design, views
+from fleet_models.engines.tiers import simulate as simulate_tiers
 from fleet_models.errors import FleetError, RunTooLarge, ScenarioError
 from fleet_models.model.fields import declared
 from fleet_models.model.ledger import Ledger, LedgerSums
@@ -249,10 +251,23 @@ def run_chunk(
     reduced with) the scenario of its own draws."""
     sim = get_engine(engine)
     sc = scenario
-    plan = compile_plan(scenario, scenario.architectures[architecture], seed)
     columns = {c: j for j, c in enumerate(metric_columns(scenario))}
     values = np.full((len(replications), len(columns)), np.nan)
-    ledgers: dict[tuple[int, str], Ledger | LedgerSums] = {}
+    ledgers: dict[tuple[int, str], Ledger | LedgerSums | TieredLedger] = {}
+    if is_design(scenario.architectures[architecture]):  # a fabric of tiers: a plan per tier
+        for k, i in enumerate(replications):
+            if draws is not None:
+                sc = draws.scenario(scenario, i)
+            design = sc.architectures[architecture]
+            metrics, _, tiered = simulate_tiers(sim, sc, design, seed, i)
+            for name, v in metrics.items():
+                values[k, columns[name]] = v
+            ledgers[(i, design.name)] = tiered if dated else TieredLedger(tuple(
+                reduce_ledger(led, len(v.architecture.components), sc.costs.discount_rate,
+                              sc.horizon_hours, support_end(v.scenario))
+                for led, v in zip(tiered.parts, views(sc, design), strict=True)))
+        return np.asarray(replications, dtype=np.int64), values, ledgers
+    plan = compile_plan(scenario, scenario.architectures[architecture], seed)
     for k, i in enumerate(replications):
         if draws is not None:  # replication i's own numbers
             sc = draws.scenario(scenario, i)
@@ -274,6 +289,9 @@ def replay(result: FleetResult, replication: int, architecture: str) -> Ledger:
     led = result.ledgers.get((replication, architecture))
     if isinstance(led, Ledger):
         return led
+    if isinstance(led, TieredLedger) and all(isinstance(p, Ledger) for p in led.parts):
+        return led.merged(views(result.spec, result.spec.architectures[
+            [a.name for a in result.spec.architectures].index(architecture)]))
     names = list(result.architectures)
     if result.spec is None or architecture not in names or result.engine not in ("des", "fast"):
         raise FleetError(f"replication {replication} of {architecture!r} cannot be replayed: the "
@@ -281,4 +299,8 @@ def replay(result: FleetResult, replication: int, architecture: str) -> Ledger:
     ai = [a.name for a in result.spec.architectures].index(architecture)
     draws = None if result.draws is None else result.draws.rows((replication,))
     _, _, dated = run_chunk(result.spec, ai, (replication,), result.seed, result.engine, True, draws)
-    return dated[(replication, architecture)]  # type: ignore[return-value]
+    out = dated[(replication, architecture)]
+    if isinstance(out, TieredLedger):  # a design: its tiers' rows as one ledger
+        sc = result.spec if draws is None else draws.scenario(result.spec, replication)
+        return out.merged(views(sc, sc.architectures[ai]))
+    return out  # type: ignore[return-value]

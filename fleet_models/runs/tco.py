@@ -51,6 +51,7 @@ import numpy as np
 
 from failure_data.units import HOURS_PER_YEAR
 from fleet_models.engines.fabric import fleet_gpus
+from fleet_models.engines.tiers import TieredLedger, design_gpus, is_design, views
 from fleet_models.model.ledger import MONTH_HOURS, EventKind, Ledger, LedgerSums, Sum
 from fleet_models.model.metrics import COST, COST_PARTS
 from fleet_models.model.spec import AfterSupport, Architecture, Component, Homing, Repair, Scenario
@@ -176,11 +177,13 @@ def support_fee(scenario: Scenario, arch: Architecture) -> float:
     return rate * (h if delta == 0 else -math.expm1(-delta * h) / delta)
 
 
-def replication_tco(scenario: Scenario, arch: Architecture, ledger: Ledger | LedgerSums
-                    ) -> dict[str, float]:
+def replication_tco(scenario: Scenario, arch: Architecture,
+                    ledger: Ledger | LedgerSums | TieredLedger) -> dict[str, float]:
     """The cost parts of one replication of ``arch``, USD discounted, with GPU-hours lost. A
     dated ``Ledger`` is reduced first (:func:`reduce_ledger`); ``LedgerSums`` must have been
     made at the scenario's discount rate."""
+    if is_design(arch):  # a fabric of tiers: each tier priced as a fleet of its own
+        return _design_tco(scenario, arch, ledger)
     c, w = scenario.costs, scenario.workload
     end = support_end(scenario)
     if isinstance(ledger, Ledger):
@@ -221,6 +224,21 @@ def replication_tco(scenario: Scenario, arch: Architecture, ledger: Ledger | Led
              "maintenance": maintenance, "support": support_fee(scenario, arch), "downtime": downtime}
     return {**parts, "tco_usd": sum(parts.values()), "gpu_hours_lost": lost,
             "goodput": 1.0 - lost / fleet_gpu_hours if fleet_gpu_hours > 0 else math.nan}
+
+
+def _design_tco(scenario: Scenario, design: Architecture, ledger: TieredLedger) -> dict[str, float]:
+    """A design's cost parts: the sum of its tiers' (each a fleet of its own switches, spares
+    and jobs; the first tier's downtime holds the GPU-hours the fabric's lost links cost), its
+    goodput over the fabric's GPUs."""
+    out = dict.fromkeys((*PARTS, "gpu_hours_lost"), 0.0)
+    for v, part in zip(views(scenario, design), ledger.parts, strict=True):
+        tier = replication_tco(v.scenario, v.architecture, part)
+        for k in out:
+            out[k] += tier[k]
+    lost = out.pop("gpu_hours_lost")
+    gpu_hours = design_gpus(scenario, design) * scenario.horizon_hours
+    return {**out, "tco_usd": sum(out[k] for k in PARTS), "gpu_hours_lost": lost,
+            "goodput": 1.0 - lost / gpu_hours if gpu_hours > 0 else math.nan}
 
 
 def tco_frame(scenario: Scenario, ledgers: dict[tuple[int, str], Ledger | LedgerSums],

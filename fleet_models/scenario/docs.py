@@ -31,6 +31,8 @@ from fleet_models.model.spec import (
     Scenario,
     SparePool,
     Support,
+    Tier,
+    TierSwitch,
     Uncertain,
     Workload,
     plain_tables,
@@ -51,8 +53,9 @@ class FieldDoc:
 # table name -> spec class whose fields the table takes
 TABLES: dict[str, type] = {
     "": Scenario, "fleet": Fleet, "policy": Policy, "policy.spares.NAME": SparePool, "costs": Costs,
-    "workload": Workload, "fabric": Fabric, "support": Support, "uncertain.PATH": Uncertain,
-    "architectures": Architecture, "architectures.components": Component,
+    "workload": Workload, "fabric": Fabric, "fabric.tiers": Tier, "support": Support,
+    "uncertain.PATH": Uncertain, "architectures": Architecture,
+    "architectures.tiers.TIER": TierSwitch, "architectures.components": Component,
 }
 
 
@@ -299,16 +302,22 @@ def json_schema() -> dict[str, Any]:
     component = _object(Component, ["name"])
     arch = _object(Architecture, [], components={
         "type": "array", "items": component,
-        "description": declared(Architecture)["components"].setting.doc})
-    arch["anyOf"] = [{"required": ["base"]}, {"required": ["name", "components"]}]
+        "description": declared(Architecture)["components"].setting.doc}, tiers={
+        "type": "object", "description": declared(Architecture)["tiers"].setting.doc,
+        "additionalProperties": {"anyOf": [{"type": "string", "minLength": 1},
+                                           _object(TierSwitch, ["architecture"])]}})
+    arch["anyOf"] = [{"required": ["base"]}, {"required": ["name", "components"]},
+                     {"required": ["name", "tiers"]}]
     doc = _object(
-        Scenario, ["name", "fleet", "architectures"],
+        Scenario, ["name", "architectures"],  # [fleet]: or the first of [[fabric.tiers]]
         fleet=_object(Fleet, ["switches", "ports_per_switch"]),
         policy=_object(Policy, [], spares={"type": "object", "additionalProperties": spare,
                                            "description": declared(Policy)["spares"].setting.doc}),
         costs=_object(Costs, []),
         workload=_object(Workload, []),
-        fabric=_object(Fabric, []),
+        fabric=_object(Fabric, [], tiers={
+            "type": "array", "minItems": 1, "items": _object(Tier, ["name", "switches", "ports_per_switch"]),
+            "description": declared(Fabric)["tiers"].setting.doc}),
         support=_object(Support, []),
         uncertain={"type": "object", "additionalProperties": _object(Uncertain, []),
                    "description": declared(Scenario)["uncertain"].setting.doc},

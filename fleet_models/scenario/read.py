@@ -22,12 +22,13 @@ figures (`fleet_models.builtins.kit.default_policy` / ``default_costs``).
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from failure_data.catalog import Catalog
+from failure_data.catalog import Catalog, default_catalog
 from failure_data.errors import option
 from failure_data.text import NotText, decode_utf8
 from fleet_models.builtins.kit import (
@@ -64,11 +65,13 @@ from fleet_models.model.spec import (
     Scenario,
     SparePool,
     Support,
+    Tier,
+    TierSwitch,
     Uncertain,
     Workload,
 )
 from fleet_models.scenario.inline import extract_inline, resolve_placeholders
-from fleet_models.scenario.validate import check, cross_checks
+from fleet_models.scenario.validate import check, cross_checks, tier_checks
 
 # ---------------------------------------------------------------------- tables
 
@@ -173,8 +176,78 @@ def _fabric(raw: Any, p: Problems, catalog: Catalog | None) -> Fabric | None:
         return default_fabric(catalog)
     if not is_table(raw, "fabric", p):
         return None
-    return construct(Fabric, scalars(Fabric, raw, "fabric", p), "fabric", p, raw,
-                     base=default_fabric(catalog))
+    values = scalars(Fabric, raw, "fabric", p, handled=("tiers",))
+    if "tiers" in raw:
+        tiers = _tiers(raw["tiers"], p)
+        if tiers is not None:
+            values["tiers"] = tiers
+    return construct(Fabric, values, "fabric", p, raw, base=default_fabric(catalog))
+
+
+def _tiers(raw: Any, p: Problems) -> tuple[Tier, ...] | None:
+    """``[[fabric.tiers]]``: the GPU-facing tier first."""
+    if not isinstance(raw, list) or not raw:
+        p.add("fabric.tiers", raw, "must be an array of [[fabric.tiers]] tables (name, switches, "
+              "ports_per_switch, uplinks), the GPU-facing tier first")
+        return None
+    out = []
+    for i, rt in enumerate(raw):
+        path = f"fabric.tiers[{i}]"
+        if not is_table(rt, path, p):
+            continue
+        t = construct(Tier, scalars(Tier, rt, path, p), path, p, rt)
+        if t is not None and (not t.name or ":" in t.name):
+            p.add(join(path, "name"), t.name, "must be a non-empty name without ':' (components "
+                  "of a design are named TIER:COMPONENT)")
+        elif t is not None:
+            out.append(t)
+    return tuple(out) if len(out) == len(raw) else None
+
+
+def _design_base(raw: Any, path: str, p: Problems, tiers: tuple[Tier, ...] | None,
+                 catalog: Catalog | None, name: Any) -> Architecture | None:
+    """The design an architecture's ``tiers`` make (``{ leaf = "pluggable-dsp", spine =
+    "cpo-els" }``, or a ``[architectures.tiers.TIER]`` table per tier with its ``architecture``
+    and switch price or power), as the base its components override."""
+    from fleet_models.builtins.designs import design
+
+    if not tiers:
+        p.add(join(path, "tiers"), NO_VALUE, "a design names an architecture per tier, but the "
+              "scenario has no [[fabric.tiers]]; add them (the GPU-facing tier first)")
+        return None
+    if not isinstance(raw, Mapping):
+        p.add(join(path, "tiers"), raw, 'must be a table of tier = architecture, e.g. { leaf = '
+              '"pluggable-dsp", spine = "cpo-els" }')
+        return None
+    archs = builtin_architectures(catalog)
+    kinds: dict[str, Architecture] = {}
+    prices: dict[str, dict[str, Any]] = {}
+    for tier, v in raw.items():
+        tpath = join(join(path, "tiers"), tier)
+        entry = {"architecture": v} if isinstance(v, str) else v
+        if not isinstance(entry, Mapping):
+            p.add(tpath, v, "must be an architecture name or a table with architecture (and "
+                  "switch_price_usd, switch_power_w)")
+            continue
+        values = scalars(TierSwitch, entry, tpath, p)
+        kind = values.get("architecture")
+        if kind not in archs:
+            p.add(join(tpath, "architecture"), kind, f"must be a built-in architecture: "
+                  f"{', '.join(archs)}{suggest(str(kind), archs)}")
+            continue
+        kinds[tier] = archs[kind]
+        prices[tier] = {k: x for k, x in values.items() if k != "architecture"}
+    names = [t.name for t in tiers]
+    if sorted(kinds) != sorted(names) and len(kinds) == len(raw):
+        p.add(join(path, "tiers"), sorted(raw), f"must name an architecture for each tier of "
+              f"[[fabric.tiers]]: {', '.join(names)}")
+        return None
+    if len(kinds) != len(raw):
+        return None
+    base = design(catalog or default_catalog(), str(name) if isinstance(name, str) else "design",
+                  tiers, kinds)
+    parts = {t: dataclasses.replace(ts, **prices[t]) for t, ts in base.tiers.items()}
+    return dataclasses.replace(base, tiers=parts)
 
 
 def _support(raw: Any, p: Problems, catalog: Catalog | None) -> Support | None:
@@ -224,14 +297,24 @@ def _component(raw: Any, path: str, p: Problems, base_dir: Path | None,
 
 
 def _architecture(raw: Any, path: str, p: Problems, base_dir: Path | None,
-                  catalog: Catalog | None, port_gbps: float) -> tuple[Architecture, list[tuple[str, Component]]] | None:
-    """An architecture, and (path, component) pairs for the cross-checks against the fleet."""
+                  catalog: Catalog | None, port_gbps: float, tiers: tuple[Tier, ...] | None = None
+                  ) -> tuple[Architecture, list[tuple[str, Component]]] | None:
+    """An architecture (or a design: ``tiers``), and (path, component) pairs for the
+    cross-checks against the fleet."""
 
     if not is_table(raw, path, p):
         return None
     n_before = len(p.items)
     base = None
-    if "base" in raw:
+    if "tiers" in raw:
+        if "base" in raw:
+            p.add(join(path, "base"), raw["base"], "a design takes its components from its tiers' "
+                  "architectures; give tiers or base, not both")
+            return None
+        base = _design_base(raw["tiers"], path, p, tiers, catalog, raw.get("name"))
+        if base is None:
+            return None
+    elif "base" in raw:
         archs = builtin_architectures(catalog)
         b = raw["base"]
         if isinstance(b, str) and b in archs:
@@ -239,7 +322,7 @@ def _architecture(raw: Any, path: str, p: Problems, base_dir: Path | None,
         else:
             p.add(join(path, "base"), b, f"must be a built-in architecture: {', '.join(archs)}"
                   f"{suggest(str(b), archs)}")
-    values = scalars(Architecture, raw, path, p, handled=("components",), extra=("base",))
+    values = scalars(Architecture, raw, path, p, handled=("components", "tiers"), extra=("base",))
     if "name" not in values and base is not None and "name" not in raw:
         values["name"] = base.name
     comps: list[tuple[str, Component]] = []
@@ -278,7 +361,7 @@ def _architecture(raw: Any, path: str, p: Problems, base_dir: Path | None,
 
 
 def _architectures(raw: Any, p: Problems, base_dir: Path | None, catalog: Catalog | None,
-                   port_gbps: float):
+                   port_gbps: float, tiers: tuple[Tier, ...] | None = None):
     if raw is None:
         p.add("architectures", NO_VALUE, "missing; add at least one [[architectures]] table "
               '(e.g. base = "pluggable-dsp")')
@@ -289,7 +372,7 @@ def _architectures(raw: Any, p: Problems, base_dir: Path | None, catalog: Catalo
     out = []
     names: set[str] = set()
     for i, ra in enumerate(raw):
-        res = _architecture(ra, f"architectures[{i}]", p, base_dir, catalog, port_gbps)
+        res = _architecture(ra, f"architectures[{i}]", p, base_dir, catalog, port_gbps, tiers)
         if res is None:
             continue
         if res[0].name in names:
@@ -358,17 +441,21 @@ def parse_scenario(data: Mapping[str, Any], base_dir: Path | None = None, *,
                       handled=("horizon_hours", "fleet", "architectures", "policy", "costs",
                                "workload", "fabric", "support", "uncertain"))
     horizon = _horizon(data, p)
-    fleet = _fleet(data.get("fleet"), p)
+    fabric = _fabric(data.get("fabric"), p, catalog)
+    tiers = fabric.tiers if fabric is not None else None
+    if data.get("fleet") is None and tiers:  # a fabric of tiers: the fleet is its first tier
+        fleet = file_cites(Fleet(tiers[0].switches, tiers[0].ports_per_switch))
+    else:
+        fleet = _fleet(data.get("fleet"), p)
     policy = _policy(data.get("policy"), p, catalog)
     costs = _costs(data.get("costs"), p, catalog)
     workload = _workload(data.get("workload"), p, catalog)
-    fabric = _fabric(data.get("fabric"), p, catalog)
     support = _support(data.get("support"), p, catalog)
     # a per-400G-port life needs a unit's bandwidth; with a bad [fleet] (already reported) the default
     port_gbps = fleet.port_gbps if fleet is not None else declared(Fleet)["port_gbps"].default
-    archs = _architectures(data.get("architectures"), p, base_dir, catalog, port_gbps)
+    archs = _architectures(data.get("architectures"), p, base_dir, catalog, port_gbps, tiers)
     if fleet is not None and policy is not None and archs is not None:
-        cross_checks(fleet, policy, [comps for _, _, comps in archs], p)
+        cross_checks(fleet, policy, [comps for _, _, comps in archs], p, bool(tiers))
     scenario = None
     if not p:
         scenario = construct(Scenario, {
@@ -376,6 +463,8 @@ def parse_scenario(data: Mapping[str, Any], base_dir: Path | None = None, *,
             "fabric": fabric, "support": support,
             "architectures": tuple(a for _, a, _ in archs), "uncertain": uncertain,
         }, "", p, data)
+    if scenario is not None and not p:
+        tier_checks(scenario, p)
     if scenario is not None and not p:
 
         check(scenario, p)

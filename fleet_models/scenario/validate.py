@@ -29,10 +29,12 @@ CROSS_CHECKED = frozenset({"per_switch", "ports_per_unit", "ports_per_switch", "
 so a draw that sets one is validated whole (``fleet_models.runs.draws``)."""
 
 
-def cross_checks(fleet: Any, policy: Any, components: list[list[tuple[str, Any]]], p: Problems) -> None:
+def cross_checks(fleet: Any, policy: Any, components: list[list[tuple[str, Any]]], p: Problems,
+                 tiered: bool = False) -> None:
     """Rules across tables: spare units and no-trouble-found shares only with the repair they
-    model, unit coverage within a switch, k within the ports, spare pools that name a swapped
-    component. ``components`` is, per architecture, (field path, Component) pairs."""
+    model, unit coverage within a switch (``tiered``: within its tier's, :func:`tier_checks`),
+    k within the ports, spare pools that name a swapped component. ``components`` is, per
+    architecture, (field path, Component) pairs."""
 
     n = fleet.ports_per_switch
     for comps in components:
@@ -49,7 +51,7 @@ def cross_checks(fleet: Any, policy: Any, components: list[list[tuple[str, Any]]
                       f"\"{c.repair.value}\": the unit is never removed on its own; set "
                       "ntf_fraction = 0 or repair = \"swap\"")
             _in_place_checks(cpath, c, p)
-            if c.ports_per_unit is None:
+            if c.ports_per_unit is None or tiered:
                 continue
             covered = c.per_switch * c.ports_per_unit
             if covered > n:
@@ -60,8 +62,10 @@ def cross_checks(fleet: Any, policy: Any, components: list[list[tuple[str, Any]]
     k = policy.replace_switch_when_ports_down
     if k > n:
         p.add("policy.replace_switch_when_ports_down", k, f"must be in [1, {n}] (fleet.ports_per_switch)")
-    names = {c.name for comps in components for _, c in comps}
-    swapped = {c.name for comps in components for _, c in comps if c.repair is Repair.SWAP}
+    # a design's TIER:COMPONENT draws on the pool of COMPONENT (each tier its own, of that stock)
+    names = {n for comps in components for _, c in comps for n in (c.name, c.name.partition(":")[2]) if n}
+    swapped = {n for comps in components for _, c in comps if c.repair is Repair.SWAP
+               for n in (c.name, c.name.partition(":")[2]) if n}
     for name in policy.spares:
         if name != SWITCH and name not in names:
             allowed = sorted(names | {SWITCH})
@@ -71,6 +75,64 @@ def cross_checks(fleet: Any, policy: Any, components: list[list[tuple[str, Any]]
             p.add(f"policy.spares.{name}", NO_VALUE, "is never swapped (every architecture repairs "
                   "it by replacing the switch, which draws on policy.spares.switch); remove the "
                   "table or give the switch pool the stock")
+
+
+def tier_checks(scenario: Scenario, p: Problems) -> None:
+    """A fabric of tiers and its designs: tier names unique (no ':'), the GPU-facing tier keeps
+    down-links, the top tier has no up-links, each layer's links counted alike from both ends
+    (switches x uplinks below = switches x down-links above), the fleet is the first tier; with
+    tiers every architecture is a design naming exactly the fabric's tiers, each of its
+    components on one of them (TIER:COMPONENT) within that tier's ports; without tiers none is."""
+    tiers = scenario.fabric.tiers
+    names = [t.name for t in tiers]
+    for i, t in enumerate(tiers):
+        tpath = f"fabric.tiers[{i}]"
+        if not t.name or ":" in t.name:
+            p.add(join(tpath, "name"), t.name, "must be a non-empty name without ':' (components "
+                  "of a design are named TIER:COMPONENT)")
+        if names.count(t.name) > 1 and names.index(t.name) == i:
+            p.add(join(tpath, "name"), t.name, "is used twice; tier names must be unique")
+        if t.uplinks >= t.ports_per_switch:
+            p.add(join(tpath, "uplinks"), t.uplinks, f"must be < ports_per_switch = "
+                  f"{t.ports_per_switch}: the others face the tier below (the GPUs at the first tier)")
+        if i == len(tiers) - 1 and t.uplinks:
+            p.add(join(tpath, "uplinks"), t.uplinks, "must be 0 at the top tier (no tier above it "
+                  "to wire to); add the tier above or set uplinks = 0")
+        if i and t.uplinks < t.ports_per_switch:
+            below = tiers[i - 1]
+            if below.switches * below.uplinks != t.switches * t.downlinks():
+                p.add(join(tpath, "switches"), t.switches, f"{below.name}'s up-links "
+                      f"({below.switches} x {below.uplinks} = {below.switches * below.uplinks}) must "
+                      f"equal {t.name}'s down-links ({t.switches} x {t.downlinks()} = "
+                      f"{t.switches * t.downlinks()}): every link has an end in each tier")
+    if tiers and (scenario.fleet.switches, scenario.fleet.ports_per_switch) != (
+            tiers[0].switches, tiers[0].ports_per_switch):
+        p.add("fleet", NO_VALUE, f"with [[fabric.tiers]] the fleet is the first tier "
+              f"({tiers[0].switches} switches of {tiers[0].ports_per_switch} ports); leave [fleet] "
+              "out or make it that")
+    for i, arch in enumerate(scenario.architectures):
+        apath = f"architectures[{i}]"
+        if not tiers:
+            if arch.tiers:
+                p.add(join(apath, "tiers"), NO_VALUE, "a design names an architecture per tier of a "
+                      "fabric of tiers, but the scenario has no [[fabric.tiers]]; add them or remove "
+                      "tiers")
+            continue
+        if sorted(arch.tiers) != sorted(names):
+            p.add(join(apath, "tiers"), sorted(arch.tiers), f"with [[fabric.tiers]] every architecture "
+                  f"is a design naming an architecture for each tier: {', '.join(names)}")
+            continue
+        for j, c in enumerate(arch.components):
+            tier, sep, _ = c.name.partition(":")
+            cpath = f"{apath}.components[{j}]"
+            if not sep or tier not in names:
+                p.add(join(cpath, "name"), c.name, f"a design's component is named TIER:COMPONENT "
+                      f"with TIER one of {', '.join(names)}")
+                continue
+            t = tiers[names.index(tier)]
+            if c.ports_per_unit is not None and c.per_switch * c.ports_per_unit > t.ports_per_switch:
+                p.add(join(cpath, "per_switch"), c.per_switch, f"per_switch x ports_per_unit = "
+                      f"{c.per_switch * c.ports_per_unit} must be <= {tier}'s {t.ports_per_switch} ports")
 
 
 def _in_place_checks(cpath: str, c: Any, p: Problems) -> None:
@@ -137,8 +199,9 @@ def validate(scenario: Any, *, inputs: bool = True) -> Any:
                       "works while at least `needed` of its `elements` do)")
             comps.append((cpath, c))
         components.append(comps)
+    tier_checks(scenario, p)
     if not p:
-        cross_checks(scenario.fleet, scenario.policy, components, p)
+        cross_checks(scenario.fleet, scenario.policy, components, p, bool(scenario.fabric.tiers))
     if not p and inputs:  # the uncertain inputs' ends (off when checking one of those ends)
 
         check(scenario, p)
