@@ -134,7 +134,8 @@ def test_every_spec_field_is_an_accepted_key():
     for cls, table in ((Policy, d["policy"]), (Costs, d["costs"]), (Workload, d["workload"]),
                        (Fleet, d["fleet"]), (Fabric, d["fabric"])):
         for f in table_fields(cls):
-            if f != "spares" and getattr(getattr(s, cls.__name__.lower()), f) is not None:
+            value = getattr(getattr(s, cls.__name__.lower()), f)
+            if f != "spares" and value is not None and value != ():  # no [[fabric.tiers]]: not written
                 # a total that is the sum of its terms is written as a comment (see below)
                 assert f in table or (cls is Policy and s.policy.derived(f)), (cls.__name__, f)
     comp = s.architectures[0].components[1]
@@ -142,8 +143,10 @@ def test_every_spec_field_is_an_accepted_key():
         if getattr(comp, f) is not None:  # an unset optional is not written
             assert f in d["architectures"][0]["components"][1], f
     for f in table_fields(Architecture):
-        if getattr(s.architectures[0], f) is not None:  # an unset optional is not written
+        if getattr(s.architectures[0], f) not in (None, {}):  # unset optional, not a design: not written
             assert f in d["architectures"][0], f
+    tiered = scenario_to_dict(builtin_scenarios()["two-tier"])  # a fabric of tiers writes them
+    assert "tiers" in tiered["fabric"] and "tiers" in tiered["architectures"][0]
 
 
 # ---------------------------------------------------------------------- invalid files, one sweep

@@ -143,6 +143,18 @@ def _results_section(result: FleetResult, baseline: str, judged: str) -> str:
             + _table(["metric", *(_e(a) for a in archs)], detail, cls="detail"))
 
 
+def fleet_words(sc: Scenario, short: bool = False) -> str:
+    """The fleet in words: its switches and ports, or a fabric's tiers."""
+    f = sc.fleet
+    if not sc.fabric.tiers:
+        return (f"{f.switches:,} switches × {f.ports_per_switch} ports of {f.port_gbps:g}G" if short
+                else f"a fleet of {f.switches:,} switches of {f.ports_per_switch} × {f.port_gbps:g}G ports")
+    tiers = ", ".join(f"{t.switches:,} {t.name} switches of {t.ports_per_switch} ports"
+                      + (f" ({t.uplinks} up-links)" if t.uplinks else "") for t in sc.fabric.tiers)
+    return (f"{len(sc.fabric.tiers)} tiers of {f.port_gbps:g}G: {tiers}" if short
+            else f"a fabric of {len(sc.fabric.tiers)} tiers of {f.port_gbps:g}G ports, {tiers},")
+
+
 def short_question(answer: Verdict) -> str:
     """The page's title: the question the scenario asks, in one line."""
     return f"Does {answer.arch} cost less to own than {answer.against}?"
@@ -180,6 +192,7 @@ def _explain(result: FleetResult, baseline: str, judged: str) -> str:
     CPO port-minutes down can cost less downtime than a pluggable's few, and what one switch
     replacement costs the operator next to the maintenance total."""
     from fleet_models.decisions.verdict import is_cpo
+    from fleet_models.engines.tiers import is_design, views
     from fleet_models.model.spec import AfterSupport
     from fleet_models.runs.tco import replaced_bill
 
@@ -213,8 +226,11 @@ def _explain(result: FleetResult, baseline: str, judged: str) -> str:
         if reps <= 0:
             continue
         labour = costs.technician_usd_per_hour * pol.replacement_hours + costs.service_event_usd
-        bill = replaced_bill(a)
-        after = bill if sup.after is AfterSupport.BUY else bill * sup.depot_fraction
+        share = 1.0 if sup.after is AfterSupport.BUY else sup.depot_fraction
+        bills = ({v.tier.name: replaced_bill(v.architecture) for v in views(sc, a)} if is_design(a)
+                 else {"": replaced_bill(a)})  # a design: a switch of each tier
+        after = "; ".join(f"{usd(b * share)}{' for a ' + t if t else ''}" for t, b in bills.items())
+        new = "; ".join(f"{usd(b)}{' for a ' + t if t else ''}" for t, b in bills.items())
         how = "bought new" if sup.after is AfterSupport.BUY else (
             f"repaired at a depot for {sup.depot_fraction * 100:.0f} % of its bill")
         out.append(
@@ -222,8 +238,8 @@ def _explain(result: FleetResult, baseline: str, judged: str) -> str:
             f"{usd(labour)} of labour and the service event "
             f"({number(pol.replacement_hours, 3)} h at {usd(costs.technician_usd_per_hour)}/h); within "
             f"the {number(sup.years, 3)}-year support period the new switch is the vendor's, after it "
-            f"the switch is {how}: {usd(after)} more ("
-            + ("" if after == bill else f"a new one would be {usd(bill)}: ")
+            f"the switch is {how}: {after} more ("
+            + ("" if share == 1.0 else f"a new one would be {new}: ")
             + "the switch with whatever does not move; pluggable modules and ELS move to the new "
             f"chassis). {reps:,.1f} replacements a year; the maintenance "
             f"total over {_years(result.horizon_hours)} is {usd(summ[(arch, 'maintenance')])}, "
@@ -234,9 +250,7 @@ def _explain(result: FleetResult, baseline: str, judged: str) -> str:
 def _verdict_section(result: FleetResult, baseline: str, n_inputs: int, n_weak: int,
                      answer: Verdict, tornado: bool) -> str:
     sc = result.spec
-    fleet = sc.fleet
-    question = (f"For a fleet of {fleet.switches:,} switches of {fleet.ports_per_switch} × "
-                f"{fleet.port_gbps:g}G ports run for {_years(sc.horizon_hours)}, does "
+    question = (f"For {fleet_words(sc)} run for {_years(sc.horizon_hours)}, does "
                 f"{_e(answer.arch)} cost less to own than {_e(answer.against)}, counting the switches "
                 "and optics, their energy, their maintenance and support and the GPU-hours that "
                 "optics and switch faults cost the training jobs on them; how sure is that answer, "
@@ -466,9 +480,7 @@ def build_report(result: FleetResult, *, baseline: str | None = None,
         sections.append(f'<{tag} id="{sid}"><h2>{_e(title)}</h2>{body[sid]}</{tag}>')
     descs = "".join(f"<li><b>{_e(a.name)}</b>: {_e(a.description)}</li>" for a in sc.architectures
                     if a.description)
-    fleet = sc.fleet
-    sub = (f"CPO decision report, scenario {sc.name}: {fleet.switches:,} switches × "
-           f"{fleet.ports_per_switch} ports of {fleet.port_gbps:g}G, {_years(sc.horizon_hours)}, "
+    sub = (f"CPO decision report, scenario {sc.name}: {fleet_words(sc, short=True)}, {_years(sc.horizon_hours)}, "
            f"{result.n_replications} replications, seed {result.seed}")
     about = ((f'<h2 id="architectures">The architectures compared</h2><ul class="small">{descs}</ul>'
               if descs else "") + f'<nav aria-label="contents"><h2>Contents</h2><ol>{nav}</ol></nav>')

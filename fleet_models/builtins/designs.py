@@ -16,10 +16,12 @@ from collections.abc import Mapping, Sequence
 
 from failure_data.catalog import Catalog
 from fleet_models.builtins.kit import PORT_GBPS, _comp
-from fleet_models.engines.tiers import HOST
 from fleet_models.model.fields import Cite
 from fleet_models.model.lives import catalog_life
 from fleet_models.model.spec import Architecture, Component, Repair, Tier, TierSwitch
+
+HOST = "host-module"
+"""The name of the NIC-side module every GPU-facing link carries, on the first tier."""
 
 
 def host_module(c: Catalog, downlinks: int) -> Component:

@@ -42,9 +42,6 @@ from fleet_models.model.ledger import MONTH_HOURS, EventKind, Ledger
 from fleet_models.model.metrics import COMMON, failure_column
 from fleet_models.model.spec import Architecture, Scenario, Tier
 
-HOST = "host-module"
-"""The name of the NIC-side module every GPU-facing link carries, on the first tier."""
-
 
 def is_design(arch: Architecture) -> bool:
     """Whether ``arch`` is a design of a fabric of tiers (names an architecture per tier)."""

@@ -163,7 +163,9 @@ class Architecture:
         doc="a design of a fabric of tiers ([[fabric.tiers]]): per tier the architecture its "
         "switches are (`tiers = { leaf = \"pluggable-dsp\", spine = \"cpo-els\" }`); its "
         "components are then those architectures', named TIER:COMPONENT, and the GPU side's NIC "
-        "modules (TIER:host-module) are added on the first tier", table=True, factory=dict)
+        "modules (TIER:host-module) are added on the first tier", table=True, factory=dict,
+        allowed="a table of tier = built-in architecture name, or an [architectures.tiers.TIER] "
+        "table per tier")
     cites: Mapping[str, Cite] = provenance()
     origin: str | None = dataclasses.field(default=None, compare=False, repr=False,
                                            metadata={"provenance": True})

@@ -67,7 +67,7 @@ def _keys(cls: type) -> list[tuple[str, Setting, Declared | None]]:
         out.append(("base", Architecture.BASE, None))
     aliases = {a.field: a for a in getattr(cls, "ALIASES", ())}
     for name, d in declared(cls).items():
-        if d.setting.table:
+        if d.setting.table and not (cls is Architecture and name == "tiers"):  # a key, or tables
             continue
         if name in aliases:
             out.append((aliases[name].key, aliases[name].setting, None))
@@ -209,6 +209,22 @@ def starter_toml() -> str:
                "power_w": "20.0", "source": '"my lab"'}
     for key in documented_keys(Component):
         out.append(f"#   {key} = {example.get(key, '...')}  # {_comment(_doc('architectures.components', key))}")
+    tier_example = {"name": '"leaf"', "switches": "128", "ports_per_switch": "128", "uplinks": "64"}
+    out += ["", "# A fabric of tiers instead of a fleet of GPU-facing leaves (leave [fleet] out: it is the",
+            "# first tier), then every architecture is a design naming an architecture per tier:",
+            "#   [[fabric.tiers]]",
+            *[f"#   {k} = {tier_example.get(k, '...')}  # {_comment(_doc('fabric.tiers', k))}"
+              for k in documented_keys(Tier)],
+            '#   [[fabric.tiers]]  # name = "spine", switches = 64, ports_per_switch = 128, uplinks = 0',
+            "#   [[architectures]]",
+            '#   name = "cpo-spine"',
+            f"#   tiers = {{ leaf = \"pluggable-dsp\", spine = \"cpo-els\" }}  # "
+            f"{_comment(_doc('architectures', 'tiers'))}",
+            "#   # or per tier a table, to set its switch price or power:",
+            "#   [architectures.tiers.spine]"]
+    ts_example = {"architecture": '"cpo-els"', "switch_price_usd": "250000.0", "switch_power_w": "900.0"}
+    out += [f"#   {k} = {ts_example.get(k, '...')}  # {_comment(_doc('architectures.tiers.TIER', k))}"
+            for k in documented_keys(TierSwitch)]
     return "\n".join(out) + "\n"
 
 

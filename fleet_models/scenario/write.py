@@ -57,6 +57,10 @@ def _obj_to_dict(obj: Any) -> dict[str, Any]:
         if f.metadata.get("provenance"):
             continue  # where the values came from: carried by the base, not written
         v = getattr(obj, f.name)
+        if f.name == "tiers" and not v:
+            continue  # no fabric of tiers (or not a design): nothing to write
+        if isinstance(obj, Architecture) and obj.tiers and f.name in ("switch_price_usd", "switch_power_w"):
+            continue  # a design's switches are priced per tier (its tiers tables)
         if isinstance(obj, Component) and f.name == "ports_per_unit":
             out[f.name] = SWITCH if v is None else v
         elif isinstance(v, LifeModel):

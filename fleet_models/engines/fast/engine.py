@@ -50,7 +50,7 @@ from fleet_models.model.spec import (
 MODELS: dict[type, frozenset[str]] = {
     Scenario: frozenset({"horizon_hours", "uncertainty", "device_unit"}),  # device_unit: in the lives
     Fleet: frozenset({"switches", "ports_per_switch"}),
-    Architecture: frozenset({"gpus_per_switch", "tiers"}),  # tiers: a plan per tier
+    Architecture: frozenset({"gpus_per_switch"}),  # a design's tiers: a plan per tier
     Component: frozenset({"name", "per_switch", "ports_per_unit", "life", "repair", "elements", "needed",
                           "repair_scope", "moves_on_replacement", "spare_units", "ntf_fraction",
                           "in_place_fraction", "in_place_hours", "swap_hours"}),
@@ -61,8 +61,8 @@ MODELS: dict[type, frozenset[str]] = {
     SparePool: frozenset({"stock", "lead_time_hours"}),
     Costs: frozenset({"discount_rate"}),  # the ledger's sums are reduced at it, after the loop
     Workload: frozenset({"gpus_per_port", "job_gpus", "restart_hours", "comm_share"}),
-    Fabric: frozenset({"homing", "exclude_hours", "degraded_slowdown", "failover_hours", "tiers",
-                       "link_utilization"}),  # a tier's links: rebuilt from its ledger
+    Fabric: frozenset({"homing", "exclude_hours", "degraded_slowdown", "failover_hours",
+                       "link_utilization"}),  # a tier's lost links: rebuilt from its ledger
     Support: frozenset({"years", "after", "buy_lead_days", "depot_days"}),  # the switch pool's leads
 }
 """The engine inputs (fields whose declared role re-simulates: ``fleet_models.model.fields``) this
