@@ -237,3 +237,33 @@ def test_a_design_without_tiers_in_the_fabric_is_refused():
         "[fleet]\nswitches = 4\nports_per_switch = 128\n[[architectures]]" + SHORT.split("[[architectures]]")[1]
     with pytest.raises(ScenarioError, match="no \\[\\[fabric.tiers\\]\\]"):
         parse_scenario(tomllib.loads(text))
+
+
+def test_the_commands_take_a_tiered_scenario(tmp_path):
+    # compare (JSON), the tornado, a break-even on the spine rule's input, and the report, on a
+    # small fabric of designs: each exits 0 and names the designs
+    import json
+
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    path = tmp_path / "fabric.toml"
+    path.write_text(SHORT.replace("switches = 16", "switches = 4").replace("switches = 8", "switches = 2")
+                    + '[[architectures]]\nname = "all-pluggable"\n'
+                    'tiers = { leaf = "pluggable-dsp", spine = "pluggable-dsp" }\n', encoding="utf-8")
+    run_ = CliRunner().invoke
+    r = run_(app, ["compare", str(path), "-n", "3", "--workers", "1", "--hinges", "0", "--json", "-q"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert set(doc["architectures"]) == {"cpo-spine", "all-pluggable"}
+    r = run_(app, ["tornado", str(path), "-n", "2", "--workers", "1", "-q"])
+    assert r.exit_code == 0 and "link-utilization" in r.output, r.output
+    r = run_(app, ["breakeven", str(path), "--vary", "fabric.link_utilization", "--between", "0.5", "1",
+                   "-n", "2", "--workers", "1", "-q"])
+    assert r.exit_code == 0, r.output
+    out = tmp_path / "r.html"
+    r = run_(app, ["report", str(path), "-o", str(out), "-n", "2", "--workers", "1", "--hinges", "0", "-q"])
+    assert r.exit_code == 0, r.output
+    page = out.read_text(encoding="utf-8")
+    assert "2 tiers of 800G" in page and "cpo-spine" in page
