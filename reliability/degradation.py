@@ -225,23 +225,23 @@ class DegradationFit:
         return {"mu": float(mu), "tau": math.exp(lt), "sigma": math.exp(ls), "gamma": float(g)}
 
     def summary(self) -> pd.DataFrame:
-        """One row per parameter: estimate, standard error (of the scale the interval is on),
-        the interval and what it means."""
+        """One row per parameter: estimate, standard error (of the scale its interval is on: log
+        for tau and sigma), the interval and what it means."""
         z = stats.norm.ppf(0.5 + self.confidence / 2)
         se = np.sqrt(np.maximum(np.diag(self.covariance), 0.0))
         mu, lt, ls, g = self.theta
         rows = [
             ("mu", mu, se[0], mu - z * se[0], mu + z * se[0],
-             f"mean of ln(increase at {T_REF_HOURS:g} h) over units"),
+             f"mean ln(rise at {T_REF_HOURS:g} h)"),
             ("tau", math.exp(lt), se[1], math.exp(lt - z * se[1]), math.exp(lt + z * se[1]),
-             "unit-to-unit sd of that log coefficient (se on the log scale)"),
+             "unit-to-unit sd of it"),
             ("sigma", math.exp(ls), se[2], math.exp(ls - z * se[2]), math.exp(ls + z * se[2]),
-             "sd of a reading about its unit's path, fraction of start (se on the log scale)"),
+             "reading noise (of start)"),
         ]
         if self.form is PathForm.power:
-            rows.append(("gamma", g, se[3], g - z * se[3], g + z * se[3], "power of time, common"))
+            rows.append(("gamma", g, se[3], g - z * se[3], g + z * se[3], "power of time"))
         else:
-            rows.append(("gamma", 1.0, 0.0, 1.0, 1.0, "1 (linear form, fixed)"))
+            rows.append(("gamma", 1.0, 0.0, 1.0, 1.0, "1: linear form"))
         return pd.DataFrame(rows, columns=["parameter", "estimate", "se", "lower", "upper", "meaning"]
                             ).set_index("parameter")
 

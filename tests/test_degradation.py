@@ -208,3 +208,42 @@ def test_header_problems(tmp_path):
     assert q.column == "hours" and "no time column" in q.message
     (q,) = _problems(_csv(tmp_path, "unit_id,hours\nA,1\n"))
     assert q.column == "bias_ma" and "missing" in q.message
+
+
+# ---------------------------------------------------------------------- the command
+def test_cli_degrade_json_save_and_plot(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    save, plot = tmp_path / "ttt.json", tmp_path / "paths.png"
+    r = CliRunner().invoke(app, ["degrade", str(samples_path("laser_telemetry.csv")), "--threshold",
+                                 "20%", "--form", "power", "--json", "--save", str(save), "--plot", str(plot)])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["n_units"] == 48 and doc["threshold"] == 0.2 and len(doc["predictions"]) == 48
+    assert LifeModel.load(save).to_dict() == doc["life"]
+    assert plot.stat().st_size > 10_000
+
+
+def test_cli_degrade_bad_file_is_one_message(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    p = _csv(tmp_path, "unit_id,hours,bias_ma\nA,0,50\nA,500,0\nB,0,40\nB,10,41\n")
+    r = CliRunner().invoke(app, ["degrade", str(p), "--threshold", "20%", "--json"])
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    doc = json.loads(r.stdout)
+    assert doc["problems"][0]["line"] == 3 and doc["problems"][0]["column"] == "bias_ma"
+    r = CliRunner().invoke(app, ["degrade", str(samples_path("laser_telemetry.csv")), "--threshold", "20"])
+    assert r.exit_code == 1 and "ambiguous" in r.output
+
+
+def test_plot_returns_axes():
+    ax = fit_degradation(_gaas(), "10%").plot()
+    assert ax.get_xlabel().startswith("hours") and len(ax.lines) >= 15 + 2
