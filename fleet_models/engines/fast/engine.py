@@ -57,7 +57,10 @@ MODELS: dict[type, frozenset[str]] = {
     Policy: frozenset({"detection_hours", "technicians", "swap_hours", "in_place_hours",
                        "switch_replacement_hours",
                        "replace_switch_when_ports_down", "maintenance_window_days", "hands_on",
-                       "ntf_test_days", "switch_swap_hours", "refibre_hours"}),
+                       "ntf_test_days", "switch_swap_hours", "refibre_hours",
+                       # read only for a predicted component, which this engine refuses
+                       "predict_lead_days", "predict_miss_rate",
+                       "predict_false_alarms_per_switch_year"}),
     SparePool: frozenset({"stock", "lead_time_hours"}),
     Costs: frozenset({"discount_rate"}),  # the ledger's sums are reduced at it, after the loop
     Workload: frozenset({"gpus_per_port", "job_gpus", "restart_hours"}),
