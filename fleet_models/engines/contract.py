@@ -21,11 +21,11 @@ from typing import Protocol
 
 import numpy as np
 
+from failure_data.units import HOURS_PER_YEAR
 from fleet_models.engines.fabric import Jobs, jobs
 from fleet_models.engines.streams import Streams
 from fleet_models.model.checks import SWITCH
 from fleet_models.model.ledger import Ledger
-from failure_data.units import HOURS_PER_YEAR
 from fleet_models.model.metrics import engine_columns
 from fleet_models.model.spec import (
     Architecture,

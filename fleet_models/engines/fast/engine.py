@@ -71,6 +71,14 @@ MODELS: dict[type, frozenset[str]] = {
 engine models. An engine input a new feature adds is refused until it is modelled here too (then
 added to this table): :func:`unsupported` names it when it is set away from its default."""
 
+REFUSED: dict[type, frozenset[str]] = {
+    # predictive replacement: a cohort's failures are drawn one at a time here (the next when the
+    # last happens), so the alarm a lead ahead of a later one cannot be raised in time
+    Component: frozenset({"predicted"}),
+}
+"""The engine inputs this engine knowingly does not model (the SimPy engine does): like any
+input outside :data:`MODELS`, refused by :func:`unsupported` when set away from its default."""
+
 
 def _unmodelled(obj: object, where: str) -> list[str]:
     """``field = value`` of every engine input of ``obj`` (a spec object, its tables recursed) this
