@@ -247,3 +247,23 @@ def test_cli_degrade_bad_file_is_one_message(tmp_path):
 def test_plot_returns_axes():
     ax = fit_degradation(_gaas(), "10%").plot()
     assert ax.get_xlabel().startswith("hours") and len(ax.lines) >= 15 + 2
+
+
+def test_a_scenario_loads_the_saved_time_to_threshold_and_draws_from_its_covariance(tmp_path):
+    import dataclasses
+
+    from fleet_models.runs.runner import run
+    from fleet_models.scenario.read import load_scenario
+
+    fit = fit_degradation(read_telemetry(samples_path("laser_telemetry.csv")), "20%", form="power")
+    fit.life_model().save(tmp_path / "laser_ttt.json")
+    (tmp_path / "s.toml").write_text(
+        'name = "ttt"\nhorizon_hours = 20000\nuncertainty = true\n\n[fleet]\nswitches = 4\n'
+        'ports_per_switch = 8\n\n[[architectures]]\nname = "cpo"\n[[architectures.components]]\n'
+        'name = "laser"\nper_switch = 8\nports_per_unit = 1\nrepair = "replace-switch"\n'
+        'life = { model = "laser_ttt.json" }\n', encoding="utf-8")
+    sc = load_scenario(tmp_path / "s.toml")
+    life = sc.architectures[0].components[0].life
+    assert life.parameters == fit.life_model().parameters and life.covariance is not None
+    res = run(dataclasses.replace(sc, replications=4), workers=1, engine="fast")
+    assert (res.replications["failures_laser"] > 0).all()  # B10 ~5,500 h: lasers cross within 20,000 h
