@@ -210,8 +210,7 @@ def test_the_fast_engine_models_every_engine_input_and_lists_nothing_else():
     for cls, names in fast_engine.MODELS.items():
         inputs = {n for n, d in declared(cls).items() if d.setting.role in SIMULATED
                   and not d.setting.table}
-        refused = fast_engine.REFUSED.get(cls, frozenset())  # said, and refused by name when set
-        assert not names & refused and names | refused == inputs, cls.__name__
+        assert names == inputs, cls.__name__
 
 
 def test_fast_results_do_not_depend_on_workers():

@@ -90,7 +90,9 @@ Predictive replacement
     draw from its (component, switch) stream ``(i, crc32(name), 1, switch)``, in the order of the
     switch's failures of that kind as they are drawn (initial lives, then each new chassis'),
     falls below ``predict_miss_rate`` (nothing is drawn at a miss rate of 1). A foreseen
-    failure at t raises an alarm at max(t - lead, the chassis' start); the alarm is void if the
+    failure at t raises an alarm at max(t - lead, the time of the failure of its kind on that
+    chassis before it, the chassis' start): the fast engine's cohorts draw a failure only when
+    the one before it happens, so an earlier alarm could not be raised there; the alarm is void if the
     switch was replaced since, else the switch is replaced, planned, at the next maintenance
     window at or after the alarm (at the alarm without windows) if that is before t and no
     replacement is pending then. False alarms on each switch of an architecture with a

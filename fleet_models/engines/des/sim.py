@@ -338,18 +338,22 @@ class _FleetSim(_Jobs):
         """The alarms of the failures at delays ``t`` (switches ``s``, kinds ``ki``) of chassis
         generation ``gen`` that began at ``start``: each failure of a predicted kind is foreseen
         unless a draw from its (kind, switch) stream, in the order of its failures, falls below
-        the miss rate; a foreseen one's alarm sounds the lead before it (at the chassis' start if
-        that is later)."""
+        the miss rate; a foreseen one's alarm sounds the lead before it, but not before the
+        failure of its kind on that chassis before it (nor the chassis' start): the fast
+        engine's cohorts draw a failure only when the one before it happens."""
         for k in self.kinds:
             if not self.predicted[k.index]:
                 continue
             mine = np.flatnonzero(ki == k.index)
+            prev, last_s = 0.0, -1
             for j in mine[np.lexsort((t[mine], s[mine]))].tolist():
-                sj = int(s[j])
+                sj, tj = int(s[j]), float(t[j])
+                if sj != last_s:
+                    prev, last_s = 0.0, sj
+                alarm, prev = max(tj - self.lead, prev), tj
                 if self.streams.predict(k.name, sj).random() < self.miss:
                     continue
-                self._at(max(float(t[j]) - self.lead, 0.0),
-                         partial(self._alarm, k, sj, gen, start + float(t[j])))
+                self._at(alarm, partial(self._alarm, k, sj, gen, start + tj))
 
     def _alarm(self, k: _Kind, s: int, gen: int, failure_at: float, _ev=None) -> None:
         """A predicted failure's alarm: the switch is replaced at the next window at or after now

@@ -53,12 +53,11 @@ MODELS: dict[type, frozenset[str]] = {
     Architecture: frozenset({"gpus_per_switch"}),
     Component: frozenset({"name", "per_switch", "ports_per_unit", "life", "repair", "elements", "needed",
                           "repair_scope", "moves_on_replacement", "spare_units", "ntf_fraction",
-                          "in_place_fraction", "in_place_hours", "swap_hours"}),
+                          "in_place_fraction", "in_place_hours", "swap_hours", "predicted"}),
     Policy: frozenset({"detection_hours", "technicians", "swap_hours", "in_place_hours",
                        "switch_replacement_hours",
                        "replace_switch_when_ports_down", "maintenance_window_days", "hands_on",
                        "ntf_test_days", "switch_swap_hours", "refibre_hours",
-                       # read only for a predicted component, which this engine refuses
                        "predict_lead_days", "predict_miss_rate",
                        "predict_false_alarms_per_switch_year"}),
     SparePool: frozenset({"stock", "lead_time_hours"}),
@@ -70,14 +69,6 @@ MODELS: dict[type, frozenset[str]] = {
 """The engine inputs (fields whose declared role re-simulates: ``fleet_models.model.fields``) this
 engine models. An engine input a new feature adds is refused until it is modelled here too (then
 added to this table): :func:`unsupported` names it when it is set away from its default."""
-
-REFUSED: dict[type, frozenset[str]] = {
-    # predictive replacement: a cohort's failures are drawn one at a time here (the next when the
-    # last happens), so the alarm a lead ahead of a later one cannot be raised in time
-    Component: frozenset({"predicted"}),
-}
-"""The engine inputs this engine knowingly does not model (the SimPy engine does): like any
-input outside :data:`MODELS`, refused by :func:`unsupported` when set away from its default."""
 
 
 def _unmodelled(obj: object, where: str) -> list[str]:
@@ -153,6 +144,9 @@ class _PerPlan:
     columns: tuple[str, ...]  # the failure-count metric of each component
     component: np.ndarray | None  # int32: the component of each kind (None: kind k is component k)
     lives: tuple[np.ndarray, np.ndarray, np.ndarray] | None  # None: drawn per replication
+    predicted: np.ndarray  # bool per kind: its failures raise alarms (none at a miss rate of 1)
+    false_alarm_rate: float  # per switch-hour where a kind is predicted, else 0
+    false_alarm_word: np.uint64  # the crc32 false alarms are keyed by
 
 
 @functools.lru_cache(maxsize=64)
@@ -169,7 +163,10 @@ def _per_plan(plan: FleetPlan) -> _PerPlan:
         columns=tuple(failure_column(c.name) for c in plan.architecture.components),
         component=(None if len(plan.names) == len(plan.architecture.components)
                    else plan.component.astype(np.int32)),
-        lives=_life_arrays(plan.lives) if fixed else None)
+        lives=_life_arrays(plan.lives) if fixed else None,
+        predicted=plan.predicted & (plan.predict_miss < 1.0),
+        false_alarm_rate=plan.false_alarm_rate if plan.predicted.any() else 0.0,
+        false_alarm_word=np.uint64(zlib.crc32(Streams.FALSE_ALARMS.encode())))
 
 
 class FastEngine:
@@ -193,7 +190,8 @@ class FastEngine:
             plan.per_switch, plan.spares, plan.span, plan.wide, plan.elements, plan.needed, plan.swap,
             plan.unit_scope, plan.moves, plan.pool, plan.ntf, fam, pa, pb,
             plan.pool_stock, pp.pool_lead, plan.switch_pool,
-            x0, pp.words, pp.months)
+            x0, pp.words, pp.months, pp.predicted, plan.predict_lead, plan.predict_miss,
+            pp.false_alarm_rate, pp.false_alarm_word)
         m: dict[str, float] = {"port_availability": float(out[0])}
         if pp.component is not None:  # an in-place kind's failures and ledger rows are its component's
             fails = np.bincount(pp.component, weights=fails, minlength=len(pp.columns))
