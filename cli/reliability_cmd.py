@@ -11,7 +11,8 @@ JSON documents (one shape per command, keys that do not apply are null):
   alt (null unless --stress), component, source, saved_to, plot.
 * ``cpo degrade``: form, threshold, confidence, t_ref_hours, parameters, intervals (mu, tau,
   sigma, gamma), log_likelihood, n_units, n_readings, life (the LifeModel dict), b10_hours and
-  median_hours ([estimate, lower, upper]), predictions (list), source, saved_to, plot.
+  median_hours ([estimate, lower, upper]), predictions (list), source, other_mode (null unless
+  --failures), saved_to, plot.
 * ``cpo bound``: method (chi-square | weibayes), confidence, failures,
   device_hours, rate_upper_per_hour, fit_upper, mttf_lower_hours, shape,
   scale_lower_hours, n_units, source.
@@ -343,6 +344,9 @@ def degrade_cmd(
                               "(a scenario loads it like any saved fit)."),
     plot: Path = typer.Option(None, "--plot", help="Draw the paths, threshold and fitted median path "
                               "to FILE.png or FILE.svg."),
+    failures: Path = typer.Option(None, "--failures", help="A failure log of the same units (any "
+                                  "format `cpo fit` reads, with unit_id): a unit that failed before "
+                                  "reading over the threshold failed of another mode."),
 ) -> None:
     """Fit a degradation path model to laser bias-current telemetry: time to a threshold.
 
@@ -359,12 +363,19 @@ def degrade_cmd(
 
         telemetry = read_telemetry(file, as_of=as_of, time_unit=time_unit.value)
         result = fit_degradation(telemetry, threshold, form=form.value, confidence=confidence)
+        mode = None
+        if failures is not None:
+            from failure_data.readers import read_life_table
+            from reliability.degradation import other_mode
+
+            result, mode = other_mode(result, telemetry, read_life_table(failures, as_of=as_of))
         if save is not None:
             result.life_model().save(save)
         if plot is not None:
             result.save_plot(str(plot))
         doc = result.to_dict()
         doc["source"] = _source(telemetry)
+        doc["other_mode"] = mode.to_dict() if mode is not None else None
         doc["saved_to"] = str(save) if save is not None else None
         doc["plot"] = str(plot) if plot is not None else None
         if json_output:
@@ -402,14 +413,26 @@ def _print_degrade(result, doc) -> None:
     p = result.predictions
     t = Table(title=f"each unit's predicted crossing (hours since its first reading; {pct} of its "
                     "posterior, given the fit)")
-    for c in ("unit", "last reading", "increase then", "predicted", "interval", "read over"):
+    other = "failed_other_mode_hours" in p.columns
+    for c in ("unit", "last reading", "increase then", "predicted", "interval", "read over",
+              *(("failed (other mode)",) if other else ())):
         t.add_column(c, justify="left" if c == "unit" else "right")
     for unit, r in p.sort_values("predicted_hours").iterrows():
         over = number(r.observed_over_hours) if r.observed_over_hours == r.observed_over_hours else DASH
-        t.add_row(str(unit), number(r.last_hours), percent(r.last_increase, 2),
-                  number(r.predicted_hours), f"{number(r.lower_hours)} .. {number(r.upper_hours)}",
-                  over)
+        row = [str(unit), number(r.last_hours), percent(r.last_increase, 2), number(r.predicted_hours),
+               f"{number(r.lower_hours)} .. {number(r.upper_hours)}", over]
+        if other:
+            row.append(number(r.failed_other_mode_hours))
+        t.add_row(*row)
     out.print(t)
+    om = doc["other_mode"]
+    if om is not None:
+        out.print(f"other failure modes (the failure log): {om['n_failures']} of {om['n_units']} units "
+                  f"failed before reading over the threshold, over {number(om['exposure_hours'])} "
+                  f"unit-hours; {om['failed_over_threshold']} failed after it")
+        if om["units_without_telemetry"]:
+            err(f"note: {len(om['units_without_telemetry'])} failed units of the log have no "
+                f"telemetry and are in neither mode: {', '.join(om['units_without_telemetry'][:8])}")
     if doc["saved_to"]:
         err(f"saved the time-to-threshold life model to {doc['saved_to']}")
     if doc["plot"]:

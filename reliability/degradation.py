@@ -428,3 +428,73 @@ def fit_degradation(readings, threshold: float | str, *, form: PathForm | str = 
     paths["hours"] = paths["hours"] - paths.groupby("unit_id", sort=False)["hours"].transform("first")
     return DegradationFit(form, thr, full, cov, -float(best.fun), confidence, n, int(d.mask.sum()),
                           pred, source, paths)
+
+
+# ---------------------------------------------------------------------- with a failure log
+@dataclass(frozen=True)
+class OtherMode:
+    """What a failure log of the same units adds to a degradation fit: a unit that failed before
+    its bias current read over the threshold failed of another mode (competing risks, the modes
+    independent). ``table`` is that mode's life table over the telemetry's units (a failure at
+    its age; censored when a reading first reached the threshold, else at its last reading or
+    its failure log's end of observation, whichever is later), for ``reliability.fit``."""
+
+    table: Any  # failure_data.table.LifeTable
+    n_failures: int
+    exposure_hours: float
+    failed_over: int  # units the log says failed that had read over the threshold first
+    without_telemetry: list[str]  # units of the log with no telemetry (not part of either)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"n_failures": self.n_failures, "exposure_hours": self.exposure_hours,
+                "n_units": int(self.table.n_units), "failed_over_threshold": self.failed_over,
+                "units_without_telemetry": self.without_telemetry}
+
+
+def other_mode(fit: DegradationFit, readings, failures) -> tuple[DegradationFit, OtherMode]:
+    """Combine a fit with a failure log (a ``LifeTable`` with a ``unit_id`` column) of the same
+    units; ages are the telemetry's ``hours`` (the units' ages) and the log's. Returns the fit
+    with its predictions gaining ``failed_other_mode_hours`` (NaN: none), and the other mode.
+
+    Raises
+    ------
+    FitError
+        The log has no unit_id column, or a unit has a reading after the age the log says it
+        failed at.
+    """
+    from failure_data.table import LifeTable
+
+    data = failures.data
+    if "unit_id" not in data.columns:
+        raise FitError("the failure log has no unit_id column, so its units cannot be matched to "
+                       "the telemetry's; add the lasers' unit_id to the log")
+    frame = readings.data if hasattr(readings, "data") else readings
+    ages = frame.groupby(frame["unit_id"].astype(str), sort=False)["hours"].agg(["first", "last"])
+    failed = data[data["kind"] != "right"]
+    fail_age = pd.Series(failed["upper"].to_numpy(float), index=failed["unit_id"].astype(str))
+    fail_age = fail_age.groupby(level=0).min()
+    seen = pd.Series(data["upper"].where(data["kind"] != "right", data["lower"]).to_numpy(float),
+                     index=data["unit_id"].astype(str)).groupby(level=0).max()
+    late = [(u, float(ages.loc[u, "last"]), float(a)) for u, a in fail_age.items()
+            if u in ages.index and ages.loc[u, "last"] > a]
+    if late:
+        u, last, a = late[0]
+        raise FitError(f"unit {u!r} has a reading at age {last:g} h, after the age the failure log "
+                       f"says it failed at ({a:g} h){f' (and {len(late) - 1} more units)' if len(late) > 1 else ''}; "
+                       "fix the log or the telemetry (ages are the hours of both)")
+    pred = fit.predictions.copy()
+    start = ages["first"].reindex(pred.index)
+    over_age = pred["observed_over_hours"] + start  # the age a reading first reached the threshold
+    f_age = fail_age.reindex(pred.index)
+    other = f_age.notna() & ~(over_age <= f_age)
+    pred["failed_other_mode_hours"] = f_age.where(other)
+    end = np.fmax(ages["last"].reindex(pred.index).to_numpy(float),
+                  seen.reindex(pred.index).to_numpy(float))
+    duration = np.where(other, f_age, np.where(over_age.notna(), over_age, end))
+    table = LifeTable.from_durations(duration, other.to_numpy(bool),
+                                     covariates={"unit_id": pred.index.astype(str).tolist()})
+    import dataclasses
+
+    mode = OtherMode(table, int(other.sum()), float(np.sum(duration)), int((f_age.notna() & ~other).sum()),
+                     sorted(set(fail_age.index) - set(pred.index)))
+    return dataclasses.replace(fit, predictions=pred), mode

@@ -267,3 +267,50 @@ def test_a_scenario_loads_the_saved_time_to_threshold_and_draws_from_its_covaria
     assert life.parameters == fit.life_model().parameters and life.covariance is not None
     res = run(dataclasses.replace(sc, replications=4), workers=1, engine="fast")
     assert (res.replications["failures_laser"] > 0).all()  # B10 ~5,500 h: lasers cross within 20,000 h
+
+
+# ---------------------------------------------------------------------- with a failure log
+def test_a_unit_failing_before_it_crosses_failed_of_another_mode():
+    from failure_data.table import LifeTable
+    from reliability.degradation import other_mode
+
+    frame = _gaas()
+    # unit 3 (at +6.9 % by 4,000 h: it never reads over +10 %) failed at 2,100 h: its readings
+    # stop at 2,000 h; unit 1 (over +10 % at 4,000 h) failed at 4,000 h, after crossing
+    frame = frame[~((frame["unit_id"] == "3") & (frame["hours"] > 2000))]
+    log = LifeTable.from_durations([2100.0, 4000.0, 4000.0], [True, True, False],
+                                   covariates={"unit_id": ["3", "1", "2"]})
+    fit = fit_degradation(frame, "10%")
+    fit, mode = other_mode(fit, frame, log)
+    p = fit.predictions
+    assert p.loc["3", "failed_other_mode_hours"] == 2100.0
+    assert np.isnan(p.loc["1", "failed_other_mode_hours"]) and np.isnan(p.loc["2", "failed_other_mode_hours"])
+    assert (mode.n_failures, mode.failed_over) == (1, 1)
+    t = mode.table.data.set_index("unit_id")
+    # the other mode's life table: unit 3 failed at 2,100 h; unit 1 censored at its crossing
+    # (4,000 h), unit 10 at its first reading over +10 % (3,500 h), unit 2 at its last (4,000 h)
+    assert t.loc["3", "kind"] == "exact" and t.loc["3", "lower"] == 2100.0
+    assert (t.loc["1", "kind"], t.loc["1", "lower"]) == ("right", 4000.0)
+    assert t.loc["10", "lower"] == 3500.0 and t.loc["2", "lower"] == 4000.0
+    # a reading after the failure the log records is refused, naming the unit
+    with pytest.raises(FitError, match="unit '2' has a reading at age 4000"):
+        other_mode(fit, frame, LifeTable.from_durations([3000.0], [True], covariates={"unit_id": ["2"]}))
+    with pytest.raises(FitError, match="no unit_id"):
+        other_mode(fit, frame, LifeTable.from_durations([3000.0], [True]))
+
+
+def test_cli_degrade_with_a_failure_log():
+    import json
+
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    r = CliRunner().invoke(app, ["degrade", str(samples_path("laser_telemetry.csv")), "-t", "20%",
+                                 "--failures", str(samples_path("laser_telemetry_failures.csv")), "--json"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["other_mode"]["n_failures"] == 1 and doc["other_mode"]["failed_over_threshold"] == 1
+    by_unit = {p["unit_id"]: p for p in doc["predictions"]}
+    assert by_unit["LZ20"]["failed_other_mode_hours"] == 8000.0
+    assert by_unit["LZ09"]["failed_other_mode_hours"] is None
