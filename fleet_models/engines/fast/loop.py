@@ -9,6 +9,7 @@ import numpy as np
 from fleet_models.engines.fast.jit import _helper
 from fleet_models.engines.fast.jobs import _advance, _job_rate, _jobs_down, _ports_up, _record
 from fleet_models.engines.fast.laws import _cdf, _cohort_age, _failing, _ppf, _survivor
+from fleet_models.engines.fast.predict import _FALSE_ALARM, _PREDICT, _booked, _foresee
 from fleet_models.engines.fast.queues import (
     _ARRIVE,
     _BUSY,
@@ -17,7 +18,6 @@ from fleet_models.engines.fast.queues import (
     _EXCLUDE,
     _FAIL,
     _FAILOVER,
-    _FALSE_ALARM,
     _HN,
     _L_DETECT,
     _L_NTF,
@@ -27,7 +27,6 @@ from fleet_models.engines.fast.queues import (
     _LOST_RATE,
     _N_DEGRADED,
     _OUTAGES,
-    _PREDICT,
     _REPL,
     _REPL_DET,
     _REPL_DONE,
@@ -54,11 +53,9 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
     """The event loop: handle events until the horizon (returns False) or until one of the
     arrays may lack room for what the next event adds (returns True: the caller grows them)."""
     (S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K_ports, window,
-     JP, n_jobs, dual, ntf_test, K, Q, renew0, ntf0, tot, push_bound, switch_pool, lane_bound,
-     pred0, lead, miss) = cfg
+     JP, n_jobs, dual, ntf_test, K, Q, renew0, ntf0, tot, push_bound, switch_pool, lane_bound, pf) = cfg
     (per_switch, spares, units, uoff, down_at, span, wide, elements, swap, unit_scope,
-     moves, kpool, ntf, fam, pa, pb, pool_lead, renew_key, ntf_key, h_end, u_any, f_end,
-     predicted, pred_key) = kinds
+     moves, kpool, ntf, fam, pa, pb, pool_lead, renew_key, ntf_key, h_end, u_any, f_end, pk) = kinds
     (reasons, rs_reasons, rs_down, failed, nfk, unit_gen, serve, block_down, in_place, gen,
      degraded, awaiting, switch_wide, pending, window_gen, ch_h, ch_left, ch_t0) = switches
     (st, seeded, stock, ports_buf, idx, fails, dbm, lbm, jd, stalled, last_int,
@@ -172,9 +169,8 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
                 if t < H:
                     v = _survivor(st, r, units[k] * elements[k], elements[k], s, uoff[k], failed)
                     _push(IS, et, eseq, ed, hp, fr, t, _FAIL, k, s, v, ed4, 0)
-                    if predicted[k]:  # its alarm: a lead ahead, not before this failure
-                        _foresee(IS, et, eseq, ed, hp, fr, st, seeded, pred0 + k * S + s, pred_key[k],
-                                 s, t, now, lead, miss, window, ed4)
+                    _foresee(IS, et, eseq, ed, hp, fr, st, seeded, pf, pk, k, S, s, t, now, window,
+                             ed4)  # predictive replacement: its alarm, a lead ahead
             went_down = fcount == down_at[k]
             if went_down:
                 slot = u
@@ -288,15 +284,8 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
 
         elif typ == _PREDICT or typ == _FALSE_ALARM:  # predictive replacement: planned, no stall
             s = ea
-            if typ == _FALSE_ALARM:
-                eb = gen[s]
-                w = _window_at(now, window)
-                if w > now:  # the next window: a planned replacement there
-                    _push(IS, et, eseq, ed, hp, fr, w, _PREDICT, s, eb, 0, 0, 0)
-                    continue
-            if gen[s] == eb and not pending[s]:
-                req_repl = s
-                req_planned = 1
+            if _booked(IS, et, eseq, ed, hp, fr, typ, s, eb, now, window, gen, pending):
+                req_repl, req_planned = s, 1
 
         elif typ == _ARRIVE:
             q = ea
@@ -420,9 +409,8 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
                     if t < H:
                         v = _survivor(st, r, n, elements[k], s, uoff[k], failed)
                         _push(IS, et, eseq, ed, hp, fr, t, _FAIL, k, s, v, gen[s], 0)
-                        if predicted[k]:  # its alarm: a lead ahead, not before the new chassis
-                            _foresee(IS, et, eseq, ed, hp, fr, st, seeded, pred0 + k * S + s,
-                                     pred_key[k], s, t, now, lead, miss, window, gen[s])
+                        _foresee(IS, et, eseq, ed, hp, fr, st, seeded, pf, pk, k, S, s, t, now,
+                                 window, gen[s])  # predictive replacement: its alarm
                     continue
                 f = _cdf(fam[k], pa[k], pb[k], rem)
                 c = _failing(st, r, units[k] * elements[k], f, idx)
@@ -610,25 +598,3 @@ def _start_swap(now, H, k, nt, swap_hours, exp_hands_on, st, K, kpool, ntf_test,
     if nt and kpool[k] >= 0:
         _later(IS, lanes, _L_NTF, now + ntf_test, _ARRIVE, kpool[k], 0, 0, 0, 0)
     return hold
-
-
-@_helper
-def _window_at(t, window):
-    """The first maintenance window at or after t (t itself without windows)."""
-    if window > 0.0:
-        return math.ceil(t / window) * window
-    return t
-
-
-@_helper
-def _foresee(IS, et, eseq, ed, hp, fr, st, seeded, row, key, s, t, now, lead, miss, window, g):
-    """A predicted kind's failure at t on switch s (chassis generation g) drawn at ``now``: unless
-    its (kind, switch) stream says it is missed, its alarm sounds at max(t - lead, now) and the
-    switch's planned replacement is booked at the next window at or after it, if that is before
-    the failure (the SimPy engine's ``_schedule_alarms``)."""
-    r = _stream(st, seeded, row, key, s)
-    if _uniform(st, r) < miss:
-        return
-    w = _window_at(max(t - lead, now), window)
-    if w < t:
-        _push(IS, et, eseq, ed, hp, fr, w, _PREDICT, s, g, 0, 0, 0)

@@ -10,7 +10,8 @@ import numpy as np
 from fleet_models.engines.fast.jit import njit
 from fleet_models.engines.fast.jobs import _advance
 from fleet_models.engines.fast.laws import _cdf, _cohort_age, _failing, _hazard_to, _ppf, _survivor
-from fleet_models.engines.fast.loop import _run, _window_at
+from fleet_models.engines.fast.loop import _run
+from fleet_models.engines.fast.predict import _window_at
 from fleet_models.engines.fast.queues import (
     _CI,
     _DEG_AREA,
@@ -276,10 +277,10 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
     IS[_CI] = 0
     cfg = (S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K_ports, window,
            JP, n_jobs, dual, ntf_test, K, Q, renew0, ntf0, tot, push_bound, switch_pool, lane_bound,
-           pred0, lead, miss)
+           (pred0, lead, miss))
     kinds = (per_switch, spares, units, uoff, down_at, span, wide, elements, swap, unit_scope,
              moves, kpool, ntf, fam, pa, pb, pool_lead, renew_key, ntf_key, h_end, u_any, f_end,
-             predicted, pred_key)
+             (predicted, pred_key))
     switches = (reasons, rs_reasons, rs_down, failed, nfk, unit_gen, serve, block_down, in_place, gen,
                 degraded, awaiting, switch_wide, pending, window_gen, ch_h, ch_left, ch_t0)
     work = (st, seeded, stock, ports_buf, idx, fails, dbm, lbm, jd, stalled, last_int,
