@@ -5,7 +5,7 @@ Its parts, in the order a replication uses them: ``jit`` (numba, its cache, the 
 closed forms and how lives are drawn), ``queues`` (heap, FIFO lanes, the initial failures in
 time order), ``jobs`` (clock areas and the [fabric]'s jobs), ``loop`` (the event loop),
 ``predict`` (predictive replacement's alarms and bookings), ``setup`` (one replication's arrays
-and initial failures), and ``engine``  (the Python side:
+and initial failures), and ``engine`` (the Python side:
 :class:`FastEngine`, what it refuses, compiling and the cache).
 
 How
