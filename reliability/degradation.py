@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
+from failure_data.errors import option
 from reliability.errors import FitError, ParameterError
 from reliability.models import LifeModel
 
@@ -403,8 +404,8 @@ def fit_degradation(readings, threshold: float | str, *, form: PathForm | str = 
         cov_free = None
     if cov_free is None or not np.all(np.isfinite(cov_free)) or np.any(np.diag(cov_free) <= 0):
         raise FitError("the path model's likelihood has no curvature at its maximum (a parameter is "
-                       "not identified: units too alike, or readings too few); try --form linear, or "
-                       "more units or readings")
+                       "not identified: units too alike, or readings too few); try the linear form "
+                       f"({option('form', 'form=')}\"linear\"), or more units or readings")
     cov = np.zeros((4, 4))
     cov[:free, :free] = (cov_free + cov_free.T) / 2
     full = np.append(th, 1.0) if free == 3 else th
