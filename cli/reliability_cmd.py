@@ -1,4 +1,4 @@
-"""`cpo fit`, `cpo bound`, `cpo plan-pilot`: life-data analysis commands.
+"""`cpo fit`, `cpo degrade`, `cpo bound`, `cpo plan-pilot`: life-data analysis commands.
 
 Only typer is imported at module level; the library (pandas, scipy, lifelines,
 matplotlib) is imported inside the commands, so `cpo --help` stays fast.
@@ -9,6 +9,10 @@ JSON documents (one shape per command, keys that do not apply are null):
   covariance, confidence, interval_method, log_likelihood, aic, converged,
   n_units, n_failures, n_records, mttf_hours, b10_hours, ranking (list),
   alt (null unless --stress), component, source, saved_to, plot.
+* ``cpo degrade``: form, threshold, confidence, t_ref_hours, parameters, intervals (mu, tau,
+  sigma, gamma), log_likelihood, n_units, n_readings, life (the LifeModel dict), b10_hours and
+  median_hours ([estimate, lower, upper]), predictions (list), source, other_mode (null unless
+  --failures), saved_to, plot.
 * ``cpo bound``: method (chi-square | weibayes), confidence, failures,
   device_hours, rate_upper_per_hour, fit_upper, mttf_lower_hours, shape,
   scale_lower_hours, n_units, source.
@@ -319,8 +323,125 @@ def plan_pilot_cmd(
         console().print(t)
 
 
+class FormChoice(StrEnum):
+    linear = "linear"
+    power = "power"
+
+
+def degrade_cmd(
+    file: Path = typer.Argument(..., help="Telemetry log (CSV or Parquet): unit_id, hours or date, "
+                                "bias_ma, optional temperature_c."),
+    threshold: str = typer.Option(..., "--threshold", "-t", help="Failure: the bias current up this "
+                                  "much over its start, as a percent (20%) or a fraction (0.2)."),
+    form: FormChoice = typer.Option(FormChoice.linear, "--form", help="Mean path: linear in time, "
+                                    "or a power of time (the power fitted, common to every unit)."),
+    confidence: float = _CONF,
+    time_unit: TimeUnit = typer.Option(TimeUnit.hours, "--time-unit", help="Unit of the hours column."),
+    as_of: str = typer.Option(None, "--as-of", help="Dated readings: the day they end, YYYY-MM-DD "
+                              "(default: the latest date)."),
+    json_output: bool = JSON_OUTPUT,
+    save: Path = typer.Option(None, "--save", help="Write the time-to-threshold LifeModel JSON here "
+                              "(a scenario loads it like any saved fit)."),
+    plot: Path = typer.Option(None, "--plot", help="Draw the paths, threshold and fitted median path "
+                              "to FILE.png or FILE.svg."),
+    failures: Path = typer.Option(None, "--failures", help="A failure log of the same units (any "
+                                  "format `cpo fit` reads, with unit_id): a unit that failed before "
+                                  "reading over the threshold failed of another mode."),
+) -> None:
+    """Fit a degradation path model to laser bias-current telemetry: time to a threshold.
+
+    Meeker & Escobar's random-coefficient path model (maximum likelihood) on each laser's
+    relative rise over its first reading; the time to threshold is lognormal in closed form.
+    """
+    if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
+        raise typer.BadParameter(f"--plot {str(plot)!r} must end in .png or .svg")
+    check_output_folder(save, "--save")
+    check_output_folder(plot, "--plot")
+    with domain_errors(json_output):
+        from failure_data.telemetry import read_telemetry
+        from reliability.degradation import fit_degradation
+
+        telemetry = read_telemetry(file, as_of=as_of, time_unit=time_unit.value)
+        result = fit_degradation(telemetry, threshold, form=form.value, confidence=confidence)
+        mode = None
+        if failures is not None:
+            from failure_data.readers import read_life_table
+            from reliability.degradation import other_mode
+
+            result, mode = other_mode(result, telemetry, read_life_table(failures, as_of=as_of))
+        if save is not None:
+            result.life_model().save(save)
+        if plot is not None:
+            result.save_plot(str(plot))
+        doc = result.to_dict()
+        doc["source"] = _source(telemetry)
+        doc["other_mode"] = mode.to_dict() if mode is not None else None
+        doc["saved_to"] = str(save) if save is not None else None
+        doc["plot"] = str(plot) if plot is not None else None
+        if json_output:
+            emit_json(doc)
+            return
+        _print_degrade(result, doc)
+
+
+def _print_degrade(result, doc) -> None:
+    from rich.table import Table
+
+    from failure_data.numbers import DASH, number, percent
+
+    out = console()
+    src = doc["source"]
+    out.print(f"{src['file']} (telemetry, {src['rows']} readings of {doc['n_units']} units"
+              + (f", as of {src['as_of']}" if src["as_of"] else "") + ")")
+    pct = f"{result.confidence * 100:g}%"
+    t = Table(title=f"path model ({result.form.value}): increase = exp(b) (t / 1000 h)^gamma, "
+                    f"b ~ N(mu, tau²)")
+    for c in ("parameter", "estimate", f"{pct} lower", f"{pct} upper", "meaning"):
+        t.add_column(c, justify="left" if c in ("parameter", "meaning") else "right")
+    for name, r in result.summary().iterrows():
+        t.add_row(str(name), f"{r.estimate:.5g}", f"{r.lower:.5g}", f"{r.upper:.5g}", r.meaning)
+    out.print(t)
+    life = result.life_model()
+    b10, median = doc["b10_hours"], doc["median_hours"]
+    t = Table(title=f"time to +{result.threshold * 100:g}%: lognormal(mu {life.parameters['mu']:.4f}, "
+                    f"sigma {life.parameters['sigma']:.4f}) hours")
+    for c in ("quantity", "estimate", f"{pct} interval"):
+        t.add_column(c, justify="left" if c == "quantity" else "right")
+    t.add_row("B10 (hours)", number(b10[0]), f"{number(b10[1])} .. {number(b10[2])}")
+    t.add_row("median (hours)", number(median[0]), f"{number(median[1])} .. {number(median[2])}")
+    out.print(t)
+    p = result.predictions
+    t = Table(title=f"each unit's predicted crossing (hours since its first reading; {pct} of its "
+                    "posterior, given the fit)")
+    other = "failed_other_mode_hours" in p.columns
+    for c in ("unit", "last reading", "increase then", "predicted", "interval", "read over",
+              *(("failed (other mode)",) if other else ())):
+        t.add_column(c, justify="left" if c == "unit" else "right")
+    for unit, r in p.sort_values("predicted_hours").iterrows():
+        over = number(r.observed_over_hours) if r.observed_over_hours == r.observed_over_hours else DASH
+        row = [str(unit), number(r.last_hours), percent(r.last_increase, 2), number(r.predicted_hours),
+               f"{number(r.lower_hours)} .. {number(r.upper_hours)}", over]
+        if other:
+            row.append(number(r.failed_other_mode_hours))
+        t.add_row(*row)
+    out.print(t)
+    om = doc["other_mode"]
+    if om is not None:
+        out.print(f"other failure modes (the failure log): {om['n_failures']} of {om['n_units']} units "
+                  f"failed before reading over the threshold, over {number(om['exposure_hours'])} "
+                  f"unit-hours; {om['failed_over_threshold']} failed after it")
+        if om["units_without_telemetry"]:
+            err(f"note: {len(om['units_without_telemetry'])} failed units of the log have no "
+                f"telemetry and are in neither mode: {', '.join(om['units_without_telemetry'][:8])}")
+    if doc["saved_to"]:
+        err(f"saved the time-to-threshold life model to {doc['saved_to']}")
+    if doc["plot"]:
+        err(f"wrote the degradation plot to {doc['plot']}")
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the `cpo` app."""
     app.command("fit")(fit_cmd)
+    app.command("degrade")(degrade_cmd)
     app.command("bound")(bound_cmd)
     app.command("plan-pilot")(plan_pilot_cmd)

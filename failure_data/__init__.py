@@ -25,6 +25,9 @@ _EXPORTS = {
     "samples_path": "failure_data.readers",
     "write_life_table": "failure_data.writers",
     "synthesize": "failure_data.synth",
+    "Telemetry": "failure_data.telemetry",
+    "read_telemetry": "failure_data.telemetry",
+    "synthesize_telemetry": "failure_data.telemetry",
     "SynthSpec": "failure_data.synth",
 }
 

@@ -351,14 +351,19 @@ def _covariate(col: _Column) -> np.ndarray | pd.Series:
 
 # ---------------------------------------------------------------------- public
 SAMPLES = ("pluggable_800g_dated.csv", "cpo_els_pilot.csv", "laser_htol.csv", "engine_inspections.csv")
+"""The sample field logs (life records; read with :func:`read_life_table`)."""
+TELEMETRY_SAMPLES = ("laser_telemetry.csv", "laser_telemetry_failures.csv")
+"""The sample telemetry (bias-current readings; read with
+:func:`failure_data.telemetry.read_telemetry`) and the failure log of its lasers."""
 
 
 def samples_path(name: str) -> Path:
     """Path of a sample log shipped in ``failure_data/samples`` (see the README there)."""
     from importlib.resources import files
 
-    if name not in SAMPLES:
-        raise DataValidationError([Problem(None, None, name, f"no such sample; samples are {', '.join(SAMPLES)}")])
+    if name not in SAMPLES + TELEMETRY_SAMPLES:
+        raise DataValidationError([Problem(None, None, name, "no such sample; samples are "
+                                           f"{', '.join(SAMPLES + TELEMETRY_SAMPLES)}")])
     return Path(str(files("failure_data").joinpath("samples", name)))
 
 

@@ -40,6 +40,8 @@ _EXPORTS = {
     "nelson_aalen": "reliability.nonparametric",
     "nonparametric": "reliability.nonparametric",
     "plot_probability": "reliability.plotting",
+    "fit_degradation": "reliability.degradation",
+    "DegradationFit": "reliability.degradation",
     "save_probability_plot": "reliability.plotting",
 }
 

@@ -1,7 +1,7 @@
 """Regenerate the sample field logs shipped in failure_data/samples/ (a maintainer script: it drives
 the `cpo` CLI, so it lives outside the packages; run from the checkout root).
 
-    python scripts/make_samples.py            # rewrite the four CSV files
+    python scripts/make_samples.py            # rewrite the five CSV files
     python scripts/make_samples.py --check    # exit 1 if any file differs
 
 Three samples are `cpo data synth` commands (``COMMANDS``; several commands
@@ -105,14 +105,29 @@ def pluggable_800g() -> bytes:
     return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
+TELEMETRY_SEED = 2  # laser_telemetry.csv: failure_data.telemetry.TelemetrySpec() as it is (see the samples README)
+
+
+def laser_telemetry() -> bytes:
+    import numpy as np
+
+    from failure_data.telemetry import TelemetrySpec, synthesize_telemetry
+
+    frame = synthesize_telemetry(TelemetrySpec(), np.random.default_rng(TELEMETRY_SEED))
+    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
 def build(name: str) -> bytes:
     """The bytes of sample ``name`` as this script makes them."""
     if name == "pluggable_800g_dated.csv":
         return pluggable_800g()
+    if name == "laser_telemetry.csv":
+        return laser_telemetry()
     return run_commands(commands()[name])
 
 
-NAMES = ("pluggable_800g_dated.csv", "cpo_els_pilot.csv", "laser_htol.csv", "engine_inspections.csv")
+NAMES = ("pluggable_800g_dated.csv", "cpo_els_pilot.csv", "laser_htol.csv", "engine_inspections.csv",
+         "laser_telemetry.csv")
 
 
 def main(argv: list[str]) -> int:

@@ -19,6 +19,7 @@ DOMAIN = {
     "fit": ["fit", BAD_LOG],
     "bound": ["bound", BAD_LOG],
     "plan-pilot": ["plan-pilot", "--target-fit", "1e-310"],
+    "degrade": ["degrade", "no-such-telemetry.csv", "--threshold", "20%"],
     "simulate": ["simulate", BAD_SCENARIO],
     "compare": ["compare", BAD_SCENARIO],
     "sweep": ["sweep", BAD_SCENARIO, "--vary", "costs.pue=1.2"],

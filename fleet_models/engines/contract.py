@@ -21,6 +21,7 @@ from typing import Protocol
 
 import numpy as np
 
+from failure_data.units import HOURS_PER_YEAR
 from fleet_models.engines.fabric import Jobs, jobs
 from fleet_models.engines.streams import Streams
 from fleet_models.model.checks import SWITCH
@@ -109,6 +110,11 @@ class FleetPlan:
     pool_change: np.ndarray  # float64: when a pool's lead time becomes pool_lead_after (inf: never)
     pool_lead_after: np.ndarray  # float64: the switch pool after the support period (support)
     switch_pool: int
+    # predictive replacement (components with predicted = true; the SimPy engine models it)
+    predicted: np.ndarray  # bool per kind: its failures raise alarms (the in-place kinds: False)
+    predict_lead: float  # hours from an alarm to the failure it foresees
+    predict_miss: float  # share of a predicted kind's failures without an alarm
+    false_alarm_rate: float  # false alarms per switch-hour on a switch with a predicted kind
     # a tier of a fabric (fleet_models.runs.tiers): GPUs sit behind ports [0, gpu_ports) of a
     # switch (all of them outside a fabric of tiers), and the fabric-link ports the tier watches
     # below gpu_ports (links_low) and from it (links_high) are counted in the ledger
@@ -261,6 +267,10 @@ def compile_plan(scenario: Scenario, architecture: Architecture, seed: int | Non
         pool_lead_after=np.array([scenario.support.lead_after_hours() if n == SWITCH
                                   else pol.spares[n].lead_time_hours for n in pool_names], dtype=float),
         switch_pool=switch_pool,
+        predicted=np.array([not k.in_place and k.comp.predicted for k in kinds], dtype=bool),
+        predict_lead=float(pol.predict_lead_days) * 24.0,
+        predict_miss=float(pol.predict_miss_rate),
+        false_alarm_rate=float(pol.predict_false_alarms_per_switch_year) / HOURS_PER_YEAR,
         gpu_ports=P if tier is None else tier.gpu_ports,
         links_low=tier is not None and tier.links_low,
         links_high=tier is not None and tier.links_high,

@@ -32,6 +32,8 @@ class Streams:
 
     PARAMETERS, INITIAL, HANDS_ON, SWITCH0 = 0, 1, 2, 3
     NTF = 0  # with a fourth key word (the switch): (i, crc32(name), NTF, switch)
+    PREDICT = 1  # likewise: (i, crc32(name), PREDICT, switch)
+    FALSE_ALARMS = "#false-alarms"  # the name false alarms are keyed by (with PREDICT, switch)
 
     def __init__(self, seed: int, replication: int) -> None:
         check_seed(seed, replication)
@@ -63,6 +65,12 @@ class Streams:
         """Whether each swap of ``component`` in ``switch`` removed a unit with no trouble found:
         its own stream, so drawing it changes no life (a result with ntf_fraction 0 is the same)."""
         return self._get(component, self.NTF, switch)
+
+    def predict(self, component: str, switch: int) -> np.random.Generator:
+        """Whether each failure of a predicted ``component`` in ``switch`` is foreseen (predictive
+        replacement): its own stream, so a miss rate changes no life; and, keyed by
+        :data:`FALSE_ALARMS`, the false alarms of the switch."""
+        return self._get(component, self.PREDICT, switch)
 
     def hands_on(self) -> np.random.Generator:
         return self._get("", self.HANDS_ON)

@@ -131,6 +131,12 @@ class Component:
     in_place_hours: float | None = setting(
         None, doc="hands-on time of an event of this unit cleared in place (absent: "
         "policy.in_place_hours)", unit="h", range=HOURS)
+    predicted: bool = setting(
+        False, doc="with repair = \"replace-switch\": its failures are wear-out a telemetry "
+        "predictor sees coming (a laser's bias current crossing its threshold, `cpo degrade`): "
+        "all but policy.predict_miss_rate of them raise an alarm policy.predict_lead_days ahead, "
+        "and the switch is drained and replaced in the next maintenance window before the failure "
+        "(a planned replacement, no stall); false = replace on failure", allowed="true or false")
     swap_hours: float | None = setting(
         None, doc="with repair = \"swap\": hands-on time of one swap of this unit (absent: "
         "policy.swap_hours): an ELS, an engine-side fibre reseat and a pluggable module are not the "
@@ -243,6 +249,19 @@ class Policy:
     spares: Mapping[str, SparePool] = setting(
         doc="spare pools by kind (a component name or \"switch\"); absent = unlimited", table=True,
         factory=dict)
+    predict_lead_days: float = setting(
+        doc="predictive replacement (components with predicted = true): how long before a failure "
+        "its alarm sounds; the switch is replaced at the next maintenance window at or after the "
+        "alarm (at the alarm without windows), if that is before the failure", unit="days",
+        range=Range(0, 3653), source=Source("predict-lead"))
+    predict_miss_rate: float = setting(
+        doc="predictive replacement: share of predicted components' failures that raise no alarm "
+        "(1 = no predictor: replace on failure)", range=Range(0, 1),
+        source=Source("predict-miss", scale=0.01))
+    predict_false_alarms_per_switch_year: float = setting(
+        doc="predictive replacement: alarms on a switch with no failure coming, each a planned "
+        "replacement at the next window (only on switches with a predicted component)",
+        unit="1/switch-year", range=Range(0, 1000), source=Source("predict-false-alarm"))
     switch_swap_hours: float = setting(
         doc="first term of a switch replacement: drain its traffic and swap the chassis (the closest "
         "public analogue: an NVL72 switch tray, 1-4 h)", unit="h", range=HOURS,

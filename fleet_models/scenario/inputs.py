@@ -51,7 +51,11 @@ def catalog_uncertain(scenario: Scenario, catalog: Any = None) -> dict[str, Unce
 
     cat = catalog or default_catalog()
     out: dict[str, Uncertain] = {}
+    # the predictor's numbers move nothing where no component is predicted: not inputs there
+    predicting = any(c.predicted for a in scenario.architectures for c in a.components)
     for path, keys in field_sources(scenario, cat).items():
+        if path.startswith("policy.predict_") and not predicting:
+            continue
         for key in (k.strip() for k in keys.split(",")):
             e = cat.get(key)
             if e.low is None or e.high is None or not e.value or e.low >= e.high:

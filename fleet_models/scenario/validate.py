@@ -51,6 +51,15 @@ def cross_checks(fleet: Any, policy: Any, components: list[list[tuple[str, Any]]
                       f"\"{c.repair.value}\": the unit is never removed on its own; set "
                       "ntf_fraction = 0 or repair = \"swap\"")
             _in_place_checks(cpath, c, p)
+            if c.predicted and (c.repair is not Repair.REPLACE_SWITCH or c.spare_units):
+                why = (f"repair = \"{c.repair.value}\": a swapped unit is replaced by a visit of "
+                       "its own, nothing to plan a switch replacement for; set predicted = false"
+                       if c.repair is not Repair.REPLACE_SWITCH else
+                       f"spare_units = {c.spare_units}: a failure a spare takes over needs no "
+                       "replacement, so predicting it would replace the switch for nothing; set "
+                       "predicted = false or spare_units = 0")
+                p.add(join(cpath, "predicted"), c.predicted, f"predictive replacement plans a "
+                      f"switch replacement before a failure that would replace it, but {why}")
             if c.ports_per_unit is None or tiered:
                 continue
             covered = c.per_switch * c.ports_per_unit

@@ -85,6 +85,20 @@ Repair
     A repair of a unit whose switch was replaced meanwhile is dropped (its part,
     if it took one, goes back to stock; the part it ordered still arrives).
 
+Predictive replacement
+    A replace-switch kind with ``predicted`` (no spare units) has each failure foreseen unless a
+    draw from its (component, switch) stream ``(i, crc32(name), 1, switch)``, in the order of the
+    switch's failures of that kind as they are drawn (initial lives, then each new chassis'),
+    falls below ``predict_miss_rate`` (nothing is drawn at a miss rate of 1). A foreseen
+    failure at t raises an alarm at max(t - lead, the time of the failure of its kind on that
+    chassis before it, the chassis' start): the fast engine's cohorts draw a failure only when
+    the one before it happens, so an earlier alarm could not be raised there; the alarm is void if the
+    switch was replaced since, else the switch is replaced, planned, at the next maintenance
+    window at or after the alarm (at the alarm without windows) if that is before t and no
+    replacement is pending then. False alarms on each switch of an architecture with a
+    predicted kind: Poisson(rate x horizon) at uniform times, from the stream
+    ``("#false-alarms", 1, switch)``, each a planned replacement at the next window.
+
 Metrics (``metric_names``), all truncated at the horizon
     port_availability      up port-hours / (ports * horizon); replacement
                            downtime, planned or not, is down time

@@ -66,6 +66,10 @@ class _FleetSim(_Jobs):
         self.kinds = [_Kind(plan, i, life, pools[plan.pool[i]] if plan.pool[i] >= 0 else None)
                       for i, life in enumerate(lives)]
         self.switch_pool = pools[plan.switch_pool] if plan.switch_pool >= 0 else None
+        # predictive replacement: the kinds whose failures raise alarms (none: nothing is drawn)
+        self.predicted = [bool(x) for x in plan.predicted] if plan.predict_miss < 1.0 else [False] * len(self.kinds)
+        self.lead, self.miss = plan.predict_lead, plan.predict_miss
+        self.false_alarms = plan.false_alarm_rate * self.H if any(plan.predicted) else 0.0
         self._init_jobs(plan)
         # state and counters: the metrics of fleet_models.model.metrics after the availability
         self.switches: dict[int, _Switch] = {}
@@ -85,6 +89,8 @@ class _FleetSim(_Jobs):
     # ----------------------------------------------------------------- running
     def run(self) -> ReplicationOutcome:
         self._schedule_initial()
+        if self.false_alarms > 0.0:
+            self._schedule_false_alarms()
         env, horizon, n = self.env, self.H, 0
         while env.peek() < horizon:
             env.step()
@@ -135,6 +141,14 @@ class _FleetSim(_Jobs):
         order = np.lexsort((ki, u, s, t))
         for j in order.tolist():
             self._at(float(t[j]), partial(self._fail, self.kinds[ki[j]], int(s[j]), int(u[j]), 0))
+        self._schedule_alarms(t, s, ki, 0.0, 0)
+
+    def _schedule_false_alarms(self) -> None:
+        """A Poisson count of false alarms per switch, at uniform times, from its own stream."""
+        for s in range(self.S):
+            rng = self.streams.predict(Streams.FALSE_ALARMS, s)
+            for a in np.sort(rng.uniform(0.0, self.H, int(rng.poisson(self.false_alarms)))).tolist():
+                self._at(a, partial(self._false_alarm, s))
 
     def _at(self, delay: float, callback) -> None:
         Timeout(self.env, delay).callbacks.append(callback)
@@ -315,6 +329,57 @@ class _FleetSim(_Jobs):
         items.sort()
         for tj, j, ki in items:
             self._at(tj, partial(self._fail, self.kinds[ki], s, j, sw.gen))
+        if items and any(self.predicted):
+            self._schedule_alarms(np.array([x[0] for x in items]), np.full(len(items), s),
+                                  np.array([x[2] for x in items]), self.env.now, sw.gen)
+
+    # ----------------------------------------------------------------- predictive replacement
+    def _schedule_alarms(self, t: np.ndarray, s: np.ndarray, ki: np.ndarray, start: float, gen: int) -> None:
+        """The alarms of the failures at delays ``t`` (switches ``s``, kinds ``ki``) of chassis
+        generation ``gen`` that began at ``start``: each failure of a predicted kind is foreseen
+        unless a draw from its (kind, switch) stream, in the order of its failures, falls below
+        the miss rate; a foreseen one's alarm sounds the lead before it, but not before the
+        failure of its kind on that chassis before it (nor the chassis' start): the fast
+        engine's cohorts draw a failure only when the one before it happens."""
+        for k in self.kinds:
+            if not self.predicted[k.index]:
+                continue
+            mine = np.flatnonzero(ki == k.index)
+            prev, last_s = 0.0, -1
+            for j in mine[np.lexsort((t[mine], s[mine]))].tolist():
+                sj, tj = int(s[j]), float(t[j])
+                if sj != last_s:
+                    prev, last_s = 0.0, sj
+                alarm, prev = max(tj - self.lead, prev), tj
+                if self.streams.predict(k.name, sj).random() < self.miss:
+                    continue
+                self._at(alarm, partial(self._alarm, k, sj, gen, start + tj))
+
+    def _alarm(self, k: _Kind, s: int, gen: int, failure_at: float, _ev=None) -> None:
+        """A predicted failure's alarm: the switch is replaced at the next window at or after now
+        (now without windows) if that comes before the failure; void if the switch was replaced
+        since its failure was drawn."""
+        sw = self._switch(s)
+        if self._gen(sw, k) == gen:
+            self._book(s, sw, failure_at)
+
+    def _false_alarm(self, s: int, _ev=None) -> None:
+        """An alarm with no failure coming: a planned replacement at the next window all the same."""
+        self._book(s, self._switch(s), math.inf)
+
+    def _book(self, s: int, sw: _Switch, before: float) -> None:
+        now = self.env.now
+        at = now if self.window is None else math.ceil(now / self.window) * self.window
+        if at >= before:
+            return  # no window before the failure: it happens, and is repaired as any other
+        if at == now:
+            self._predicted(s, sw, sw.gen)
+        else:
+            self._at(at - now, partial(self._predicted, s, sw, sw.gen))
+
+    def _predicted(self, s: int, sw: _Switch, gen: int, _ev=None) -> None:
+        if sw.gen == gen and not sw.pending:
+            self.env.process(self._replace(s, sw, planned=True))
 
     # ----------------------------------------------------------------- swap repair
     def _take_part(self, pool: _Pool, order: bool = True):

@@ -4,7 +4,8 @@ Its parts, in the order a replication uses them: ``jit`` (numba, its cache, the 
 ``rng`` (xoshiro256** streams keyed like the SimPy engine's), ``laws`` (each compiled family's
 closed forms and how lives are drawn), ``queues`` (heap, FIFO lanes, the initial failures in
 time order), ``jobs`` (clock areas and the [fabric]'s jobs), ``loop`` (the event loop),
-``setup`` (one replication's arrays and initial failures), and ``engine`` (the Python side:
+``predict`` (predictive replacement's alarms and bookings), ``setup`` (one replication's arrays
+and initial failures), and ``engine`` (the Python side:
 :class:`FastEngine`, what it refuses, compiling and the cache).
 
 How
@@ -22,7 +23,9 @@ What it models
     stream per (component, switch), the unit back in its pool after its test), and the
     [fabric]'s jobs (single homing: stall, interruption, exclusion after exclude_hours; dual:
     slow-down, then the lesser of it and the excluded GPUs), accumulated as GPU-hours lost per
-    month. Initial failures are a time-sorted stream merged with the heap (their sequence
+    month, and predictive replacement (a predicted kind's failure books a planned replacement
+    when its cohort draws it; false alarms are a Poisson process per switch). Initial failures
+    are a time-sorted stream merged with the heap (their sequence
     numbers come first), so the heap holds only events in flight.
 """
 

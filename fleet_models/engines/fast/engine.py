@@ -53,11 +53,13 @@ MODELS: dict[type, frozenset[str]] = {
     Architecture: frozenset({"gpus_per_switch"}),  # a design's tiers: a plan per tier
     Component: frozenset({"name", "per_switch", "ports_per_unit", "life", "repair", "elements", "needed",
                           "repair_scope", "moves_on_replacement", "spare_units", "ntf_fraction",
-                          "in_place_fraction", "in_place_hours", "swap_hours"}),
+                          "in_place_fraction", "in_place_hours", "swap_hours", "predicted"}),
     Policy: frozenset({"detection_hours", "technicians", "swap_hours", "in_place_hours",
                        "switch_replacement_hours",
                        "replace_switch_when_ports_down", "maintenance_window_days", "hands_on",
-                       "ntf_test_days", "switch_swap_hours", "refibre_hours"}),
+                       "ntf_test_days", "switch_swap_hours", "refibre_hours",
+                       "predict_lead_days", "predict_miss_rate",
+                       "predict_false_alarms_per_switch_year"}),
     SparePool: frozenset({"stock", "lead_time_hours"}),
     Costs: frozenset({"discount_rate"}),  # the ledger's sums are reduced at it, after the loop
     Workload: frozenset({"gpus_per_port", "job_gpus", "restart_hours", "comm_share"}),
@@ -143,6 +145,9 @@ class _PerPlan:
     columns: tuple[str, ...]  # the failure-count metric of each component
     component: np.ndarray | None  # int32: the component of each kind (None: kind k is component k)
     lives: tuple[np.ndarray, np.ndarray, np.ndarray] | None  # None: drawn per replication
+    predicted: np.ndarray  # bool per kind: its failures raise alarms (none at a miss rate of 1)
+    false_alarm_rate: float  # per switch-hour where a kind is predicted, else 0
+    false_alarm_word: np.uint64  # the crc32 false alarms are keyed by
 
 
 @functools.lru_cache(maxsize=64)
@@ -160,7 +165,10 @@ def _per_plan(plan: FleetPlan) -> _PerPlan:
         columns=tuple(failure_column(c.name) for c in plan.architecture.components),
         component=(None if len(plan.names) == len(plan.architecture.components)
                    else plan.component.astype(np.int32)),
-        lives=_life_arrays(plan.lives) if fixed else None)
+        lives=_life_arrays(plan.lives) if fixed else None,
+        predicted=plan.predicted & (plan.predict_miss < 1.0),
+        false_alarm_rate=plan.false_alarm_rate if plan.predicted.any() else 0.0,
+        false_alarm_word=np.uint64(zlib.crc32(Streams.FALSE_ALARMS.encode())))
 
 
 class FastEngine:
@@ -184,7 +192,8 @@ class FastEngine:
             plan.per_switch, plan.spares, plan.span, plan.wide, plan.elements, plan.needed, plan.swap,
             plan.unit_scope, plan.moves, plan.pool, plan.ntf, fam, pa, pb,
             plan.pool_stock, pp.pool_lead, plan.switch_pool,
-            x0, pp.words, pp.months)
+            x0, pp.words, pp.months, pp.predicted, plan.predict_lead, plan.predict_miss,
+            pp.false_alarm_rate, pp.false_alarm_word)
         m: dict[str, float] = {"port_availability": float(out[0])}
         if pp.component is not None:  # an in-place kind's failures and ledger rows are its component's
             fails = np.bincount(pp.component, weights=fails, minlength=len(pp.columns))

@@ -16,6 +16,7 @@ from fleet_models.engines.fast.jobs import (
     _record,
 )
 from fleet_models.engines.fast.laws import _cdf, _cohort_age, _failing, _ppf, _survivor
+from fleet_models.engines.fast.predict import _FALSE_ALARM, _PREDICT, _booked, _foresee
 from fleet_models.engines.fast.queues import (
     _ARRIVE,
     _BUSY,
@@ -59,9 +60,9 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
     """The event loop: handle events until the horizon (returns False) or until one of the
     arrays may lack room for what the next event adds (returns True: the caller grows them)."""
     (S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K_ports, window,
-     JP, n_jobs, dual, ntf_test, K, Q, renew0, ntf0, tot, push_bound, switch_pool, lane_bound) = cfg
+     JP, n_jobs, dual, ntf_test, K, Q, renew0, ntf0, tot, push_bound, switch_pool, lane_bound, pf) = cfg
     (per_switch, spares, units, uoff, down_at, span, wide, elements, swap, unit_scope,
-     moves, kpool, ntf, fam, pa, pb, pool_lead, renew_key, ntf_key, h_end, u_any, f_end) = kinds
+     moves, kpool, ntf, fam, pa, pb, pool_lead, renew_key, ntf_key, h_end, u_any, f_end, pk) = kinds
     (reasons, rs_reasons, rs_down, failed, nfk, unit_gen, serve, block_down, in_place, gen,
      degraded, awaiting, switch_wide, pending, window_gen, ch_h, ch_left, ch_t0) = switches
     (st, seeded, stock, ports_buf, idx, fails, dbm, lbm, jd, stalled, last_int,
@@ -175,6 +176,8 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
                 if t < H:
                     v = _survivor(st, r, units[k] * elements[k], elements[k], s, uoff[k], failed)
                     _push(IS, et, eseq, ed, hp, fr, t, _FAIL, k, s, v, ed4, 0)
+                    _foresee(IS, et, eseq, ed, hp, fr, st, seeded, pf, pk, k, S, s, t, now, window,
+                             ed4)  # predictive replacement: its alarm, a lead ahead
             went_down = fcount == down_at[k]
             if went_down:
                 slot = u
@@ -286,6 +289,11 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
             if gen[s] == eb and not pending[s] and awaiting[s] > 0:
                 req_repl = s
                 req_planned = 1
+
+        elif typ == _PREDICT or typ == _FALSE_ALARM:  # predictive replacement: planned, no stall
+            s = ea
+            if _booked(IS, et, eseq, ed, hp, fr, typ, s, eb, now, window, gen, pending):
+                req_repl, req_planned = s, 1
 
         elif typ == _ARRIVE:
             q = ea
@@ -409,6 +417,8 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
                     if t < H:
                         v = _survivor(st, r, n, elements[k], s, uoff[k], failed)
                         _push(IS, et, eseq, ed, hp, fr, t, _FAIL, k, s, v, gen[s], 0)
+                        _foresee(IS, et, eseq, ed, hp, fr, st, seeded, pf, pk, k, S, s, t, now,
+                                 window, gen[s])  # predictive replacement: its alarm
                     continue
                 f = _cdf(fam[k], pa[k], pb[k], rem)
                 c = _failing(st, r, units[k] * elements[k], f, idx)

@@ -16,6 +16,7 @@ from fleet_models.engines.fast.jit import _helper, njit
 
 # event types; an event's data: ed[i] = (type, a, b, c, d, e)
 _FAIL, _SWAP_DET, _SWAP_DONE, _ARRIVE, _REPL_DET, _WINDOW, _REPL_DONE, _EXCLUDE, _FAILOVER = range(9)
+_PREDICT, _FALSE_ALARM = 9, 10  # predictive replacement: a planned replacement, a false alarm
 
 
 # the loop's integer state (IS) and float state (FS): arrays, so helpers can update them

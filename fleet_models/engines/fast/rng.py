@@ -3,7 +3,7 @@
 A replication's key is numpy's ``SeedSequence(seed, (replication,))`` (:func:`_replication_key`,
 once per replication); a stream's key mixes in a component name's crc32 and the stream's tag
 (the tags of :class:`fleet_models.engines.streams.Streams`: initial lives, renewals, NTF,
-hands-on) with SplitMix64, and for a per-switch stream the switch. So a result depends neither
+predictions, hands-on) with SplitMix64, and for a per-switch stream the switch. So a result depends neither
 on the number of workers nor on the other architectures, and two architectures sharing a
 component draw the same lives of it (common random numbers).
 """
@@ -38,7 +38,8 @@ _INITIAL = np.uint64(Streams.INITIAL)
 _SWITCH0 = np.uint64(Streams.SWITCH0)
 _NTF = np.uint64(Streams.NTF)
 _HANDS_ON = np.uint64(Streams.HANDS_ON)
-_NTF_TAG = np.uint64(1 << 40)
+_NTF_TAG = np.uint64(1 << 40)  # marks a four-word key (the switch follows): NTF's, PREDICT's
+_PREDICT = np.uint64(Streams.PREDICT)
 
 
 @_helper

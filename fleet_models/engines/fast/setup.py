@@ -11,11 +11,13 @@ from fleet_models.engines.fast.jit import njit
 from fleet_models.engines.fast.jobs import _advance
 from fleet_models.engines.fast.laws import _cdf, _cohort_age, _failing, _hazard_to, _ppf, _survivor
 from fleet_models.engines.fast.loop import _run
+from fleet_models.engines.fast.predict import _window_at
 from fleet_models.engines.fast.queues import (
     _CI,
     _DEG_AREA,
     _DOWN_AREA,
     _EVENTS,
+    _FALSE_ALARM,
     _HN,
     _INTERRUPTS,
     _L_VAR,
@@ -23,6 +25,7 @@ from fleet_models.engines.fast.queues import (
     _MONTH_END,
     _NFREE,
     _OUTAGES,
+    _PREDICT,
     _REPL,
     _SEQ,
     _SWAPS,
@@ -31,6 +34,7 @@ from fleet_models.engines.fast.queues import (
     _TQH,
     _TQL,
     _WAITS,
+    _push,
     _room,
     _time_order,
 )
@@ -42,8 +46,12 @@ from fleet_models.engines.fast.rng import (
     _SWITCH0,
     _seed_stream,
     _splitmix,
+    _stream,
     _stream_key,
     _uniform,
+)
+from fleet_models.engines.fast.rng import (
+    _PREDICT as _PREDICT_TAG,
 )
 from fleet_models.model.ledger import MONTH_HOURS
 
@@ -54,7 +62,7 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
               per_switch, spares, span, wide, elements, needed, swap, unit_scope, moves, kpool, ntf,
               fam, pa, pb,
               pool_stock, pool_lead, switch_pool,
-              x0, words, months):
+              x0, words, months, predicted, lead, miss, fa_rate, fa_word):
     K = per_switch.shape[0]
     # stream keys (see _stream_key): initial lives, renewals and NTF per kind, hands-on for the fleet
     init_key = np.empty(K, dtype=np.uint64)
@@ -64,6 +72,10 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
         init_key[k] = _stream_key(x0, words[k], _INITIAL)
         renew_key[k] = _stream_key(x0, words[k], _SWITCH0)
         ntf_key[k] = _splitmix(_stream_key(x0, words[k], _NTF) ^ _NTF_TAG)
+    pred_key = np.empty(K, dtype=np.uint64)
+    for k in range(K):
+        pred_key[k] = _splitmix(_stream_key(x0, words[k], _PREDICT_TAG) ^ _NTF_TAG)
+    fa_key = _splitmix(_stream_key(x0, fa_word, _PREDICT_TAG) ^ _NTF_TAG)
     hands_key = _stream_key(x0, np.uint64(0), _HANDS_ON)  # crc32 of "" is 0
     Q = pool_stock.shape[0]
     units = per_switch + spares
@@ -79,12 +91,18 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
         push_bound += n
     U = uoff[K]
     down_at = elements - needed + 1
+    predicting = predicted.any()
+    if predicting:  # a cohort's next failure may bring its planned replacement (a new chassis: K)
+        push_bound += K + 1
 
     # random streams: rows 0..K-1 initial lives, K hands-on, then per (k, s) renewals and NTF
+    # (and with a predicted kind per (k, s) its predictions, per switch its false alarms)
     renew0 = K + 1
     ntf0 = K + 1 + K * S
-    st = np.empty((K + 1 + 2 * K * S, 4), dtype=np.uint64)
-    seeded = np.zeros(K + 1 + 2 * K * S, dtype=np.bool_)
+    pred0 = K + 1 + 2 * K * S
+    rows = pred0 + (K * S + S if predicting or fa_rate > 0.0 else 0)
+    st = np.empty((rows, 4), dtype=np.uint64)
+    seeded = np.zeros(rows, dtype=np.bool_)
     for k in range(K):
         _seed_stream(st, k, init_key[k])
     _seed_stream(st, K, hands_key)
@@ -206,18 +224,63 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
     order = _time_order(it, tot, H)
     IS[_SEQ] = tot
 
-    cap = 1024 + push_bound
+    # predictive replacement: the planned replacements the initial failures bring, and the
+    # false alarms (a Poisson process per switch), pushed before the loop starts
+    pw = np.empty(tot + 1)
+    ps = np.empty(tot + 1, dtype=np.int64)
+    np_ = 0
+    fw = np.empty(16)
+    fs = np.empty(16, dtype=np.int64)
+    nf = 0
+    if predicting:  # (none at a miss rate of 1: see _PerPlan.predicted)
+        for j in range(tot):
+            k = ik[j]
+            if not predicted[k]:
+                continue
+            s = isw[j]
+            r = _stream(st, seeded, pred0 + k * S + s, pred_key[k], s)
+            if _uniform(st, r) < miss:
+                continue
+            w = _window_at(max(it[j] - lead, 0.0), window)
+            if w < it[j]:
+                pw[np_] = w
+                ps[np_] = s
+                np_ += 1
+    if fa_rate > 0.0:  # (only where a kind is predicted: see _PerPlan.false_alarm_rate)
+        for s in range(S):
+            r = _stream(st, seeded, pred0 + K * S + s, fa_key, s)
+            t = -math.log(1.0 - _uniform(st, r)) / fa_rate
+            while t < H:
+                if nf == fw.shape[0]:
+                    fw2 = np.empty(2 * nf)
+                    fw2[:nf] = fw
+                    fw = fw2
+                    fs2 = np.empty(2 * nf, dtype=np.int64)
+                    fs2[:nf] = fs
+                    fs = fs2
+                fw[nf] = t
+                fs[nf] = s
+                nf += 1
+                t += -math.log(1.0 - _uniform(st, r)) / fa_rate
+
+    cap = 1024 + push_bound + np_ + nf
     et = np.empty(cap)
     eseq = np.empty(cap, dtype=np.int64)
     ed = np.empty((cap, 6), dtype=np.int64)
     hp = np.empty(cap, dtype=np.int64)
     fr = np.empty(cap, dtype=np.int64)
+    for j in range(np_):
+        _push(IS, et, eseq, ed, hp, fr, pw[j], _PREDICT, ps[j], 0, 0, 0, 0)
+    for j in range(nf):
+        _push(IS, et, eseq, ed, hp, fr, fw[j], _FALSE_ALARM, fs[j], 0, 0, 0, 0)
 
     IS[_CI] = 0
     cfg = (S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K_ports, window,
-           JP, n_jobs, dual, ntf_test, K, Q, renew0, ntf0, tot, push_bound, switch_pool, lane_bound)
+           JP, n_jobs, dual, ntf_test, K, Q, renew0, ntf0, tot, push_bound, switch_pool, lane_bound,
+           (pred0, lead, miss))
     kinds = (per_switch, spares, units, uoff, down_at, span, wide, elements, swap, unit_scope,
-             moves, kpool, ntf, fam, pa, pb, pool_lead, renew_key, ntf_key, h_end, u_any, f_end)
+             moves, kpool, ntf, fam, pa, pb, pool_lead, renew_key, ntf_key, h_end, u_any, f_end,
+             (predicted, pred_key))
     switches = (reasons, rs_reasons, rs_down, failed, nfk, unit_gen, serve, block_down, in_place, gen,
                 degraded, awaiting, switch_wide, pending, window_gen, ch_h, ch_left, ch_t0)
     work = (st, seeded, stock, ports_buf, idx, fails, dbm, lbm, jd, stalled, last_int,
