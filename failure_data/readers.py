@@ -350,7 +350,8 @@ def _covariate(col: _Column) -> np.ndarray | pd.Series:
 
 
 # ---------------------------------------------------------------------- public
-SAMPLES = ("pluggable_800g_dated.csv", "cpo_els_pilot.csv", "laser_htol.csv", "engine_inspections.csv")
+SAMPLES = ("pluggable_800g_dated.csv", "cpo_els_pilot.csv", "laser_htol.csv", "engine_inspections.csv",
+           "three_failures.csv")
 
 
 def samples_path(name: str) -> Path:

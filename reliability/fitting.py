@@ -43,11 +43,13 @@ from reliability.records import GroupedRecords, group_records  # noqa: F401  (re
 if TYPE_CHECKING:  # pragma: no cover
     from failure_data.table import LifeTable
 
-INTERVAL_METHOD = "wald-log"
-INTERVAL_METHOD_TEXT = (
-    "Wald on the log scale for positive parameters, exp(ln p +- z*se/p); "
-    "plain Wald for unrestricted ones"
-)
+WALD_LOG, LIKELIHOOD_RATIO = "wald-log", "likelihood-ratio"
+INTERVAL_METHOD = WALD_LOG  # what a fit computes; reliability.profile gives likelihood-ratio ones
+INTERVAL_METHODS = {
+    WALD_LOG: "Wald on the log scale for positive parameters, exp(ln p +- z*se/p); plain Wald for "
+              "unrestricted ones",
+    LIKELIHOOD_RATIO: "profile likelihood, 2(LLmax - LLprofile) <= chi2(C, 1), Meeker & Escobar 8.3",
+}
 
 
 class _DistributionBase(StrEnum):
@@ -155,7 +157,7 @@ class FitResult:
             f"units {self.n_units:,}  failures {self.n_failures:,}  distinct records {self.n_records:,}\n"
             f"log-likelihood {self.log_likelihood:.4f} (hours)  AIC {self.aic:.4f}\n"
             f"MTTF {_g(self.mttf_hours)} h  B10 {_g(self.b10_hours)} h{self._left_out()}\n"
-            f"intervals: {self.interval_method} ({INTERVAL_METHOD_TEXT})\n"
+            f"intervals: {self.interval_method} ({INTERVAL_METHODS[self.interval_method]})\n"
             f"optimiser: {self.optimizer}"
         )
         return t
