@@ -8,10 +8,12 @@ JSON documents (one shape per command, keys that do not apply are null):
 * ``cpo fit``: distribution, parameters, units, intervals, standard_errors,
   covariance, confidence, interval_method, log_likelihood, aic, converged,
   n_units, n_failures, n_records, mttf_hours, b10_hours, ranking (list),
-  alt (null unless --stress), component, source, saved_to, plot.
-* ``cpo bound``: method (chi-square | weibayes), confidence, failures,
-  device_hours, rate_upper_per_hour, fit_upper, mttf_lower_hours, shape,
-  scale_lower_hours, n_units, source.
+  alt (null unless --stress), component, source, saved_to, plot, interval_requested,
+  quantities (list).
+* ``cpo bound``: method (chi-square | weibayes), confidence, sides, failures,
+  device_hours, rate_upper_per_hour, rate_lower_per_hour, fit_upper, fit_lower, fit_estimate,
+  mttf_lower_hours, mttf_upper_hours, shape, scale_hours, scale_lower_hours,
+  scale_upper_hours, n_units, source.
 * ``cpo plan-pilot``: target_fit, confidence, failures_allowed, device_hours,
   units, hours_per_unit, units_per_switch, switches, months.
 """
@@ -23,6 +25,7 @@ from pathlib import Path
 
 import typer
 
+from cli import fit_intervals
 from cli._common import (
     check_output_folder,
     console,
@@ -82,12 +85,18 @@ def fit_cmd(
         ModelChoice.arrhenius, "--model", help="ALT life-stress model: arrhenius (°C) or power."
     ),
     at: float = typer.Option(None, "--at", help="ALT: use-condition stress the model is reported at."),
+    interval: fit_intervals.IntervalChoice = fit_intervals.INTERVAL,
+    quantile: list[float] = fit_intervals.QUANTILE,
+    at_hours: list[float] = fit_intervals.AT_HOURS,
 ) -> None:
     """Fit a life distribution to a field log (maximum likelihood, every censoring kind).
 
-    Intervals are Wald on the log scale for positive parameters (wald-log).
-    With --stress/--at, fit an accelerated-life model and report it at the use stress.
+    Intervals for the parameters, B10, the MTTF, any --quantile and the reliability at any
+    --at-hours: likelihood-ratio (profile) or Wald on the log scale (--interval; auto: LR
+    with few failures). With --stress/--at, fit an accelerated-life model and report it at the
+    use stress.
     """
+    fit_intervals.check(quantile, at_hours)
     if (stress is None) != (at is None):
         raise typer.BadParameter("--stress and --at go together (e.g. --stress temperature_c --at 45)")
     if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
@@ -125,6 +134,7 @@ def fit_cmd(
             result = alt.fit
         else:
             result = fit(table, dist.value, confidence=confidence, extra_provenance=extra)
+        alt, result, found = fit_intervals.apply(result, alt, interval.value, quantile, at_hours)
         if save is not None:
             result.model.save(save)
         if plot is not None:
@@ -142,10 +152,12 @@ def fit_cmd(
         doc["source"] = _source(table)
         doc["saved_to"] = str(save) if save is not None else None
         doc["plot"] = str(plot) if plot is not None else None
+        fit_intervals.document(doc, found, interval.value)
         if json_output:
             emit_json(doc)
             return
         _print_fit(result, alt, doc)
+        console().print(fit_intervals.table(found))
 
 
 def _print_fit(result, alt, doc) -> None:
@@ -168,7 +180,8 @@ def _print_fit(result, alt, doc) -> None:
         pct = f"{result.confidence * 100:g}%"
         unit = " eV" if alt.coefficient_name == "activation_energy_ev" else ""
         out.print(f"{alt.coefficient_name} = {alt.coefficient:.4g}{unit} "
-                      f"(se {alt.coefficient_se:.3g}; {pct} Wald {lo:.4g} .. {hi:.4g})")
+                  f"(se {alt.coefficient_se:.3g}; {pct} {doc['alt']['coefficient_interval_method']} "
+                  f"{lo:.4g} .. {hi:.4g})")
         t = Table(title=f"acceleration factors to {alt.spec.stress_column} = {alt.spec.use_stress:g}")
         for c in ("stress", "units", "failures", "acceleration factor"):
             t.add_column(c, justify="right")
@@ -199,6 +212,8 @@ def bound_cmd(
     device_hours: float = typer.Option(None, "--device-hours", help="Device-hours observed (T)."),
     shape: float = typer.Option(None, "--shape", help="Weibayes: assumed Weibull shape (beta)."),
     confidence: float = _CONF,
+    two_sided: bool = typer.Option(False, "--two-sided", help="Both bounds, each at (1 + C)/2 "
+                                   "(lower and upper rate, MTTF and Weibull scale)."),
     component: str = typer.Option(None, "--component", help="Use only this component's rows."),
     time_unit: TimeUnit = typer.Option(TimeUnit.hours, "--time-unit", help="Unit of duration columns."),
     as_of: str = typer.Option(None, "--as-of", help="Dated logs: end of observation, YYYY-MM-DD."),
@@ -207,7 +222,8 @@ def bound_cmd(
     """Upper bound on the failure rate (FIT) and lower bound on MTTF from few or zero failures.
 
     Chi-square bound chi2(C, 2R+2)/(2T); with FILE --shape BETA the Weibayes lower
-    bound on the Weibull scale.
+    bound on the Weibull scale (and, with failures, its estimate). --two-sided adds the
+    other bound.
     """
     if file is None and (failures is None or device_hours is None):
         raise typer.BadParameter("give --failures R --device-hours T, or a FILE (with --shape for Weibayes)")
@@ -225,20 +241,25 @@ def bound_cmd(
 
         source = None
         if file is None:
-            doc = bound_document(rate_upper_bound(failures, device_hours, confidence), None)
+            doc = bound_document(rate_upper_bound(failures, device_hours, confidence, two_sided=two_sided),
+                                 None)
         else:
             table = _read(file, time_unit, as_of, component)
             source = _source(table)
             if shape is not None:
-                doc = bound_document(None, weibayes_from_table(table, shape, confidence))
+                doc = bound_document(None, weibayes_from_table(table, shape, confidence, two_sided=two_sided))
             else:
-                doc = bound_document(rate_bound_from_table(table, confidence), None)
+                doc = bound_document(rate_bound_from_table(table, confidence, two_sided=two_sided), None)
         doc["source"] = source
         _refuse_non_finite(doc)
         if json_output:
             emit_json(doc)
             return
         _print_bound(doc)
+
+
+UNBOUNDED = ("mttf_upper_hours", "scale_upper_hours")
+"""The upper bounds that are infinite with zero failures (JSON null; the table says "none")."""
 
 
 def _refuse_non_finite(doc: dict) -> None:
@@ -252,6 +273,8 @@ def _refuse_non_finite(doc: dict) -> None:
     from reliability.errors import ParameterError
 
     for key, v in doc.items():
+        if key in UNBOUNDED and v == math.inf and doc["failures"] == 0:
+            continue  # zero failures do not bound the MTTF or the scale from above
         if isinstance(v, float) and not math.isfinite(v):
             raise ParameterError(f"{key} came out as {v!r}, which is not a figure that can be shown; "
                                  "check the inputs (this is a bug if they are in range)")
@@ -261,22 +284,31 @@ def _print_bound(doc: dict) -> None:
     from rich.table import Table
 
     pct = f"{doc['confidence'] * 100:g}%"
-    t = Table(title=f"{doc['method']} bound, one-sided {pct}")
+    two = doc["sides"] == 2
+    each = f"{(1 + doc['confidence']) / 2 * 100:g}%"
+    t = Table(title=f"{doc['method']} bounds, two-sided {pct} ({each} each)" if two
+              else f"{doc['method']} bound, one-sided {pct}")
     t.add_column("quantity")
     t.add_column("value", justify="right")
+    at = each if two else pct
     rows = [
         ("failures", doc["failures"], "{:,}"),
         ("device-hours", doc["device_hours"], "{:,.6g}"),
         ("units", doc["n_units"], "{:,}"),
         ("assumed Weibull shape", doc["shape"], "{:.4g}"),
-        (f"failure rate upper bound (FIT, {pct})", doc["fit_upper"], "{:,.6g}"),
+        ("failure rate estimate R/T (FIT)", doc["fit_estimate"], "{:,.6g}"),
+        (f"failure rate lower bound (FIT, {at})", doc["fit_lower"], "{:,.6g}"),
+        (f"failure rate upper bound (FIT, {at})", doc["fit_upper"], "{:,.6g}"),
         ("failure rate upper bound (/hour)", doc["rate_upper_per_hour"], "{:.6g}"),
-        (f"MTTF lower bound (hours, {pct})", doc["mttf_lower_hours"], "{:,.6g}"),
-        (f"Weibull scale lower bound (hours, {pct})", doc["scale_lower_hours"], "{:,.6g}"),
+        (f"MTTF lower bound (hours, {at})", doc["mttf_lower_hours"], "{:,.6g}"),
+        (f"MTTF upper bound (hours, {at})", doc["mttf_upper_hours"], "{:,.6g}"),
+        ("Weibull scale estimate (hours, shape assumed)", doc["scale_hours"], "{:,.6g}"),
+        (f"Weibull scale lower bound (hours, {at})", doc["scale_lower_hours"], "{:,.6g}"),
+        (f"Weibull scale upper bound (hours, {at})", doc["scale_upper_hours"], "{:,.6g}"),
     ]
     for name, v, fmt in rows:
         if v is not None:
-            t.add_row(name, fmt.format(v))
+            t.add_row(name, "none (no failures)" if v == float("inf") else fmt.format(v))
     console().print(t)
 
 

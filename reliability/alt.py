@@ -143,6 +143,8 @@ class ALTResult:
     coefficient_se: float
     coefficient_interval: tuple[float, float]
     acceleration_factors: pd.DataFrame = field(compare=False)  # stress, n_units, n_failures, af
+    likelihood: Any = field(default=None, compare=False, repr=False)
+    """The regression's likelihood over (b0, b1, g0) (a ``reliability.profile.Likelihood``)."""
 
     @property
     def coefficient_name(self) -> str:
@@ -278,9 +280,14 @@ def fit_alt(table: LifeTable, spec: ALTSpec, *, confidence: float = 0.95,
         "distribution": dist.value, "n_parameters": k, "log_likelihood": ll, "aic": result.aic,
         "delta_aic": 0.0, "converged": True, "message": "",
     }])
+    from reliability.profile import Likelihood
+
+    like = Likelihood(fam, _regression_nll(dist, rec), np.asarray(theta, dtype=float), np.asarray(vcov),
+                      lambda th: _use_parameters(fam, th[0], th[2], c)[0], 0,
+                      {fam._location_parameter.name: 0, fam.aft.shape_param: 2})
     return ALTResult(spec=replace(spec, model=model, distribution=dist), fit=result.with_ranking(ranking),
                      coefficient=coef, coefficient_se=coef_se, coefficient_interval=coef_ci,
-                     acceleration_factors=afs)
+                     acceleration_factors=afs, likelihood=like)
 
 
 def _use_parameters(fam: Family, b0: float, g0: float, c: float) -> tuple[dict[str, float], np.ndarray]:

@@ -37,13 +37,13 @@ from failure_data.errors import option
 from reliability._checks import check_confidence, covariance_is_usable
 from reliability.errors import FitError, ParameterError
 from reliability.families import FAMILIES, Family
+from reliability.intervals import LIKELIHOOD_RATIO, WALD_LOG
 from reliability.models import LifeModel
 from reliability.records import GroupedRecords, group_records  # noqa: F401  (re-exported)
 
 if TYPE_CHECKING:  # pragma: no cover
     from failure_data.table import LifeTable
 
-WALD_LOG, LIKELIHOOD_RATIO = "wald-log", "likelihood-ratio"
 INTERVAL_METHOD = WALD_LOG  # what a fit computes; reliability.profile gives likelihood-ratio ones
 INTERVAL_METHODS = {
     WALD_LOG: "Wald on the log scale for positive parameters, exp(ln p +- z*se/p); plain Wald for "

@@ -41,41 +41,22 @@ from reliability.errors import ParameterError
 from reliability.families import FAMILIES, Family
 from reliability.fitting import (
     INTERVAL_METHODS,
-    LIKELIHOOD_RATIO,
-    WALD_LOG,
     Distribution,
     FitResult,
     _negative_ll,
     from_theta,
     to_theta,
 )
+from reliability.intervals import CHOICES, LIKELIHOOD_RATIO, LR_BELOW_FAILURES, WALD_LOG, choose  # noqa: F401
 from reliability.likelihood import gradient
 from reliability.records import group_records
 
 if TYPE_CHECKING:  # pragma: no cover
     from reliability.records import GroupedRecords
 
-LR_BELOW_FAILURES = 100
-"""``auto`` intervals are likelihood-ratio below this many failures, Wald-log from it on: the two
-agree when failures are many (the log-likelihood is then near quadratic), and Wald costs nothing
-on a million-unit fleet while a profile costs a few hundred fits of the nuisance parameters."""
-
-CHOICES = ("auto", "lr", "wald")
-"""What ``interval=`` (``cpo fit --interval``) takes."""
-
 LOG_REACH = 60.0
 """How far, in log units (a factor of e^60 = 1e26), a profile walks before it reports a bound as
 the edge of the range: the data then do not bound the quantity on that side."""
-
-
-def choose(interval: str, n_failures: int) -> str:
-    """The interval method for ``interval`` (``auto``, ``lr`` or ``wald``) and the data's failures."""
-    key = str(interval).lower()
-    if key not in CHOICES:
-        raise ParameterError(f"interval {interval!r} is not known; use one of {', '.join(CHOICES)}")
-    if key == "auto":
-        return LIKELIHOOD_RATIO if n_failures < LR_BELOW_FAILURES else WALD_LOG
-    return LIKELIHOOD_RATIO if key == "lr" else WALD_LOG
 
 
 # ---------------------------------------------------------------------- quantities
@@ -375,6 +356,20 @@ def intervals(result: FitResult, interval: str = "auto", *, quantiles: Sequence[
     qs = default_quantities(quantiles, at_hours)
     return Intervals(method, result.confidence, parameter_frame(like, result.summary, result.confidence, method),
                      quantity_frame(like, qs, result.confidence, method))
+
+
+def alt_intervals(alt, interval: str = "auto", *, quantiles: Sequence[float] = (),
+                  at_hours: Sequence[float] = ()) -> tuple[Intervals, tuple[float, float]]:
+    """An accelerated-life fit's use-condition intervals and its coefficient's (activation energy
+    or power exponent) interval, profiled on the regression's own likelihood (the acceleration's
+    uncertainty included), or Wald."""
+    res = alt.fit
+    found = intervals(res, interval, quantiles=quantiles, at_hours=at_hours, likelihood=alt.likelihood)
+    if found.method == WALD_LOG:
+        return found, tuple(alt.coefficient_interval)
+    lo, hi = coordinate_interval(alt.likelihood, 1, res.confidence)
+    sign = 1.0 if alt.coefficient_name == "activation_energy_ev" else -1.0  # Ea = b1, n = -b1
+    return found, tuple(sorted((sign * lo, sign * hi)))
 
 
 def with_intervals(result: FitResult, found: Intervals) -> FitResult:

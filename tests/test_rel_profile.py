@@ -231,3 +231,41 @@ def test_bad_choices_are_refused():
         profile.quantile(1.5)
     with pytest.raises(ParameterError, match="mission time -3"):
         profile.reliability_at(-3)
+
+
+def test_alt_activation_energy_lr_against_independent_profile():
+    # Weibull life with ln scale = b0 + Ea (x - x_use), x = 1/(k T), common shape: the
+    # log-likelihood written out here on laser_htol.csv, Ea profiled over (b0, ln shape)
+    from reliability.alt import ALTSpec, StressModel, fit_alt
+    from reliability.models import BOLTZMANN_EV
+
+    table = read_life_table(samples_path("laser_htol.csv"))
+    alt = fit_alt(table, ALTSpec("temperature_c", StressModel.arrhenius, 45.0))
+    d = table.data
+    x = 1 / (BOLTZMANN_EV * (d["temperature_c"].to_numpy(float) + 273.15)) - 1 / (BOLTZMANN_EV * 318.15)
+    t, failed = d["lower"].to_numpy(float), (d["kind"] == "exact").to_numpy()
+
+    def ll(b0, ea, lb):
+        k = math.exp(lb)
+        z = t / np.exp(b0 + ea * x)
+        return float(np.sum(np.where(failed, np.log(k) + k * np.log(z) - np.log(t), 0.0) - z ** k))
+
+    r = optimize.minimize(lambda v: -ll(*v), [12.0, 0.4, 0.5], method="Nelder-Mead",
+                          options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20000})
+    b0, ea_hat, lb = r.x
+    assert ea_hat == pytest.approx(alt.coefficient, rel=1e-5)
+
+    def prof(ea):
+        q = optimize.minimize(lambda v: -ll(v[0], ea, v[1]), [b0, lb], method="Nelder-Mead",
+                              options={"xatol": 1e-10, "fatol": 1e-12})
+        return -q.fun
+
+    ref = _profile_bounds(prof, ea_hat, -r.fun, ea_hat - 0.5, ea_hat + 0.5)
+    found, (lo, hi) = profile.alt_intervals(alt, "lr")
+    assert [lo, hi] == pytest.approx(list(ref), rel=1e-5)
+    assert found.method == LIKELIHOOD_RATIO
+    # the use-condition scale: LR on the regression's likelihood, wider than the Wald-log one
+    # for the long extrapolation from 85-125 degC to 45 degC
+    w, _ = profile.alt_intervals(alt, "wald")
+    assert found.parameters.loc["scale", "upper"] > w.parameters.loc["scale", "lower"]
+    assert found.parameters.loc["scale", "estimate"] == pytest.approx(alt.fit.parameters["scale"])
