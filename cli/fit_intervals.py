@@ -22,6 +22,12 @@ INTERVAL = typer.Option(
 QUANTILE = typer.Option(
     None, "--quantile", help="B-life to report with its interval: the fraction failed, e.g. 0.01 for "
     "B1 (repeatable; B10 and the MTTF are always reported).")
+METHOD = typer.Option(
+    "mle", "--method", case_sensitive=False,
+    help="Estimator: mle (maximum likelihood, the default), rrx (median-rank regression of X = ln t on "
+    "Y, Abernethy's practice, Weibull++ RRX) or rry (Y on X, Weibull++ RRY); rank regression takes "
+    "exact and right-censored data and has no intervals.")
+MethodChoice = StrEnum("MethodChoice", {"mle": "mle", "rrx": "rrx", "rry": "rry"})
 AT_HOURS = typer.Option(
     None, "--at-hours", help="Mission time in hours: report the reliability R(t) there with its "
     "interval (repeatable).")
@@ -46,6 +52,8 @@ def apply(result, alt, interval: str, quantiles: list[float] | None, at_hours: l
 
     from reliability import profile
 
+    if result.interval_method == "none":  # rank regression: estimates only
+        return alt, result, profile.estimates_only(result, quantiles=quantiles or (), at_hours=at_hours or ())
     if alt is not None:
         found, coef = profile.alt_intervals(alt, interval, quantiles=quantiles or (), at_hours=at_hours or ())
         result = profile.with_intervals(result, found)
@@ -54,11 +62,14 @@ def apply(result, alt, interval: str, quantiles: list[float] | None, at_hours: l
     return None, profile.with_intervals(result, found), found
 
 
-def document(doc: dict, found, interval: str) -> None:
-    """The JSON keys: ``interval_requested`` (auto, lr or wald), ``quantities`` (one entry per
-    quantity) and, for an accelerated-life fit, ``alt.coefficient_interval_method``."""
+def document(doc: dict, found, interval: str, method: str, model) -> None:
+    """The JSON keys: ``method`` (mle, rrx, rry), ``r_squared`` (rank regression's, else null),
+    ``interval_requested`` (auto, lr or wald), ``quantities`` (one entry per quantity) and, for an
+    accelerated-life fit, ``alt.coefficient_interval_method``."""
     from reliability.intervals import WALD_LOG
 
+    doc["method"] = method
+    doc["r_squared"] = model.provenance.get("r_squared") if method != "mle" else None
     doc["interval_requested"] = interval
     doc["quantities"] = found.quantity_records()
     if doc.get("alt"):
@@ -73,7 +84,9 @@ def table(found):
     from rich.text import Text
 
     pct = f"{found.confidence * 100:g}%"
-    t = Table(title=Text(f"lives and reliabilities ({found.method} {pct} intervals)"))
+    none = found.method == "none"
+    t = Table(title=Text("lives and reliabilities (rank regression: no intervals)" if none
+                         else f"lives and reliabilities ({found.method} {pct} intervals)"))
     for c in ("quantity", "estimate", f"lower {pct}", f"upper {pct}", "unit"):
         t.add_column(c, justify="left" if c in ("quantity", "unit") else "right")
 
@@ -84,6 +97,6 @@ def table(found):
 
     for r in found.quantities.itertuples():
         t.add_row(Text(r.quantity), g(r.estimate), g(r.lower), g(r.upper), r.unit)
-    if not found.quantities["bounded"].all():
+    if not none and not found.quantities["bounded"].all():
         t.caption = Text("a bound at 0, 1 or inf: the likelihood does not bound the quantity on that side")
     return t

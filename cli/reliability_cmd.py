@@ -8,8 +8,8 @@ JSON documents (one shape per command, keys that do not apply are null):
 * ``cpo fit``: distribution, parameters, units, intervals, standard_errors,
   covariance, confidence, interval_method, log_likelihood, aic, converged,
   n_units, n_failures, n_records, mttf_hours, b10_hours, ranking (list),
-  alt (null unless --stress), component, source, saved_to, plot, interval_requested,
-  quantities (list).
+  alt (null unless --stress), component, source, saved_to, plot, method, r_squared,
+  interval_requested, quantities (list).
 * ``cpo bound``: method (chi-square | weibayes), confidence, sides, failures,
   device_hours, rate_upper_per_hour, rate_lower_per_hour, fit_upper, fit_lower, fit_estimate,
   mttf_lower_hours, mttf_upper_hours, shape, scale_hours, scale_lower_hours,
@@ -86,6 +86,7 @@ def fit_cmd(
     ),
     at: float = typer.Option(None, "--at", help="ALT: use-condition stress the model is reported at."),
     interval: fit_intervals.IntervalChoice = fit_intervals.INTERVAL,
+    method: fit_intervals.MethodChoice = fit_intervals.METHOD,
     quantile: list[float] = fit_intervals.QUANTILE,
     at_hours: list[float] = fit_intervals.AT_HOURS,
 ) -> None:
@@ -128,10 +129,19 @@ def fit_cmd(
 
             if dist == DistChoice.auto:
                 raise ParameterError("--dist auto cannot be combined with --stress; use weibull or lognormal")
+            if method.value != "mle":
+                raise ParameterError("--stress fits by maximum likelihood; leave out --method")
             d = "weibull" if dist == DistChoice.weibull else dist.value
             alt = fit_alt(table, ALTSpec(stress, StressModel(model.value), at, d),  # type: ignore[arg-type]
                           confidence=confidence, extra_provenance=extra)
             result = alt.fit
+        elif method.value != "mle":
+            from reliability.rankreg import fit_rank_regression
+
+            if dist == DistChoice.auto:
+                raise ParameterError("--dist auto cannot be combined with rank regression; name the family")
+            result = fit_rank_regression(table, dist.value, method.value, confidence=confidence,
+                                         extra_provenance=extra)
         else:
             result = fit(table, dist.value, confidence=confidence, extra_provenance=extra)
         alt, result, found = fit_intervals.apply(result, alt, interval.value, quantile, at_hours)
@@ -152,7 +162,7 @@ def fit_cmd(
         doc["source"] = _source(table)
         doc["saved_to"] = str(save) if save is not None else None
         doc["plot"] = str(plot) if plot is not None else None
-        fit_intervals.document(doc, found, interval.value)
+        fit_intervals.document(doc, found, interval.value, method.value, result.model)
         if json_output:
             emit_json(doc)
             return
@@ -171,6 +181,8 @@ def _print_fit(result, alt, doc) -> None:
         head += f"  component {doc['component']}"
     out.print(head)
     title = None
+    if result.interval_method == "none":
+        title = f"{result.distribution.value} fit ({result.optimizer})"
     if alt is not None:
         title = (f"{result.distribution.value} life at {alt.spec.stress_column} = {alt.spec.use_stress:g} "
                  f"({alt.spec.model.value}, common shape)")

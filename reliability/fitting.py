@@ -49,6 +49,7 @@ INTERVAL_METHODS = {
     WALD_LOG: "Wald on the log scale for positive parameters, exp(ln p +- z*se/p); plain Wald for "
               "unrestricted ones",
     LIKELIHOOD_RATIO: "profile likelihood, 2(LLmax - LLprofile) <= chi2(C, 1), Meeker & Escobar 8.3",
+    "none": "rank regression has none; fit by maximum likelihood (--method mle) for intervals",
 }
 
 

@@ -358,6 +358,22 @@ def intervals(result: FitResult, interval: str = "auto", *, quantiles: Sequence[
                      quantity_frame(like, qs, result.confidence, method))
 
 
+def estimates_only(result: FitResult, *, quantiles: Sequence[float] = (), at_hours: Sequence[float] = ()
+                   ) -> Intervals:
+    """The quantities of a fit without intervals (a rank-regression fit has no likelihood ones)."""
+    fam = FAMILIES[result.distribution.value]
+    rows = []
+    for q in default_quantities(quantiles, at_hours):
+        try:
+            est = q.of(fam, result.model.parameters)
+        except (ValueError, OverflowError, ZeroDivisionError):
+            est = math.nan
+        rows.append((q.name, q.kind, None if math.isnan(q.value) else q.value, est, math.nan, math.nan,
+                     q.unit, False))
+    return Intervals(result.interval_method, result.confidence, result.summary,
+                     pd.DataFrame(rows, columns=QUANTITY_COLUMNS))
+
+
 def alt_intervals(alt, interval: str = "auto", *, quantiles: Sequence[float] = (),
                   at_hours: Sequence[float] = ()) -> tuple[Intervals, tuple[float, float]]:
     """An accelerated-life fit's use-condition intervals and its coefficient's (activation energy
