@@ -46,6 +46,19 @@ def check(quantiles: list[float] | None, at_hours: list[float] | None) -> None:
             raise typer.BadParameter(f"{t:g} is not a time in hours > 0", param_hint="--at-hours")
 
 
+def one_stress(stress: list[str] | None) -> str | None:
+    """The one --stress column; a repeated --stress is refused (exit 2), never silently the last."""
+    if not stress:
+        return None
+    if len(stress) > 1:
+        raise typer.BadParameter(
+            f"given {len(stress)} times ({', '.join(map(repr, stress))}): a fit takes one stress "
+            "column. Two stresses at once (temperature and voltage: the generalised Eyring/Peck "
+            "model) are not fitted yet; fit one stress, the others held at one level",
+            param_hint="--stress")
+    return stress[0]
+
+
 def apply(result, alt, interval: str, quantiles: list[float] | None, at_hours: list[float] | None):
     """The result reporting the chosen method's intervals, and its quantities (a DataFrame)."""
     from dataclasses import replace
@@ -60,6 +73,55 @@ def apply(result, alt, interval: str, quantiles: list[float] | None, at_hours: l
         return replace(alt, fit=result, coefficient_interval=coef), result, found
     found = profile.intervals(result, interval, quantiles=quantiles or (), at_hours=at_hours or ())
     return None, profile.with_intervals(result, found), found
+
+
+BY = typer.Option(None, "--by", help="Fit each group of this column of the file (e.g. component, "
+                  "mode) in one run, with a likelihood-ratio test of a common shape across groups.")
+
+
+def by_groups(table, column: str, dist: str, confidence: float, interval: str):
+    """The per-group fits (each with the chosen intervals) and the common-shape test."""
+    from dataclasses import replace
+
+    from reliability import profile
+    from reliability.errors import FitError
+    from reliability.groups import fit_by
+
+    groups = fit_by(table, column, dist, confidence=confidence)
+    fits = {n: r if isinstance(r, FitError) else profile.with_intervals(r, profile.intervals(r, interval))
+            for n, r in groups.fits.items()}
+    return replace(groups, fits=fits)
+
+
+def by_table(groups, confidence: float):
+    """The per-group fits and the test as one rich Table."""
+    from rich.table import Table
+    from rich.text import Text
+
+    pct = f"{confidence * 100:g}%"
+    methods = sorted({r.interval_method for r in groups.fits.values() if hasattr(r, "interval_method")})
+    t = Table(title=Text(f"fit per {groups.column} ({', '.join(methods)} {pct} intervals)"))
+    for c in ("group", "units", "failures", "parameter", "estimate", "lower", "upper"):
+        t.add_column(c, justify="left" if c in ("group", "parameter") else "right")
+    for name, r in groups.fits.items():
+        if not hasattr(r, "parameters"):
+            t.add_row(Text(name), "", "", Text(f"not fitted: {str(r).split(':')[0]}"), "", "", "")
+            continue
+        for i, (k, v) in enumerate(r.parameters.items()):
+            lo, hi = r.intervals[k]
+            t.add_row(Text(name) if i == 0 else "", f"{r.n_units:,}" if i == 0 else "",
+                      f"{r.n_failures:,}" if i == 0 else "", k, f"{v:.6g}", f"{lo:.4g}", f"{hi:.4g}")
+    c = groups.common
+    if c is None:
+        t.caption = Text(f"no common-shape test: {groups.why_no_test}")
+    else:
+        shared = {k: v for k, v in next(iter(c.parameters.values())).items()
+                  if all(p[k] == v for p in c.parameters.values())}
+        t.caption = Text(
+            "common shape (" + ", ".join(f"{k} {v:.4g}" for k, v in shared.items()) + "): likelihood-ratio "
+            f"{c.lr_statistic:.3f} on {c.df} df, p = {c.p_value:.3g}"
+            + (" (the shapes differ at 5 %)" if c.p_value < 0.05 else " (consistent with one shape)"))
+    return t
 
 
 def document(doc: dict, found, interval: str, method: str, model) -> None:

@@ -9,7 +9,7 @@ JSON documents (one shape per command, keys that do not apply are null):
   covariance, confidence, interval_method, log_likelihood, aic, converged,
   n_units, n_failures, n_records, mttf_hours, b10_hours, ranking (list),
   alt (null unless --stress), component, source, saved_to, plot, method, r_squared,
-  interval_requested, quantities (list).
+  interval_requested, quantities (list), by (null unless --by).
 * ``cpo bound``: method (chi-square | weibayes), confidence, sides, failures,
   device_hours, rate_upper_per_hour, rate_lower_per_hour, fit_upper, fit_lower, fit_estimate,
   mttf_lower_hours, mttf_upper_hours, shape, scale_hours, scale_lower_hours,
@@ -80,7 +80,8 @@ def fit_cmd(
     json_output: bool = JSON_OUTPUT,
     save: Path = typer.Option(None, "--save", help="Write the fitted LifeModel JSON here."),
     plot: Path = typer.Option(None, "--plot", help="Draw the probability plot to FILE.png or FILE.svg."),
-    stress: str = typer.Option(None, "--stress", help="ALT: stress column (e.g. temperature_c)."),
+    stress: list[str] = typer.Option(None, "--stress", help="ALT: the file's stress column (e.g. "
+                                     "temperature_c); one stress per fit."),
     model: ModelChoice = typer.Option(
         ModelChoice.arrhenius, "--model", help="ALT life-stress model: arrhenius (°C) or power."
     ),
@@ -89,6 +90,7 @@ def fit_cmd(
     method: fit_intervals.MethodChoice = fit_intervals.METHOD,
     quantile: list[float] = fit_intervals.QUANTILE,
     at_hours: list[float] = fit_intervals.AT_HOURS,
+    by: str = fit_intervals.BY,
 ) -> None:
     """Fit a life distribution to a field log (maximum likelihood, every censoring kind).
 
@@ -98,6 +100,10 @@ def fit_cmd(
     use stress.
     """
     fit_intervals.check(quantile, at_hours)
+    stress = fit_intervals.one_stress(stress)
+    if by is not None and (stress is not None or save is not None or plot is not None or dist == DistChoice.auto):
+        raise typer.BadParameter("--by fits each group: not with --stress, --save, --plot or --dist auto "
+                                 "(fit one group with --component for those)", param_hint="--by")
     if (stress is None) != (at is None):
         raise typer.BadParameter("--stress and --at go together (e.g. --stress temperature_c --at 45)")
     if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
@@ -163,11 +169,17 @@ def fit_cmd(
         doc["saved_to"] = str(save) if save is not None else None
         doc["plot"] = str(plot) if plot is not None else None
         fit_intervals.document(doc, found, interval.value, method.value, result.model)
+        groups = None
+        if by is not None:
+            groups = fit_intervals.by_groups(table, by, dist.value, confidence, interval.value)
+        doc["by"] = groups.to_dict() if groups is not None else None
         if json_output:
             emit_json(doc)
             return
         _print_fit(result, alt, doc)
         console().print(fit_intervals.table(found))
+        if groups is not None:
+            console().print(fit_intervals.by_table(groups, confidence))
 
 
 def _print_fit(result, alt, doc) -> None:

@@ -194,10 +194,9 @@ def fit_alt(table: LifeTable, spec: ALTSpec, *, confidence: float = 0.95,
         raise ParameterError(
             f"accelerated-life fits take {option('dist')} {' or '.join(_aft_names())}, not {dist.value!r}"
         )
-    if spec.stress_column not in table.data.columns:
-        raise ParameterError(
-            f"stress column {spec.stress_column!r} is not in the data; columns are {table.covariate_columns}"
-        )
+    from reliability.groups import check_column
+
+    check_column(table, spec.stress_column, "stress")
     refuse_zero_failures(table)
     raw_stress = pd.Series(stress_values(table, spec.stress_column, model), index=table.data.index)
     levels = np.unique(raw_stress.to_numpy(dtype=float))
