@@ -79,6 +79,47 @@ BY = typer.Option(None, "--by", help="Fit each group of this column of the file 
                   "mode) in one run, with a likelihood-ratio test of a common shape across groups.")
 
 
+NONPARAMETRIC = typer.Option(False, "--nonparametric", help="Add the Kaplan-Meier estimate (Turnbull "
+                             "for interval data) with its band to the output (JSON nonparametric).")
+GOF = typer.Option(False, "--gof", help="Test the fit against the family it is nested in (likelihood "
+                   "ratio: exponential in Weibull, Weibull and lognormal in the generalised gamma).")
+
+
+def extras(doc: dict, result, table, nonparametric: bool, gof: bool) -> None:
+    """The JSON keys ``nonparametric`` (records of time, survival, lower, upper, events, method)
+    and ``goodness_of_fit`` (reliability.gof.nested_test), null unless asked for."""
+    doc["nonparametric"] = None
+    doc["goodness_of_fit"] = None
+    if nonparametric:
+        import math
+
+        from reliability.nonparametric import nonparametric as estimate
+
+        frame = estimate(table, confidence=result.confidence)
+        doc["nonparametric"] = [{k: (None if isinstance(v, float) and not math.isfinite(v) else v)
+                                 for k, v in r.items()} for r in frame.to_dict(orient="records")]
+    if gof:
+        from reliability.gof import nested_test
+
+        doc["goodness_of_fit"] = nested_test(result)
+
+
+def extras_text(doc: dict) -> list[str]:
+    """Lines for the table output."""
+    out = []
+    g = doc["goodness_of_fit"]
+    if g is not None:
+        out.append(f"goodness of fit: {g['message']}" if g["message"] else
+                   f"goodness of fit: likelihood-ratio against the {g['against']}: {g['lr_statistic']:.3f} on "
+                   f"{g['df']} df, p = {g['p_value']:.3g}: {g['verdict']}")
+    npar = doc["nonparametric"]
+    if npar:
+        method = npar[0]["method"]
+        out.append(f"{method}: {len(npar)} points (survival at the last, {npar[-1]['time']:g} h: "
+                   f"{npar[-1]['survival']:.4g}); all of them in --json")
+    return out
+
+
 def by_groups(table, column: str, dist: str, confidence: float, interval: str):
     """The per-group fits (each with the chosen intervals) and the common-shape test."""
     from dataclasses import replace

@@ -9,7 +9,8 @@ JSON documents (one shape per command, keys that do not apply are null):
   covariance, confidence, interval_method, log_likelihood, aic, converged,
   n_units, n_failures, n_records, mttf_hours, b10_hours, ranking (list),
   alt (null unless --stress), component, source, saved_to, plot, method, r_squared,
-  interval_requested, quantities (list), by (null unless --by).
+  interval_requested, quantities (list), by (null unless --by), nonparametric (null unless
+  --nonparametric), goodness_of_fit (null unless --gof).
 * ``cpo bound``: method (chi-square | weibayes), confidence, sides, failures,
   device_hours, rate_upper_per_hour, rate_lower_per_hour, fit_upper, fit_lower, fit_estimate,
   mttf_lower_hours, mttf_upper_hours, shape, scale_hours, scale_lower_hours,
@@ -91,6 +92,8 @@ def fit_cmd(
     quantile: list[float] = fit_intervals.QUANTILE,
     at_hours: list[float] = fit_intervals.AT_HOURS,
     by: str = fit_intervals.BY,
+    nonparametric: bool = fit_intervals.NONPARAMETRIC,
+    gof: bool = fit_intervals.GOF,
 ) -> None:
     """Fit a life distribution to a field log (maximum likelihood, every censoring kind).
 
@@ -173,6 +176,7 @@ def fit_cmd(
         if by is not None:
             groups = fit_intervals.by_groups(table, by, dist.value, confidence, interval.value)
         doc["by"] = groups.to_dict() if groups is not None else None
+        fit_intervals.extras(doc, result, table if alt is None else result.table, nonparametric, gof)
         if json_output:
             emit_json(doc)
             return
@@ -180,6 +184,8 @@ def fit_cmd(
         console().print(fit_intervals.table(found))
         if groups is not None:
             console().print(fit_intervals.by_table(groups, confidence))
+        for line in fit_intervals.extras_text(doc):
+            console().print(line)
 
 
 def _print_fit(result, alt, doc) -> None:

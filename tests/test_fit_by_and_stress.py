@@ -110,3 +110,51 @@ def test_by_in_the_cli_json():
     assert r.exit_code == 2
     r = runner.invoke(app, ["fit", HTOL, "--by", "temperature_c", "--dist", "exponential", "--json"])
     assert json.loads(r.stdout)["by"]["why_no_test"].startswith("the exponential has no shape")
+
+
+def test_kaplan_meier_numbers_in_json_are_the_product_limit():
+    # three_failures.csv: failures at 7, 15, 27 h among 25 units, 22 running at 29.9 h:
+    # S = 24/25, then x 23/24, then x 22/23 (the product-limit estimate by hand)
+    r = runner.invoke(app, ["fit", str(samples_path("three_failures.csv")), "--nonparametric", "--json"])
+    assert r.exit_code == 0, r.output
+    km = [p for p in json.loads(r.stdout)["nonparametric"] if p["events"] > 0]
+    assert [p["time"] for p in km] == [7, 15, 27]
+    assert [p["survival"] for p in km] == pytest.approx([24 / 25, 23 / 25, 22 / 25], rel=1e-12)
+    assert all(p["method"] == "kaplan-meier" and p["lower"] < p["survival"] < p["upper"] for p in km)
+
+
+def test_turnbull_numbers_for_interval_data():
+    r = runner.invoke(app, ["fit", str(samples_path("engine_inspections.csv")), "--nonparametric", "--json"])
+    doc = json.loads(r.stdout)
+    assert {p["method"] for p in doc["nonparametric"]} == {"turnbull"}
+    s = [p["survival"] for p in doc["nonparametric"]]
+    assert all(a >= b for a, b in zip(s, s[1:], strict=False)) and 0.85 < s[-1] < 1  # 25 of 400 failed
+
+
+def test_gof_exponential_against_weibull_is_the_closed_form_lr():
+    # exponential MLE log-likelihood in closed form: -r ln(T/r) - r (r failures, T total time)
+    from reliability.fitting import fit
+
+    table = read_life_table(samples_path("three_failures.csv"))
+    r_, big_t = 3, 7 + 15 + 27 + 22 * 29.9
+    ll_exp = -r_ * math.log(big_t / r_) - r_
+    ll_wei = fit(table, "weibull").log_likelihood
+    out = runner.invoke(app, ["fit", str(samples_path("three_failures.csv")), "--dist", "exponential",
+                              "--gof", "--json"])
+    g = json.loads(out.stdout)["goodness_of_fit"]
+    assert g["against"] == "weibull" and g["df"] == 1
+    assert g["log_likelihood"] == pytest.approx(ll_exp, rel=1e-9)
+    assert g["lr_statistic"] == pytest.approx(2 * (ll_wei - ll_exp), rel=1e-7)
+    assert g["p_value"] == pytest.approx(stats.chi2.sf(2 * (ll_wei - ll_exp), 1), rel=1e-6)
+
+
+def test_gof_rejects_an_exponential_for_wear_out():
+    from failure_data.table import LifeTable
+    from reliability.fitting import fit
+    from reliability.gof import nested_test
+
+    rng = np.random.default_rng(8)
+    t = 1000 * rng.weibull(3.0, 100)
+    g = nested_test(fit(LifeTable.from_durations(t, np.ones(100, bool)), "exponential"))
+    assert g["p_value"] < 1e-6 and "ask for the weibull" in g["verdict"]
+    assert nested_test(fit(LifeTable.from_durations(t, np.ones(100, bool)), "loglogistic"))["message"]
