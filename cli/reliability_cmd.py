@@ -116,8 +116,10 @@ def fit_cmd(
     with domain_errors(json_output):
         from failure_data.readers import read_life_table
 
-        # lifelines too: reliability.fitting imports it only when a fit starts
-        fitting_imported = import_in_background("reliability.fitting", "lifelines")
+        # lifelines too, for a fit that goes through it (reliability.native fits a Weibull or an
+        # exponential of exact and right-censored data without it)
+        native = dist.value in ("weibull", "exponential") and stress is None and by is None
+        fitting_imported = import_in_background("reliability.fitting", *(() if native else ("lifelines",)))
         return_freed_memory()
         table = read_life_table(file, as_of=as_of, time_unit=time_unit.value)
         fitting_imported()

@@ -5,6 +5,14 @@ from __future__ import annotations
 
 WALD_LOG, LIKELIHOOD_RATIO = "wald-log", "likelihood-ratio"
 
+INTERVAL_METHODS = {
+    WALD_LOG: "Wald on the log scale for positive parameters, exp(ln p +- z*se/p); plain Wald for "
+              "unrestricted ones",
+    LIKELIHOOD_RATIO: "profile likelihood, 2(LLmax - LLprofile) <= chi2(C, 1), Meeker & Escobar 8.3",
+    "none": "rank regression has none; fit by maximum likelihood (--method mle) for intervals",
+}
+"""Each interval method a fit may report, and what it is (the caption of `cpo fit`'s table)."""
+
 CHOICES = {"auto": None, "lr": LIKELIHOOD_RATIO, "wald": WALD_LOG}
 """What ``interval=`` (``cpo fit --interval``) takes, and the method each names (auto: by the rule)."""
 

@@ -18,7 +18,8 @@ from scipy import optimize, stats
 from failure_data.readers import read_life_table, samples_path
 from failure_data.table import LifeTable
 from reliability import profile
-from reliability.fitting import LIKELIHOOD_RATIO, WALD_LOG, fit
+from reliability.fitting import fit
+from reliability.intervals import LIKELIHOOD_RATIO, WALD_LOG
 
 CRIT = stats.chi2.ppf(0.95, 1)
 Z = stats.norm.ppf(0.975)
