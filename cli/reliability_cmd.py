@@ -139,7 +139,7 @@ def fit_cmd(
             from reliability.alt import ALTSpec, StressModel, fit_alt
 
             if dist == DistChoice.auto:
-                raise ParameterError("--dist auto cannot be combined with --stress; use weibull or lognormal")
+                raise ParameterError("--dist auto cannot be combined with --stress; name the family (weibull, lognormal, ...)")
             if method.value != "mle":
                 raise ParameterError("--stress fits by maximum likelihood; leave out --method")
             d = "weibull" if dist == DistChoice.weibull else dist.value

@@ -25,8 +25,15 @@ fails; with many failures the log-likelihood is near quadratic and the two agree
 costs a few hundred fits of the nuisance parameters."""
 
 
-def choose(interval: str, n_failures: int) -> str:
-    """The interval method for ``interval`` (``auto``, ``lr`` or ``wald``) and the data's failures."""
+LR_MAX_PARAMETERS = 2
+"""``auto`` profiles families of at most this many parameters: a three-parameter family (the
+generalised gamma) has a two-dimensional nuisance to maximise at every step of every profile,
+minutes on a few hundred records; ask for it with ``lr``."""
+
+
+def choose(interval: str, n_failures: int, n_parameters: int = 2) -> str:
+    """The interval method for ``interval`` (``auto``, ``lr`` or ``wald``), the data's failures and
+    the family's number of parameters."""
     from reliability.errors import ParameterError
 
     key = str(interval).lower()
@@ -34,5 +41,6 @@ def choose(interval: str, n_failures: int) -> str:
         raise ParameterError(f"interval {interval!r} is not known; use one of {', '.join(CHOICES)}")
     method = CHOICES[key]
     if method is None:
-        return LIKELIHOOD_RATIO if n_failures < LR_BELOW_FAILURES else WALD_LOG
+        few = n_failures < LR_BELOW_FAILURES and n_parameters <= LR_MAX_PARAMETERS
+        return LIKELIHOOD_RATIO if few else WALD_LOG
     return method

@@ -64,6 +64,10 @@ LOG_REACH = 60.0
 """How far, in log units (a factor of e^60 = 1e26), a profile walks before it reports a bound as
 the edge of the range: the data then do not bound the quantity on that side."""
 
+SE_REACH = 40.0
+"""...and no further than this many Wald standard errors (a likelihood-ratio bound lies within a
+few of them unless the likelihood is flat there, and then it is the edge)."""
+
 
 # ---------------------------------------------------------------------- quantities
 @dataclass(frozen=True)
@@ -167,7 +171,7 @@ def _minimise(f: Callable[[np.ndarray], float], x0: np.ndarray) -> tuple[float, 
         best = (r.fun, r.x) if math.isfinite(r.fun) and r.fun <= f0 else (f0, x0)
         if not r.success:  # BFGS lost its line search (an infinite edge): the simplex does not care
             s = optimize.minimize(f, best[1], method="Nelder-Mead",
-                                  options={"xatol": 1e-9, "fatol": 1e-11, "maxiter": 2000 * x0.size})
+                                  options={"xatol": 1e-9, "fatol": 1e-11, "maxiter": 400 * x0.size})
             if math.isfinite(s.fun) and s.fun < best[0]:
                 best = (s.fun, s.x)
     return float(best[0]), np.asarray(best[1], dtype=float)
@@ -196,6 +200,7 @@ class _Profile:
         """The crossing of ``crit`` on one side of ``v_hat`` (``side`` +1 or -1), or +-inf when the
         deviance stays below it within ``reach`` of the estimate."""
         step = step if math.isfinite(step) and step > 0 else 0.1 * (1 + abs(v_hat))
+        reach = min(reach, SE_REACH * step)
         lo_v, lo_nu = v_hat, self.nuisance
         d = step * math.sqrt(crit)  # the Wald bound first, then further out
         while True:
@@ -356,7 +361,7 @@ def intervals(result: FitResult, interval: str = "auto", *, quantiles: Sequence[
               at_hours: Sequence[float] = (), likelihood: Likelihood | None = None) -> Intervals:
     """The fit's parameter intervals and its B10, MTTF, ``quantiles`` and reliabilities at
     ``at_hours`` with their intervals, by ``interval`` (``auto``, ``lr`` or ``wald``)."""
-    method = choose(interval, result.n_failures)
+    method = choose(interval, result.n_failures, len(result.parameters))
     like = likelihood if likelihood is not None else of_fit(
         result.distribution, group_records(result.table), result.model.parameters,
         np.asarray(result.model.covariance, dtype=float))

@@ -158,3 +158,34 @@ def test_gof_rejects_an_exponential_for_wear_out():
     g = nested_test(fit(LifeTable.from_durations(t, np.ones(100, bool)), "exponential"))
     assert g["p_value"] < 1e-6 and "ask for the weibull" in g["verdict"]
     assert nested_test(fit(LifeTable.from_durations(t, np.ones(100, bool)), "loglogistic"))["message"]
+
+
+@pytest.mark.parametrize("dist", ["exponential", "loglogistic"])
+def test_alt_takes_families_lifelines_has_no_regression_for(dist):
+    # the Arrhenius life-stress model written out: ln(scale) = b0 + Ea (x - x_use), x = 1/(kT),
+    # a common shape (log-logistic), maximised with Nelder-Mead on laser_htol.csv
+    from reliability.alt import ALTSpec, StressModel, fit_alt
+    from reliability.models import BOLTZMANN_EV
+
+    table = read_life_table(HTOL)
+    r = fit_alt(table, ALTSpec("temperature_c", StressModel.arrhenius, 45.0, dist))
+    d = table.data
+    x = 1 / (BOLTZMANN_EV * (d["temperature_c"].to_numpy(float) + 273.15)) - 1 / (BOLTZMANN_EV * 318.15)
+    t, failed = d["lower"].to_numpy(float), (d["kind"] == "exact").to_numpy()
+
+    def ll(v):
+        b0, ea = v[0], v[1]
+        k = math.exp(v[2]) if dist == "loglogistic" else 1.0
+        u = k * (np.log(t) - (b0 + ea * x))
+        if dist == "exponential":
+            return float(np.sum(np.where(failed, u - np.log(t), 0.0) - np.exp(u)))
+        log_sf = -np.logaddexp(0.0, u)
+        log_pdf = math.log(k) - np.log(t) + u - 2 * np.logaddexp(0.0, u)
+        return float(np.sum(np.where(failed, log_pdf, log_sf)))
+
+    x0 = [12.0, 0.5] + ([0.5] if dist == "loglogistic" else [])
+    ref = optimize.minimize(lambda v: -ll(v), x0, method="Nelder-Mead",
+                            options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20000})
+    assert r.fit.log_likelihood == pytest.approx(-ref.fun, abs=1e-6)
+    assert r.coefficient == pytest.approx(ref.x[1], rel=1e-4)
+    assert r.fit.parameters["scale"] == pytest.approx(math.exp(ref.x[0]), rel=1e-4)
