@@ -201,5 +201,6 @@ def table(found):
     for r in found.quantities.itertuples():
         t.add_row(Text(r.quantity), g(r.estimate), g(r.lower), g(r.upper), r.unit)
     if not none and not found.quantities["bounded"].all():
-        t.caption = Text("a bound at 0, 1 or inf: the likelihood does not bound the quantity on that side")
+        t.caption = Text("a bound at 0, 1 or inf: the likelihood does not bound the quantity on that side; "
+                         "'-': not computed (a reliability of 0 or 1 to double precision)")
     return t

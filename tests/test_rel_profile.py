@@ -270,3 +270,15 @@ def test_alt_activation_energy_lr_against_independent_profile():
     w, _ = profile.alt_intervals(alt, "wald")
     assert found.parameters.loc["scale", "upper"] > w.parameters.loc["scale", "lower"]
     assert found.parameters.loc["scale", "estimate"] == pytest.approx(alt.fit.parameters["scale"])
+
+
+def test_a_quantity_the_likelihood_does_not_bound_is_reported_as_the_edge():
+    # 2 early failures among 52 units: shapes down to ~0.06 stay within the LR region, where a
+    # Weibull's mean, scale * Gamma(1 + 1/shape), reaches beyond e^60 (profile.LOG_REACH) times
+    # the estimate: reported as infinite with bounded = False, never a number
+    table = LifeTable.from_durations([5, 6] + [100] * 50, [1, 1] + [0] * 50)
+    found = profile.intervals(fit(table, "weibull"), "lr")
+    mttf = found.quantities.set_index("quantity").loc["MTTF"]
+    assert mttf.upper == math.inf and not mttf.bounded
+    assert 0 < mttf.lower < mttf.estimate
+    assert found.quantity_records()[1]["upper"] is None  # JSON null, not a figure
