@@ -65,6 +65,8 @@ def apply(result, alt, interval: str, quantiles: list[float] | None, at_hours: l
 
     from reliability import profile
 
+    if result.interval_method == "weibayes-chi-square":  # its intervals came with the fit
+        return alt, result, None
     if result.interval_method == "none":  # rank regression: estimates only
         return alt, result, profile.estimates_only(result, quantiles=quantiles or (), at_hours=at_hours or ())
     if alt is not None:
@@ -75,6 +77,8 @@ def apply(result, alt, interval: str, quantiles: list[float] | None, at_hours: l
     return None, profile.with_intervals(result, found), found
 
 
+SHAPE = typer.Option(None, "--shape", help="Weibayes with failures: fit a Weibull with this shape "
+                     "assumed (known), its scale by maximum likelihood with exact chi-square intervals.")
 BY = typer.Option(None, "--by", help="Fit each group of this column of the file (e.g. component, "
                   "mode) in one run, with a likelihood-ratio test of a common shape across groups.")
 
@@ -166,13 +170,13 @@ def by_table(groups, confidence: float):
 
 
 def document(doc: dict, found, interval: str, method: str, model) -> None:
-    """The JSON keys: ``method`` (mle, rrx, rry), ``r_squared`` (rank regression's, else null),
+    """The JSON keys: ``method`` (mle, rrx, rry, weibayes), ``r_squared`` (rank regression's, else null),
     ``interval_requested`` (auto, lr or wald), ``quantities`` (one entry per quantity) and, for an
     accelerated-life fit, ``alt.coefficient_interval_method``."""
     from reliability.intervals import WALD_LOG
 
     doc["method"] = method
-    doc["r_squared"] = model.provenance.get("r_squared") if method != "mle" else None
+    doc["r_squared"] = model.provenance.get("r_squared") if method in ("rrx", "rry") else None
     doc["interval_requested"] = interval
     doc["quantities"] = found.quantity_records()
     if doc.get("alt"):

@@ -92,6 +92,7 @@ def fit_cmd(
     quantile: list[float] = fit_intervals.QUANTILE,
     at_hours: list[float] = fit_intervals.AT_HOURS,
     by: str = fit_intervals.BY,
+    shape: float = fit_intervals.SHAPE,
     nonparametric: bool = fit_intervals.NONPARAMETRIC,
     gof: bool = fit_intervals.GOF,
 ) -> None:
@@ -104,6 +105,10 @@ def fit_cmd(
     """
     fit_intervals.check(quantile, at_hours)
     stress = fit_intervals.one_stress(stress)
+    if shape is not None and not shape > 0:
+        raise typer.BadParameter(f"{shape:g} is not a Weibull shape > 0", param_hint="--shape")
+    if shape is not None and (stress is not None or by is not None):
+        raise typer.BadParameter("--shape (Weibayes) is a plain fit: not with --stress or --by", param_hint="--shape")
     if by is not None and (stress is not None or save is not None or plot is not None or dist == DistChoice.auto):
         raise typer.BadParameter("--by fits each group: not with --stress, --save, --plot or --dist auto "
                                  "(fit one group with --component for those)", param_hint="--by")
@@ -146,6 +151,14 @@ def fit_cmd(
             alt = fit_alt(table, ALTSpec(stress, StressModel(model.value), at, d),  # type: ignore[arg-type]
                           confidence=confidence, extra_provenance=extra)
             result = alt.fit
+        elif shape is not None:
+            from reliability.weibayes import fit_weibayes
+
+            if dist != DistChoice.weibull or method.value != "mle":
+                raise ParameterError("--shape (Weibayes) fits a Weibull by maximum likelihood; leave out "
+                                     "--dist and --method")
+            result, weibayes = fit_weibayes(table, shape, confidence=confidence, quantiles=quantile or (),
+                                            at_hours=at_hours or (), extra_provenance=extra)
         elif method.value != "mle":
             from reliability.rankreg import fit_rank_regression
 
@@ -156,6 +169,7 @@ def fit_cmd(
         else:
             result = fit(table, dist.value, confidence=confidence, extra_provenance=extra)
         alt, result, found = fit_intervals.apply(result, alt, interval.value, quantile, at_hours)
+        found = weibayes if shape is not None else found
         if save is not None:
             result.model.save(save)
         if plot is not None:
@@ -173,7 +187,8 @@ def fit_cmd(
         doc["source"] = _source(table)
         doc["saved_to"] = str(save) if save is not None else None
         doc["plot"] = str(plot) if plot is not None else None
-        fit_intervals.document(doc, found, interval.value, method.value, result.model)
+        fit_intervals.document(doc, found, interval.value, "weibayes" if shape is not None else method.value,
+                               result.model)
         groups = None
         if by is not None:
             groups = fit_intervals.by_groups(table, by, dist.value, confidence, interval.value)
@@ -201,7 +216,7 @@ def _print_fit(result, alt, doc) -> None:
         head += f"  component {doc['component']}"
     out.print(head)
     title = None
-    if result.interval_method == "none":
+    if result.interval_method in ("none", "weibayes-chi-square"):
         title = f"{result.distribution.value} fit ({result.optimizer})"
     if alt is not None:
         title = (f"{result.distribution.value} life at {alt.spec.stress_column} = {alt.spec.use_stress:g} "

@@ -10,6 +10,7 @@ INTERVAL_METHODS = {
               "unrestricted ones",
     LIKELIHOOD_RATIO: "profile likelihood, 2(LLmax - LLprofile) <= chi2(C, 1), Meeker & Escobar 8.3",
     "none": "rank regression has none; fit by maximum likelihood (--method mle) for intervals",
+    "weibayes-chi-square": "the shape assumed; the scale's exact chi-square interval, 2r and 2r+2 dof",
 }
 """Each interval method a fit may report, and what it is (the caption of `cpo fit`'s table)."""
 

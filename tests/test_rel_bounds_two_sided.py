@@ -81,3 +81,31 @@ def test_cli_two_sided_json_and_table():
     r = runner.invoke(app, ["bound", "--failures", "0", "--device-hours", "1e6", "--two-sided"],
                       env={"COLUMNS": "200"})
     assert "none (no failures)" in r.output
+
+
+def test_cpo_fit_shape_is_weibayes_with_failures_and_exact_intervals():
+    # three_failures.csv with beta = 1.5: scale (sum t^b / 3)^(1/b); its 95 % interval from
+    # chi2(0.975, 8) and chi2(0.025, 6); B10 = scale (-ln 0.9)^(1/b) at each bound
+    r = CliRunner().invoke(app, ["fit", str(samples_path("three_failures.csv")), "--shape", "1.5",
+                                 "--at-hours", "50", "--json"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    t = np.array([7, 15, 27] + [29.9] * 22)
+    s = float(np.sum(t ** 1.5))
+    lo, hi = (2 * s / stats.chi2.ppf(0.975, 8)) ** (1 / 1.5), (2 * s / stats.chi2.ppf(0.025, 6)) ** (1 / 1.5)
+    assert doc["method"] == "weibayes" and doc["interval_method"] == "weibayes-chi-square"
+    assert doc["parameters"] == pytest.approx({"shape": 1.5, "scale": (s / 3) ** (1 / 1.5)}, rel=1e-12)
+    assert doc["intervals"]["scale"] == pytest.approx([lo, hi], rel=1e-12)
+    b10 = doc["quantities"][0]
+    k = (-math.log(0.9)) ** (1 / 1.5)
+    assert [b10["lower"], b10["upper"]] == pytest.approx([lo * k, hi * k], rel=1e-12)
+    r50 = doc["quantities"][2]
+    assert [r50["lower"], r50["upper"]] == pytest.approx([math.exp(-(50 / lo) ** 1.5),
+                                                          math.exp(-(50 / hi) ** 1.5)], rel=1e-12)
+
+
+def test_cpo_fit_shape_refusals():
+    f = str(samples_path("three_failures.csv"))
+    assert CliRunner().invoke(app, ["fit", f, "--shape", "-1"]).exit_code == 2
+    r = CliRunner().invoke(app, ["fit", f, "--shape", "1.5", "--dist", "lognormal"])
+    assert r.exit_code == 1 and "--shape (Weibayes) fits a Weibull" in r.output
