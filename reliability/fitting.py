@@ -374,10 +374,11 @@ def finish(dist: Distribution, rec: GroupedRecords, found: _Lifelines) -> tuple[
 
 
 def _native(dist: Distribution, rec: GroupedRecords) -> _Lifelines | None:
-    from reliability import native
+    from reliability.native import OPTIMIZER, applies
+    from reliability.native import fit as newton
 
-    got = native.fit(dist.value, rec) if native.applies(dist.value, rec) else None
-    return None if got is None else _Lifelines(*got, "", native.OPTIMIZER)
+    got = newton(dist.value, rec) if applies(dist.value, rec) else None
+    return None if got is None else _Lifelines(*got, "", OPTIMIZER)
 
 
 def fit_grouped(

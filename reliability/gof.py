@@ -15,6 +15,7 @@ from typing import Any
 
 from scipy import stats
 
+from failure_data.errors import option
 from reliability.errors import FitError
 from reliability.fitting import FitResult, fit
 
@@ -33,7 +34,7 @@ def nested_test(result: FitResult) -> dict[str, Any]:
                            "log_likelihood": result.log_likelihood, "against_log_likelihood": None,
                            "lr_statistic": None, "df": None, "p_value": None, "verdict": None, "message": None}
     if result.interval_method == "none":
-        out["message"] = "the test compares maximum-likelihood fits; fit with --method mle"
+        out["message"] = f"the test compares maximum-likelihood fits; fit with {option('method')} mle"
         return out
     bigger = NESTED_IN.get(name)
     if bigger is None:

@@ -1,5 +1,5 @@
 """Which interval method a fit reports: the choices and the rule for ``auto`` (a light module:
-`cpo --help` reads the choices without importing the fitting stack)."""
+the command line reads the choices without importing the fitting stack)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ INTERVAL_METHODS = {
     WALD_LOG: "Wald on the log scale for positive parameters, exp(ln p +- z*se/p); plain Wald for "
               "unrestricted ones",
     LIKELIHOOD_RATIO: "profile likelihood, 2(LLmax - LLprofile) <= chi2(C, 1), Meeker & Escobar 8.3",
-    "none": "rank regression has none; fit by maximum likelihood (--method mle) for intervals",
+    "none": "rank regression has none; fit by maximum likelihood for intervals",
     "weibayes-chi-square": "the shape assumed; the scale's exact chi-square interval, 2r and 2r+2 dof",
 }
-"""Each interval method a fit may report, and what it is (the caption of `cpo fit`'s table)."""
+"""Each interval method a fit may report, and what it is (the caption of a fit's table)."""
 
 CHOICES = {"auto": None, "lr": LIKELIHOOD_RATIO, "wald": WALD_LOG}
-"""What ``interval=`` (``cpo fit --interval``) takes, and the method each names (auto: by the rule)."""
+"""What ``interval=`` takes, and the method each names (auto: by the rule below)."""
 
 LR_BELOW_FAILURES = 100
 """``auto`` intervals are likelihood-ratio below this many failures, Wald-log from it on.
