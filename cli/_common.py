@@ -84,6 +84,7 @@ CLI_WORDS: dict[str, str] = {
     "bound": "`cpo bound`", "fit": "`cpo fit`", "save": "`cpo fit FILE --save MODEL.json`",
     "catalog": "`cpo scenario catalog`", "init": "`cpo scenario init`",
     "vary": "--vary", "between": "--between", "against": "--against", "sweep": "`cpo sweep`",
+    "method": "--method", "stress": "--stress", "by": "--by",
 }
 
 

@@ -8,14 +8,17 @@ JSON documents (one shape per command, keys that do not apply are null):
 * ``cpo fit``: distribution, parameters, units, intervals, standard_errors,
   covariance, confidence, interval_method, log_likelihood, aic, converged,
   n_units, n_failures, n_records, mttf_hours, b10_hours, ranking (list),
-  alt (null unless --stress), component, source, saved_to, plot.
+  alt (null unless --stress), component, source, saved_to, plot, method, r_squared,
+  interval_requested, quantities (list), by (null unless --by), nonparametric (null unless
+  --nonparametric), goodness_of_fit (null unless --gof).
 * ``cpo degrade``: form, threshold, confidence, t_ref_hours, parameters, intervals (mu, tau,
   sigma, gamma), log_likelihood, n_units, n_readings, life (the LifeModel dict), b10_hours and
   median_hours ([estimate, lower, upper]), predictions (list), source, other_mode (null unless
   --failures), saved_to, plot.
-* ``cpo bound``: method (chi-square | weibayes), confidence, failures,
-  device_hours, rate_upper_per_hour, fit_upper, mttf_lower_hours, shape,
-  scale_lower_hours, n_units, source.
+* ``cpo bound``: method (chi-square | weibayes), confidence, sides, failures,
+  device_hours, rate_upper_per_hour, rate_lower_per_hour, fit_upper, fit_lower, fit_estimate,
+  mttf_lower_hours, mttf_upper_hours, shape, scale_hours, scale_lower_hours,
+  scale_upper_hours, n_units, source.
 * ``cpo plan-pilot``: target_fit, confidence, failures_allowed, device_hours,
   units, hours_per_unit, units_per_switch, switches, months.
 """
@@ -27,6 +30,7 @@ from pathlib import Path
 
 import typer
 
+from cli import fit_intervals
 from cli._common import (
     check_output_folder,
     console,
@@ -81,17 +85,37 @@ def fit_cmd(
     json_output: bool = JSON_OUTPUT,
     save: Path = typer.Option(None, "--save", help="Write the fitted LifeModel JSON here."),
     plot: Path = typer.Option(None, "--plot", help="Draw the probability plot to FILE.png or FILE.svg."),
-    stress: str = typer.Option(None, "--stress", help="ALT: stress column (e.g. temperature_c)."),
+    stress: list[str] = typer.Option(None, "--stress", help="ALT: the file's stress column (e.g. "
+                                     "temperature_c); one stress per fit."),
     model: ModelChoice = typer.Option(
         ModelChoice.arrhenius, "--model", help="ALT life-stress model: arrhenius (°C) or power."
     ),
     at: float = typer.Option(None, "--at", help="ALT: use-condition stress the model is reported at."),
+    interval: fit_intervals.IntervalChoice = fit_intervals.INTERVAL,
+    method: fit_intervals.MethodChoice = fit_intervals.METHOD,
+    quantile: list[float] = fit_intervals.QUANTILE,
+    at_hours: list[float] = fit_intervals.AT_HOURS,
+    by: str = fit_intervals.BY,
+    shape: float = fit_intervals.SHAPE,
+    nonparametric: bool = fit_intervals.NONPARAMETRIC,
+    gof: bool = fit_intervals.GOF,
 ) -> None:
     """Fit a life distribution to a field log (maximum likelihood, every censoring kind).
 
-    Intervals are Wald on the log scale for positive parameters (wald-log).
-    With --stress/--at, fit an accelerated-life model and report it at the use stress.
+    Intervals for the parameters, B10, the MTTF, any --quantile and the reliability at any
+    --at-hours: likelihood-ratio (profile) or Wald on the log scale (--interval; auto: LR
+    with few failures). With --stress/--at, fit an accelerated-life model and report it at the
+    use stress.
     """
+    fit_intervals.check(quantile, at_hours)
+    stress = fit_intervals.one_stress(stress)
+    if shape is not None and not shape > 0:
+        raise typer.BadParameter(f"{shape:g} is not a Weibull shape > 0", param_hint="--shape")
+    if shape is not None and (stress is not None or by is not None):
+        raise typer.BadParameter("--shape (Weibayes) is a plain fit: not with --stress or --by", param_hint="--shape")
+    if by is not None and (stress is not None or save is not None or plot is not None or dist == DistChoice.auto):
+        raise typer.BadParameter("--by fits each group: not with --stress, --save, --plot or --dist auto "
+                                 "(fit one group with --component for those)", param_hint="--by")
     if (stress is None) != (at is None):
         raise typer.BadParameter("--stress and --at go together (e.g. --stress temperature_c --at 45)")
     if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
@@ -101,8 +125,10 @@ def fit_cmd(
     with domain_errors(json_output):
         from failure_data.readers import read_life_table
 
-        # lifelines too: reliability.fitting imports it only when a fit starts
-        fitting_imported = import_in_background("reliability.fitting", "lifelines")
+        # lifelines too, for a fit that goes through it (reliability.native fits a Weibull or an
+        # exponential of exact and right-censored data without it)
+        native = dist.value in ("weibull", "exponential") and stress is None and by is None
+        fitting_imported = import_in_background("reliability.fitting", *(() if native else ("lifelines",)))
         return_freed_memory()
         table = read_life_table(file, as_of=as_of, time_unit=time_unit.value)
         fitting_imported()
@@ -122,13 +148,32 @@ def fit_cmd(
             from reliability.alt import ALTSpec, StressModel, fit_alt
 
             if dist == DistChoice.auto:
-                raise ParameterError("--dist auto cannot be combined with --stress; use weibull or lognormal")
+                raise ParameterError("--dist auto cannot be combined with --stress; name the family (weibull, lognormal, ...)")
+            if method.value != "mle":
+                raise ParameterError("--stress fits by maximum likelihood; leave out --method")
             d = "weibull" if dist == DistChoice.weibull else dist.value
             alt = fit_alt(table, ALTSpec(stress, StressModel(model.value), at, d),  # type: ignore[arg-type]
                           confidence=confidence, extra_provenance=extra)
             result = alt.fit
+        elif shape is not None:
+            from reliability.weibayes import fit_weibayes
+
+            if dist != DistChoice.weibull or method.value != "mle":
+                raise ParameterError("--shape (Weibayes) fits a Weibull by maximum likelihood; leave out "
+                                     "--dist and --method")
+            result, weibayes = fit_weibayes(table, shape, confidence=confidence, quantiles=quantile or (),
+                                            at_hours=at_hours or (), extra_provenance=extra)
+        elif method.value != "mle":
+            from reliability.rankreg import fit_rank_regression
+
+            if dist == DistChoice.auto:
+                raise ParameterError("--dist auto cannot be combined with rank regression; name the family")
+            result = fit_rank_regression(table, dist.value, method.value, confidence=confidence,
+                                         extra_provenance=extra)
         else:
             result = fit(table, dist.value, confidence=confidence, extra_provenance=extra)
+        alt, result, found = fit_intervals.apply(result, alt, interval.value, quantile, at_hours)
+        found = weibayes if shape is not None else found
         if save is not None:
             result.model.save(save)
         if plot is not None:
@@ -146,10 +191,22 @@ def fit_cmd(
         doc["source"] = _source(table)
         doc["saved_to"] = str(save) if save is not None else None
         doc["plot"] = str(plot) if plot is not None else None
+        fit_intervals.document(doc, found, interval.value, "weibayes" if shape is not None else method.value,
+                               result.model)
+        groups = None
+        if by is not None:
+            groups = fit_intervals.by_groups(table, by, dist.value, confidence, interval.value)
+        doc["by"] = groups.to_dict() if groups is not None else None
+        fit_intervals.extras(doc, result, table if alt is None else result.table, nonparametric, gof)
         if json_output:
             emit_json(doc)
             return
         _print_fit(result, alt, doc)
+        console().print(fit_intervals.table(found))
+        if groups is not None:
+            console().print(fit_intervals.by_table(groups, confidence))
+        for line in fit_intervals.extras_text(doc):
+            console().print(line)
 
 
 def _print_fit(result, alt, doc) -> None:
@@ -163,6 +220,8 @@ def _print_fit(result, alt, doc) -> None:
         head += f"  component {doc['component']}"
     out.print(head)
     title = None
+    if result.interval_method in ("none", "weibayes-chi-square"):
+        title = f"{result.distribution.value} fit ({result.optimizer})"
     if alt is not None:
         title = (f"{result.distribution.value} life at {alt.spec.stress_column} = {alt.spec.use_stress:g} "
                  f"({alt.spec.model.value}, common shape)")
@@ -172,7 +231,8 @@ def _print_fit(result, alt, doc) -> None:
         pct = f"{result.confidence * 100:g}%"
         unit = " eV" if alt.coefficient_name == "activation_energy_ev" else ""
         out.print(f"{alt.coefficient_name} = {alt.coefficient:.4g}{unit} "
-                      f"(se {alt.coefficient_se:.3g}; {pct} Wald {lo:.4g} .. {hi:.4g})")
+                  f"(se {alt.coefficient_se:.3g}; {pct} {doc['alt']['coefficient_interval_method']} "
+                  f"{lo:.4g} .. {hi:.4g})")
         t = Table(title=f"acceleration factors to {alt.spec.stress_column} = {alt.spec.use_stress:g}")
         for c in ("stress", "units", "failures", "acceleration factor"):
             t.add_column(c, justify="right")
@@ -203,6 +263,8 @@ def bound_cmd(
     device_hours: float = typer.Option(None, "--device-hours", help="Device-hours observed (T)."),
     shape: float = typer.Option(None, "--shape", help="Weibayes: assumed Weibull shape (beta)."),
     confidence: float = _CONF,
+    two_sided: bool = typer.Option(False, "--two-sided", help="Both bounds, each at (1 + C)/2 "
+                                   "(lower and upper rate, MTTF and Weibull scale)."),
     component: str = typer.Option(None, "--component", help="Use only this component's rows."),
     time_unit: TimeUnit = typer.Option(TimeUnit.hours, "--time-unit", help="Unit of duration columns."),
     as_of: str = typer.Option(None, "--as-of", help="Dated logs: end of observation, YYYY-MM-DD."),
@@ -211,7 +273,8 @@ def bound_cmd(
     """Upper bound on the failure rate (FIT) and lower bound on MTTF from few or zero failures.
 
     Chi-square bound chi2(C, 2R+2)/(2T); with FILE --shape BETA the Weibayes lower
-    bound on the Weibull scale.
+    bound on the Weibull scale (and, with failures, its estimate). --two-sided adds the
+    other bound.
     """
     if file is None and (failures is None or device_hours is None):
         raise typer.BadParameter("give --failures R --device-hours T, or a FILE (with --shape for Weibayes)")
@@ -229,20 +292,25 @@ def bound_cmd(
 
         source = None
         if file is None:
-            doc = bound_document(rate_upper_bound(failures, device_hours, confidence), None)
+            doc = bound_document(rate_upper_bound(failures, device_hours, confidence, two_sided=two_sided),
+                                 None)
         else:
             table = _read(file, time_unit, as_of, component)
             source = _source(table)
             if shape is not None:
-                doc = bound_document(None, weibayes_from_table(table, shape, confidence))
+                doc = bound_document(None, weibayes_from_table(table, shape, confidence, two_sided=two_sided))
             else:
-                doc = bound_document(rate_bound_from_table(table, confidence), None)
+                doc = bound_document(rate_bound_from_table(table, confidence, two_sided=two_sided), None)
         doc["source"] = source
         _refuse_non_finite(doc)
         if json_output:
             emit_json(doc)
             return
         _print_bound(doc)
+
+
+UNBOUNDED = ("mttf_upper_hours", "scale_upper_hours")
+"""The upper bounds that are infinite with zero failures (JSON null; the table says "none")."""
 
 
 def _refuse_non_finite(doc: dict) -> None:
@@ -256,6 +324,8 @@ def _refuse_non_finite(doc: dict) -> None:
     from reliability.errors import ParameterError
 
     for key, v in doc.items():
+        if key in UNBOUNDED and v == math.inf and doc["failures"] == 0:
+            continue  # zero failures do not bound the MTTF or the scale from above
         if isinstance(v, float) and not math.isfinite(v):
             raise ParameterError(f"{key} came out as {v!r}, which is not a figure that can be shown; "
                                  "check the inputs (this is a bug if they are in range)")
@@ -265,22 +335,31 @@ def _print_bound(doc: dict) -> None:
     from rich.table import Table
 
     pct = f"{doc['confidence'] * 100:g}%"
-    t = Table(title=f"{doc['method']} bound, one-sided {pct}")
+    two = doc["sides"] == 2
+    each = f"{(1 + doc['confidence']) / 2 * 100:g}%"
+    t = Table(title=f"{doc['method']} bounds, two-sided {pct} ({each} each)" if two
+              else f"{doc['method']} bound, one-sided {pct}")
     t.add_column("quantity")
     t.add_column("value", justify="right")
+    at = each if two else pct
     rows = [
         ("failures", doc["failures"], "{:,}"),
         ("device-hours", doc["device_hours"], "{:,.6g}"),
         ("units", doc["n_units"], "{:,}"),
         ("assumed Weibull shape", doc["shape"], "{:.4g}"),
-        (f"failure rate upper bound (FIT, {pct})", doc["fit_upper"], "{:,.6g}"),
+        ("failure rate estimate R/T (FIT)", doc["fit_estimate"], "{:,.6g}"),
+        (f"failure rate lower bound (FIT, {at})", doc["fit_lower"], "{:,.6g}"),
+        (f"failure rate upper bound (FIT, {at})", doc["fit_upper"], "{:,.6g}"),
         ("failure rate upper bound (/hour)", doc["rate_upper_per_hour"], "{:.6g}"),
-        (f"MTTF lower bound (hours, {pct})", doc["mttf_lower_hours"], "{:,.6g}"),
-        (f"Weibull scale lower bound (hours, {pct})", doc["scale_lower_hours"], "{:,.6g}"),
+        (f"MTTF lower bound (hours, {at})", doc["mttf_lower_hours"], "{:,.6g}"),
+        (f"MTTF upper bound (hours, {at})", doc["mttf_upper_hours"], "{:,.6g}"),
+        ("Weibull scale estimate (hours, shape assumed)", doc["scale_hours"], "{:,.6g}"),
+        (f"Weibull scale lower bound (hours, {at})", doc["scale_lower_hours"], "{:,.6g}"),
+        (f"Weibull scale upper bound (hours, {at})", doc["scale_upper_hours"], "{:,.6g}"),
     ]
     for name, v, fmt in rows:
         if v is not None:
-            t.add_row(name, fmt.format(v))
+            t.add_row(name, "none (no failures)" if v == float("inf") else fmt.format(v))
     console().print(t)
 
 

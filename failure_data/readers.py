@@ -350,8 +350,8 @@ def _covariate(col: _Column) -> np.ndarray | pd.Series:
 
 
 # ---------------------------------------------------------------------- public
-SAMPLES = ("pluggable_800g_dated.csv", "cpo_els_pilot.csv", "laser_htol.csv", "engine_inspections.csv")
-"""The sample field logs (life records; read with :func:`read_life_table`)."""
+SAMPLES = ("pluggable_800g_dated.csv", "cpo_els_pilot.csv", "laser_htol.csv", "engine_inspections.csv",
+           "three_failures.csv")
 TELEMETRY_SAMPLES = ("laser_telemetry.csv", "laser_telemetry_failures.csv")
 """The sample telemetry (bias-current readings; read with
 :func:`failure_data.telemetry.read_telemetry`) and the failure log of its lasers."""

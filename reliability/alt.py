@@ -30,7 +30,7 @@ from scipy import stats
 from failure_data.errors import MAX_PROBLEMS, DataValidationError, Problem, option
 from reliability._checks import check_confidence
 from reliability.errors import FitError, ParameterError
-from reliability.families import FAMILIES, LOG_SCALE, SCALE, Family
+from reliability.families import FAMILIES, SCALE, Family
 from reliability.fitting import (
     Distribution,
     FitResult,
@@ -143,6 +143,8 @@ class ALTResult:
     coefficient_se: float
     coefficient_interval: tuple[float, float]
     acceleration_factors: pd.DataFrame = field(compare=False)  # stress, n_units, n_failures, af
+    likelihood: Any = field(default=None, compare=False, repr=False)
+    """The regression's likelihood over (b0, b1, g0) (a ``reliability.profile.Likelihood``)."""
 
     @property
     def coefficient_name(self) -> str:
@@ -171,8 +173,16 @@ def _aft_family(dist: Distribution) -> Family:
 
 
 def _aft_names() -> list[str]:
-    """The families with an accelerated-life regression (``Family.aft``)."""
-    return [name for name, fam in FAMILIES.items() if fam.aft is not None]
+    """The families an accelerated-life fit takes: every one (lifelines' AFT regression where the
+    family has one, ``Family.aft``; the written-out likelihood polished by scipy otherwise)."""
+    return list(FAMILIES)
+
+
+def _common(fam: Family) -> list:
+    """The parameters other than the time location: held common across stress levels, each a
+    coordinate of theta = (b0, b1, *these) (the log of a positive one)."""
+    loc = fam._location_parameter.name
+    return [q for q in fam.parameters if q.name != loc]
 
 
 def _grouped(table: LifeTable, col: str) -> pd.DataFrame:
@@ -188,14 +198,9 @@ def fit_alt(table: LifeTable, spec: ALTSpec, *, confidence: float = 0.95,
     dist = Distribution.parse(spec.distribution)
     model = StressModel.parse(spec.model)
     fam = _aft_family(dist)
-    if fam.aft is None:
-        raise ParameterError(
-            f"accelerated-life fits take {option('dist')} {' or '.join(_aft_names())}, not {dist.value!r}"
-        )
-    if spec.stress_column not in table.data.columns:
-        raise ParameterError(
-            f"stress column {spec.stress_column!r} is not in the data; columns are {table.covariate_columns}"
-        )
+    from reliability.groups import check_column
+
+    check_column(table, spec.stress_column, "stress")
     refuse_zero_failures(table)
     raw_stress = pd.Series(stress_values(table, spec.stress_column, model), index=table.data.index)
     levels = np.unique(raw_stress.to_numpy(dtype=float))
@@ -226,12 +231,12 @@ def fit_alt(table: LifeTable, spec: ALTSpec, *, confidence: float = 0.95,
 
     rec = _Scaled(g, c, right_only)
     theta, vcov, ll_u, optimizer = _fit_regression(dist, rec, confidence)
-    b0, b1, g0 = theta
+    b1 = float(theta[1])
     n_exact = float(g["count"].to_numpy(dtype=float)[exact].sum())
     ll = ll_u - n_exact * math.log(c)
-    cls_name = fam.aft.fitter
+    how = f"lifelines {fam.aft.fitter}" if fam.aft is not None else "the written-out likelihood"
 
-    params, jac = _use_parameters(fam, b0, g0, c)
+    params, jac = _use_parameters(fam, theta, c)
     why = fam.degenerate(params)
     if why:
         raise _alt_not_converged(dist, why)
@@ -260,11 +265,11 @@ def fit_alt(table: LifeTable, spec: ALTSpec, *, confidence: float = 0.95,
     extra = {
         "alt_model": model.value, "stress_column": spec.stress_column, "use_stress": spec.use_stress,
         ("activation_energy_ev" if model == StressModel.arrhenius else "power_exponent_n"): coef,
-        "method_alt": f"lifelines {cls_name}, common shape, covariate centred at the use stress",
+        "method_alt": f"{how}, common shape, covariate centred at the use stress",
         "optimizer": optimizer,
         **(extra_provenance or {}),
     }
-    k = 3
+    k = len(theta)
     model_use = LifeModel(dist.value, params, covariance=tuple(map(tuple, cov)), confidence=confidence,
                           provenance={**_provenance(table, dist, group_records(table), extra),
                                       "n_records_fitted": len(g)})
@@ -278,38 +283,52 @@ def fit_alt(table: LifeTable, spec: ALTSpec, *, confidence: float = 0.95,
         "distribution": dist.value, "n_parameters": k, "log_likelihood": ll, "aic": result.aic,
         "delta_aic": 0.0, "converged": True, "message": "",
     }])
+    from reliability.profile import Likelihood
+
+    like = Likelihood(fam, _regression_nll(dist, rec), np.asarray(theta, dtype=float), np.asarray(vcov),
+                      lambda th: _use_parameters(fam, th, c)[0], 0,
+                      {fam._location_parameter.name: 0, **{q.name: 2 + i for i, q in enumerate(_common(fam))}})
     return ALTResult(spec=replace(spec, model=model, distribution=dist), fit=result.with_ranking(ranking),
                      coefficient=coef, coefficient_se=coef_se, coefficient_interval=coef_ci,
-                     acceleration_factors=afs)
+                     acceleration_factors=afs, likelihood=like)
 
 
-def _use_parameters(fam: Family, b0: float, g0: float, c: float) -> tuple[dict[str, float], np.ndarray]:
-    """The use-condition parameters in hours from the regression's intercepts (the log-life ``b0``
-    in units of ``c``, the log shape ``g0``), and their Jacobian d params / d (b0, b1, g0)."""
+def _use_parameters(fam: Family, theta: np.ndarray, c: float) -> tuple[dict[str, float], np.ndarray]:
+    """The use-condition parameters in hours from theta = (b0, b1, *common) (the log-life ``b0``
+    in units of ``c``), and their Jacobian d params / d theta."""
     params, rows = {}, []
+    common = {q.name: 2 + i for i, q in enumerate(_common(fam))}
     for q in fam.parameters:
-        if q.name == fam.aft.shape_param:
-            v = math.exp(g0)
-            rows.append([0.0, 0.0, v])
+        row = np.zeros(len(theta))
+        if q.name in common:
+            j = common[q.name]
+            v = math.exp(theta[j]) if q.positive else float(theta[j])
+            row[j] = v if q.positive else 1.0
         elif q.role == SCALE:
-            v = c * math.exp(b0)
-            rows.append([v, 0.0, 0.0])
-        elif q.role == LOG_SCALE:
-            v = b0 + math.log(c)
-            rows.append([1.0, 0.0, 0.0])
-        else:  # pragma: no cover  (Family refuses an AFT family with other parameters)
-            raise AssertionError(f"{fam.name} {q.name} has no place in the life-stress regression")
+            v = c * math.exp(theta[0])
+            row[0] = v
+        else:  # LOG_SCALE: the family's time location
+            v = float(theta[0]) + math.log(c)
+            row[0] = 1.0
         params[q.name] = v
+        rows.append(row)
     return params, np.array(rows)
 
 
-def _record_parameters(fam: Family, b0: float, b1: float, x: np.ndarray, g0: float) -> dict[str, object]:
+def _record_parameters(fam: Family, theta: np.ndarray, x: np.ndarray) -> dict[str, object]:
     """Parameters per record: the time location from the life-stress line ``b0 + b1 x`` (the log
-    of a SCALE parameter, a LOG_SCALE one itself), the common shape ``exp(g0)``."""
+    of a SCALE parameter, a LOG_SCALE one itself), the others common."""
+    common = {q.name: 2 + i for i, q in enumerate(_common(fam))}
     with np.errstate(over="ignore"):
-        line = b0 + b1 * x
-        return {q.name: math.exp(g0) if q.name == fam.aft.shape_param
-                else np.exp(line) if q.role == SCALE else line for q in fam.parameters}
+        line = theta[0] + theta[1] * x
+        out: dict[str, object] = {}
+        for q in fam.parameters:
+            if q.name in common:
+                v = theta[common[q.name]]
+                out[q.name] = math.exp(v) if q.positive else float(v)
+            else:
+                out[q.name] = np.exp(line) if q.role == SCALE else line
+        return out
 
 
 @dataclass(frozen=True)
@@ -389,8 +408,7 @@ def _regression_nll(dist: Distribution, rec: _Scaled):
     fam = _aft_family(dist)
 
     def nll(theta: np.ndarray) -> float:
-        b0, b1, g0 = theta
-        p = _record_parameters(fam, b0, b1, x, g0)
+        p = _record_parameters(fam, theta, x)
         try:
             return -log_likelihood(dist.value, p, r)
         except OverflowError:
@@ -414,7 +432,8 @@ def _data_start(dist: Distribution, rec: _Scaled) -> np.ndarray:
         b0, b1 = (math.log(float(d["exp"].sum() / d["f"].sum())) if len(d) else 0.0), 0.0
     fam = _aft_family(dist)
     b0 += fam.log_location(fam.data_start)
-    return np.array([b0, b1, math.log(fam.data_start[fam.aft.shape_param])])
+    rest = [math.log(fam.data_start[q.name]) if q.positive else fam.data_start[q.name] for q in _common(fam)]
+    return np.array([b0, b1, *rest])
 
 
 def _fit_regression(dist: Distribution, rec: _Scaled, confidence: float):
@@ -423,7 +442,8 @@ def _fit_regression(dist: Distribution, rec: _Scaled, confidence: float):
     from reliability.fitting import OPTIMIZER_LIFELINES, OPTIMIZER_POLISH
     from reliability.likelihood import LIFELINES, finish
 
-    found = _lifelines_regression(dist, rec, confidence)
+    found = (_lifelines_regression(dist, rec, confidence) if _aft_family(dist).aft is not None
+             else f"lifelines has no {dist.value} regression")
     if isinstance(found, str):
         why, candidate, trusted = found, None, False
     elif len(found) == 2:

@@ -31,23 +31,20 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special  # ndtri = the normal quantile; scipy.stats takes ~0.5 s to import
 
 from failure_data.errors import option
 from reliability._checks import check_confidence, covariance_is_usable
 from reliability.errors import FitError, ParameterError
 from reliability.families import FAMILIES, Family
+from reliability.intervals import INTERVAL_METHODS, WALD_LOG
 from reliability.models import LifeModel
 from reliability.records import GroupedRecords, group_records  # noqa: F401  (re-exported)
 
 if TYPE_CHECKING:  # pragma: no cover
     from failure_data.table import LifeTable
 
-INTERVAL_METHOD = "wald-log"
-INTERVAL_METHOD_TEXT = (
-    "Wald on the log scale for positive parameters, exp(ln p +- z*se/p); "
-    "plain Wald for unrestricted ones"
-)
+INTERVAL_METHOD = WALD_LOG  # what a fit computes; reliability.profile gives likelihood-ratio ones
 
 
 class _DistributionBase(StrEnum):
@@ -155,7 +152,7 @@ class FitResult:
             f"units {self.n_units:,}  failures {self.n_failures:,}  distinct records {self.n_records:,}\n"
             f"log-likelihood {self.log_likelihood:.4f} (hours)  AIC {self.aic:.4f}\n"
             f"MTTF {_g(self.mttf_hours)} h  B10 {_g(self.b10_hours)} h{self._left_out()}\n"
-            f"intervals: {self.interval_method} ({INTERVAL_METHOD_TEXT})\n"
+            f"intervals: {self.interval_method} ({INTERVAL_METHODS[self.interval_method]})\n"
             f"optimiser: {self.optimizer}"
         )
         return t
@@ -203,6 +200,7 @@ class _Lifelines:
     cov: np.ndarray | None  # only when it reported success
     ll: float | None
     why: str  # empty when it reported success
+    source: str = "lifelines"  # or reliability.native's Newton method
 
 
 @contextlib.contextmanager
@@ -369,10 +367,18 @@ def finish(dist: Distribution, rec: GroupedRecords, found: _Lifelines) -> tuple[
         why = found.why or "the Hessian is not positive definite where the optimiser stopped"
         raise _not_converged(dist, f"{why}, and no interior optimum was found from a data-driven start")
     if opt.start == LIFELINES:
-        return found.params, found.cov, found.ll, OPTIMIZER_LIFELINES
+        return found.params, found.cov, found.ll, found.source
     params = from_theta(dist, opt.x)
     jac = _theta_jacobian(dist, params)
     return params, jac @ opt.covariance @ jac.T, -opt.nll, OPTIMIZER_POLISH.format(start=opt.start)
+
+
+def _native(dist: Distribution, rec: GroupedRecords) -> _Lifelines | None:
+    from reliability.native import OPTIMIZER, applies
+    from reliability.native import fit as newton
+
+    got = newton(dist.value, rec) if applies(dist.value, rec) else None
+    return None if got is None else _Lifelines(*got, "", OPTIMIZER)
 
 
 def fit_grouped(
@@ -386,7 +392,8 @@ def fit_grouped(
         # start from the optimum of a simpler family it contains (gengamma: the Weibull)
         start = fam.from_warm(fit_grouped(rec, Distribution(fam.warm_start), confidence).params)
     p_u = dict(fam.default_start) if start is None else fam.time_scale(dict(start), c)
-    for _ in range(3):
+    found = _native(dist, rec.scaled(c))  # a Weibull or exponential of exact and right data
+    for _ in range(3 if found is None else 0):
         found = _raw_fit(dist, rec.scaled(c), confidence, _initial(dist, p_u))
         if found.why:
             break
@@ -415,7 +422,7 @@ def summary_frame(
     dist: Distribution, params: Mapping[str, float], cov: np.ndarray, confidence: float
 ) -> pd.DataFrame:
     """Estimate, se, interval (``wald-log``) and unit per parameter."""
-    z = stats.norm.ppf(0.5 + confidence / 2)
+    z = special.ndtri(0.5 + confidence / 2)
     fam = _family(dist)
     rows = []
     for i, k in enumerate(fam.params):

@@ -1,7 +1,7 @@
 """Regenerate the sample field logs shipped in failure_data/samples/ (a maintainer script: it drives
 the `cpo` CLI, so it lives outside the packages; run from the checkout root).
 
-    python scripts/make_samples.py            # rewrite the five CSV files
+    python scripts/make_samples.py            # rewrite the sample CSV files
     python scripts/make_samples.py --check    # exit 1 if any file differs
 
 Three samples are `cpo data synth` commands (``COMMANDS``; several commands
@@ -117,17 +117,33 @@ def laser_telemetry() -> bytes:
     return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
+# Three failures in 25 units (issue 30's small-sample case, constructed, not drawn): failures at
+# 7, 15 and 27 h, 22 units still running at 29.9 h. Wald-log gives the Weibull scale [20.4, 857] h
+# where the likelihood allows up to about 19,000 h (tests/test_rel_profile.py).
+THREE_FAILURES = {"failed_at": (7.0, 15.0, 27.0), "running": 22, "running_at": 29.9}
+
+
+def three_failures() -> bytes:
+    f = THREE_FAILURES
+    rows = [(h, 1) for h in f["failed_at"]] + [(f["running_at"], 0)] * f["running"]
+    lines = ["unit_id,component,duration,failed"]
+    lines += [f"E{i + 1:02d},engine,{h:g},{failed}" for i, (h, failed) in enumerate(rows)]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
 def build(name: str) -> bytes:
     """The bytes of sample ``name`` as this script makes them."""
     if name == "pluggable_800g_dated.csv":
         return pluggable_800g()
     if name == "laser_telemetry.csv":
         return laser_telemetry()
+    if name == "three_failures.csv":
+        return three_failures()
     return run_commands(commands()[name])
 
 
 NAMES = ("pluggable_800g_dated.csv", "cpo_els_pilot.csv", "laser_htol.csv", "engine_inspections.csv",
-         "laser_telemetry.csv")
+         "laser_telemetry.csv", "three_failures.csv")
 
 
 def main(argv: list[str]) -> int:

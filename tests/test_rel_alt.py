@@ -118,7 +118,7 @@ def test_power_law_lognormal_matches_written_out_likelihood():
 @pytest.mark.parametrize(
     "spec, bad",
     [
-        (ALTSpec("temperature_c", StressModel.arrhenius, 45.0, distribution="exponential"), "exponential"),
+        (ALTSpec("temperature_c", StressModel.arrhenius, 45.0, distribution="cauchy"), "cauchy"),
         (ALTSpec("humidity", StressModel.arrhenius, 45.0), "humidity"),
         (ALTSpec("temperature_c", StressModel.arrhenius, -300.0), "-300"),
     ],

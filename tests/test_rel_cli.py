@@ -18,9 +18,11 @@ SAMPLES = __import__("pathlib").Path(__file__).resolve().parents[1] / "failure_d
 FIT_KEYS = {"distribution", "parameters", "intervals", "confidence", "log_likelihood", "aic", "n_units",
             "n_failures", "mttf_hours", "b10_hours", "interval_method", "ranking", "alt", "component",
             "source", "saved_to", "plot", "units", "standard_errors", "covariance", "converged", "optimizer",
-            "n_records"}
+            "n_records", "interval_requested", "quantities", "method", "r_squared", "by", "nonparametric", "goodness_of_fit"}
 BOUND_KEYS = {"method", "confidence", "failures", "device_hours", "rate_upper_per_hour", "fit_upper",
-              "mttf_lower_hours", "shape", "scale_lower_hours", "n_units", "source"}
+              "mttf_lower_hours", "shape", "scale_lower_hours", "n_units", "source",
+              "sides", "rate_lower_per_hour", "fit_lower", "fit_estimate", "mttf_upper_hours", "scale_hours",
+              "scale_upper_hours"}
 
 runner = CliRunner()
 
@@ -45,7 +47,7 @@ def durations_csv(tmp_path_factory):
 
 def test_fit_json_shape_and_save_round_trip(durations_csv, tmp_path):
     model_path = tmp_path / "m.json"
-    res = _run("fit", durations_csv, "--json", "--save", model_path)
+    res = _run("fit", durations_csv, "--json", "--save", model_path, "--interval", "wald")
     assert res.exit_code == 0, res.output
     doc = json.loads(res.stdout)
     assert set(doc) == FIT_KEYS
@@ -76,7 +78,7 @@ def test_fit_auto_component_and_human_output(durations_csv, tmp_path):
     res = _run("fit", durations_csv, "--plot", png)
     assert res.exit_code == 0, res.output
     assert png.stat().st_size > 5000
-    assert "wald-log" in res.stdout and "hours" in res.stdout and "log-likelihood" in res.stdout
+    assert "likelihood-ratio" in res.stdout  # auto: LR with fewer than 100 failures (here 70-odd) and "hours" in res.stdout and "log-likelihood" in res.stdout
 
 
 def test_fit_unknown_component_names_existing_ones(durations_csv):
