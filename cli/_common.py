@@ -76,7 +76,7 @@ def err(message: str) -> None:
 # the one place where a library keyword becomes a flag or a command.
 CLI_WORDS: dict[str, str] = {
     "dist": "--dist", "time_unit": "--time-unit", "as_of": "--as-of", "component": "--component",
-    "shape": "--shape", "device_hours": "--device-hours", "failures": "--failures",
+    "shape": "--shape", "device_hours": "--device-hours", "unit_hours": "--unit-hours", "failures": "--failures",
     "confidence": "--confidence", "target_fit": "--target-fit", "units": "--units",
     "units_per_switch": "--units-per-switch", "switches": "--switches",
     "replications": "--replications", "seed": "--seed", "force": "--force",

@@ -75,7 +75,9 @@ def fit_cmd(
     ),
     as_of: str = typer.Option(None, "--as-of", help="Dated logs: end of observation, YYYY-MM-DD."),
     json_output: bool = JSON_OUTPUT,
-    save: Path = typer.Option(None, "--save", help="Write the fitted LifeModel JSON here."),
+    save: Path = typer.Option(None, "--save", dir_okay=False, help="Write the fitted LifeModel "
+                              "here: MODEL.toml as TOML, MODEL.json as JSON (a scenario reads "
+                              "either as `life = { model = \"MODEL.toml\" }`)."),
     plot: Path = typer.Option(None, "--plot", help="Draw the probability plot to FILE.png or FILE.svg."),
     stress: str = typer.Option(None, "--stress", help="ALT: stress column (e.g. temperature_c)."),
     model: ModelChoice = typer.Option(
@@ -92,6 +94,12 @@ def fit_cmd(
         raise typer.BadParameter("--stress and --at go together (e.g. --stress temperature_c --at 45)")
     if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
         raise typer.BadParameter(f"--plot {str(plot)!r} must end in .png or .svg")
+    if save is not None:
+        from reliability.models import MODEL_FILE_FORMATS
+
+        if save.suffix.lower() not in MODEL_FILE_FORMATS:
+            raise typer.BadParameter(f"{str(save)!r} must end in {' or '.join(MODEL_FILE_FORMATS)} "
+                                     "(the format is the suffix's)", param_hint="--save")
     check_output_folder(save, "--save")
     check_output_folder(plot, "--plot")
     with domain_errors(json_output):

@@ -167,6 +167,10 @@ def _model_file(value: Any, path: str, p: Problems,
     file = Path(name)
     if not file.is_absolute():
         file = (base_dir or Path.cwd()) / file
+    if file.is_dir():
+        p.add(path, name, f"{str(file)!r} is a folder, not a life-model file: name the file in it "
+              f"(MODEL.json or MODEL.toml, written by {option('save', 'LifeModel.save')})")
+        return None, None
     if not file.is_file():
         p.add(path, name, f"file {str(file)!r} not found (paths are relative to the scenario file); "
               f"write one with {option('save', 'LifeModel.save')}")
