@@ -306,6 +306,17 @@ def _check_dated(cols: dict[str, _Column], probs: _Problems, as_of: _dt.date | N
                    {"installed": installed}, as_of_iso)
 
 
+def _blank_components(covs: dict[str, _Column], probs: _Problems) -> None:
+    """A component column names every row's component: an empty or all-whitespace cell would make
+    a group of its own (an empty name and a space are not one group, and neither is a
+    component), so each is refused with its line."""
+    if "component" in covs and covs["component"].is_text:
+        col = covs["component"]
+        probs.add(col.empty(), "component", col.text,
+                  "is blank; write the row's component (e.g. els, optical-engine), or drop the "
+                  "column if the file holds one component")
+
+
 def _duplicates(covs: dict[str, _Column], probs: _Problems) -> None:
     """The same unit_id twice within a component (or within the file without a component column)."""
     if "unit_id" not in covs:
@@ -448,6 +459,7 @@ def read_life_table(
     else:
         parsed = _check_dated(cols, probs, when)
     covs = {n: c for n, c in cols.items() if n not in used}
+    _blank_components(covs, probs)
     _duplicates(covs, probs)
     probs.raise_if_any(source)
 

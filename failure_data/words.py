@@ -18,7 +18,7 @@ def article(word: str) -> str:
         return "a"
     head = w.split("-")[0].split()[0] if w.split("-")[0].split() else w
     if (len(head) == 1 or head.isupper()) and head.isalpha():  # a letter or an acronym, read
-        return "an" if head[0] in _VOWEL_LETTERS else "a"
+        return "an" if head[0].upper() in _VOWEL_LETTERS else "a"
     if head[0].isdigit():
         return "an" if head[0] == "8" or head.startswith(("11", "18")) else "a"
     low = w.lower()
