@@ -9,9 +9,10 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import os
 import shlex
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,65 @@ def check_output_folder(path: Path | None, flag: str) -> None:
             f"{str(path)!r}: the folder {str(path.parent)!r} does not exist; create it first "
             f"(mkdir -p {shlex.quote(str(path.parent))}) or write somewhere else", param_hint=flag,
         )
+
+
+def refuse_writing_over_inputs(inputs: Iterable[Path | None],
+                               outputs: Mapping[str, Path | Iterable[Path] | None]) -> None:
+    """Refuse, before any work is done, an output that is one of the command's inputs (the same
+    file by another name too: a link, ``./x``): writing it would destroy what the command reads.
+    ``inputs`` are files, or folders whose files are all inputs (``--from DIR``); ``outputs``
+    maps each output flag to the file(s) it writes."""
+    files: list[Path] = []
+    for p in inputs:
+        if p is None or not p.exists():
+            continue
+        files += sorted(q for q in p.iterdir() if q.is_file()) if p.is_dir() else [p]
+    for flag, outs in outputs.items():
+        if outs is None:
+            continue
+        for out in ([outs] if isinstance(outs, Path) else outs):
+            for src in files:
+                if _same_file(out, src):
+                    raise typer.BadParameter(
+                        f"{str(out)!r} is the input {str(src)!r}: writing it would overwrite what "
+                        "this command reads; write somewhere else", param_hint=flag)
+
+
+def scenario_inputs(scenario: Path | None) -> list[Path]:
+    """The files a SCENARIO argument reads: the scenario file and the life-model files it names
+    (``life = { model = "laser.json" }``, relative to it); nothing for a built-in's name. An
+    unreadable file yields just itself (reading it will say what is wrong)."""
+    if scenario is None or not scenario.is_file():
+        return []
+    import tomllib
+
+    try:
+        raw = tomllib.loads(scenario.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return [scenario]
+    found: list[Path] = [scenario]
+
+    def walk(x: Any) -> None:
+        if isinstance(x, dict):
+            if isinstance(x.get("model"), str):
+                found.append(scenario.parent / x["model"])
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+
+    walk(raw)
+    return found
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.exists():
+            return os.path.samefile(a, b)
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
 
 
 def resolve_scenario(name: str | Path | None):

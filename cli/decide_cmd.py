@@ -19,7 +19,9 @@ from cli._common import (
     emit_json,
     err,
     in_cli_words,
+    refuse_writing_over_inputs,
     resolve_scenario,
+    scenario_inputs,
 )
 from cli.options import JSON_OUTPUT, SCENARIO, RunOptions, run_options
 from cli.running import open_workers
@@ -93,6 +95,7 @@ def sweep(
     of --metric (the TCO, with P(cheaper), unless another is named). Only architectures a value changes are re-simulated; prices re-simulate
     nothing."""
     check_output_folder(out, "--out")
+    refuse_writing_over_inputs(scenario_inputs(scenario), {"--out": out})
     with domain_errors(json_output):
         from fleet_models.decisions.sweep import parse_vary
         from fleet_models.decisions.sweep import sweep as run_sweep
@@ -130,6 +133,7 @@ def tornado(
     """Which unknown moves the TCO difference most: every input with a published range (catalog
     low and high) at its low and its high, the others at their values, ranked by the swing."""
     check_output_folder(plot, "--plot")
+    refuse_writing_over_inputs(scenario_inputs(scenario), {"--plot": plot})
     with domain_errors(json_output):
         from cli.render.figures import plot_tornado
         from fleet_models.decisions.tornado import tornado as run_tornado

@@ -30,6 +30,7 @@ from cli._common import (
     emit_json,
     err,
     import_in_background,
+    refuse_writing_over_inputs,
     return_freed_memory,
 )
 from cli.options import JSON_OUTPUT
@@ -102,6 +103,7 @@ def fit_cmd(
                                      "(the format is the suffix's)", param_hint="--save")
     check_output_folder(save, "--save")
     check_output_folder(plot, "--plot")
+    refuse_writing_over_inputs([file], {"--save": save, "--plot": plot})
     with domain_errors(json_output):
         from failure_data.readers import read_life_table
 
