@@ -121,10 +121,30 @@ def resolve_scenario(name: str | Path | None):
 
 def console(stderr: bool = False):
     """The rich console every table goes through. Markup is off: names, values and messages come
-    from the user's files, and ``laser[1]`` must print as written, never as a style tag."""
+    from the user's files, and ``laser[1]`` must print as written, never as a style tag. A cell
+    too wide for its column on a narrow terminal folds onto more lines instead of being cut with
+    an ellipsis ("2,995…" would lose the figure's digits)."""
     from rich.console import Console
 
-    return Console(markup=False, stderr=stderr)
+    class _Folding(Console):
+        def print(self, *objects: Any, **kwargs: Any) -> None:
+            for o in objects:
+                fold_cells(o)
+            super().print(*objects, **kwargs)
+
+    return _Folding(markup=False, stderr=stderr)
+
+
+def fold_cells(renderable: Any) -> Any:
+    """A rich Table whose columns cut an overlong cell with an ellipsis fold it instead (whole
+    figures and names on a narrow terminal); anything else as it is."""
+    from rich.table import Table
+
+    if isinstance(renderable, Table):
+        for column in renderable.columns:
+            if column.overflow == "ellipsis":
+                column.overflow = "fold"
+    return renderable
 
 
 def err(message: str) -> None:

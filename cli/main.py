@@ -161,6 +161,7 @@ def main() -> None:
     one line on stderr, worker processes ended, no output half-written: outputs are renamed into
     place only when complete). The status is the command's: see :func:`_exit`."""
     install_ctrl_c()
+    writable_matplotlib_config()
     try:
         app()
     except Interrupted:
@@ -168,6 +169,49 @@ def main() -> None:
     except SystemExit as e:  # click ends every command, success or not, with sys.exit
         _exit(_status(e.code))
     _exit(0)
+
+
+def writable_matplotlib_config() -> None:
+    """Give matplotlib a writable folder for its configuration and font cache when the home
+    directory has none (no HOME, a read-only or missing one): else every command that draws says
+    two lines of warnings on stderr, even with --quiet, makes a new temporary folder each run and
+    rebuilds its font cache there (seconds). The folder is one per user under the temporary
+    directory, kept between runs. Nothing is changed when MPLCONFIGDIR is set or the default
+    is writable."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    if os.environ.get("MPLCONFIGDIR"):
+        return
+    try:
+        default = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "matplotlib"
+    except (RuntimeError, KeyError):  # no home directory at all
+        default = None
+    if default is not None and _can_write(default):
+        return
+    try:
+        uid = os.getuid() if hasattr(os, "getuid") else 0
+        folder = Path(tempfile.gettempdir()) / f"cpo-analyzer-matplotlib-{uid}"
+        folder.mkdir(mode=0o700, exist_ok=True)
+    except (OSError, FileNotFoundError):
+        return  # matplotlib makes its own temporary folder (and says so)
+    if os.access(folder, os.W_OK):
+        os.environ["MPLCONFIGDIR"] = str(folder)
+
+
+def _can_write(folder: object) -> bool:
+    """Whether ``folder`` is writable, or could be made (its nearest existing parent is a
+    writable folder), without making it."""
+    import os
+    from pathlib import Path
+
+    p = Path(str(folder))
+    while not p.exists():
+        if p.parent == p:
+            return False
+        p = p.parent
+    return p.is_dir() and os.access(p, os.W_OK | os.X_OK)
 
 
 def _status(code: object) -> int:
