@@ -126,30 +126,46 @@ def console(stderr: bool = False):
     an ellipsis ("2,995…" would lose the figure's digits)."""
     from rich.console import Console
 
-    class _Folding(Console):
+    class _Safe(Console):
         def print(self, *objects: Any, **kwargs: Any) -> None:
-            for o in objects:
-                fold_cells(o)
-            super().print(*objects, **kwargs)
+            super().print(*(for_terminal(o) for o in objects), **kwargs)
 
-    return _Folding(markup=False, stderr=stderr)
+    return _Safe(markup=False, stderr=stderr)
 
 
-def fold_cells(renderable: Any) -> Any:
-    """A rich Table whose columns cut an overlong cell with an ellipsis fold it instead (whole
-    figures and names on a narrow terminal); anything else as it is."""
+def for_terminal(renderable: Any) -> Any:
+    """What a table or a line shows, safe on a terminal: every string in it with its control
+    characters as escapes (a name holding ESC would recolour the terminal, retitle its window or
+    clear it: failure_data.words.printable), and a rich Table whose columns would cut an
+    overlong cell with an ellipsis folding it instead (whole figures and names on a narrow
+    terminal)."""
     from rich.table import Table
+    from rich.text import Text
 
+    from failure_data.words import printable
+
+    if isinstance(renderable, str):
+        return printable(renderable)
+    if isinstance(renderable, Text):
+        safe = printable(renderable.plain)
+        return renderable if safe == renderable.plain else Text(safe, style=renderable.style)
     if isinstance(renderable, Table):
+        renderable.title = for_terminal(renderable.title)
+        renderable.caption = for_terminal(renderable.caption)
         for column in renderable.columns:
             if column.overflow == "ellipsis":
                 column.overflow = "fold"
+            column.header = for_terminal(column.header)
+            column._cells = [for_terminal(c) for c in column._cells]
     return renderable
 
 
 def err(message: str) -> None:
-    """A message for the human: always stderr, so `--json` keeps stdout clean."""
-    print(message, file=sys.stderr)
+    """A message for the human: always stderr, so `--json` keeps stdout clean; a name's control
+    characters shown as escapes, never acted on by the terminal."""
+    from failure_data.words import printable
+
+    print(printable(message), file=sys.stderr)
 
 
 # How the CLI spells the hints library messages leave for their caller (failure_data.errors.option):

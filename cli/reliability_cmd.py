@@ -144,7 +144,9 @@ def fit_cmd(
             if alt is not None:
                 title = (f"{result.distribution.value} at {stress} = {at:g} ({model.value}); "
                          "test ages x acceleration factor")
-            save_probability_plot(result, str(plot), title=title)
+            from failure_data.words import figure_text
+
+            save_probability_plot(result, str(plot), title=None if title is None else figure_text(title))
         doc = result.to_dict()
         doc["ranking"] = result.ranking.to_dict(orient="records")
         doc["alt"] = alt.to_dict() if alt is not None else None

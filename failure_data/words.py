@@ -1,7 +1,10 @@
-"""Words for people, in one place: the indefinite article that agrees with the word after it.
+"""Words for people, in one place: the indefinite article that agrees with the word after it, and
+a user's string made safe to show.
 
 A message that names something the user chose (a component, a family) writes "a" or "an" with
-:func:`with_article`, so "an optical-engine", "a module", "an ELS", "a unit", "an exponential" read right.
+:func:`with_article`, so "an optical-engine", "a module", "an ELS", "a unit", "an exponential" read
+right. :func:`printable` shows a name's control characters as escapes (a terminal acts on ESC:
+colours, a window title, a cleared screen) and :func:`figure_text` makes it a matplotlib label.
 """
 
 from __future__ import annotations
@@ -30,3 +33,36 @@ def article(word: str) -> str:
 def with_article(word: str) -> str:
     """``word`` with its indefinite article: ``with_article("optical-engine")`` is "an optical-engine"."""
     return f"{article(word)} {word}"
+
+
+_INVISIBLE = {0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF}
+"""Direction marks and overrides (a name that reads backwards on screen: "Trojan source")."""
+
+
+def printable(text: str) -> str:
+    """``text`` safe to show on a terminal or in a figure: a control character (ESC, BEL, ...: a
+    terminal would act on it), a DEL, a C1 control or a direction override is written as its
+    escape (``\\x1b``, ``\\u202e``); line breaks and tabs stay."""
+    if text.isprintable() and not any(ord(c) in _INVISIBLE for c in text):
+        return text
+    out = []
+    for c in text:
+        o = ord(c)
+        if c in "\n\t" or (c.isprintable() and o not in _INVISIBLE):
+            out.append(c)
+        elif o < 0x100:
+            out.append(f"\\x{o:02x}")
+        else:
+            out.append(f"\\u{o:04x}")
+    return "".join(out)
+
+
+def figure_text(text: str) -> str:
+    """A user's string as matplotlib text: :func:`printable`, and ``$`` escaped (it would start
+    mathtext, which may fail to parse)."""
+    return printable(str(text)).replace("$", r"\$")
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet reads as the start of a formula in a CSV cell (OWASP's CSV injection list):
+a name that starts so is refused where it would reach a CSV output."""

@@ -22,9 +22,10 @@ def plot_tornado(frame: pd.DataFrame, ax: Any = None, title: str = ""):
     ax.axvline(base, color="black", lw=0.8)
     ax.axvline(0.0, color="grey", lw=0.8, ls="--")
     from cli.render.tornado import range_text
+    from failure_data.words import figure_text
 
-    ax.set_yticks(y, [f"{r.input} [{range_text(r)}]" for r in f.itertuples(index=False)])
+    ax.set_yticks(y, [figure_text(f"{r.input} [{range_text(r)}]") for r in f.itertuples(index=False)])
     ax.set_xlabel("mean paired difference")
-    ax.set_title(title)
+    ax.set_title(figure_text(title))
     ax.legend(loc="lower right", fontsize="small")
     return ax
