@@ -244,6 +244,8 @@ def test_pilot_says_its_unit_in_help_and_output(small_file):
     (["--device-hours", "1e6", "--unit-hours", "1e5"], "give the pilot's exposure once"),
     (["--unit-hours", "-5"], "--unit-hours -5.0: a pilot's exposure is a positive"),
     (["--device-hours", "inf"], "--device-hours inf: a pilot's exposure is a positive"),
+    (["--unit-hours", "1e308"], "is inf device-hours (8 per optical-engine), more than any pilot"),
+    (["--device-hours", "1e300"], "more device-hours than any pilot can observe"),
 ])
 def test_pilot_refuses_an_exposure_given_twice_none_or_not_positive(small_file, extra, words):
     r = runner.invoke(app, ["pilot", str(small_file), "--component", "optical-engine", "--failures",
@@ -262,3 +264,13 @@ def test_the_cost_parts_are_under_tco_usd_breakdown_as_the_readme_says(small_res
     assert set(doc["tco_usd"]["breakdown"]) == {"capex", "energy", "maintenance", "support", "downtime"}
     parts = sum(v["mean"] for v in doc["tco_usd"]["breakdown"].values())
     assert parts == pytest.approx(doc["tco_usd"]["mean"], rel=1e-9)  # TCO = the sum of its parts
+
+
+@pytest.mark.parametrize("lo, hi, says", [("nan", "5", "nan is not a finite number"),
+                                          ("1", "inf", "inf is not a finite number"),
+                                          ("5", "5", "the low end must be below the high end")])
+def test_breakeven_between_must_be_two_finite_ends(small_file, lo, hi, says):
+    r = runner.invoke(app, ["breakeven", str(small_file), "--vary",
+                            "architectures.cpo-els.components.optical-engine.life.fit_per_1e9h",
+                            "--between", lo, hi, "-w", "1", "-q"])
+    assert r.exit_code == 1 and says in r.stderr

@@ -120,6 +120,10 @@ def breakeven(scenario: Scenario, evaluator: Evaluator, path: str, arch: str, ag
     """
     if choices_at(scenario, path) is not None:
         return breakeven_choice(scenario, evaluator, path, arch, against, metric)
+    for end in (lo, hi):
+        if not math.isfinite(end):
+            raise DecisionError(f"{option('between', 'lo and hi')} {lo:g} {hi:g}: {end:g} is not a "
+                                "finite number; give the two ends of the range to search")
     if not lo < hi:
         raise DecisionError(f"{option('between', 'lo and hi')} {lo:g} {hi:g}: the low end must be "
                             "below the high end")

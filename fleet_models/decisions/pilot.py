@@ -115,7 +115,14 @@ def pilot_device(scenario: Scenario, component: str, device_hours: float | None 
         flag = option("device_hours") if device_hours is not None else option("unit_hours")
         raise DecisionError(f"{flag} {given!r}: a pilot's exposure is a positive, finite number of "
                             "hours")
+    if device_hours is not None and given > 1e30:
+        raise DecisionError(f"{option('device_hours')} {given!r} is more device-hours than any "
+                            "pilot can observe; give the hours the pilot ran")
     hours = device_hours if device_hours is not None else given * per_unit
+    if not math.isfinite(hours) or hours > 1e30:  # 1e30 device-hours: 1e17 times any fleet's life
+        raise DecisionError(f"{option('unit_hours')} {given!r} is {hours:g} device-hours "
+                            f"({per_unit:g} per {component}), more than any pilot can observe; "
+                            "give the hours the pilot ran")
     return PilotDevice(component, per_unit, reading, float(hours))
 
 
