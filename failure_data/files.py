@@ -83,8 +83,10 @@ def folder_lock(folder: str | Path) -> Iterator[Path]:
                     f"another run (process {pid}) is writing {str(folder)!r} now; wait for it to "
                     f"finish, or write to another folder (if no run is under way, remove "
                     f"{str(lock)!r})") from None
-            with contextlib.suppress(OSError):  # left by a run that is gone: take it over
-                lock.unlink()
+            with contextlib.suppress(OSError):  # left by a run that is gone: take it over, and
+                lock.unlink()  # the temporaries it was writing (atomic_path's, never renamed)
+                for part in Path(folder).glob(".*.part*"):
+                    part.unlink()
             continue
         except OSError as e:
             raise cannot_write(lock, e) from None

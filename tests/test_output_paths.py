@@ -145,3 +145,37 @@ def test_folder_lock_refuses_while_held_and_names_the_way_out(tmp_path):
         with pytest.raises(OutputError, match=f"remove '{tmp_path / LOCK_NAME}'"):
             with folder_lock(tmp_path):
                 pass
+
+
+def test_a_run_killed_half_way_leaves_no_output_and_the_next_run_writes_them_all(work):
+    # SIGKILL (no handler runs) while the replications stream into the folder: nothing of the
+    # run is in place (the rows are a hidden temporary, renamed only at the end), and the next
+    # run takes the dead run's lock over and writes every file
+    import signal
+    import time
+
+    from fleet_models.engines.fast.jit import sources_digest
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cache = Path.home() / ".cache" / "cpo-analyzer" / "numba" / sources_digest()
+    if cache.is_dir():
+        env["NUMBA_CACHE_DIR"] = str(cache)
+    proc = subprocess.Popen([sys.executable, "-m", "cli.main", "simulate", "s.toml", "--out", "killed",
+                             "-n", "100000", "-w", "1", "-q"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while not any(p.name.endswith(".part.csv") for p in Path("killed").glob(".*")) \
+                if Path("killed").is_dir() else True:
+            assert time.monotonic() < deadline and proc.poll() is None
+            time.sleep(0.05)
+        time.sleep(0.3)  # rows under way
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    assert [p.name for p in Path("killed").iterdir() if not p.name.startswith(".")] == []
+    r = runner.invoke(app, ["simulate", "s.toml", "--out", "killed", *RUN])
+    assert r.exit_code == 0, r.output
+    shown = sorted(p.name for p in Path("killed").iterdir())  # the dead run's temporaries gone too
+    assert shown == ["ledgers.npz", "replications.csv", "run.json", "scenario.toml", "summary.json"]
+    assert not (Path("killed") / LOCK_NAME).exists()
