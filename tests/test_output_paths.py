@@ -179,3 +179,36 @@ def test_a_run_killed_half_way_leaves_no_output_and_the_next_run_writes_them_all
     shown = sorted(p.name for p in Path("killed").iterdir())  # the dead run's temporaries gone too
     assert shown == ["ledgers.npz", "replications.csv", "run.json", "scenario.toml", "summary.json"]
     assert not (Path("killed") / LOCK_NAME).exists()
+
+
+def test_two_writers_of_one_file_at_once_leave_one_whole_file(tmp_path):
+    # two runs writing the same --out/-o file at once (interleaved here): each writes its own
+    # temporary, the last rename wins, and the file is one writer's, whole
+    from failure_data.files import atomic_path
+
+    target = tmp_path / "grid.csv"
+    a_text, b_text = "a\n" * 50_000, "b\n" * 70_000
+    with atomic_path(target) as a, atomic_path(target) as b:
+        assert a != b
+        a.write_text(a_text[:1000])
+        b.write_text(b_text)
+        a.write_text(a_text)
+    assert target.read_text() == a_text  # a finished last: its file, whole
+    assert [p.name for p in tmp_path.iterdir()] == ["grid.csv"]
+
+
+@pytest.mark.parametrize("argv, flag", [
+    (["scenario", "init", "--force", "-o", "adir"], None),
+    (["report", "s.toml", "-o", "adir", *RUN], "--output"),
+    (["sweep", "s.toml", "--vary", "costs.pue=1.2", "--out", "adir", *RUN], "--out"),
+    (["fit", "log.json", "--save", "adir.json"], "--save"),
+    (["simulate", "s.toml", "--out", "s.toml", *RUN], "--out"),  # a file where a folder goes
+])
+def test_an_output_that_is_a_folder_or_a_folder_that_is_a_file_is_refused(work, argv, flag):
+    Path("adir").mkdir()
+    Path("adir.json").mkdir()
+    r = runner.invoke(app, argv, env={"COLUMNS": "300"})
+    assert r.exit_code in (1, 2), r.output
+    assert "Traceback" not in r.output and (flag is None or flag in r.output)
+    assert "folder" in r.output or "directory" in r.output or "is a file" in r.output
+    assert Path("adir").is_dir() and list(Path("adir").iterdir()) == []
