@@ -106,13 +106,12 @@ if {stop!r}:
             spec.loader.exec_module = exec_module
             return spec
     sys.meta_path.insert(0, _Hook())
+import atexit
 import cli.main
 sys.argv = ["cpo", *sys.argv[1:]]
-try:
-    cli.main.main()
-except SystemExit:
-    pass
-print("HEAVY", loaded(), file=sys.stderr)
+# main() ends the process itself once Python's exit handlers ran (cli.main._exit)
+atexit.register(lambda: print("HEAVY", loaded(), file=sys.stderr, flush=True))
+cli.main.main()
 """
 
 

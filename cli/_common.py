@@ -9,9 +9,10 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import os
 import shlex
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,65 @@ def check_output_folder(path: Path | None, flag: str) -> None:
             f"{str(path)!r}: the folder {str(path.parent)!r} does not exist; create it first "
             f"(mkdir -p {shlex.quote(str(path.parent))}) or write somewhere else", param_hint=flag,
         )
+
+
+def refuse_writing_over_inputs(inputs: Iterable[Path | None],
+                               outputs: Mapping[str, Path | Iterable[Path] | None]) -> None:
+    """Refuse, before any work is done, an output that is one of the command's inputs (the same
+    file by another name too: a link, ``./x``): writing it would destroy what the command reads.
+    ``inputs`` are files, or folders whose files are all inputs (``--from DIR``); ``outputs``
+    maps each output flag to the file(s) it writes."""
+    files: list[Path] = []
+    for p in inputs:
+        if p is None or not p.exists():
+            continue
+        files += sorted(q for q in p.iterdir() if q.is_file()) if p.is_dir() else [p]
+    for flag, outs in outputs.items():
+        if outs is None:
+            continue
+        for out in ([outs] if isinstance(outs, Path) else outs):
+            for src in files:
+                if _same_file(out, src):
+                    raise typer.BadParameter(
+                        f"{str(out)!r} is the input {str(src)!r}: writing it would overwrite what "
+                        "this command reads; write somewhere else", param_hint=flag)
+
+
+def scenario_inputs(scenario: Path | None) -> list[Path]:
+    """The files a SCENARIO argument reads: the scenario file and the life-model files it names
+    (``life = { model = "laser.json" }``, relative to it); nothing for a built-in's name. An
+    unreadable file yields just itself (reading it will say what is wrong)."""
+    if scenario is None or not scenario.is_file():
+        return []
+    import tomllib
+
+    try:
+        raw = tomllib.loads(scenario.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return [scenario]
+    found: list[Path] = [scenario]
+
+    def walk(x: Any) -> None:
+        if isinstance(x, dict):
+            if isinstance(x.get("model"), str):
+                found.append(scenario.parent / x["model"])
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+
+    walk(raw)
+    return found
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.exists():
+            return os.path.samefile(a, b)
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
 
 
 def resolve_scenario(name: str | Path | None):
@@ -61,22 +121,58 @@ def resolve_scenario(name: str | Path | None):
 
 def console(stderr: bool = False):
     """The rich console every table goes through. Markup is off: names, values and messages come
-    from the user's files, and ``laser[1]`` must print as written, never as a style tag."""
+    from the user's files, and ``laser[1]`` must print as written, never as a style tag. A cell
+    too wide for its column on a narrow terminal folds onto more lines instead of being cut with
+    an ellipsis ("2,995…" would lose the figure's digits)."""
     from rich.console import Console
 
-    return Console(markup=False, stderr=stderr)
+    class _Safe(Console):
+        def print(self, *objects: Any, **kwargs: Any) -> None:
+            super().print(*(for_terminal(o) for o in objects), **kwargs)
+
+    return _Safe(markup=False, stderr=stderr)
+
+
+def for_terminal(renderable: Any) -> Any:
+    """What a table or a line shows, safe on a terminal: every string in it with its control
+    characters as escapes (a name holding ESC would recolour the terminal, retitle its window or
+    clear it: failure_data.words.printable), and a rich Table whose columns would cut an
+    overlong cell with an ellipsis folding it instead (whole figures and names on a narrow
+    terminal)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from failure_data.words import printable
+
+    if isinstance(renderable, str):
+        return printable(renderable)
+    if isinstance(renderable, Text):
+        safe = printable(renderable.plain)
+        return renderable if safe == renderable.plain else Text(safe, style=renderable.style)
+    if isinstance(renderable, Table):
+        renderable.title = for_terminal(renderable.title)
+        renderable.caption = for_terminal(renderable.caption)
+        for column in renderable.columns:
+            if column.overflow == "ellipsis":
+                column.overflow = "fold"
+            column.header = for_terminal(column.header)
+            column._cells = [for_terminal(c) for c in column._cells]
+    return renderable
 
 
 def err(message: str) -> None:
-    """A message for the human: always stderr, so `--json` keeps stdout clean."""
-    print(message, file=sys.stderr)
+    """A message for the human: always stderr, so `--json` keeps stdout clean; a name's control
+    characters shown as escapes, never acted on by the terminal."""
+    from failure_data.words import printable
+
+    print(printable(message), file=sys.stderr)
 
 
 # How the CLI spells the hints library messages leave for their caller (failure_data.errors.option):
 # the one place where a library keyword becomes a flag or a command.
 CLI_WORDS: dict[str, str] = {
     "dist": "--dist", "form": "--form ", "time_unit": "--time-unit", "as_of": "--as-of", "component": "--component",
-    "shape": "--shape", "device_hours": "--device-hours", "failures": "--failures",
+    "shape": "--shape", "device_hours": "--device-hours", "unit_hours": "--unit-hours", "failures": "--failures",
     "confidence": "--confidence", "target_fit": "--target-fit", "units": "--units",
     "units_per_switch": "--units-per-switch", "switches": "--switches",
     "replications": "--replications", "seed": "--seed", "force": "--force",

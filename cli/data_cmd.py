@@ -282,6 +282,15 @@ def synth_cmd(
         raise typer.BadParameter(f"{units!r}: the number of units must be >= 1", param_hint="--units")
     if not 0 <= seed < 2**63:
         raise typer.BadParameter(f"{seed!r}: a seed is a whole number in [0, 2**63 - 1]", param_hint="--seed")
+    from failure_data.words import FORMULA_STARTS
+
+    for flag, value in (("--component", component), ("--unit-prefix", unit_prefix)):
+        if value is not None and (not value.strip() if flag == "--component" else False):
+            raise typer.BadParameter(f"{value!r} is blank; give the component a name", param_hint=flag)
+        if value is not None and value.startswith(FORMULA_STARTS):
+            raise typer.BadParameter(f"{value!r} starts with {value[0]!r}, which a spreadsheet opening "
+                                     "the log would run as a formula; start it with a letter or a "
+                                     "digit", param_hint=flag)
     model = _model(dist, {"shape": shape, "scale": scale, "mu": mu, "sigma": sigma})
     h = _duration(horizon, "--horizon")
     try:

@@ -6,6 +6,7 @@ scenario runs on the same seed (common random numbers); see the README's "Decisi
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +18,25 @@ from cli._common import (
     domain_errors,
     emit_json,
     err,
+    in_cli_words,
+    refuse_writing_over_inputs,
     resolve_scenario,
+    scenario_inputs,
 )
 from cli.options import JSON_OUTPUT, SCENARIO, RunOptions, run_options
 from cli.running import open_workers
 from failure_data.numbers import number, usd
+from fleet_models.model.metrics import BY_NAME as METRICS
+
+MetricChoice = StrEnum("MetricChoice", {name: name for name in METRICS})
+"""``--metric``: every metric `cpo compare` prints (fleet_models.model.metrics.BY_NAME)."""
+
+
+def _metric_option() -> Any:
+    return typer.Option("tco", "--metric", case_sensitive=False, help="The metric compared: tco, "
+                        "availability, or any other `cpo compare` prints (job_interruptions, "
+                        "gpu_hours_lost, a cost part such as downtime, ...).")
+
 
 AGAINST = typer.Option(None, "--against", help="The architecture compared with (default: the "
                        "scenario's first).")
@@ -71,14 +86,16 @@ def sweep(
                                         "are taken from (default: the scenario's first)."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Also write the grid's table as CSV.",
                                     dir_okay=False),
+    metric: MetricChoice = _metric_option(),
     run: RunOptions = RunOptions(),
     json_output: bool = JSON_OUTPUT,
 ) -> None:
     """Run the scenario at every point of a grid of field values: per point and architecture the
     mean TCO with its interval, availability, goodput, and the paired difference from the baseline
-    with P(cheaper). Only architectures a value changes are re-simulated; prices re-simulate
+    of --metric (the TCO, with P(cheaper), unless another is named). Only architectures a value changes are re-simulated; prices re-simulate
     nothing."""
     check_output_folder(out, "--out")
+    refuse_writing_over_inputs(scenario_inputs(scenario), {"--out": out})
     with domain_errors(json_output):
         from fleet_models.decisions.sweep import parse_vary
         from fleet_models.decisions.sweep import sweep as run_sweep
@@ -87,14 +104,14 @@ def sweep(
         sc = resolve_scenario(scenario)
         with open_workers(run) as pool:
             ev = _evaluator(run, pool, run.quiet or json_output)
-            frame = run_sweep(sc, grid, ev, baseline)
+            frame = run_sweep(sc, grid, ev, baseline, METRICS[str(metric)])
         if out is not None:
             from failure_data.files import atomic_path
 
             with atomic_path(out) as tmp:
                 frame.to_csv(tmp, index=False)
     if json_output:
-        emit_json({"scenario": sc.name, "vary": grid, "simulations": ev.runs,
+        emit_json({"scenario": sc.name, "vary": grid, "metric": METRICS[str(metric)], "simulations": ev.runs,
                    "points": frame.to_dict(orient="records")})
         return
     _table(frame, f"{sc.name}: sweep of {', '.join(grid)} ({ev.runs} simulations)")
@@ -116,6 +133,7 @@ def tornado(
     """Which unknown moves the TCO difference most: every input with a published range (catalog
     low and high) at its low and its high, the others at their values, ranked by the swing."""
     check_output_folder(plot, "--plot")
+    refuse_writing_over_inputs(scenario_inputs(scenario), {"--plot": plot})
     with domain_errors(json_output):
         from cli.render.figures import plot_tornado
         from fleet_models.decisions.tornado import tornado as run_tornado
@@ -153,7 +171,7 @@ def breakeven(
                              "architectures.cpo-els.components.optical-engine.life.fit_per_1e9h"),
     between: tuple[float, float] | None = typer.Option(
         None, "--between", help="LO HI: the range searched (default: the value / 100 to x 100)."),
-    metric: str = typer.Option("tco", "--metric", help="tco, availability or goodput."),
+    metric: MetricChoice = _metric_option(),
     arch: str | None = typer.Option(None, "--arch", help="The architecture that should win "
                                     "(default: the one the path lies in, else the CPO one)."),
     against: str | None = AGAINST,
@@ -166,13 +184,9 @@ def breakeven(
     with domain_errors(json_output):
         from fleet_models.decisions.breakeven import breakeven as solve
         from fleet_models.decisions.breakeven import default_range
-        from fleet_models.decisions.evaluator import METRICS
+        from fleet_models.decisions.verdict import question
         from fleet_models.errors import DecisionError
         from fleet_models.model.paths import architecture_of
-
-        if metric not in METRICS:
-            raise DecisionError(f"--metric {metric!r} is not one of {', '.join(METRICS)}")
-        from fleet_models.decisions.verdict import question
 
         sc = resolve_scenario(scenario)
         arch, against = question(sc, None, arch or architecture_of(vary, sc), against)
@@ -184,13 +198,14 @@ def breakeven(
         lo, hi = between if between is not None else default_range(sc, vary)
         with open_workers(run) as pool:
             ev = _evaluator(run, pool, run.quiet or json_output)
-            answer = solve(sc, ev, vary, arch, against, lo, hi, METRICS[metric])
+            answer = solve(sc, ev, vary, arch, against, lo, hi, METRICS[str(metric)])
     if json_output:
         doc = {k: v for k, v in answer.__dict__.items()}
-        doc.update(interval=list(answer.interval), text=answer.text(), simulations=ev.runs)
+        doc.update(interval=list(answer.interval), text=in_cli_words(answer.text()),
+                   simulations=ev.runs)
         emit_json(doc)
         return
-    console().print(answer.text())
+    console().print(in_cli_words(answer.text()))
 
 
 @run_options
@@ -198,14 +213,23 @@ def pilot(
     scenario: Path | None = SCENARIO,
     component: str = typer.Option(..., "--component", help="The component the pilot ran, e.g. "
                                   "optical-engine."),
-    device_hours: float = typer.Option(..., "--device-hours", help="Unit-hours the pilot observed."),
+    device_hours: float | None = typer.Option(
+        None, "--device-hours", help="Device-hours the pilot observed, in the device the "
+        "component's rate counts: for a catalog rate per device (cpo-engine-field, "
+        "pluggable-device-field), as the scenario's device_unit reads it (port-400g, the default: "
+        "400G port-hours, so one hour of a 3.2T engine is 8; device: hours of one unit); for a "
+        "rate per unit, unit-hours. The answer says which. Or give --unit-hours."),
+    unit_hours: float | None = typer.Option(
+        None, "--unit-hours", help="Instead of --device-hours: hours of the component's own units "
+        "the pilot observed (engine-hours of optical-engine), converted to device-hours."),
     failures: int = typer.Option(..., "--failures", min=0, help="Failures the pilot saw."),
     arch: str | None = typer.Option(None, "--arch", help="The architecture judged (default: the "
                                     "first holding the component)."),
     against: str | None = AGAINST,
     prior_fit: tuple[float, float] | None = typer.Option(
-        None, "--prior-fit", help="LO HI: a gamma prior with 90 % of its mass in [LO, HI] FIT "
-        "(default: the catalog range of the component's life, else the flat prior)."),
+        None, "--prior-fit", help="LO HI: a gamma prior with 90 % of its mass in [LO, HI] FIT, per "
+        "device as --device-hours counts them (default: the catalog range of the component's "
+        "life, else the flat prior)."),
     flat: bool = typer.Option(False, "--flat", help="Use the flat (weakest) prior: the posterior's "
                               "quantiles are then the chi-square bounds."),
     target: float = typer.Option(0.9, "--target", min=0.5, max=0.999,
@@ -228,15 +252,21 @@ def pilot(
         with open_workers(run) as pool:
             ev = _evaluator(run, pool, run.quiet or json_output)
             answer = run_pilot(sc, ev, component, device_hours, failures, arch=arch,
-                               against=against, prior=prior, target=target)
+                               against=against, prior=prior, target=target, unit_hours=unit_hours)
     if json_output:
         emit_json({**answer.to_dict(), "simulations": ev.runs})
         return
     out = console()
     a = answer
     before = "no answer (flat prior)" if a.p_before is None else f"{a.p_before * 100:.0f} %"
-    out.print(f"{a.component}: {a.note or 'prior given'}; posterior mean "
-              f"{a.posterior.mean_fit():,.0f} FIT after {failures} failure(s) in {device_hours:g} h")
+    d = a.device
+    per = "per device" if d is None or d.reading is not None else f"per {a.component}"
+    unit_mean = ("" if d is None or d.per_unit == 1.0 else
+                 f" ({a.posterior.mean_fit() * d.per_unit:,.0f} FIT per {a.component})")
+    out.print(in_cli_words(
+        f"{a.component}: {a.note or 'prior given (--prior-fit, FIT ' + per + ')'}; posterior mean "
+        f"{a.posterior.mean_fit():,.0f} FIT {per}{unit_mean} after {failures} failure(s) in "
+        f"{d.text() if d is not None else f'{device_hours:g} h'}"))
     out.print(f"P({a.arch} cheaper than {a.against}): before the pilot {before}, after "
               f"{a.p_after * 100:.0f} %")
     if a.more_switch_months is None:
@@ -245,5 +275,5 @@ def pilot(
     elif a.more_switch_months == 0:
         out.print(f"Already past {a.target * 100:.0f} %.")
     else:
-        out.print(f"About {a.more_switch_months:,.0f} more switch-months without a {a.component} "
-                  f"failure would move it past {a.target * 100:.0f} %.")
+        out.print(f"About {a.more_switch_months:,.0f} more switch-months with no failure of "
+                  f"{a.component} would move it past {a.target * 100:.0f} %.")

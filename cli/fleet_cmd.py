@@ -10,8 +10,18 @@ from typing import Any
 
 import typer
 
-from cli._common import console, domain_errors, emit_json, err, to_json
+from cli._common import (
+    console,
+    domain_errors,
+    emit_json,
+    err,
+    refuse_writing_over_inputs,
+    scenario_inputs,
+    to_json,
+)
 from cli.options import BASELINE, JSON_OUTPUT, SAVED_RUN, SCENARIO, RunOptions, run_options
+
+SUMMARY = "summary.json"  # `cpo simulate --out DIR`'s --json document, beside the saved run
 
 
 def register(app: typer.Typer) -> None:
@@ -39,14 +49,19 @@ def simulate(
     from cli.running import open_workers
     from cli.running import simulate as simulate_
 
+    if out is not None:
+        from fleet_models.runs.saved import FILES
+
+        refuse_writing_over_inputs(scenario_inputs(scenario),
+                                   {"--out": [out / f for f in (*FILES, SUMMARY)]})
     with domain_errors(json_output):
         from cli._common import resolve_scenario
 
         sc = resolve_scenario(scenario)
         with open_workers(run) as pool, _rows_to(out) as rows_out:
             result = simulate_(sc, run, pool, rows_out=rows_out)
-        if out is not None:
-            _write(result, out, run.quiet)
+            if out is not None:  # while the folder is held: one run's files, all of them
+                _write(result, out, run.quiet)
     if json_output:
         emit_json(result.to_dict())
     else:
@@ -123,16 +138,19 @@ def _rows_to(out: Path | None) -> Iterator[Any]:
     if out is None:
         yield None
         return
-    from failure_data.files import atomic_path
+    from failure_data.files import atomic_path, folder_lock
 
     stack = contextlib.ExitStack()
     try:
         out.mkdir(parents=True, exist_ok=True)
+        stack.enter_context(folder_lock(out))  # two runs at once: the second is refused
         tmp = stack.enter_context(atomic_path(out / "replications.csv"))
         f = stack.enter_context(open(tmp, "w", newline="", encoding="utf-8"))
-    except OSError as e:
+    except BaseException as e:  # the folder released, whatever stopped it
         stack.close()
-        raise _cannot_write(out, e) from None
+        if isinstance(e, OSError):
+            raise _cannot_write(out, e) from None
+        raise
 
     def write(frame: Any) -> None:
         try:
@@ -157,9 +175,9 @@ def _write(result: Any, out: Path, quiet: bool) -> None:
 
     try:
         written = save(result, out, rows=False)  # the rows were streamed as they came
-        write_text_atomic(out / "summary.json", to_json(result.to_dict()) + "\n")
+        write_text_atomic(out / SUMMARY, to_json(result.to_dict()) + "\n")
     except OSError as e:
         raise _cannot_write(out, e) from None
     if not quiet:
-        names = ", ".join(p.name for p in (out / "replications.csv", out / "summary.json", *written))
+        names = ", ".join(p.name for p in (out / "replications.csv", out / SUMMARY, *written))
         err(f"wrote {names} in {out} (re-price or re-report it with `--from {out}`)")

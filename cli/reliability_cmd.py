@@ -38,6 +38,7 @@ from cli._common import (
     emit_json,
     err,
     import_in_background,
+    refuse_writing_over_inputs,
     return_freed_memory,
 )
 from cli.options import JSON_OUTPUT
@@ -83,7 +84,9 @@ def fit_cmd(
     ),
     as_of: str = typer.Option(None, "--as-of", help="Dated logs: end of observation, YYYY-MM-DD."),
     json_output: bool = JSON_OUTPUT,
-    save: Path = typer.Option(None, "--save", help="Write the fitted LifeModel JSON here."),
+    save: Path = typer.Option(None, "--save", dir_okay=False, help="Write the fitted LifeModel "
+                              "here: MODEL.toml as TOML, MODEL.json as JSON (a scenario reads "
+                              "either as `life = { model = \"MODEL.toml\" }`)."),
     plot: Path = typer.Option(None, "--plot", help="Draw the probability plot to FILE.png or FILE.svg."),
     stress: list[str] = typer.Option(None, "--stress", help="ALT: the file's stress column (e.g. "
                                      "temperature_c); one stress per fit."),
@@ -120,8 +123,15 @@ def fit_cmd(
         raise typer.BadParameter("--stress and --at go together (e.g. --stress temperature_c --at 45)")
     if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
         raise typer.BadParameter(f"--plot {str(plot)!r} must end in .png or .svg")
+    if save is not None:
+        from reliability.models import MODEL_FILE_FORMATS
+
+        if save.suffix.lower() not in MODEL_FILE_FORMATS:
+            raise typer.BadParameter(f"{str(save)!r} must end in {' or '.join(MODEL_FILE_FORMATS)} "
+                                     "(the format is the suffix's)", param_hint="--save")
     check_output_folder(save, "--save")
     check_output_folder(plot, "--plot")
+    refuse_writing_over_inputs([file], {"--save": save, "--plot": plot})
     with domain_errors(json_output):
         from failure_data.readers import read_life_table
 
@@ -183,7 +193,9 @@ def fit_cmd(
             if alt is not None:
                 title = (f"{result.distribution.value} at {stress} = {at:g} ({model.value}); "
                          "test ages x acceleration factor")
-            save_probability_plot(result, str(plot), title=title)
+            from failure_data.words import figure_text
+
+            save_probability_plot(result, str(plot), title=None if title is None else figure_text(title))
         doc = result.to_dict()
         doc["ranking"] = result.ranking.to_dict(orient="records")
         doc["alt"] = alt.to_dict() if alt is not None else None

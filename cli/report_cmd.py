@@ -13,7 +13,13 @@ from pathlib import Path
 
 import typer
 
-from cli._common import check_output_folder, domain_errors, err
+from cli._common import (
+    check_output_folder,
+    domain_errors,
+    err,
+    refuse_writing_over_inputs,
+    scenario_inputs,
+)
 from cli.options import BASELINE, SAVED_RUN, SCENARIO, RunOptions, run_options
 
 
@@ -50,6 +56,7 @@ def report(
     question and the verdict, every result with its interval, figures, the tornado and break-even
     when asked, the life models, every assumption with its source, and how to reproduce it."""
     check_output_folder(output, "--output")
+    refuse_writing_over_inputs([*scenario_inputs(scenario), saved], {"--output": output})
     if between is not None and breakeven_path is None:
         raise typer.BadParameter("--between is the range of a --breakeven PATH; give the path too",
                                  param_hint="--between")

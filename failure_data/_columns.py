@@ -217,8 +217,7 @@ def _plain(name: str, arr: pa.ChunkedArray, role: str) -> pa.ChunkedArray | Prob
                                "export the column as dates (YYYY-MM-DD)")
         if pa.types.is_timestamp(t) or pa.types.is_date(t):
             return arr
-        return Problem(1, name, str(t), f"is not a date column; {name} must hold dates: a date or "
-                       "timestamp column, or YYYY-MM-DD text")
+        return _not_dates(name, arr)
     if role == "boolean" and (pa.types.is_boolean(t) or _is_number(t)):
         return arr
     if role == "number" and _is_number(t):
@@ -233,6 +232,30 @@ def _plain(name: str, arr: pa.ChunkedArray, role: str) -> pa.ChunkedArray | Prob
                    "export it as numbers (or as text)")
 
 
+
+
+def _not_dates(name: str, arr: pa.ChunkedArray) -> Problem:
+    """A date column of another type (integers, floats, booleans, times): the column, its first
+    value and its type, and how to write dates (line = row + 2, as a Parquet row is numbered)."""
+    t = arr.type
+    valid = pc.is_valid(arr)
+    first = pc.index(valid, True).as_py() if len(arr) else -1
+    kind = ("integers" if pa.types.is_integer(t) else "floating-point numbers"
+            if pa.types.is_floating(t) or pa.types.is_decimal(t) else "booleans"
+            if pa.types.is_boolean(t) else f"{t} values")
+    if first is None or first < 0:
+        return Problem(1, name, str(t), f"is a column of {kind} ({t}), not dates; {name} must hold "
+                       "dates: a date or timestamp column, or YYYY-MM-DD text")
+    value = arr[first].as_py()
+    hint = ""
+    if pa.types.is_integer(t) and 10_000_101 <= abs(int(value)) <= 99_991_231:
+        hint = f" ({value} reads like YYYYMMDD written as a number)"
+    elif _is_number(t):
+        hint = " (a count of days or seconds since some epoch is not a date this tool can guess)"
+    return Problem(first + 2, name, repr(value),
+                   f"the column holds {kind} ({t}), not dates: its first value is {value!r} "
+                   f"({type(value).__name__}){hint}; {name} must hold dates: export it as a date "
+                   "or timestamp column, or as YYYY-MM-DD text")
 
 
 def _all_distinct(text: pa.ChunkedArray, group: pa.ChunkedArray | None = None) -> bool:

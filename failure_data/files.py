@@ -16,6 +16,12 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from failure_data.errors import DataError
+
+
+class OutputError(DataError):
+    """An output file could not be written (no permission, no room, a folder in the way)."""
+
 _UNFINISHED: set[Path] = set()
 """Temporary files of the atomic writes under way in this process."""
 
@@ -25,8 +31,11 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     """A temporary path beside ``path`` (same suffix, so writers that go by it still do) to write
     to; renamed onto ``path`` when the block ends normally, removed when it raises."""
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".part{target.suffix}",
-                               dir=target.parent if str(target.parent) else ".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".part{target.suffix}",
+                                   dir=target.parent if str(target.parent) else ".")
+    except OSError as e:
+        raise cannot_write(target, e) from None
     os.close(fd)
     tmp_path = Path(tmp)
     _UNFINISHED.add(tmp_path)
@@ -34,12 +43,86 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         yield tmp_path
         os.chmod(tmp_path, _mode(target))  # mkstemp makes it 0600; an output is an ordinary file
         os.replace(tmp_path, target)
-    except BaseException:
+    except BaseException as e:
         with contextlib.suppress(OSError):
             tmp_path.unlink()
+        if isinstance(e, OSError):  # the disk filled, the target is a folder, ...: the old file stays
+            raise cannot_write(target, e) from None
         raise
     finally:
         _UNFINISHED.discard(tmp_path)
+
+
+def cannot_write(target: Path, e: OSError) -> OutputError:
+    """The error of an output that could not be written: the file, the system's reason, the fix."""
+    why = e.strerror or str(e)
+    if target.is_dir():
+        why = "it is a folder"
+    return OutputError(f"cannot write {str(target)!r}: {why}; nothing was written there (an older "
+                       "file of that name is as it was): write it to another file, in a folder you "
+                       "can write to with room on its disk")
+
+
+LOCK_NAME = ".cpo-writing"
+
+
+@contextlib.contextmanager
+def folder_lock(folder: str | Path) -> Iterator[Path]:
+    """Hold ``folder`` for one writer while several files are written into it (a saved run), so
+    two runs at once cannot leave it holding files of each: a second writer is refused while the
+    first is alive (the lock names its process; one left by a process that is gone is taken
+    over). Released at the end, and by :func:`remove_unfinished` on Ctrl-C."""
+    lock = Path(folder) / LOCK_NAME
+    for _ in range(2):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            pid = _pid_in(lock)
+            if pid is not None and _alive(pid):
+                raise OutputError(
+                    f"another run (process {pid}) is writing {str(folder)!r} now; wait for it to "
+                    f"finish, or write to another folder (if no run is under way, remove "
+                    f"{str(lock)!r})") from None
+            with contextlib.suppress(OSError):  # left by a run that is gone: take it over, and
+                lock.unlink()  # the temporaries it was writing (atomic_path's, never renamed)
+                for part in Path(folder).glob(".*.part*"):
+                    part.unlink()
+            continue
+        except OSError as e:
+            raise cannot_write(lock, e) from None
+        with os.fdopen(fd, "w") as f:
+            f.write(f"{os.getpid()}\n")
+        break
+    else:  # pragma: no cover - another writer took it over between our two tries
+        raise OutputError(f"another run is writing {str(folder)!r} now; write to another folder")
+    _UNFINISHED.add(lock)
+    try:
+        yield lock
+    finally:
+        _UNFINISHED.discard(lock)
+        with contextlib.suppress(OSError):
+            lock.unlink()
+
+
+def _pid_in(lock: Path) -> int | None:
+    try:
+        return int(lock.read_text(encoding="utf-8").strip())
+    except (OSError, ValueError):
+        return None
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    except OSError:
+        return False
+    return True
 
 
 def remove_unfinished() -> None:

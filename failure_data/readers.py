@@ -58,6 +58,7 @@ from failure_data._columns import (
 )
 from failure_data._raw import _hash, _read_csv, _read_parquet, _refuse
 from failure_data.errors import MAX_PROBLEMS, DataValidationError, Problem, option
+from failure_data.spelled import date_fix, number_fix, with_fix
 from failure_data.table import CORE_COLUMNS, LifeTable, Provenance
 from failure_data.units import HOURS_PER_DAY, TimeUnit
 
@@ -187,7 +188,8 @@ class _Parsed:
 def _required_numbers(col: _Column, probs: _Problems, what: str) -> np.ndarray:
     vals, empty, bad = _numbers(col)
     probs.add(empty, col.name, col.text, f"is empty; every row needs {what}")
-    probs.add(bad, col.name, col.text, f"is not a number; write {what} as a plain number (e.g. 1250.5)")
+    probs.add(bad, col.name, col.text, lambda i: with_fix(
+        f"is not a number; write {what} as a plain number (e.g. 1250.5)", number_fix(col.text(i))))
     nan = np.isnan(vals) & ~empty & ~bad
     probs.add(nan, col.name, col.text, f"is NaN; write {what} as a number")
     probs.add(np.isinf(vals), col.name, col.text, "must be finite")
@@ -208,8 +210,9 @@ def _count(col: _Column | None, probs: _Problems) -> np.ndarray | None:
         return None
     vals, empty, bad = _numbers(col)
     wrong = ~empty & ~bad & ~((vals >= 1) & (vals == np.floor(vals)) & (vals < 2**53))
-    probs.add(empty | bad | wrong, col.name, col.text,
-              "count must be a whole number >= 1 (the number of identical units this row stands for)")
+    probs.add(empty | bad | wrong, col.name, col.text, lambda i: with_fix(
+        "count must be a whole number >= 1 (the number of identical units this row stands for)",
+        number_fix(col.text(i))))
     return np.where(np.isfinite(vals), vals, 1).astype(np.int64)
 
 
@@ -217,8 +220,9 @@ def _entry(col: _Column | None, probs: _Problems, unit: TimeUnit) -> np.ndarray 
     if col is None:
         return None
     vals, empty, bad = _numbers(col)
-    probs.add(bad, col.name, col.text,
-              f"is not a number; write the age in {unit} when observation began (empty = from new)")
+    probs.add(bad, col.name, col.text, lambda i: with_fix(
+        f"is not a number; write the age in {unit} when observation began (empty = from new)",
+        number_fix(col.text(i))))
     probs.add(np.isnan(vals) & ~empty & ~bad, col.name, col.text, "is NaN; write a number (empty = from new)")
     probs.add(np.isinf(vals), col.name, col.text, "must be finite")
     probs.add(vals < 0, col.name, col.text, "is negative; the entry age cannot be below 0")
@@ -246,8 +250,9 @@ def _check_intervals(cols: dict[str, _Column], probs: _Problems, unit: TimeUnit)
                            f"the age in {unit} at the last inspection the unit was seen working (0 = none)")
     up, empty, bad = _numbers(cols["upper"])
     ucol = cols["upper"]
-    probs.add(bad, "upper", ucol.text, f"is not a number; write the age in {unit} at the inspection that "
-              "found the unit failed, or leave it empty if it is still working")
+    probs.add(bad, "upper", ucol.text, lambda i: with_fix(
+        f"is not a number; write the age in {unit} at the inspection that found the unit failed, "
+        "or leave it empty if it is still working", number_fix(ucol.text(i))))
     probs.add(np.isnan(up) & ~empty & ~bad, "upper", ucol.text,
               "is NaN; leave it empty for a unit still working")
     probs.add(np.isinf(up), "upper", ucol.text, "must be finite; leave it empty for a unit still working")
@@ -266,11 +271,11 @@ def _check_intervals(cols: dict[str, _Column], probs: _Problems, unit: TimeUnit)
     return _Parsed("intervals", lo * h, up * h, entry, _count(cols.get("count"), probs), {}, None)
 
 
-def _not_a_date(col: _Column, fix: str) -> str:
+def _not_a_date(col: _Column, fix: str) -> str | Callable[[int], str]:
     if pa.types.is_timestamp(col.arr.type):  # a Parquet timestamp: only a time of day can be wrong
         return ("is a timestamp with a time of day, not a whole date (a date shifted into another "
                 "time zone looks like this); export the column as dates (YYYY-MM-DD)")
-    return f"is not a date; {fix}"
+    return lambda i: with_fix(f"is not a date; {fix}", date_fix(col.text(i)))
 
 
 def _check_dated(cols: dict[str, _Column], probs: _Problems, as_of: _dt.date | None) -> _Parsed:
@@ -304,6 +309,17 @@ def _check_dated(cols: dict[str, _Column], probs: _Problems, as_of: _dt.date | N
     installed = _text_series(iso if iso is not None else icol.arr)
     return _Parsed("durations", hours, failed, None, _count(cols.get("count"), probs),
                    {"installed": installed}, as_of_iso)
+
+
+def _blank_components(covs: dict[str, _Column], probs: _Problems) -> None:
+    """A component column names every row's component: an empty or all-whitespace cell would make
+    a group of its own (an empty name and a space are not one group, and neither is a
+    component), so each is refused with its line."""
+    if "component" in covs and covs["component"].is_text:
+        col = covs["component"]
+        probs.add(col.empty(), "component", col.text,
+                  "is blank; write the row's component (e.g. els, optical-engine), or drop the "
+                  "column if the file holds one component")
 
 
 def _duplicates(covs: dict[str, _Column], probs: _Problems) -> None:
@@ -373,7 +389,8 @@ def _as_date(as_of: _dt.date | str | None, source: str) -> _dt.date | None:
     try:
         return _dt.datetime.strptime(str(as_of).strip(), DATE_FORMAT).date()
     except ValueError:
-        raise _refuse(source, "the as-of date is not a date; write it as YYYY-MM-DD",
+        raise _refuse(source, with_fix("the as-of date is not a date; write it as YYYY-MM-DD",
+                                       date_fix(str(as_of))),
                       column="as_of", value=str(as_of)) from None
 
 
@@ -453,6 +470,7 @@ def read_life_table(
     else:
         parsed = _check_dated(cols, probs, when)
     covs = {n: c for n, c in cols.items() if n not in used}
+    _blank_components(covs, probs)
     _duplicates(covs, probs)
     probs.raise_if_any(source)
 

@@ -34,6 +34,7 @@ import pandas as pd
 from scipy import special  # ndtri = the normal quantile; scipy.stats takes ~0.5 s to import
 
 from failure_data.errors import option
+from failure_data.words import with_article
 from reliability._checks import check_confidence, covariance_is_usable
 from reliability.errors import FitError, ParameterError
 from reliability.families import FAMILIES, Family
@@ -299,7 +300,7 @@ def _refuse_single_failure_age(rec: GroupedRecords, dist: Distribution) -> None:
             return
         where = f"at {a:g} h" if a == b else f"in ({a:g}, {b:g}] h"
         raise FitError(
-            f"every failure happened {where}: a {dist.value} has no unique maximum-likelihood fit "
+            f"every failure happened {where}: {with_article(dist.value)} has no unique maximum-likelihood fit "
             f"to one failure age. Use {option('dist')} exponential, or bound the rate with "
             f"{option('bound', 'reliability.bounds')}."
         )

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from failure_data.errors import option
+from failure_data.words import with_article
 from reliability.errors import ParameterError
 from reliability.families import FAMILIES, Family
 
@@ -202,7 +203,7 @@ def _check_parameters(d: Mapping[str, Any], fam: Family | None, out: list[LifeMo
     for name, v in raw.items():
         path = f"parameters.{name}"
         if fam is not None and name not in fam.params:
-            out.append(LifeModelProblem(path, v, f"not a {dist} parameter{_suggest(name, fam.params)}; "
+            out.append(LifeModelProblem(path, v, f"not {with_article(str(dist))} parameter{_suggest(name, fam.params)}; "
                                         f"{takes}"))
             continue
         x = _file_number(v, path, out, _hint(fam, str(name)))

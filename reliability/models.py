@@ -303,26 +303,68 @@ class LifeModel:
             raise ParameterError(f"{what} ({e}); {RESAVE_HINT}") from None
         return cls.from_dict(data, source=source)
 
+    def to_toml(self) -> str:
+        """The :meth:`to_dict` document as TOML (no covariance or an unset field is left out:
+        TOML has no null)."""
+        from failure_data.toml_text import toml_document
+
+        return toml_document(self.to_dict(), ParameterError)
+
+    @classmethod
+    def from_toml(cls, text: str, *, source: str | None = None) -> LifeModel:
+        """A LifeModel from :meth:`to_toml` text; anything else is a ParameterError saying why."""
+        import tomllib
+
+        what = f"{source!r} is not a life-model TOML file" if source else "not life-model TOML"
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as e:
+            raise ParameterError(f"{what} ({e}); {RESAVE_HINT}") from None
+        return cls.from_dict(data, source=source)
+
     def save(self, path: str | Path) -> None:
+        """Write the model to ``path``: TOML for a ``.toml`` name, JSON for ``.json``
+        (:func:`model_file_format`; any other suffix is refused naming the two)."""
         from failure_data.files import write_text_atomic
 
-        write_text_atomic(path, self.to_json() + "\n")
+        fmt = model_file_format(path)
+        write_text_atomic(path, self.to_toml() if fmt == "toml" else self.to_json() + "\n")
 
     @classmethod
     def load(cls, path: str | Path) -> LifeModel:
-        """Read a file written by :meth:`save` (``cpo fit FILE --save MODEL.json``), validated."""
+        """Read a file written by :meth:`save` (``cpo fit FILE --save MODEL.json`` or
+        ``MODEL.toml``), validated: TOML for a ``.toml`` name, else JSON."""
         p = Path(path)
+        if p.is_dir():
+            raise ParameterError(f"life model {str(p)!r} is a folder, not a file: name the model "
+                                 "file in it (MODEL.json or MODEL.toml)")
         try:
             text = decode_utf8(p.read_bytes())
         except OSError as e:
             raise ParameterError(f"cannot read life model {str(p)!r}: {e.strerror}") from None
         except NotText as e:
             raise ParameterError(f"life model {str(p)!r} {e.message}") from None
+        if p.suffix.lower() == ".toml":
+            return cls.from_toml(text, source=str(p))
         return cls.from_json(text, source=str(p))
 
     def __repr__(self) -> str:
         ps = ", ".join(f"{k}={v:.6g}" for k, v in self.parameters.items())
         return f"LifeModel({self.distribution}: {ps})"
+
+
+MODEL_FILE_FORMATS = {".json": "json", ".toml": "toml"}
+"""A life-model file's format by its name's suffix (case aside)."""
+
+
+def model_file_format(path: str | Path) -> str:
+    """"json" or "toml" by the suffix of ``path``; any other suffix is refused naming the two."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in MODEL_FILE_FORMATS:
+        raise ParameterError(f"{str(path)!r}: a life model is saved as "
+                             f"{' or '.join(MODEL_FILE_FORMATS)} (by the name's suffix), not "
+                             f"{suffix or 'a name without a suffix'}; name it MODEL.json or MODEL.toml")
+    return MODEL_FILE_FORMATS[suffix]
 
 
 def arrhenius_factor(from_c: float, to_c: float, activation_energy_ev: float) -> float:

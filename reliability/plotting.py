@@ -168,4 +168,7 @@ def save_probability_plot(result: FitResult, path: str, *, title: str | None = N
     fig = Figure(figsize=(7.5, 5.5), dpi=110)
     plot_probability(result, ax=fig.add_subplot(), title=title)
     fig.tight_layout()
-    fig.savefig(path, bbox_inches="tight")
+    from failure_data.files import atomic_path
+
+    with atomic_path(path) as tmp:  # whole or absent, as every output
+        fig.savefig(tmp, bbox_inches="tight")

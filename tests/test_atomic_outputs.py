@@ -54,12 +54,13 @@ def test_a_new_file_gets_ordinary_permissions_and_an_old_one_keeps_its_own(tmp_p
 
 def test_remove_unfinished_removes_the_temporaries_of_writes_under_way_and_leaves_targets(tmp_path):
     # what the CLI's Ctrl-C watchdog calls before it ends the process without unwinding
-    from failure_data.files import remove_unfinished
+    from failure_data.files import OutputError, remove_unfinished
 
     old = tmp_path / "old.csv"
     old.write_text("old\n")
-    # (were the writer to go on, its rename would fail: the target is never half-written)
-    with pytest.raises(FileNotFoundError), atomic_path(old) as a, atomic_path(tmp_path / "new.csv") as b:
+    # (were the writer to go on, its rename would fail: the target is never half-written; the
+    # failure is an output error naming the file, as every write that cannot finish)
+    with pytest.raises(OutputError, match="No such file"), atomic_path(old) as a, atomic_path(tmp_path / "new.csv") as b:
         a.write_text("half")
         b.write_text("half")
         remove_unfinished()

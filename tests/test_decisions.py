@@ -257,8 +257,6 @@ def test_decision_commands_write_one_json_document(small_file, argv, keys):
 
 @pytest.mark.parametrize("argv, words", [
     (["sweep", "--vary", "policy.nope=1"], "policy has no 'nope'"),
-    (["breakeven", "--vary", ENGINE_FIT, "--between", "1", "2", "--metric", "cost"],
-     "--metric 'cost' is not one of"),
     (["pilot", "--component", "optical-engine", "--device-hours", "1e6", "--failures", "0", "--flat",
       "--prior-fit", "1", "2"], "not both"),
     (["tornado", "--arch", "nope"], "'nope' is not an architecture"),

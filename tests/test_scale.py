@@ -36,12 +36,15 @@ def _heavy_after(argv: list[str], heavy: str, preload: str = "") -> tuple[list[s
     """Run `cpo ARGV` in a fresh interpreter (after importing ``preload``, modules whose own
     imports count too); returns the loaded modules m for which the expression ``heavy`` holds,
     sorted, and the command's stdout. The command must succeed."""
-    code = ("import sys\n"
+    # main() ends the process itself once Python's exit handlers ran (cli.main._exit): one of
+    # them lists the modules
+    code = ("import atexit, sys\n"
             + (f"import {preload}\n" if preload else "")
             + "import cli.main\n"
             f"sys.argv = ['cpo', *{argv!r}]\n"
-            "try:\n    cli.main.main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
-            f"print(repr(sorted(m for m in sys.modules if {heavy})), file=sys.stderr)\n")
+            f"atexit.register(lambda: print(repr(sorted(m for m in sys.modules if {heavy})), "
+            "file=sys.stderr, flush=True))\n"
+            "cli.main.main()\n")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                          timeout=120)
     assert out.returncode == 0, out.stderr

@@ -22,10 +22,11 @@ def plot_tornado(frame: pd.DataFrame, ax: Any = None, title: str = ""):
     ax.axvline(base, color="black", lw=0.8)
     ax.axvline(0.0, color="grey", lw=0.8, ls="--")
     from cli.render.tornado import range_text
+    from failure_data.words import figure_text
 
-    ax.set_yticks(y, [f"{r.input} [{range_text(r)}]" for r in f.itertuples(index=False)])
+    ax.set_yticks(y, [figure_text(f"{r.input} [{range_text(r)}]") for r in f.itertuples(index=False)])
     ax.set_xlabel("mean paired difference")
-    ax.set_title(title)
+    ax.set_title(figure_text(title))
     # below the axes, never over the bars or the baseline line
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, fontsize="small", frameon=False)
     return ax

@@ -10,11 +10,13 @@ from typing import Any
 
 from failure_data.numbers import number
 from failure_data.units import HOURS_PER_YEAR
+from failure_data.words import printable
 
 
 def _e(x: Any) -> str:
-    """Every text that goes into the page goes through here (quotes too: safe in attributes)."""
-    return html.escape(str(x), quote=True)
+    """Every text that goes into the page goes through here (quotes too: safe in attributes; a
+    control character, which HTML may not hold, as its escape: failure_data.words.printable)."""
+    return html.escape(printable(str(x)), quote=True)
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], cls: str = "",

@@ -20,8 +20,11 @@ PALETTE = ("#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#d
 
 
 def _mpl(text: str) -> str:
-    """A user string as a matplotlib label: ``$`` would start mathtext (and may fail to parse)."""
-    return str(text).replace("$", r"\$")
+    """A user string as a matplotlib label (failure_data.words.figure_text: ``$`` would start
+    mathtext, a control character has no glyph)."""
+    from failure_data.words import figure_text
+
+    return figure_text(text)
 
 
 PHONE_PX = 366.0

@@ -12,6 +12,7 @@ from failure_data.errors import option
 from failure_data.numbers import number, usd
 from fleet_models.decisions.evaluator import HIGHER_IS_BETTER, Evaluator, difference, pair
 from fleet_models.errors import DecisionError, ScenarioError
+from fleet_models.model.metrics import COST_PARTS
 from fleet_models.model.paths import choices_at, get_field, get_value
 from fleet_models.model.spec import Scenario
 from fleet_models.scenario.variants import with_values
@@ -40,29 +41,33 @@ class BreakEven:
     """Every value evaluated, in increasing order: (value, mean difference, its ci95 low, high)."""
 
     def text(self) -> str:
-        what = {"tco_usd": "total cost of ownership", "port_availability": "port availability",
-                "goodput": "goodput"}[self.metric]
+        what = _WORDS.get(self.metric, self.metric.replace("_", " "))
+        amount = (lambda d: usd(d, signed=True)) if self.metric in _MONEY else number
         if self.at_choices is not None:
-            at = "; ".join(f"{usd(d, signed=True) if self.metric == 'tco_usd' else number(d)} at "
-                           f"{self.path} = {c}" for c, d in self.at_choices.items())
+            at = "; ".join(f"{amount(d)} at {self.path} = {c}" for c, d in self.at_choices.items())
             if self.value is None:
                 return (f"no break-even for {self.path}: {self.arch} - {self.against} on {what} has "
-                        f"one sign at every value ({at})")
-            return f"{self.arch} - {self.against} on {what} changes sign at {self.path} = {self.value} ({at})"
+                        f"one sign at every value ({at}).")
+            return f"{self.arch} - {self.against} on {what} changes sign at {self.path} = {self.value} ({at})."
         if self.value is None:
             better = self.at_lo < 0 if not HIGHER_IS_BETTER[self.metric] else self.at_lo > 0
             side = "better" if better else "worse"
             return (f"no break-even for {self.path} in [{self.lo:g}, {self.hi:g}]: {self.arch} is "
                     f"{side} than {self.against} on {what} over the whole range (mean difference "
-                    f"{self.at_lo:,.4g} at {self.lo:g}, {self.at_hi:,.4g} at {self.hi:g}); widen "
-                    f"{option('between', 'lo and hi')}")
+                    f"{amount(self.at_lo)} at {number(self.lo)}, {amount(self.at_hi)} at "
+                    f"{number(self.hi)}); search a wider range with {option('between', 'lo and hi')}.")
         lo, hi = self.interval
         below, above = f"below the range searched ({number(self.lo)})", \
             f"above the range searched ({number(self.hi)})"
         ci = (f"95 % interval {number(lo) if lo is not None else below} to "
               f"{number(hi) if hi is not None else above}")
         return (f"{self.arch} equals {self.against} on {what} at {self.path} = {self.value:.4g} "
-                f"({ci})")
+                f"({ci}).")
+
+
+_WORDS = {"tco_usd": "total cost of ownership", "port_availability": "port availability",
+          "gpu_hours_lost": "GPU-hours lost"}
+_MONEY = frozenset({"tco_usd", *(m.name for m in COST_PARTS)})
 
 
 def bisect(f: Callable[[float], float], lo: float, hi: float, *, log: bool = False,
@@ -120,6 +125,10 @@ def breakeven(scenario: Scenario, evaluator: Evaluator, path: str, arch: str, ag
     """
     if choices_at(scenario, path) is not None:
         return breakeven_choice(scenario, evaluator, path, arch, against, metric)
+    for end in (lo, hi):
+        if not math.isfinite(end):
+            raise DecisionError(f"{option('between', 'lo and hi')} {lo:g} {hi:g}: {end:g} is not a "
+                                "finite number; give the two ends of the range to search")
     if not lo < hi:
         raise DecisionError(f"{option('between', 'lo and hi')} {lo:g} {hi:g}: the low end must be "
                             "below the high end")

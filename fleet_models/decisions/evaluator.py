@@ -30,6 +30,9 @@ import numpy as np
 
 from fleet_models.errors import DecisionError
 from fleet_models.model.checks import known_architecture
+from fleet_models.model.metrics import BY_NAME as METRICS
+from fleet_models.model.metrics import COMPARED
+from fleet_models.model.metrics import HIGHER_IS_BETTER as _HIGHER
 from fleet_models.model.spec import Scenario
 from fleet_models.runs.draws import Draws
 from fleet_models.runs.keys import engine_key
@@ -37,8 +40,8 @@ from fleet_models.runs.results import FleetResult, mean_ci95
 from fleet_models.runs.runner import run
 from fleet_models.scenario.variants import only
 
-HIGHER_IS_BETTER = {"port_availability": True, "goodput": True, "tco_usd": False}
-METRICS = {"tco": "tco_usd", "availability": "port_availability", "goodput": "goodput"}
+HIGHER_IS_BETTER = {m: m in _HIGHER for m in COMPARED}
+__all__ = ["METRICS", "Evaluator", "difference", "pair", "paired"]
 
 
 class Evaluator:

@@ -10,18 +10,24 @@ import pandas as pd
 
 from failure_data.errors import option
 from fleet_models.decisions.evaluator import Evaluator, difference
-from fleet_models.errors import ScenarioError
+from fleet_models.errors import DecisionError, ScenarioError
+from fleet_models.model.metrics import COMPARED
 from fleet_models.model.paths import choices_at
 from fleet_models.model.spec import Scenario
 from fleet_models.scenario.variants import with_values
 
 
 def sweep(scenario: Scenario, grid: Mapping[str, Sequence[float | str]], evaluator: Evaluator,
-          baseline: str | None = None) -> pd.DataFrame:
+          baseline: str | None = None, metric: str = "tco_usd") -> pd.DataFrame:
     """Every point of the grid (the product of each path's values: numbers, or a choice field's
     values such as ``device_unit=port-400g,device``): one row per point and architecture with its
-    mean TCO (ci95), availability, goodput and the paired TCO difference from ``baseline``
-    (default the first architecture) with P(cheaper)."""
+    mean TCO (ci95), availability, goodput and the paired difference from ``baseline`` (default
+    the first architecture) of ``metric`` (one of ``fleet_models.model.metrics.COMPARED``; the
+    TCO by default, with P(cheaper) as ``p_cheaper``; another metric adds its mean as a column
+    of its name, and its difference's P(better) is ``p_better``)."""
+    if metric not in COMPARED:
+        raise DecisionError(f"metric {metric!r} is not one of {', '.join(COMPARED)}")
+    p_key = "p_cheaper" if metric == "tco_usd" else "p_better"
     paths = list(grid)
     for path in paths:  # refuse an unknown path, or a value of the wrong kind, before any run
         _check_values(scenario, path, grid[path])
@@ -37,14 +43,16 @@ def sweep(scenario: Scenario, grid: Mapping[str, Sequence[float | str]], evaluat
                    "tco_ci95_high": t["ci95_high"],
                    "port_availability": summ.loc[(arch, "port_availability")]["mean"],
                    "goodput": summ.loc[(arch, "goodput")]["mean"]}
+            if metric not in row and metric != "tco_usd":
+                row[metric] = summ.loc[(arch, metric)]["mean"]
             if arch == baseline:
-                row.update(diff_mean=0.0, diff_ci95_low=0.0, diff_ci95_high=0.0, p_cheaper=math.nan,
-                           p_equal=math.nan)
+                row.update({"diff_mean": 0.0, "diff_ci95_low": 0.0, "diff_ci95_high": 0.0,
+                            p_key: math.nan, "p_equal": math.nan})
             else:
-                d = difference(result, "tco_usd", arch, baseline)
-                row.update(diff_mean=d["mean"], diff_ci95_low=d["ci95_low"],
-                           diff_ci95_high=d["ci95_high"], p_cheaper=d["p_better"],
-                           p_equal=d["p_equal"])
+                d = difference(result, metric, arch, baseline)
+                row.update({"diff_mean": d["mean"], "diff_ci95_low": d["ci95_low"],
+                            "diff_ci95_high": d["ci95_high"], p_key: d["p_better"],
+                            "p_equal": d["p_equal"]})
             rows.append(row)
     return pd.DataFrame(rows)
 

@@ -99,12 +99,24 @@ def _base_life(form: str, raw: Mapping[str, Any], path: str, p: Problems, base_d
     return _catalog_life(raw, path, p, catalog, unit_gbps)
 
 
+READING_KEYS = ("devices_per_unit", "device_gbps", "unit_gbps", "fit_per_device")
+"""The numbers of a life's provenance that the scenario's device_unit reads (spec.read_devices)."""
+
+
 def _provenance(raw: Mapping[str, Any], path: str, p: Problems) -> dict[str, Any] | None:
     prov: dict[str, Any] = {}
     if "provenance" in raw:
         if not is_table(raw["provenance"], join(path, "provenance"), p):
             return None
         prov = dict(raw["provenance"])
+        for key in READING_KEYS:  # they say how a per-device rate is read again (read_devices)
+            v = prov.get(key)
+            if key in prov and (isinstance(v, bool) or not isinstance(v, int | float)
+                                or not math.isfinite(v) or v <= 0):
+                p.add(join(join(path, "provenance"), key), v, "must be a positive, finite number: it "
+                      "says how a rate per device is read; remove the provenance to read the life "
+                      "as written")
+                return None
     if "source" in raw:
         ok, src = convert(raw["source"], str, join(path, "source"), p)
         if not ok:
@@ -167,6 +179,10 @@ def _model_file(value: Any, path: str, p: Problems,
     file = Path(name)
     if not file.is_absolute():
         file = (base_dir or Path.cwd()) / file
+    if file.is_dir():
+        p.add(path, name, f"{str(file)!r} is a folder, not a life-model file: name the file in it "
+              f"(MODEL.json or MODEL.toml, written by {option('save', 'LifeModel.save')})")
+        return None, None
     if not file.is_file():
         p.add(path, name, f"file {str(file)!r} not found (paths are relative to the scenario file); "
               f"write one with {option('save', 'LifeModel.save')}")

@@ -54,6 +54,20 @@ COST: tuple[Metric, ...] = (
     Metric("goodput", "", "share of the fleet's GPU-hours not lost to optics and switch faults"),
 )
 
+COMPARED: tuple[str, ...] = (
+    "port_availability", "unplanned_outages", "switch_replacements", "technician_hours",
+    "job_interruptions", "gpu_hours_lost", "goodput", "tco_usd", *(m.name for m in COST_PARTS))
+"""The metrics `cpo compare` prints a row of (a test holds its table to exactly these): what a
+decision (`cpo sweep --metric`, `cpo breakeven --metric`) may be asked about."""
+
+HIGHER_IS_BETTER = frozenset({"port_availability", "goodput"})
+"""The compared metrics of which more is better; of every other one less is."""
+
+BY_NAME: dict[str, str] = {"tco": "tco_usd", "availability": "port_availability",
+                           **{m: m for m in COMPARED if m not in ("tco_usd", "port_availability")}}
+"""A decision's metric as the CLI names it (``--metric``) -> its column: every compared metric,
+the TCO and the availability by their short names."""
+
 COMMON = tuple(m.name for m in ENGINE if not m.per_component and m.name != "port_availability")
 """The engine metrics after the per-component failures, in output order."""
 

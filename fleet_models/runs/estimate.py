@@ -72,7 +72,10 @@ def estimate(scenario: Scenario, replications: int | None = None, workers: int |
     for switches, arch in fleets:  # a design: each tier's switches
         for c in arch.components:
             count = switches * (c.per_switch + c.spare_units) * c.elements
-            mean = c.life.mean()
+            try:
+                mean = c.life.mean()
+            except OverflowError:  # a mean beyond a float (lognormal mu = 1e308): no renewals
+                mean = math.inf
             # the family's closed-form cdf, as the engine uses (LifeModel.cdf would import scipy.stats)
             rate = max(float(c.life.family.cdf(c.life.parameters, h)), h / mean if mean > 0 else math.inf)
             per_rep += count * rate

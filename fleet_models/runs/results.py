@@ -197,7 +197,8 @@ class FleetResult:
 
     def to_dict(self) -> dict[str, Any]:
         """``{"scenario", "replications", "seed", "horizon_hours", "architectures": {NAME:
-        {METRIC: {"mean", "ci95": [lo, hi]}}}}``, failures as ``{COMPONENT: {"mean", "ci95"}}``."""
+        {METRIC: {"mean", "ci95": [lo, hi]}}}}``, failures as ``{COMPONENT: {"mean", "ci95"}}``,
+        the cost parts under ``tco_usd.breakdown`` (the README says so; a test holds it)."""
         summ = self.summary()
         archs: dict[str, Any] = {}
         for arch in self.architectures:

@@ -38,6 +38,8 @@ from fleet_models.runs.tco import reduce_ledger, support_end
 FORMAT = "cpo-run/2"  # 2: the ledgers' sums split what was bought at the support period's end
 RUN, SCENARIO, ROWS, LEDGERS, DRAWS = ("run.json", "scenario.toml", "replications.csv",
                                        "ledgers.npz", "draws.csv")
+FILES = (RUN, SCENARIO, ROWS, LEDGERS, DRAWS)
+"""The files a saved run is made of (`cpo simulate --out DIR` adds summary.json)."""
 
 
 def save(result: FleetResult, folder: str | Path, *, rows: bool = True) -> list[Path]:

@@ -121,15 +121,28 @@ def _life_path(scenario: Scenario, path: str, value: float) -> str | None:
 
 
 def _named(path: str, scenario: Scenario) -> str:
-    """``architectures[2].components[1].x`` -> ``architectures.NAME.components.NAME.x``."""
+    """``architectures[2].components[1].x`` -> ``architectures.NAME.components.NAME.x``, each name
+    a path can spell (no dot, no bracket, no blank around it); another keeps its index."""
     import re
 
     def arch(m: re.Match[str]) -> str:
-        return f"architectures.{scenario.architectures[int(m.group(1))].name}"
+        name = scenario.architectures[int(m.group(1))].name
+        return f"architectures.{name}" if _spellable(name) else m.group(0)
 
     out = re.sub(r"^architectures\[(\d+)\]", arch, path)
-    m = re.match(r"^architectures\.([^.]+)\.components\[(\d+)\]", out)
+    m = re.match(r"^architectures(?:\.([^.\[\]]+)|\[(\d+)\])\.components\[(\d+)\]", out)
     if m:
-        a = next(a for a in scenario.architectures if a.name == m.group(1))
-        out = out.replace(f"components[{m.group(2)}]", f"components.{a.components[int(m.group(2))].name}", 1)
+        a = (next(a for a in scenario.architectures if a.name == m.group(1)) if m.group(1) is not None
+             else scenario.architectures[int(m.group(2))])
+        name = a.components[int(m.group(3))].name
+        if _spellable(name):
+            out = out.replace(f"components[{m.group(3)}]", f"components.{name}", 1)
     return out
+
+
+def _spellable(name: str) -> bool:
+    """Whether a field path can name ``name`` (``fleet_models.model.paths``: a token holds no dot or
+    bracket)."""
+    import re
+
+    return bool(re.fullmatch(r"[^.\[\]]+", name)) and name == name.strip()

@@ -12,6 +12,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
+from failure_data.words import FORMULA_STARTS
 from fleet_models.errors import ScenarioError
 from fleet_models.model.checks import NO_VALUE, SWITCH, Problems, convert, join, suggest
 from fleet_models.model.distributions import alternatives, kind, problems
@@ -191,6 +192,7 @@ def validate(scenario: Any, *, inputs: bool = True) -> Any:
         if arch.name in arch_names:
             p.add(join(apath, "name"), arch.name, "is used twice; architecture names must be unique")
         arch_names.add(arch.name)
+        _check_name(arch.name, join(apath, "name"), "architecture", p)
         if not arch.components:
             p.add(join(apath, "components"), NO_VALUE, "an architecture needs at least one component")
         seen: set[str] = set()
@@ -200,6 +202,7 @@ def validate(scenario: Any, *, inputs: bool = True) -> Any:
             if c.name in seen:
                 p.add(join(cpath, "name"), c.name, "is used twice in this architecture; names must be unique")
             seen.add(c.name)
+            _check_name(c.name, join(cpath, "name"), "component", p)
             if c.name == SWITCH:
                 p.add(join(cpath, "name"), c.name, 'is reserved (spares named "switch" mean whole '
                       "switches); choose another name, e.g. switch-board")
@@ -217,6 +220,18 @@ def validate(scenario: Any, *, inputs: bool = True) -> Any:
     if p:
         raise p.error(None)
     return scenario
+
+
+def _check_name(name: Any, path: str, what: str, p: Problems) -> None:
+    """A name shows in every output (tables, JSON, the CSVs a spreadsheet opens, the report): one
+    a spreadsheet would run as a formula is refused with the fix (a blank one is the field's own
+    check's)."""
+    if not isinstance(name, str) or not name.strip():
+        return
+    if name.startswith(FORMULA_STARTS):
+        p.add(path, name, f"starts with {name[0]!r}, which a spreadsheet opening the CSV outputs "
+              f"(cpo sweep --out, replications.csv) would run as a formula; rename the {what} so it "
+              "starts with a letter or a digit")
 
 
 def _check_fields(obj: Any, path: str, p: Problems) -> None:

@@ -8,12 +8,12 @@ Written by hand rather than with tomli-w: the output carries a comment per value
 from __future__ import annotations
 
 import dataclasses
-import json
-import math
 from collections.abc import Mapping
 from enum import Enum
 from typing import Any
 
+from failure_data.toml_text import toml_key as _key
+from failure_data.toml_text import toml_value as _toml_value
 from failure_data.units import HOURS_PER_DAY, HOURS_PER_YEAR, hours_as
 from fleet_models.builtins.provenance import field_comments
 from fleet_models.errors import ScenarioError
@@ -165,35 +165,6 @@ def _is_table_array(v: Any) -> bool:
     return isinstance(v, list) and bool(v) and all(isinstance(x, dict) for x in v)
 
 
-_BARE = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
-
-
-def _key(k: str) -> str:
-    return k if k and set(k) <= _BARE else _toml_string(k)
-
-
-def _toml_string(text: str) -> str:
-    """A TOML basic string: JSON escapes are TOML escapes, except DEL, which TOML also forbids raw."""
-    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
-
-
 def toml_value(v: Any) -> str:
-    """One TOML value (inline tables for mappings); floats are written exactly (repr)."""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        if math.isnan(v):
-            return "nan"
-        if math.isinf(v):
-            return "inf" if v > 0 else "-inf"
-        return repr(v)
-    if isinstance(v, str):
-        return _toml_string(v)
-    if isinstance(v, Mapping):
-        items = [f"{_key(str(k))} = {toml_value(x)}" for k, x in v.items() if x is not None]
-        return "{ " + ", ".join(items) + " }" if items else "{}"
-    if isinstance(v, list | tuple):
-        return "[" + ", ".join(toml_value(x) for x in v if x is not None) + "]"
-    raise ScenarioError(f"cannot write {v!r} ({type(v).__name__}) to TOML")
+    """One TOML value (``failure_data.toml_text``); what TOML cannot hold is a ScenarioError."""
+    return _toml_value(v, ScenarioError)
