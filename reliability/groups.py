@@ -39,7 +39,8 @@ def check_column(table: LifeTable, column: str, flag: str) -> None:
     if column not in table.covariate_columns:
         own = " (a column the reader makes from the ages and counts, not one of the file's)" if (
             column in table.data.columns) else ""
-        raise ParameterError(f"{option(flag)} {column!r} is not a column of the file{own}; the file's "
+        hint = option("stress") if flag == "stress" else option("by")  # the hints, written out
+        raise ParameterError(f"{hint} {column!r} is not a column of the file{own}; the file's "
                              f"columns are {table.covariate_columns or 'none'}")
 
 

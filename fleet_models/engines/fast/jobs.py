@@ -220,3 +220,24 @@ def _ports_up(now, s, a0, b0, P, reasons, ports_buf, jd, stalled, JP, n_jobs, du
         lo = _links(now, ports_buf, cnt, JP[7] < P, -1, JP, IS, lt, lk, lc, lf)
         if lo > 0 and n_jobs > 0:
             _jobs_up(s, P, ports_buf, lo, jd, stalled, JP, n_jobs, dual, IS, FS)
+
+
+@_helper
+def _all_ports_down(s, P, reasons, rs_reasons, ports_buf, listed):
+    """A switch replacement: a reason more on every port of switch s and no replace-switch
+    reason left; returns how many ports went down (listed in ports_buf only where their jobs,
+    or their side of a tier, must be told which: one pass either way)."""
+    cnt = 0
+    if listed:
+        for p in range(P):
+            if reasons[s, p] == 0:
+                ports_buf[cnt] = p
+                cnt += 1
+            reasons[s, p] += 1
+            rs_reasons[s, p] = 0
+    else:
+        for p in range(P):
+            cnt += reasons[s, p] == 0
+            reasons[s, p] += 1
+            rs_reasons[s, p] = 0
+    return cnt

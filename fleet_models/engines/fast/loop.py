@@ -9,6 +9,7 @@ import numpy as np
 from fleet_models.engines.fast.jit import _helper
 from fleet_models.engines.fast.jobs import (
     _advance,
+    _all_ports_down,
     _job_rate,
     _jobs_down,
     _links,
@@ -519,19 +520,7 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
                 IS[_N_DEGRADED] -= 1
             # the ports the replacement takes down (the up ones) and a reason more for every port:
             # one pass; the ports' list only where several jobs must be told which they are
-            cnt = 0
-            if n_jobs > 1 or JP[7] < P:
-                for p in range(P):
-                    if reasons[s, p] == 0:
-                        ports_buf[cnt] = p
-                        cnt += 1
-                    reasons[s, p] += 1
-                    rs_reasons[s, p] = 0
-            else:
-                for p in range(P):
-                    cnt += reasons[s, p] == 0
-                    reasons[s, p] += 1
-                    rs_reasons[s, p] = 0
+            cnt = _all_ports_down(s, P, reasons, rs_reasons, ports_buf, n_jobs > 1 or JP[7] < P)
             # the old chassis' units and their reasons to be down go; moving units stay
             for k in range(K):
                 if moves[k]:
