@@ -7,7 +7,8 @@ JSON documents (one shape per command, keys that do not apply are null):
 
 * ``cpo fit``: distribution, parameters, units, intervals, standard_errors,
   covariance, confidence, interval_method, log_likelihood, aic, converged,
-  n_units, n_failures, n_records, mttf_hours, b10_hours, ranking (list),
+  n_units, n_failures, n_records, mttf_hours, b10_hours, dead_on_arrival ({how, dead,
+  installed, hours, share, interval, interval_method} or null), ranking (list),
   alt (null unless --stress), component, source, saved_to, plot.
 * ``cpo bound``: method (chi-square | weibayes), confidence, failures,
   device_hours, rate_upper_per_hour, fit_upper, mttf_lower_hours, shape,
@@ -38,6 +39,12 @@ from reliability.families import FAMILIES
 
 DistChoice = StrEnum("DistChoice", {"auto": "auto", **{name: name for name in FAMILIES}})
 """`--dist`: auto, or a family of the registry (``reliability.families.FAMILIES``)."""
+
+
+class DOAChoice(StrEnum):  # reliability.doa.DOAReading's values
+    auto = "auto"
+    interval = "interval"
+    atom = "atom"
 
 
 class ModelChoice(StrEnum):
@@ -82,6 +89,12 @@ def fit_cmd(
         ModelChoice.arrhenius, "--model", help="ALT life-stress model: arrhenius (°C) or power."
     ),
     at: float = typer.Option(None, "--at", help="ALT: use-condition stress the model is reported at."),
+    doa: DOAChoice = typer.Option(
+        DOAChoice.auto, "--doa", help="Units failed at age 0: interval (failed in (0, --doa-hours]; "
+        "dated logs: their first day), atom (a share failing at installation), auto (interval for "
+        "dated logs, atom otherwise)."),
+    doa_hours: float = typer.Option(None, "--doa-hours", help="With --doa interval: the end of the "
+                                    "first-hours interval a dead-on-arrival unit failed in."),
 ) -> None:
     """Fit a life distribution to a field log (maximum likelihood, every censoring kind).
 
@@ -124,7 +137,8 @@ def fit_cmd(
                           confidence=confidence, extra_provenance=extra)
             result = alt.fit
         else:
-            result = fit(table, dist.value, confidence=confidence, extra_provenance=extra)
+            result = fit(table, dist.value, confidence=confidence, extra_provenance=extra, doa=doa.value,
+                         doa_hours=doa_hours)
         if save is not None:
             result.model.save(save)
         if plot is not None:

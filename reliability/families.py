@@ -32,6 +32,11 @@ from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
+from reliability.laws import ClosedFormLaw, invert_cdf
+from reliability.laws import weibull_cdf as _weibull_cdf
+from reliability.laws import weibull_log as _weibull_log
+from reliability.laws import weibull_ppf as _weibull_ppf
+
 SCALE = "scale"
 """Role of a parameter that lives are proportional to (divided by an acceleration factor)."""
 LOG_SCALE = "log_scale"
@@ -51,9 +56,13 @@ class Parameter:
     sound: Callable[[float], bool] | None = None
     """False for a value at the edge of the parameter space: the optimiser ran off to a
     degenerate law (None: every finite value is sound)."""
+    fraction: bool = False
+    """A share in (0, 1) (positive too): drawn and given intervals on the logit scale."""
 
     @property
     def hint(self) -> str:
+        if self.fraction:
+            return f"{self.meaning}, in (0, 1)"
         return f"{self.meaning}, > 0" if self.positive else self.meaning
 
 
@@ -120,8 +129,9 @@ class Family:
 
     name: ClassVar[str]
     parameters: ClassVar[tuple[Parameter, ...]]
-    fitter: ClassVar[str]
-    """lifelines univariate fitter class."""
+    fitter: ClassVar[str | None]
+    """lifelines univariate fitter class (None: fitted by the project's own likelihood,
+    :mod:`reliability.mixtures`)."""
     paper: ClassVar[Paper]
     default_start: ClassVar[Mapping[str, float]]
     """Where lifelines starts, in a time unit where the data's typical time is 1."""
@@ -137,6 +147,7 @@ class Family:
     # derived from ``parameters`` when the class is defined
     params: ClassVar[tuple[str, ...]]
     positive: ClassVar[tuple[str, ...]]
+    fractions: ClassVar[tuple[str, ...]]
     units: ClassVar[Mapping[str, str]]
     scale_params: ClassVar[tuple[str, ...]]
 
@@ -147,6 +158,7 @@ class Family:
             raise TypeError(f"family class {cls.__name__} is incomplete: " + "; ".join(problems))
         cls.params = tuple(p.name for p in cls.parameters)
         cls.positive = tuple(p.name for p in cls.parameters if p.positive)
+        cls.fractions = tuple(p.name for p in cls.parameters if p.fraction)
         cls.units = MappingProxyType({p.name: p.unit for p in cls.parameters})
         cls.scale_params = tuple(p.name for p in cls.parameters if p.role == SCALE)
         FAMILIES[cls.name] = cls()
@@ -246,8 +258,11 @@ def _declaration_problems(cls: type[Family]) -> list[str]:
     if len(set(names)) != len(names):
         out.append(f"parameter names {names} repeat")
     located = [q for q in params if q.role in (SCALE, LOG_SCALE)]
-    if len(located) != 1:
-        out.append("exactly one parameter must have the role SCALE or LOG_SCALE (the time location)")
+    if not located or (len(located) > 1 and any(q.role == LOG_SCALE for q in located)):
+        out.append("exactly one parameter must have the role SCALE or LOG_SCALE (the time location; "
+                   "a mixture may have several SCALE parameters, the first being its location)")
+    out += [f"parameter {q.name} is a fraction but not positive" for q in params
+            if q.fraction and not q.positive]
     out += [f"parameter {q.name} has role SCALE but is not positive" for q in located
             if q.role == SCALE and not q.positive]
     out += [f"parameter {q.name} has an unknown role {q.role!r}" for q in params
@@ -258,8 +273,9 @@ def _declaration_problems(cls: type[Family]) -> list[str]:
             out.append(f"{attr} must give {', '.join(names)} in that order")
         else:
             out += [f"{attr}[{q.name!r}] must be > 0" for q in params if q.positive and not start[q.name] > 0]
-    if not isinstance(cls.fitter, str) or not cls.fitter:
-        out.append("fitter must name a lifelines fitter class")
+            out += [f"{attr}[{q.name!r}] must be < 1" for q in params if q.fraction and not start[q.name] < 1]
+    if cls.fitter is not None and (not isinstance(cls.fitter, str) or not cls.fitter):
+        out.append("fitter must name a lifelines fitter class (or be None: the project's own fit)")
     if not isinstance(cls.paper, Paper):
         out.append("paper must be a Paper")
     if cls.aft is not None:
@@ -282,27 +298,6 @@ def _declaration_problems(cls: type[Family]) -> list[str]:
 # The Weibull forms serve the exponential (shape 1) and the lognormal ones gengamma's limit.
 
 _SQRT2 = math.sqrt(2.0)
-
-
-def _weibull_cdf(shape: float, scale: float, t: float) -> float:
-    if t <= 0.0:
-        return 0.0
-    log_h = shape * math.log(t / scale)  # log cumulative hazard
-    return 1.0 if log_h > 700.0 else -math.expm1(-math.exp(log_h))
-
-
-def _weibull_ppf(shape: float, scale: float, q):
-    return scale * (-np.log1p(-q)) ** (1.0 / shape)
-
-
-def _weibull_log(k, lam, t, what: str):
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = (t / lam) ** k
-        if what == "sf":
-            return -z
-        if what == "cdf":
-            return np.log(-np.expm1(-z))
-        return np.log(k) - np.log(lam) + (k - 1) * (np.log(t) - np.log(lam)) - z
 
 
 def _lognormal_log(mu, s, t, what: str):
@@ -509,6 +504,97 @@ class GenGamma(Family):
             if 1.0 / lam**2 + math.exp(p["ln_sigma"]) / lam <= 0:
                 return math.inf
         return super().mean(p)
+
+
+class DefectiveWeibull(Family):
+    """Limited failure population (Meeker & Escobar 1998, §11.5; their bearing-cage style data):
+    a share ``defective`` of units fails by a Weibull, the rest never do within any horizon:
+    F(t) = p (1 - exp(-(t/scale)^shape)), an improper law (F(inf) = p, no mean). Fitted by the
+    project's likelihood (:mod:`reliability.mixtures`)."""
+
+    name = "lfp"
+    parameters = (
+        Parameter("defective", "share", "the share of units that can fail", "", positive=True,
+                  fraction=True, sound=lambda v: 1e-9 < v < 1 - 1e-7),
+        Parameter("shape", "-", "a shape", "", positive=True, sound=_moderate),
+        Parameter("scale", "hours", "the defective units' life in hours", "", positive=True, role=SCALE),
+    )
+    fitter = None
+    paper = WEIBULL_PAPER
+    default_start = {"defective": 0.5, "shape": 1.0, "scale": 1.0}
+    data_start = {"defective": 0.5, "shape": 1.0, "scale": 1.0}
+    aft = None
+    offered = False
+
+    def scipy(self, p):
+        return ClosedFormLaw(self, p)
+
+    def cdf(self, p, t):
+        return p["defective"] * _weibull_cdf(p["shape"], p["scale"], t)
+
+    def ppf(self, p, q):  # inf for q >= defective: the units that never fail
+        with np.errstate(divide="ignore", invalid="ignore"):
+            inner = np.minimum(np.asarray(q, dtype=float) / p["defective"], 1.0)
+            return np.where(inner < 1.0, _weibull_ppf(p["shape"], p["scale"], inner), np.inf)
+
+    def log(self, p, t, what):
+        d, ln_w = p["defective"], _weibull_log(p["shape"], p["scale"], t, "cdf" if what == "sf" else what)
+        if what == "sf":  # log(1 - d W(t))
+            return np.log1p(-d * np.exp(ln_w))
+        return np.log(d) + ln_w
+
+    def mean(self, p):
+        return math.inf
+
+
+class WeibullMixture(Family):
+    """Two Weibull subpopulations (infant mortality plus wear-out): a share ``weight`` of units
+    follows (shape1, scale1), the others (shape2, scale2); F = w F1 + (1 - w) F2. Reported with
+    the first the earlier-failing (scale1 < scale2). Fitted by the project's likelihood
+    (:mod:`reliability.mixtures`); its quantile is found by bisection."""
+
+    name = "mixture"
+    parameters = (
+        Parameter("weight", "share", "the share of the first (early) subpopulation", "", positive=True,
+                  fraction=True, sound=lambda v: 1e-9 < v < 1 - 1e-9),
+        Parameter("shape1", "-", "a shape", "", positive=True, sound=_moderate),
+        Parameter("scale1", "hours", "a life in hours", "", positive=True, role=SCALE),
+        Parameter("shape2", "-", "a shape", "", positive=True, sound=_moderate),
+        Parameter("scale2", "hours", "a life in hours", "", positive=True, role=SCALE),
+    )
+    fitter = None
+    paper = WEIBULL_PAPER
+    default_start = {"weight": 0.1, "shape1": 0.7, "scale1": 0.1, "shape2": 1.5, "scale2": 3.0}
+    data_start = {"weight": 0.1, "shape1": 0.7, "scale1": 0.1, "shape2": 1.5, "scale2": 3.0}
+    aft = None
+    offered = False
+
+    def scipy(self, p):
+        return ClosedFormLaw(self, p)
+
+    def cdf(self, p, t):
+        w = p["weight"]
+        return w * _weibull_cdf(p["shape1"], p["scale1"], t) + (1 - w) * _weibull_cdf(p["shape2"], p["scale2"], t)
+
+    def ppf(self, p, q):  # between the components' quantiles at q (F is their weighted mean)
+        q = np.asarray(q, dtype=float)
+        a, b = _weibull_ppf(p["shape1"], p["scale1"], q), _weibull_ppf(p["shape2"], p["scale2"], q)
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            lo, hi = np.maximum(np.minimum(a, b), 1e-300), np.minimum(np.maximum(a, b), 1e300)
+            # below the median on the cdf, above it on the survival (each keeps its digits there)
+            t = np.where(q <= 0.5, invert_cdf(lambda t: np.exp(self.log(p, t, "cdf")), q, lo, hi),
+                         invert_cdf(lambda t: -np.exp(self.log(p, t, "sf")), q - 1.0, lo, hi))
+        return np.where(q <= 0, 0.0, np.where(q >= 1, np.inf, t))
+
+    def log(self, p, t, what):
+        w = p["weight"]
+        one = _weibull_log(p["shape1"], p["scale1"], t, what)
+        two = _weibull_log(p["shape2"], p["scale2"], t, what)
+        return np.logaddexp(np.log(w) + one, np.log1p(-w) + two)
+
+    def mean(self, p):
+        g, w = _special().gamma, p["weight"]
+        return float(w * p["scale1"] * g(1 + 1 / p["shape1"]) + (1 - w) * p["scale2"] * g(1 + 1 / p["shape2"]))
 
 
 DISTRIBUTIONS = tuple(FAMILIES)

@@ -35,8 +35,10 @@ from scipy import stats
 
 from failure_data.errors import option
 from reliability._checks import check_confidence, covariance_is_usable
+from reliability.doa import attach, note, read_for_fit
 from reliability.errors import FitError, ParameterError
 from reliability.families import FAMILIES, Family
+from reliability.mixtures import fit_records
 from reliability.models import LifeModel
 from reliability.records import GroupedRecords, group_records  # noqa: F401  (re-exported)
 
@@ -46,7 +48,7 @@ if TYPE_CHECKING:  # pragma: no cover
 INTERVAL_METHOD = "wald-log"
 INTERVAL_METHOD_TEXT = (
     "Wald on the log scale for positive parameters, exp(ln p +- z*se/p); "
-    "plain Wald for unrestricted ones"
+    "logit-scale Wald for shares; plain Wald for unrestricted ones"
 )
 
 
@@ -138,6 +140,7 @@ class FitResult:
             "n_records": self.n_records,
             "mttf_hours": self.mttf_hours,
             "b10_hours": self.b10_hours,
+            "dead_on_arrival": self.model.provenance.get("dead_on_arrival"),
         }
 
     def summary_table(self, title: str | None = None):
@@ -146,7 +149,7 @@ class FitResult:
         from rich.text import Text  # a title or unit from the user is never read as markup
 
         pct = f"{self.confidence * 100:g}%"
-        t = Table(title=Text(title or f"{self.distribution.value} fit (maximum likelihood, lifelines)"))
+        t = Table(title=Text(title or f"{self.distribution.value} fit (maximum likelihood{', lifelines' * bool(_family(self.distribution).fitter)})"))
         for col in ("parameter", "estimate", "se", f"lower {pct}", f"upper {pct}", "unit"):
             t.add_column(col, justify="left" if col in ("parameter", "unit") else "right")
         for name, r in self.summary.iterrows():
@@ -161,10 +164,8 @@ class FitResult:
         return t
 
     def _left_out(self) -> str:
-        doa = self.model.provenance.get("n_dead_on_arrival", 0) or 0
         zero = self.model.provenance.get("n_zero_exposure", 0) or 0
-        parts = [f"{doa:,} dead on arrival"] * bool(doa) + [f"{zero:,} with zero exposure"] * bool(zero)
-        return f"  ({', '.join(parts)}: not in the fit)" if parts else ""
+        return note(self) + (f"  ({zero:,} with zero exposure: not in the fit)" if zero else "")
 
     def print_summary(self, console=None) -> None:
         from rich.console import Console
@@ -382,6 +383,8 @@ def fit_grouped(
     _refuse_single_failure_age(rec, dist)
     fam = _family(dist)
     c = rec.typical_time()
+    if fam.fitter is None:  # a family lifelines has no fitter for: the project's own likelihood
+        return Estimate(*fit_records(dist.value, rec.lower, rec.upper, rec.entry, rec.weight, c, rec.n_exact))
     if start is None and fam.warm_start is not None:
         # start from the optimum of a simpler family it contains (gengamma: the Weibull)
         start = fam.from_warm(fit_grouped(rec, Distribution(fam.warm_start), confidence).params)
@@ -420,7 +423,10 @@ def summary_frame(
     rows = []
     for i, k in enumerate(fam.params):
         est, se = params[k], math.sqrt(cov[i, i])
-        if k in fam.positive:
+        if k in fam.fractions:  # a share: Wald on the logit scale, inside (0, 1)
+            y, w = math.log(est / (1 - est)), z * se / (est * (1 - est))
+            lo, hi = 1 / (1 + math.exp(-(y - w))), 1 / (1 + math.exp(-(y + w)))
+        elif k in fam.positive:
             w = min(z * se / est, 700.0)  # beyond exp(700) the interval is unbounded anyway
             lo, hi = est * math.exp(-w), est * math.exp(w)
         else:
@@ -447,7 +453,7 @@ def _provenance(table: LifeTable, dist: Distribution, rec: GroupedRecords, extra
         "n_left_truncated": rec.n_left_truncated,
         "n_dead_on_arrival": table.n_dead_on_arrival,
         "n_zero_exposure": int(getattr(table, "n_zero_exposure", 0)),
-        "method": f"maximum likelihood, lifelines {_family(dist).fitter}, grouped records weighted by count",
+        "method": f"maximum likelihood, {'lifelines ' + (_family(dist).fitter or '') if _family(dist).fitter else 'project likelihood'}, grouped records weighted by count",
         "interval_method": INTERVAL_METHOD,
     }
     out.update(extra or {})
@@ -491,20 +497,23 @@ def fit(
     *,
     confidence: float = 0.95,
     extra_provenance: Mapping[str, Any] | None = None,
+    doa: str = "auto", doa_hours: float | None = None,
 ) -> FitResult:
     """Maximum-likelihood fit of one distribution to a LifeTable.
 
+    Dead-on-arrival units are kept, read as ``doa`` says (:func:`reliability.doa.read_dead_on_arrival`).
     Raises FitError for zero failures (pointing to `cpo bound`) and for fits that
     do not converge (never returns numbers from an unconverged optimiser).
     """
     confidence = check_confidence(confidence)
     if isinstance(dist, str) and str(dist).lower() == "auto":
-        return fit_auto(table, confidence=confidence, extra_provenance=extra_provenance)
+        return fit_auto(table, confidence=confidence, extra_provenance=extra_provenance, doa=doa, doa_hours=doa_hours)
     dist = Distribution.parse(dist)
+    table, dead, extra = read_for_fit(table, doa, doa_hours, confidence, extra_provenance)
     rec = group_records(table)
     refuse_unfittable(table, rec)
     est = fit_grouped(rec, dist, confidence)
-    result = _result(table, dist, rec, est, confidence, extra_provenance)
+    result = attach(_result(table, dist, rec, est, confidence, extra), dead)
     return result.with_ranking(_ranking({dist: result}))
 
 
@@ -532,20 +541,23 @@ def _result(table, dist, rec, est: Estimate, confidence, extra) -> FitResult:
 
 
 def fit_all(
-    table: LifeTable, *, confidence: float = 0.95, extra_provenance: Mapping[str, Any] | None = None
+    table: LifeTable, *, confidence: float = 0.95, extra_provenance: Mapping[str, Any] | None = None,
+    doa: str = "auto", doa_hours: float | None = None,
 ) -> dict[Distribution, FitResult | FitError]:
-    """Every distribution fitted (or the FitError saying why not)."""
+    """Every distribution fitted (or the FitError saying why not); dead on arrival as in `fit`."""
     confidence = check_confidence(confidence)
+    table, dead, extra = read_for_fit(table, doa, doa_hours, confidence, extra_provenance)
     rec = group_records(table)
     refuse_unfittable(table, rec)
     out: dict[Distribution, FitResult | FitError] = {}
     for dist in Distribution:
         try:
             est = fit_grouped(rec, dist, confidence)
-            out[dist] = _result(table, dist, rec, est, confidence, extra_provenance)
+            out[dist] = attach(_result(table, dist, rec, est, confidence, extra), dead)
         except FitError as e:
             out[dist] = e
     return out
+
 
 
 def _ranking(fits: Mapping[Distribution, FitResult | FitError]) -> pd.DataFrame:
@@ -569,10 +581,11 @@ def rank_distributions(table: LifeTable, *, confidence: float = 0.95) -> pd.Data
 
 
 def fit_auto(
-    table: LifeTable, *, confidence: float = 0.95, extra_provenance: Mapping[str, Any] | None = None
+    table: LifeTable, *, confidence: float = 0.95, extra_provenance: Mapping[str, Any] | None = None,
+    doa: str = "auto", doa_hours: float | None = None,
 ) -> FitResult:
     """Fit every distribution, return the lowest-AIC one with ``ranking`` attached."""
-    fits = fit_all(table, confidence=confidence, extra_provenance=extra_provenance)
+    fits = fit_all(table, confidence=confidence, extra_provenance=extra_provenance, doa=doa, doa_hours=doa_hours)
     ranking = _ranking(fits)
     if not ranking["converged"].any():
         raise FitError(

@@ -57,6 +57,12 @@ class LifeModel:
     provenance:
         Free-form JSON-able facts about the data (file, rows, failures, sha256,
         method, source key for catalog models).
+    dead_on_arrival:
+        Share of new units that fail at installation (age 0), in [0, 1): the law is then
+        zero-inflated, F(t) = d + (1 - d) F0(t) (:class:`reliability.laws.ZeroInflated`).
+    dead_on_arrival_counts:
+        ``(dead, installed)`` the share was estimated from (None: given, not estimated); a
+        parameter draw then draws the share from its Jeffreys posterior Beta(k + 1/2, n - k + 1/2).
     """
 
     distribution: str
@@ -64,6 +70,8 @@ class LifeModel:
     covariance: tuple[tuple[float, ...], ...] | None = None
     confidence: float = 0.95
     provenance: Mapping[str, Any] = field(default_factory=dict)
+    dead_on_arrival: float = 0.0
+    dead_on_arrival_counts: tuple[int, int] | None = None
 
     def __post_init__(self) -> None:
         if self.distribution not in FAMILIES:
@@ -82,6 +90,12 @@ class LifeModel:
                 raise ParameterError(f"{self.distribution} {k} = {v!r} must be a finite number")
             if k in fam.positive and v <= 0:
                 raise ParameterError(f"{self.distribution} {k} = {v!r} must be > 0")
+            if k in fam.fractions and not v < 1:
+                raise ParameterError(f"{self.distribution} {k} = {v!r} is a share and must be < 1")
+        _check_doa(self.dead_on_arrival, self.dead_on_arrival_counts)
+        object.__setattr__(self, "dead_on_arrival", float(self.dead_on_arrival))
+        if self.dead_on_arrival_counts is not None:
+            object.__setattr__(self, "dead_on_arrival_counts", tuple(int(x) for x in self.dead_on_arrival_counts))
         object.__setattr__(self, "parameters", _FrozenDict(params))
         if self.covariance is not None:
             cov = np.asarray(self.covariance, dtype=float)
@@ -128,8 +142,14 @@ class LifeModel:
 
     @property
     def dist(self):
-        """The equivalent frozen scipy.stats distribution."""
-        return FAMILIES[self.distribution].scipy(self.parameters)
+        """The equivalent frozen scipy.stats distribution (or a law answering the same methods:
+        :mod:`reliability.laws`), zero-inflated when a share of units is dead on arrival."""
+        law = FAMILIES[self.distribution].scipy(self.parameters)
+        if self.dead_on_arrival > 0:
+            from reliability.laws import ZeroInflated
+
+            return ZeroInflated(law, self.dead_on_arrival)
+        return law
 
     def sf(self, t):
         return self.dist.sf(t)
@@ -152,9 +172,27 @@ class LifeModel:
     def ppf(self, q):
         return self.dist.ppf(q)
 
+    def scalar_cdf(self, t: float) -> float:
+        """cdf at a float ``t`` through the family's closed form (the engines': no scipy.stats),
+        with the dead-on-arrival share."""
+        f = self.family.cdf(self.parameters, t)
+        d = self.dead_on_arrival
+        return f if d == 0.0 else (0.0 if t < 0.0 else d + (1.0 - d) * f)
+
+    def scalar_ppf(self, q):
+        """Inverse of :meth:`scalar_cdf` for an array or a float ``q`` in [0, 1): 0 (installation)
+        below the dead-on-arrival share."""
+        d = self.dead_on_arrival
+        if d == 0.0:
+            return self.family.ppf(self.parameters, q)
+        q = np.asarray(q, dtype=float)
+        inner = np.clip((q - d) / (1.0 - d), 0.0, 1.0)
+        out = np.where(q <= d, 0.0, self.family.ppf(self.parameters, inner))
+        return float(out) if out.ndim == 0 else out
+
     def mean(self) -> float:
         """Mean time to failure, hours (``inf`` when the first moment does not exist)."""
-        return FAMILIES[self.distribution].mean(self.parameters)
+        return (1.0 - self.dead_on_arrival) * FAMILIES[self.distribution].mean(self.parameters)
 
     mttf = mean
 
@@ -239,31 +277,48 @@ class LifeModel:
         """One draw of the parameters from their sampling distribution.
 
         Positive parameters are drawn log-normally (delta method on the log
-        scale, so they stay positive), others normally, jointly through the
-        covariance. Without a covariance the model itself is returned.
+        scale, so they stay positive), shares (fractions) logit-normally, others
+        normally, jointly through the covariance. An estimated dead-on-arrival share
+        is drawn from its Jeffreys posterior (after the parameters, so a model without
+        one draws as before). Without a covariance or counts the model itself is returned.
         """
-        if self.covariance is None:
-            return self
-        fam = FAMILIES[self.distribution]
-        names = fam.params
-        est = np.array([self.parameters[k] for k in names])
-        pos = np.array([k in fam.positive for k in names])
-        g = np.where(pos, 1.0 / est, 1.0)  # d log(p)/dp for positive params
-        cov = np.asarray(self.covariance) * np.outer(g, g)
-        centre = np.where(pos, np.log(est), est)
-        z = rng.multivariate_normal(centre, cov, method="cholesky" if _is_pd(cov) else "svd")
-        vals = np.where(pos, np.exp(z), z)
-        return replace(self, parameters=dict(zip(names, vals.tolist(), strict=True)))
+        out = self
+        if self.covariance is not None:
+            fam = FAMILIES[self.distribution]
+            names = fam.params
+            est = np.array([self.parameters[k] for k in names])
+            pos = np.array([k in fam.positive for k in names])
+            frac = np.array([k in fam.fractions for k in names])
+            # d log(p)/dp for positive params, d logit(p)/dp for shares
+            g = np.where(frac, 1.0 / (est * (1.0 - est)), np.where(pos, 1.0 / est, 1.0))
+            cov = np.asarray(self.covariance) * np.outer(g, g)
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # each branch where it applies
+                centre = np.where(frac, np.log(est) - np.log1p(-est), np.where(pos, np.log(est), est))
+                z = rng.multivariate_normal(centre, cov, method="cholesky" if _is_pd(cov) else "svd")
+                vals = np.where(frac, 1.0 / (1.0 + np.exp(-z)), np.where(pos, np.exp(z), z))
+            out = replace(out, parameters=dict(zip(names, vals.tolist(), strict=True)))
+        if self.dead_on_arrival_counts is not None:
+            k, n = self.dead_on_arrival_counts
+            out = replace(out, dead_on_arrival=float(min(rng.beta(k + 0.5, n - k + 0.5), 1 - 1e-12)))
+        return out
 
     # ---------------------------------------------------------------- JSON
     def to_dict(self) -> dict[str, Any]:
-        return {
+        """The model as JSON data; ``dead_on_arrival`` only when a share is dead on arrival (a
+        number, or {share, dead, installed} when it was estimated from counts)."""
+        out = {
             "distribution": self.distribution,
             "parameters": dict(self.parameters),
             "covariance": None if self.covariance is None else [list(r) for r in self.covariance],
             "confidence": self.confidence,
             "provenance": plain(self.provenance),
         }
+        if self.dead_on_arrival_counts is not None:
+            k, n = self.dead_on_arrival_counts
+            out["dead_on_arrival"] = {"share": self.dead_on_arrival, "dead": k, "installed": n}
+        elif self.dead_on_arrival > 0:
+            out["dead_on_arrival"] = self.dead_on_arrival
+        return out
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any], *, source: str | None = None) -> LifeModel:
@@ -286,6 +341,7 @@ class LifeModel:
             covariance=None if cov is None else tuple(tuple(float(x) for x in r) for r in cov),
             confidence=float(d.get("confidence", 0.95)),
             provenance=prov if prov is not None else {},
+            **_doa_fields(d.get("dead_on_arrival")),
         )
 
     def to_json(self) -> str:
@@ -323,6 +379,26 @@ class LifeModel:
     def __repr__(self) -> str:
         ps = ", ".join(f"{k}={v:.6g}" for k, v in self.parameters.items())
         return f"LifeModel({self.distribution}: {ps})"
+
+
+def _check_doa(d: float, counts: tuple[int, int] | None) -> None:
+    if not (isinstance(d, int | float) and not isinstance(d, bool) and math.isfinite(d) and 0 <= d < 1):
+        raise ParameterError(f"dead_on_arrival = {d!r} must be a share in [0, 1), e.g. 0.006")
+    if counts is not None:
+        k, n = counts
+        if not (0 <= k <= n and n > 0):
+            raise ParameterError(f"dead_on_arrival_counts = {counts!r} must be (dead, installed) with "
+                                 "0 <= dead <= installed and installed > 0")
+
+
+def _doa_fields(v: Any) -> dict[str, Any]:
+    """LifeModel's dead-on-arrival fields from the file's value (checked by model_file)."""
+    if v is None:
+        return {}
+    if isinstance(v, Mapping):
+        return {"dead_on_arrival": float(v["share"]),
+                "dead_on_arrival_counts": (int(v["dead"]), int(v["installed"]))}
+    return {"dead_on_arrival": float(v)}
 
 
 def arrhenius_factor(from_c: float, to_c: float, activation_energy_ev: float) -> float:

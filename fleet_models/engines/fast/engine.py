@@ -103,6 +103,9 @@ def unsupported(plan: FleetPlan) -> str | None:
         if c.life.family.name not in COMPILED:
             problems.append(f"{arch.name}.{c.name}: life family {c.life.family.name!r} has no "
                             "compiled cdf/ppf")
+        elif c.life.dead_on_arrival:
+            problems.append(f"{arch.name}.{c.name}: a dead-on-arrival share (units failing at "
+                            "installation) is not compiled")
     if not problems:
         return None
     return "the fast engine does not model " + "; ".join(problems)

@@ -1,0 +1,168 @@
+"""Maximum-likelihood fits of the families lifelines has no fitter for: the limited failure
+population (``lfp``: a share of defective units failing by a Weibull, the rest never) and the
+two-Weibull mixture (``mixture``: infant mortality plus wear-out), both declared in
+:mod:`reliability.families` with ``fitter = None``.
+
+The likelihood is the project's (:func:`reliability.likelihood.log_likelihood`: every censoring
+kind, late entry, weights), maximised in unconstrained coordinates (the logit of a share, the log
+of a positive parameter) by :func:`reliability.likelihood.polish` from several data-driven starts;
+the best checked optimum (small Newton decrement, positive-definite Hessian) is the fit and its
+inverse Hessian, mapped back by the Jacobian, the covariance (a share's interval is then Wald on
+the logit scale: ``reliability.fitting.summary_frame``). No interior optimum is refused, never
+reported: an LFP whose defective share runs to 1 is a plain Weibull, a mixture whose weight runs
+to 0 or 1 is one Weibull, and the message says so.
+
+A mixture is reported with its first subpopulation the earlier-failing one (scale1 < scale2),
+so its labels do not depend on the start the optimiser took.
+
+:func:`delta_interval` gives a quantity of a fitted model (a B-life, F at a mission time) its
+interval by the delta method on a transformed scale (log for a time, logit for a probability),
+through the model's covariance.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+
+import numpy as np
+
+from reliability.families import FAMILIES
+from reliability.likelihood import Records, log_likelihood, polish
+
+OPTIMIZER = "project likelihood, scipy Nelder-Mead + trust-exact polish from {start}"
+
+
+def to_theta(family: str, p: Mapping[str, float]) -> np.ndarray:
+    fam = FAMILIES[family]
+    return np.array([math.log(p[k] / (1 - p[k])) if k in fam.fractions else
+                     math.log(p[k]) if k in fam.positive else p[k] for k in fam.params])
+
+
+def from_theta(family: str, theta: np.ndarray) -> dict[str, float]:
+    fam = FAMILIES[family]
+    return {k: (1.0 / (1.0 + math.exp(-v)) if k in fam.fractions else math.exp(v) if k in fam.positive
+                else float(v)) for k, v in zip(fam.params, theta, strict=True)}
+
+
+def jacobian(family: str, p: Mapping[str, float]) -> np.ndarray:
+    """d params / d theta (diagonal)."""
+    fam = FAMILIES[family]
+    return np.diag([p[k] * (1 - p[k]) if k in fam.fractions else p[k] if k in fam.positive else 1.0
+                    for k in fam.params])
+
+
+def _starts(family: str, rec: Records) -> list[tuple[str, dict[str, float]]]:
+    """Data-driven starts (time unit: the records' typical time, so scales near 1): the failure
+    ages' quantiles place the subpopulations, the failed share bounds a defective share."""
+    failed = np.isfinite(rec.upper)
+    ages = np.where(rec.lower[failed] > 0, 0.5 * (rec.lower[failed] + rec.upper[failed]),
+                    0.5 * rec.upper[failed])
+    w = rec.weight[failed]
+    order = np.argsort(ages)
+    ages, w = ages[order], w[order]
+    cum = np.cumsum(w) / w.sum()
+
+    def q(p: float) -> float:
+        return float(max(ages[min(np.searchsorted(cum, p), len(ages) - 1)], 1e-6))
+
+    seen = float(rec.weight[failed].sum() / rec.weight.sum())
+    top = float(max(np.max(rec.lower), np.max(np.where(failed, rec.upper, 0.0)), 1e-6))
+    if family == "lfp":
+        return [(f"defective {d:.3g}, shape {k:g}", {"defective": d, "shape": k, "scale": q(0.5) * m})
+                for d, m in ((min(1.5 * seen, 0.95), 1.5), (min(3 * seen, 0.97), 3.0), (0.5, 2.0))
+                for k in (0.7, 1.5)]
+    return [(f"weight {wt:.3g}, early scale at the {p:g} failure quantile",
+             {"weight": wt, "shape1": 0.7, "scale1": q(p), "shape2": k2, "scale2": max(top, q(0.9)) * m})
+            for wt, p in ((min(0.5 * seen + 1e-3, 0.5), 0.25), (min(seen, 0.5), 0.5))
+            for k2, m in ((1.2, 3.0), (2.5, 1.0))]
+
+
+def fit_records(family: str, lower, upper, entry, weight, typical_time: float, n_exact: float
+                ) -> tuple[dict[str, float], np.ndarray, float, str]:
+    """The maximum-likelihood fit of ``family`` to grouped records in hours: (parameters,
+    covariance, log-likelihood, optimiser), or FitError when no start reaches an interior
+    optimum. ``typical_time`` is the unit the optimiser works in."""
+    from reliability.errors import FitError
+
+    c = float(typical_time)
+    fam = FAMILIES[family]
+    rec = Records(lower / c, upper / c, entry / c, weight)
+
+    def nll(theta: np.ndarray) -> float:
+        try:
+            with np.errstate(all="ignore"):
+                v = -log_likelihood(family, from_theta(family, theta), rec)
+        except (OverflowError, ValueError, ZeroDivisionError):
+            return math.inf
+        return v if math.isfinite(v) else math.inf
+
+    starts = [(name, to_theta(family, s)) for name, s in _starts(family, rec)]
+    with np.errstate(all="ignore"):
+        opt = polish(nll, starts)
+    if opt is None:
+        raise FitError(_no_optimum(family))
+    params = from_theta(family, opt.x)
+    jac = jacobian(family, params)
+    cov = jac @ opt.covariance @ jac.T
+    if family == "mixture" and params["scale1"] > params["scale2"]:  # the early one first
+        params = {"weight": 1 - params["weight"], "shape1": params["shape2"], "scale1": params["scale2"],
+                  "shape2": params["shape1"], "scale2": params["scale1"]}
+        perm = [0, 3, 4, 1, 2]
+        cov = cov[np.ix_(perm, perm)]
+        cov[0, 1:] *= -1  # d(1 - w) = -dw
+        cov[1:, 0] *= -1
+    why = fam.degenerate(params)
+    if why:
+        raise FitError(_no_optimum(family, why))
+    out = fam.time_scale(params, 1.0 / c)
+    g = np.array([c if k in fam.scale_params else 1.0 for k in fam.params])
+    ll = -opt.nll - n_exact * math.log(c)  # the density's Jacobian: exact failures in hours
+    return out, cov * np.outer(g, g), ll, OPTIMIZER.format(start=opt.start)
+
+
+def _no_optimum(family: str, why: str | None = None) -> str:
+    from failure_data.errors import option
+
+    simpler = {"lfp": ("the defective share runs to 1: every unit can fail, which is a plain Weibull",
+                       "weibull"),
+               "mixture": ("one subpopulation's share runs to 0: the data show one Weibull, not two",
+                           "weibull or lfp")}[family]
+    head = f"the {family} fit has no interior maximum-likelihood optimum"
+    return (f"{head} ({why}; {simpler[0]})" if why else f"{head} (likely {simpler[0]})") + (
+        f"; no estimates are reported. Use {option('dist')} {simpler[1]}, or {option('dist')} auto "
+        "to compare the families on this data.")
+
+
+def delta_interval(model, quantity: Callable[[object], float], scale: str, confidence: float
+                   ) -> tuple[float, float, float]:
+    """(estimate, lower, upper) of ``quantity(model)`` by the delta method on the ``scale``
+    ("log" for a time, "logit" for a probability) through the model's covariance, the gradient
+    by central differences in the family's unconstrained coordinates."""
+    from dataclasses import replace
+
+    from scipy import stats
+
+    name = model.distribution
+    if model.covariance is None:
+        raise ValueError("a delta-method interval needs the model's covariance")
+    fwd = {"log": math.log, "logit": lambda p: math.log(p / (1 - p))}[scale]
+    back = {"log": math.exp, "logit": lambda y: 1 / (1 + math.exp(-y))}[scale]
+    theta = to_theta(name, model.parameters)
+    jac = jacobian(name, model.parameters)
+    cov_t = np.linalg.solve(jac, np.linalg.solve(jac, np.asarray(model.covariance)).T)
+
+    def g(t: np.ndarray) -> float:
+        return fwd(quantity(replace(model, parameters=from_theta(name, t))))
+
+    est = quantity(model)
+    grad = np.empty(len(theta))
+    for i in range(len(theta)):
+        h = 1e-5 * (1 + abs(theta[i]))
+        e = np.zeros(len(theta))
+        e[i] = h
+        grad[i] = (g(theta + e) - g(theta - e)) / (2 * h)
+    sd = math.sqrt(float(grad @ cov_t @ grad))
+    z = float(stats.norm.ppf(0.5 + confidence / 2))
+    y = fwd(est)
+    return est, back(y - z * sd), back(y + z * sd)
