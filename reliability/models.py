@@ -273,6 +273,11 @@ class LifeModel:
         return self.accelerated(af, temperature_c=to_c, shifted_from_c=from_c,
                                 activation_energy_ev=activation_energy_ev)
 
+    @property
+    def uncertain(self) -> bool:
+        """Whether :meth:`draw_parameters` draws anything (a covariance, or counts of dead units)."""
+        return self.covariance is not None or self.dead_on_arrival_counts is not None
+
     def draw_parameters(self, rng: np.random.Generator) -> LifeModel:
         """One draw of the parameters from their sampling distribution.
 

@@ -158,3 +158,19 @@ def test_an_inline_share_in_a_scenario_is_checked():
     base["architectures"][0]["components"][0]["life"]["dead_on_arrival"] = 2
     with pytest.raises(ScenarioError, match=r"life.dead_on_arrival = 2.*share in \[0, 1\)"):
         parse_scenario(base)
+
+
+def test_uncertainty_draws_an_estimated_share_per_replication():
+    import dataclasses
+    import tomllib
+
+    from fleet_models.engines.contract import compile_plan
+    from fleet_models.scenario.write import scenario_to_toml
+
+    life = LifeModel.weibull(1.0, 1e15, dead_on_arrival=0.006, dead_on_arrival_counts=(12, 2000))
+    # validated as a file is: a share drawn from counts is uncertain enough for uncertainty = true
+    sc = parse_scenario(tomllib.loads(scenario_to_toml(dataclasses.replace(_scenario(life), uncertainty=True))))
+    plan = compile_plan(sc, sc.architectures[0])
+    shares = [plan.lives_for(r)[0].dead_on_arrival for r in range(5)]
+    assert len(set(shares)) == 5 and all(0 < d < 0.02 for d in shares)
+    assert plan.lives_for(3)[0].dead_on_arrival == shares[3]  # keyed by replication: reproducible

@@ -209,7 +209,7 @@ def check(scenario: Scenario, p: Any) -> None:
                       + ("choose among the field's values" if choices is not None else "narrow the range"))
                 break
     if scenario.uncertainty and not scenario.uncertain and not any(
-            c.life.covariance is not None for a in scenario.architectures for c in a.components
+            c.life.uncertain for a in scenario.architectures for c in a.components
     ) and not catalog_uncertain(scenario):
         p.add("uncertainty", True, "nothing in this scenario is uncertain (no [uncertain] inputs, no "
               "value citing a catalog entry with a published range, no life model with a covariance), "
