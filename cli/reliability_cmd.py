@@ -8,7 +8,8 @@ JSON documents (one shape per command, keys that do not apply are null):
 * ``cpo fit``: distribution, parameters, units, intervals, standard_errors,
   covariance, confidence, interval_method, log_likelihood, aic, converged,
   n_units, n_failures, n_records, mttf_hours, b10_hours, dead_on_arrival ({how, dead,
-  installed, hours, share, interval, interval_method} or null), ranking (list),
+  installed, hours, share, interval, interval_method} or null), ranking (list), auto
+  ({chosen, candidates, b10_hours, message} with --dist auto, else null),
   alt (null unless --stress), component, source, saved_to, plot.
 * ``cpo bound``: method (chi-square | weibayes), confidence, failures,
   device_hours, rate_upper_per_hour, fit_upper, mttf_lower_hours, shape,
@@ -139,6 +140,15 @@ def fit_cmd(
         else:
             result = fit(table, dist.value, confidence=confidence, extra_provenance=extra, doa=doa.value,
                          doa_hours=doa_hours)
+        auto = None
+        if dist == DistChoice.auto and stress is None:
+            from cli._common import in_cli_words
+            from reliability.selection import verdict
+
+            auto = verdict(result.ranking)
+            auto["message"] = in_cli_words(auto["message"])
+            if not auto["chosen"] and save is not None:
+                raise ParameterError(auto["message"] + "; --save needs one family: name it with --dist")
         if save is not None:
             result.model.save(save)
         if plot is not None:
@@ -152,6 +162,7 @@ def fit_cmd(
         doc = result.to_dict()
         doc["ranking"] = result.ranking.to_dict(orient="records")
         doc["alt"] = alt.to_dict() if alt is not None else None
+        doc["auto"] = auto
         doc["component"] = component
         doc["source"] = _source(table)
         doc["saved_to"] = str(save) if save is not None else None
@@ -164,6 +175,7 @@ def fit_cmd(
 
 def _print_fit(result, alt, doc) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     out = console()
     src = doc["source"]
@@ -191,14 +203,16 @@ def _print_fit(result, alt, doc) -> None:
         out.print(t)
     if len(doc["ranking"]) > 1:
         t = Table(title="distributions ranked by AIC")
-        for c in ("distribution", "log-likelihood", "AIC", "ΔAIC", "converged"):
+        for c in ("distribution", "log-likelihood", "AIC", "ΔAIC", "B10 h", "converged"):
             t.add_column(c, justify="right" if c not in ("distribution",) else "left")
         for r in doc["ranking"]:
             ok = r["converged"]
             t.add_row(r["distribution"], f"{r['log_likelihood']:.4f}" if ok else "-",
                       f"{r['aic']:.4f}" if ok else "-", f"{r['delta_aic']:.3f}" if ok else "-",
-                      "yes" if ok else "no")
+                      f"{r['b10_hours']:,.4g}" if ok else "-", "yes" if ok else "no")
         out.print(t)
+    if doc.get("auto"):
+        out.print(Text(doc["auto"]["message"]))
     if doc["saved_to"]:
         err(f"saved life model to {doc['saved_to']}")
     if doc["plot"]:

@@ -216,6 +216,7 @@ class GenGamma(Family):
     aft = None
     warm_start = "weibull"  # gengamma with lambda = 1 is that Weibull
     offered = False
+    unbounded = "lambda_"
 
     def from_warm(self, p):
         return {"mu": math.log(p["scale"]), "ln_sigma": -math.log(p["shape"]), "lambda_": 1.0}

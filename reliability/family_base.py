@@ -122,6 +122,9 @@ class Family:
     """A family fitted first, its optimum mapped by :meth:`from_warm` as this one's start."""
     offered: ClassVar[bool] = True
     """Suggested as an alternative when another family's fit does not converge."""
+    unbounded: ClassVar[str | None] = None
+    """A parameter the likelihood may keep rising along toward +-inf (gengamma's lambda): a fit's
+    profile there is checked before it is reported (:func:`reliability.mixtures.edge_problem`)."""
 
     # derived from ``parameters`` when the class is defined
     params: ClassVar[tuple[str, ...]]

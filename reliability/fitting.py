@@ -38,7 +38,7 @@ from reliability._checks import check_confidence, covariance_is_usable
 from reliability.doa import attach, note, read_for_fit
 from reliability.errors import FitError, ParameterError
 from reliability.families import FAMILIES, Family
-from reliability.mixtures import fit_records
+from reliability.mixtures import edge_problem, fit_records
 from reliability.models import LifeModel
 from reliability.records import GroupedRecords, group_records  # noqa: F401  (re-exported)
 
@@ -404,7 +404,7 @@ def fit_grouped(
     params, cov = _rescale(dist, p_u, cov_u, c)
     if not all(math.isfinite(v) for v in params.values()) or not math.isfinite(ll):
         raise _not_converged(dist, "the optimiser returned non-finite values")
-    why = fam.degenerate(params)
+    why = fam.degenerate(params) or edge_problem(dist.value, rec, params, ll)
     if why:
         raise _not_converged(dist, why)
     try:
@@ -564,11 +564,11 @@ def _ranking(fits: Mapping[Distribution, FitResult | FitError]) -> pd.DataFrame:
     rows = []
     for d, r in fits.items():
         if isinstance(r, FitResult):
-            rows.append((d.value, len(r.parameters), r.log_likelihood, r.aic, True, ""))
+            rows.append((d.value, len(r.parameters), r.log_likelihood, r.aic, True, "", r.b10_hours))
         else:
-            rows.append((d.value, len(FAMILIES[d.value].params), math.nan, math.nan, False, str(r)))
+            rows.append((d.value, len(FAMILIES[d.value].params), math.nan, math.nan, False, str(r), math.nan))
     df = pd.DataFrame(
-        rows, columns=["distribution", "n_parameters", "log_likelihood", "aic", "converged", "message"]
+        rows, columns=["distribution", "n_parameters", "log_likelihood", "aic", "converged", "message", "b10_hours"]
     )
     df = df.sort_values(["converged", "aic"], ascending=[False, True], kind="stable").reset_index(drop=True)
     df.insert(4, "delta_aic", df["aic"] - df["aic"].min())

@@ -18,7 +18,7 @@ SAMPLES = __import__("pathlib").Path(__file__).resolve().parents[1] / "failure_d
 FIT_KEYS = {"distribution", "parameters", "intervals", "confidence", "log_likelihood", "aic", "n_units",
             "n_failures", "mttf_hours", "b10_hours", "interval_method", "ranking", "alt", "component",
             "source", "saved_to", "plot", "units", "standard_errors", "covariance", "converged", "optimizer",
-            "n_records", "dead_on_arrival"}
+            "n_records", "dead_on_arrival", "auto"}
 BOUND_KEYS = {"method", "confidence", "failures", "device_hours", "rate_upper_per_hour", "fit_upper",
               "mttf_lower_hours", "shape", "scale_lower_hours", "n_units", "source"}
 
