@@ -68,6 +68,20 @@ def _starts(family: str, rec: Records) -> list[tuple[str, dict[str, float]]]:
 
     seen = float(rec.weight[failed].sum() / rec.weight.sum())
     top = float(max(np.max(rec.lower), np.max(np.where(failed, rec.upper, 0.0)), 1e-6))
+    first, mid = q(0.0), q(0.5)
+    spread = max(q(0.75) - q(0.25), 0.1 * mid)
+    simple = {
+        "weibull3": [(f"threshold {f:g} x the first failure, shape {k:g}",
+                      {"shape": k, "scale": max(mid - f * first, 1e-6) * 1.5, "threshold": f * first})
+                     for f in (0.5, 0.9) for k in (1.5, 3.0)],
+        "gamma": [(f"shape {k:g}", {"shape": k, "scale": mid / k * 1.5}) for k in (0.7, 1.0, 2.0)],
+        "normal": [(f"mu {m:g} x the median failure", {"mu": m * mid, "sigma": spread * m})
+                   for m in (1.0, 2.0, 4.0)],
+        "sev": [(f"mu {m:g} x the median failure", {"mu": m * mid, "sigma": spread * m / 2})
+                for m in (1.0, 2.0, 4.0)],
+    }
+    if family in simple:
+        return [("the family's data start", dict(FAMILIES[family].data_start)), *simple[family]]
     if family == "lfp":
         return [(f"defective {d:.3g}, shape {k:g}", {"defective": d, "shape": k, "scale": q(0.5) * m})
                 for d, m in ((min(1.5 * seen, 0.95), 1.5), (min(3 * seen, 0.97), 3.0), (0.5, 2.0))
@@ -127,7 +141,11 @@ def _no_optimum(family: str, why: str | None = None) -> str:
     simpler = {"lfp": ("the defective share runs to 1: every unit can fail, which is a plain Weibull",
                        "weibull"),
                "mixture": ("one subpopulation's share runs to 0: the data show one Weibull, not two",
-                           "weibull or lfp")}[family]
+                           "weibull or lfp"),
+               "weibull3": ("a threshold running to 0 is the two-parameter Weibull, and with shape <= 1 "
+                            "the likelihood is unbounded as the threshold nears the first failure",
+                            "weibull"),
+               }.get(family, ("the data do not pin this family down", "weibull"))
     head = f"the {family} fit has no interior maximum-likelihood optimum"
     return (f"{head} ({why}; {simpler[0]})" if why else f"{head} (likely {simpler[0]})") + (
         f"; no estimates are reported. Use {option('dist')} {simpler[1]}, or {option('dist')} auto "

@@ -99,6 +99,14 @@ REFERENCES = {  # family -> [(parameters, the same law as a frozen scipy distrib
     "lfp": [_lfp(d, k, s) for d in (0.6, 0.95) for k, s in ((0.5, 500.0), (2.0, 3e4))],
     "mixture": [_mix(0.03, 0.5, 500.0, 1.2, 6e5), _mix(0.4, 1.0, 2e3, 3.0, 1e4),
                 _mix(0.8, 2.0, 1e5, 0.7, 1e3)],
+    "weibull3": [({"shape": k, "scale": s, "threshold": g}, stats.weibull_min(c=k, scale=s, loc=g))
+                 for k in (1.3, 3.0) for s, g in ((1e3, 200.0), (1e5, 5e4))],
+    "gamma": [({"shape": a, "scale": s}, stats.gamma(a=a, scale=s)) for a in (0.5, 1.0, 2.5, 9.0)
+              for s in (1.0, 3e4)],
+    # normal and SEV lives: mass below 0 under 1e-9 (mu > 6 sigma; SEV mu > 20 sigma), so
+    # the law's clipping of it to 0 is out of reach of the 1e-8 quantile grid
+    "normal": [({"mu": m, "sigma": s}, stats.norm(loc=m, scale=s)) for m, s in ((6e3, 1e3), (1e5, 2e3))],
+    "sev": [({"mu": m, "sigma": s}, stats.gumbel_l(loc=m, scale=s)) for m, s in ((5e4, 2e3), (1e5, 2.5e3))],
 }
 CASES = [(name, p, ref) for name, lst in REFERENCES.items() for p, ref in lst]
 IDS = [f"{name}-" + "-".join(f"{k}={v:g}" for k, v in p.items()) for name, p, _ in CASES]
