@@ -11,6 +11,8 @@ JSON documents (one shape per command, keys that do not apply are null):
   installed, hours, share, interval, interval_method} or null), ranking (list), auto
   ({chosen, candidates, b10_hours, message} with --dist auto, else null),
   alt (null unless --stress), component, source, saved_to, plot.
+* ``cpo fit --modes``: modes ({MODE: the document above}), b10_hours, component, source,
+  saved_to ({MODE: path}); see cli.modes_fit.
 * ``cpo bound``: method (chi-square | weibayes), confidence, failures,
   device_hours, rate_upper_per_hour, fit_upper, mttf_lower_hours, shape,
   scale_lower_hours, n_units, source.
@@ -96,6 +98,9 @@ def fit_cmd(
         "dated logs, atom otherwise)."),
     doa_hours: float = typer.Option(None, "--doa-hours", help="With --doa interval: the end of the "
                                     "first-hours interval a dead-on-arrival unit failed in."),
+    modes: bool = typer.Option(False, "--modes", help="Competing failure modes: fit each cause of the "
+                               "'mode' column with the other causes' failures censored; --save M.json "
+                               "writes M.<mode>.json per mode."),
 ) -> None:
     """Fit a life distribution to a field log (maximum likelihood, every censoring kind).
 
@@ -104,6 +109,9 @@ def fit_cmd(
     """
     if (stress is None) != (at is None):
         raise typer.BadParameter("--stress and --at go together (e.g. --stress temperature_c --at 45)")
+    if modes and (stress is not None or plot is not None):
+        raise typer.BadParameter("--modes fits one life per failure mode: it does not combine with "
+                                 "--stress or --plot (fit a mode's rows with --component, or plot one mode)")
     if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
         raise typer.BadParameter(f"--plot {str(plot)!r} must end in .png or .svg")
     check_output_folder(save, "--save")
@@ -126,6 +134,12 @@ def fit_cmd(
             if len(names) > 1:
                 err(f"note: {len(names)} components pooled in one fit ({', '.join(names[:8])}); "
                     "fit one with --component NAME")
+        if modes:
+            from cli.modes_fit import fit_modes_cmd
+
+            fit_modes_cmd(table, dist=dist.value, confidence=confidence, doa=doa.value, doa_hours=doa_hours,
+                          save=save, json_output=json_output, component=component, source=_source(table))
+            return
         extra = {"component": component} if component else {}
         alt = None
         if stress is not None:

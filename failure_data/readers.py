@@ -61,7 +61,7 @@ from failure_data.errors import MAX_PROBLEMS, DataValidationError, Problem, opti
 from failure_data.table import CORE_COLUMNS, LifeTable, Provenance
 from failure_data.units import HOURS_PER_DAY, TimeUnit
 
-TEXT_COVARIATES = ("unit_id", "component")
+TEXT_COVARIATES = ("unit_id", "component", "mode")  # mode: a failure's cause (reliability.competing)
 
 
 class LogFormat(StrEnum):
@@ -350,7 +350,8 @@ def _covariate(col: _Column) -> np.ndarray | pd.Series:
 
 
 # ---------------------------------------------------------------------- public
-SAMPLES = ("pluggable_800g_dated.csv", "cpo_els_pilot.csv", "laser_htol.csv", "engine_inspections.csv")
+SAMPLES = ("pluggable_800g_dated.csv", "cpo_els_pilot.csv", "laser_htol.csv", "engine_inspections.csv",
+           "engine_modes.csv")
 
 
 def samples_path(name: str) -> Path:
