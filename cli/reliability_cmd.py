@@ -11,6 +11,7 @@ JSON documents (one shape per command, keys that do not apply are null):
   installed, hours, share, interval, interval_method} or null), ranking (list), auto
   ({chosen, candidates, b10_hours, message} with --dist auto, else null),
   alt (null unless --stress), component, source, saved_to, plot.
+* ``cpo fit --prior``: see cli.bayes_fit.
 * ``cpo fit --modes``: modes ({MODE: the document above}), b10_hours, component, source,
   saved_to ({MODE: path}); see cli.modes_fit.
 * ``cpo bound``: method (chi-square | weibayes), confidence, failures,
@@ -101,6 +102,11 @@ def fit_cmd(
     modes: bool = typer.Option(False, "--modes", help="Competing failure modes: fit each cause of the "
                                "'mode' column with the other causes' failures censored; --save M.json "
                                "writes M.<mode>.json per mode."),
+    prior: list[str] = typer.Option(None, "--prior", help="Bayesian fit: NAME=MEDIAN:ERROR_FACTOR, a "
+                                    "lognormal prior on a parameter (e.g. shape=1.5:1.3), or fit=LOW:HIGH "
+                                    "(exponential: a gamma prior with 90 %% in [LOW, HIGH] FIT); repeatable."),
+    draws: int = typer.Option(1000, "--draws", help="Bayesian fit: posterior draws saved with the model."),
+    seed: int = typer.Option(0, "--seed", help="Bayesian fit: seed of the posterior sampling."),
 ) -> None:
     """Fit a life distribution to a field log (maximum likelihood, every censoring kind).
 
@@ -109,6 +115,9 @@ def fit_cmd(
     """
     if (stress is None) != (at is None):
         raise typer.BadParameter("--stress and --at go together (e.g. --stress temperature_c --at 45)")
+    if prior and (modes or stress is not None or plot is not None or dist == DistChoice.auto):
+        raise typer.BadParameter("--prior makes a Bayesian fit of one family: name it with --dist, "
+                                 "without --modes, --stress, --plot or --dist auto")
     if modes and (stress is not None or plot is not None):
         raise typer.BadParameter("--modes fits one life per failure mode: it does not combine with "
                                  "--stress or --plot (fit a mode's rows with --component, or plot one mode)")
@@ -134,6 +143,13 @@ def fit_cmd(
             if len(names) > 1:
                 err(f"note: {len(names)} components pooled in one fit ({', '.join(names[:8])}); "
                     "fit one with --component NAME")
+        if prior:
+            from cli.bayes_fit import fit_bayes_cmd
+
+            fit_bayes_cmd(table, dist=dist.value, priors=list(prior), draws=draws, seed=seed,
+                          confidence=confidence, doa=doa.value, doa_hours=doa_hours, save=save,
+                          json_output=json_output, component=component, source=_source(table))
+            return
         if modes:
             from cli.modes_fit import fit_modes_cmd
 

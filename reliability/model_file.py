@@ -35,7 +35,8 @@ def plain(x: Any) -> Any:
 
 
 RESAVE_HINT = f"fix the file, or re-save the model with {option('save', 'LifeModel.save')}"
-LIFE_MODEL_KEYS = ("distribution", "parameters", "covariance", "confidence", "provenance", "dead_on_arrival")
+LIFE_MODEL_KEYS = ("distribution", "parameters", "covariance", "confidence", "provenance", "dead_on_arrival",
+                   "posterior_draws")
 PSD_TOLERANCE = 1e-9
 """A covariance is refused as not positive semidefinite when its smallest eigenvalue is
 below ``-PSD_TOLERANCE * max|diag|`` (and likewise for its correlation form, whose diagonal
@@ -160,6 +161,7 @@ def life_dict_problems(d: Any) -> list[LifeModelProblem]:
             out.append(LifeModelProblem("confidence", d["confidence"],
                                         "must be in (0, 1), e.g. 0.95 (not 95)"))
     _check_dead_on_arrival(d.get("dead_on_arrival"), out)
+    _check_draws(d.get("posterior_draws"), fam, out)
     prov = d.get("provenance")
     if prov is not None and not isinstance(prov, Mapping):
         out.append(LifeModelProblem("provenance", prov, f"must be an object (or null), not {_kind(prov)}"))
@@ -196,6 +198,25 @@ def _check_dead_on_arrival(v: Any, out: list[LifeModelProblem]) -> None:
         s = _file_number(v, "dead_on_arrival", out, DOA_FORMS)
     if s is not None and not 0 <= s < 1:
         out.append(LifeModelProblem("dead_on_arrival", v, f"must be {DOA_FORMS}"))
+
+
+def _check_draws(v: Any, fam: Family | None, out: list[LifeModelProblem]) -> None:
+    """Posterior draws: rows of the family's parameters, finite and in range."""
+    if v is None or fam is None:
+        return
+    k = len(fam.params)
+    what = f"rows of {k} numbers ({', '.join(fam.params)}), drawn from a posterior"
+    if not isinstance(v, list | tuple) or not v or not all(isinstance(r, list | tuple) and len(r) == k for r in v):
+        out.append(LifeModelProblem("posterior_draws", v, f"must be {what}"))
+        return
+    for i, r in enumerate(v):
+        for j, x in enumerate(r):
+            name = fam.params[j]
+            y = _file_number(x, f"posterior_draws[{i}][{j}]", out, f"a draw of {name}")
+            if y is not None and ((name in fam.positive and not y > 0) or (name in fam.fractions and not y < 1)):
+                out.append(LifeModelProblem(f"posterior_draws[{i}][{j}]", x, f"{name} must be {fam.parameter(name).hint}"))
+            if len(out) > MAX_PROBLEMS_SHOWN:
+                return
 
 
 def _check_distribution(d: Mapping[str, Any], out: list[LifeModelProblem]) -> Family | None:

@@ -63,6 +63,10 @@ class LifeModel:
     dead_on_arrival_counts:
         ``(dead, installed)`` the share was estimated from (None: given, not estimated); a
         parameter draw then draws the share from its Jeffreys posterior Beta(k + 1/2, n - k + 1/2).
+    posterior_draws:
+        Rows of parameter values (in ``parameters``' order) drawn from a Bayesian posterior
+        (:mod:`reliability.bayes`); a parameter draw then picks one row instead of drawing from
+        the covariance.
     """
 
     distribution: str
@@ -72,6 +76,7 @@ class LifeModel:
     provenance: Mapping[str, Any] = field(default_factory=dict)
     dead_on_arrival: float = 0.0
     dead_on_arrival_counts: tuple[int, int] | None = None
+    posterior_draws: tuple[tuple[float, ...], ...] | None = None
 
     def __post_init__(self) -> None:
         if self.distribution not in FAMILIES:
@@ -93,6 +98,8 @@ class LifeModel:
             if k in fam.fractions and not v < 1:
                 raise ParameterError(f"{self.distribution} {k} = {v!r} is a share and must be < 1")
         _check_doa(self.dead_on_arrival, self.dead_on_arrival_counts)
+        if self.posterior_draws is not None:
+            object.__setattr__(self, "posterior_draws", _checked_draws(fam, self.posterior_draws))
         object.__setattr__(self, "dead_on_arrival", float(self.dead_on_arrival))
         if self.dead_on_arrival_counts is not None:
             object.__setattr__(self, "dead_on_arrival_counts", tuple(int(x) for x in self.dead_on_arrival_counts))
@@ -276,7 +283,8 @@ class LifeModel:
     @property
     def uncertain(self) -> bool:
         """Whether :meth:`draw_parameters` draws anything (a covariance, or counts of dead units)."""
-        return self.covariance is not None or self.dead_on_arrival_counts is not None
+        return (self.covariance is not None or self.dead_on_arrival_counts is not None
+                or self.posterior_draws is not None)
 
     def draw_parameters(self, rng: np.random.Generator) -> LifeModel:
         """One draw of the parameters from their sampling distribution.
@@ -288,7 +296,10 @@ class LifeModel:
         one draws as before). Without a covariance or counts the model itself is returned.
         """
         out = self
-        if self.covariance is not None:
+        if self.posterior_draws is not None:  # a Bayesian posterior: one of its draws, uniformly
+            row = self.posterior_draws[int(rng.integers(len(self.posterior_draws)))]
+            out = replace(out, parameters=dict(zip(self.family.params, row, strict=True)))
+        elif self.covariance is not None:
             fam = FAMILIES[self.distribution]
             names = fam.params
             est = np.array([self.parameters[k] for k in names])
@@ -323,6 +334,8 @@ class LifeModel:
             out["dead_on_arrival"] = {"share": self.dead_on_arrival, "dead": k, "installed": n}
         elif self.dead_on_arrival > 0:
             out["dead_on_arrival"] = self.dead_on_arrival
+        if self.posterior_draws is not None:
+            out["posterior_draws"] = [list(r) for r in self.posterior_draws]
         return out
 
     @classmethod
@@ -347,6 +360,8 @@ class LifeModel:
             confidence=float(d.get("confidence", 0.95)),
             provenance=prov if prov is not None else {},
             **_doa_fields(d.get("dead_on_arrival")),
+            posterior_draws=None if d.get("posterior_draws") is None else tuple(
+                tuple(float(x) for x in r) for r in d["posterior_draws"]),
         )
 
     def to_json(self) -> str:
@@ -394,6 +409,23 @@ def _check_doa(d: float, counts: tuple[int, int] | None) -> None:
         if not (0 <= k <= n and n > 0):
             raise ParameterError(f"dead_on_arrival_counts = {counts!r} must be (dead, installed) with "
                                  "0 <= dead <= installed and installed > 0")
+
+
+def _checked_draws(fam: Family, draws: Any) -> tuple[tuple[float, ...], ...]:
+    k = len(fam.params)
+    try:
+        a = np.asarray(draws, dtype=float)
+    except (TypeError, ValueError):
+        raise ParameterError(f"posterior_draws must be rows of {k} numbers ({', '.join(fam.params)})") from None
+    if a.ndim != 2 or a.shape[1] != k or len(a) == 0 or not np.all(np.isfinite(a)):
+        raise ParameterError(f"posterior_draws must be rows of {k} finite numbers ({', '.join(fam.params)}), "
+                             f"got shape {a.shape}")
+    for i, name in enumerate(fam.params):
+        if name in fam.positive and not np.all(a[:, i] > 0):
+            raise ParameterError(f"posterior_draws: every {name} must be > 0")
+        if name in fam.fractions and not np.all(a[:, i] < 1):
+            raise ParameterError(f"posterior_draws: every {name} must be < 1")
+    return tuple(tuple(float(x) for x in r) for r in a)
 
 
 def _doa_fields(v: Any) -> dict[str, Any]:

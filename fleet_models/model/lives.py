@@ -38,7 +38,7 @@ from reliability.models import FAMILIES, LifeModel
 LIFE_FORMS = ("distribution", "fit_per_1e9h", "model", "catalog")
 TEMPERATURE_KEYS = ("temperature_c", "reference_temperature_c", "activation_energy_ev")
 _FORM_KEYS = {
-    "distribution": ("covariance", "confidence", "dead_on_arrival", "source", "provenance"),
+    "distribution": ("covariance", "confidence", "dead_on_arrival", "posterior_draws", "source", "provenance"),
     "fit_per_1e9h": ("source", "provenance"),
     "model": (),
     "catalog": ("device_unit",),
@@ -150,6 +150,8 @@ def _inline_life(raw: Mapping[str, Any], path: str, p: Problems) -> LifeModel | 
         ok, conf = convert(raw["confidence"], float, join(path, "confidence"), p, CONFIDENCE)
     prov = _provenance(raw, path, p)
     doa = _dead_on_arrival(raw, path, p)
+    if doa is not None and "posterior_draws" in raw:  # checked by LifeModel (every row, every value)
+        doa["posterior_draws"] = raw["posterior_draws"]
     if len(params) != len(fam.params) or prov is None or ("covariance" in raw and cov is None) \
             or conf is None or doa is None:
         return None
