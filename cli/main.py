@@ -9,7 +9,15 @@ from __future__ import annotations
 
 import typer
 
-from cli import data_cmd, decide_cmd, fleet_cmd, reliability_cmd, report_cmd, scenario_cmd
+from cli import (
+    data_cmd,
+    decide_cmd,
+    fleet_cmd,
+    growth_cmd,
+    reliability_cmd,
+    report_cmd,
+    scenario_cmd,
+)
 
 app = typer.Typer(
     name="cpo",
@@ -41,7 +49,7 @@ def _root(
     """cpo-analyzer command line."""
 
 
-for _module in (data_cmd, reliability_cmd, scenario_cmd, fleet_cmd, decide_cmd, report_cmd):
+for _module in (data_cmd, reliability_cmd, growth_cmd, scenario_cmd, fleet_cmd, decide_cmd, report_cmd):
     _module.register(app)
 
 
