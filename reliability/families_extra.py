@@ -66,6 +66,9 @@ class DefectiveWeibull(Family):
     def mean(self, p):
         return math.inf
 
+    def top(self, p):
+        return p["defective"]
+
 
 class WeibullMixture(Family):
     """Two Weibull subpopulations (infant mortality plus wear-out): a share ``weight`` of units

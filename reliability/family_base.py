@@ -178,6 +178,10 @@ class Family:
     def log_pdf(self, p: Mapping[str, Any], t):
         return self.log(p, t, "pdf")
 
+    def top(self, p: Mapping[str, float]) -> float:
+        """F(inf): the share of units that ever fail (1; below 1 for a limited failure population)."""
+        return 1.0
+
     def mean(self, p: Mapping[str, float]) -> float:
         """Mean life (``inf`` where the first moment does not exist; families where it may not
         override this)."""

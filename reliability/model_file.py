@@ -270,7 +270,7 @@ def _check_parameters(d: Mapping[str, Any], fam: Family | None, out: list[LifeMo
     if len(values) == len(fam.params):  # every value in range: can the law be evaluated at all?
         try:
             with np.errstate(all="ignore"):
-                median = float(fam.scipy(values).ppf(0.5))
+                median = float(fam.scipy(values).ppf(0.5 * fam.top(values)))  # of those that fail
         except (OverflowError, ValueError, ZeroDivisionError) as e:
             median, why = math.nan, str(e)
         else:

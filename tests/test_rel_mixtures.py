@@ -187,3 +187,47 @@ life = { model = "mix.json" }
     assert life == mixture_fit.model
     drawn = life.draw_parameters(np.random.default_rng(1))
     assert 0 < drawn.parameters["weight"] < 1 and drawn.parameters != life.parameters
+
+
+def _example(name):
+    """A law of each family whose failures within 2e4 h are plentiful (F(2e4) well inside (0, 1))."""
+    return {"weibull": {"shape": 1.5, "scale": 3e4}, "lognormal": {"mu": 10.0, "sigma": 1.0},
+            "exponential": {"scale": 3e4}, "loglogistic": {"shape": 2.0, "scale": 3e4},
+            "gengamma": {"mu": 10.0, "ln_sigma": 0.0, "lambda_": 0.5},
+            "lfp": {"defective": 0.3, "shape": 1.2, "scale": 5e3},
+            "mixture": {"weight": 0.1, "shape1": 0.6, "scale1": 500.0, "shape2": 2.0, "scale2": 4e4},
+            "weibull3": {"shape": 2.0, "scale": 2e4, "threshold": 3e3}, "gamma": {"shape": 2.0, "scale": 1e4},
+            "normal": {"mu": 2.5e4, "sigma": 4e3}, "sev": {"mu": 2.5e4, "sigma": 1e3}}[name]
+
+
+@pytest.mark.parametrize("name", list(__import__("reliability.families", fromlist=["x"]).FAMILIES))
+def test_a_saved_life_of_every_family_loads_in_a_scenario_and_the_simpy_engine_draws_it(name, tmp_path):
+    from fleet_models.engines.des.state import _Life
+
+    m = LifeModel(name, _example(name))
+    m.save(tmp_path / "life.json")
+    (tmp_path / "s.toml").write_text(f"""
+name = "{name}"
+horizon_hours = 20000.0
+[fleet]
+switches = 1
+ports_per_switch = 4
+[[architectures]]
+name = "x"
+[[architectures.components]]
+name = "optic"
+per_switch = 4
+ports_per_unit = 1
+life = {{ model = "life.json" }}
+""")
+    life = load_scenario(tmp_path / "s.toml").architectures[0].components[0].life
+    assert life == m
+    # binomial thinning at F(H), then truncated lives: the count is Binomial(n, F(H)), every life <= H
+    n, h = 20_000, 2e4
+    f = float(m.cdf(h))
+    idx, times = _Life(life).failing(n, h, np.random.default_rng(9))
+    assert abs(len(idx) - n * f) < 4 * math.sqrt(n * f * (1 - f))
+    assert np.all((times >= 0) & (times <= h))
+    # and the drawn lives follow the law below H: their median is the law's conditional median
+    cond_median = float(m.ppf(0.5 * f))
+    assert abs(float(np.mean(times <= cond_median)) - 0.5) < 4 * math.sqrt(0.25 / len(times))
