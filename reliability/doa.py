@@ -169,6 +169,7 @@ def with_atom(result: FitResult, doa: DeadOnArrival) -> FitResult:
 def note(result: FitResult) -> str:
     """The summary's words on the dead-on-arrival units ("" without any)."""
     d = result.model.provenance.get("dead_on_arrival")
-    if not d:
-        return ""
+    if not d:  # a fit that does not read them (an accelerated-life fit) says they are left out
+        n = result.model.provenance.get("n_dead_on_arrival", 0) or 0
+        return f"  ({n:,} dead on arrival: not in the fit)" if n else ""
     return "  (" + DeadOnArrival(d["how"], d["dead"], d["installed"], d["hours"]).text() + ")"
