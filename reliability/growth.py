@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from failure_data.errors import option
 from reliability._checks import check_confidence
 from reliability.errors import FitError
 
@@ -95,7 +96,7 @@ def crow_amsaa(log: EventLog, confidence: float = 0.95) -> CrowAMSAA:
     n = len(ev)
     if n < 2:
         raise FitError(f"a Crow-AMSAA fit needs at least 2 events, the log has {n}; bound the rate with "
-                       "`cpo bound` instead")
+                       f"{option('bound', 'reliability.bounds.rate_upper_bound')} instead")
     ends = log.ends.reindex(ev["unit_id"]).to_numpy(float)
     t = ev["age"].to_numpy(float)
     if np.any(t <= 0):
