@@ -39,6 +39,13 @@ _EXPORTS = {
     "turnbull": "reliability.nonparametric",
     "nelson_aalen": "reliability.nonparametric",
     "nonparametric": "reliability.nonparametric",
+    "fit_modes": "reliability.competing",
+    "fit_bayes": "reliability.bayes",
+    "Prior": "reliability.bayes",
+    "crow_amsaa": "reliability.growth",
+    "mean_cumulative_function": "reliability.growth",
+    "delta_interval": "reliability.mixtures",
+    "read_dead_on_arrival": "reliability.doa",
     "plot_probability": "reliability.plotting",
     "save_probability_plot": "reliability.plotting",
 }

@@ -272,7 +272,10 @@ class LifeModel:
             cov = np.asarray(self.covariance) * np.outer(g, g)
             cov = tuple(tuple(r) for r in cov)
         prov = {**self.provenance, **provenance} if provenance else dict(self.provenance)
-        return replace(self, parameters=new, covariance=cov, provenance=prov)
+        draws = None if self.posterior_draws is None else tuple(  # each draw, shifted alike
+            tuple(fam.time_scale(dict(zip(fam.params, row, strict=True)), factor).values())
+            for row in self.posterior_draws)
+        return replace(self, parameters=new, covariance=cov, provenance=prov, posterior_draws=draws)
 
     def at_temperature(self, from_c: float, to_c: float, activation_energy_ev: float) -> LifeModel:
         """Arrhenius shift of a model fitted at ``from_c`` to ``to_c`` (degrees Celsius)."""

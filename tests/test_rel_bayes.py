@@ -126,3 +126,13 @@ def test_cpo_fit_prior_from_the_cli(tmp_path):
     assert lo < doc["parameters"]["scale"] < hi
     assert len(LifeModel.load(tmp_path / "els.json").posterior_draws) == 1000
     assert CliRunner().invoke(app, ["fit", str(PILOT), "--dist", "auto", "--prior", "fit=1:2"]).exit_code == 2
+
+
+def test_a_posterior_shifted_in_temperature_or_varied_by_path_moves_its_draws():
+    from fleet_models.model.paths import _life
+
+    m = fit_bayes(read_life_table(PILOT), "exponential", ["fit=100:1000"], draws=200, seed=1).model
+    hot = m.accelerated(4.0)
+    np.testing.assert_allclose(np.asarray(hot.posterior_draws), np.asarray(m.posterior_draws) / 4.0, rtol=1e-15)
+    varied = _life(m, ["scale"], "x.life.scale", "x", 1e6)  # a sweep sets the value: no draws left to override it
+    assert varied.posterior_draws is None and varied.parameters["scale"] == 1e6 and not varied.uncertain
