@@ -140,12 +140,15 @@ def test_the_simpy_engine_fails_a_share_of_new_units_at_installation():
     assert abs(len(idx) / 1e5 - d) < 4 * math.sqrt(d * (1 - d) / 1e5) and np.all(times == 0.0)
 
 
-def test_the_fast_engine_leaves_a_dead_on_arrival_life_to_simpy():
-    sc = _scenario(LifeModel.weibull(1.0, 1e6, dead_on_arrival=0.01))
-    engine, why = select_engine(sc, "auto")
-    assert engine == "des" and "dead-on-arrival" in why
-    with pytest.raises(ScenarioError, match="dead-on-arrival"):
-        select_engine(sc, "fast")
+def test_the_fast_engine_runs_a_dead_on_arrival_life_and_leaves_a_mixture_to_simpy():
+    # tests/test_fast_shares.py holds its draws to the closed form
+    assert select_engine(_scenario(LifeModel.weibull(1.0, 1e6, dead_on_arrival=0.01)), "auto") == ("fast", None)
+    mix = LifeModel("mixture", {"weight": 0.1, "shape1": 0.6, "scale1": 500.0, "shape2": 2.0, "scale2": 4e4},
+                    dead_on_arrival=0.01)
+    engine, why = select_engine(_scenario(mix), "auto")
+    assert engine == "des" and "'mixture' has no compiled cdf/ppf" in why
+    with pytest.raises(ScenarioError, match="mixture"):
+        select_engine(_scenario(mix), "fast")
 
 
 def test_an_inline_share_in_a_scenario_is_checked():

@@ -158,7 +158,8 @@ def test_the_simpy_engine_draws_a_defective_share(life):
     # the defective units fail within hours and the rest never within the horizon, so each
     # position fails a geometric number of times: sum of p^k = p / (1 - p)
     sc = _geometric_scenario(life)
-    assert select_engine(sc, "auto")[0] == "des"  # the fast engine compiles neither law
+    # the fast engine compiles the LFP (tests/test_fast_shares.py), not the mixture
+    assert select_engine(sc, "auto")[0] == ("fast" if life.distribution == "lfp" else "des")
     counts = np.array([simulate(sc, sc.architectures[0], r).metrics["failures_m"] for r in range(30)])
     p, positions = 0.25, 20 * 8
     want = positions * p / (1 - p)

@@ -24,7 +24,7 @@ import numpy as np
 
 from fleet_models.engines.contract import FleetPlan, ReplicationOutcome
 from fleet_models.engines.fast.jit import numba
-from fleet_models.engines.fast.laws import COMPILED, _life_arrays
+from fleet_models.engines.fast.laws import COMPILED, SHARED, _life_arrays, _life_shares
 from fleet_models.engines.fast.loop import _run
 from fleet_models.engines.fast.rng import _replication_key
 from fleet_models.engines.fast.setup import _simulate
@@ -100,12 +100,9 @@ def unsupported(plan: FleetPlan) -> str | None:
     # the plan's scenario with only its own architecture; drawn inputs reach it as numbers
     problems = _unmodelled(dataclasses.replace(sc, architectures=(arch,), uncertain={}), "")
     for c in arch.components:
-        if c.life.family.name not in COMPILED:
+        if c.life.family.name not in COMPILED and c.life.family.name not in SHARED:
             problems.append(f"{arch.name}.{c.name}: life family {c.life.family.name!r} has no "
                             "compiled cdf/ppf")
-        elif c.life.dead_on_arrival:
-            problems.append(f"{arch.name}.{c.name}: a dead-on-arrival share (units failing at "
-                            "installation) is not compiled")
     if not problems:
         return None
     return "the fast engine does not model " + "; ".join(problems)
@@ -145,6 +142,7 @@ class _PerPlan:
     columns: tuple[str, ...]  # the failure-count metric of each component
     component: np.ndarray | None  # int32: the component of each kind (None: kind k is component k)
     lives: tuple[np.ndarray, np.ndarray, np.ndarray] | None  # None: drawn per replication
+    shares: tuple[np.ndarray, np.ndarray] | None  # each life's dead-on-arrival and ever-failing shares
 
 
 @functools.lru_cache(maxsize=64)
@@ -161,7 +159,8 @@ def _per_plan(plan: FleetPlan) -> _PerPlan:
         columns=tuple(failure_column(c.name) for c in plan.architecture.components),
         component=(None if len(plan.names) == len(plan.architecture.components)
                    else plan.component.astype(np.int32)),
-        lives=_life_arrays(plan.lives) if fixed else None)
+        lives=_life_arrays(plan.lives) if fixed else None,
+        shares=_life_shares(plan.lives) if fixed else None)
 
 
 class FastEngine:
@@ -176,14 +175,16 @@ class FastEngine:
         seed = plan.seed
         streams = Streams(seed, replication)  # validates seed and replication
         pp = _per_plan(plan)
-        fam, pa, pb = pp.lives or _life_arrays(plan.lives_for(replication, streams))
+        lives = None if pp.lives else plan.lives_for(replication, streams)
+        fam, pa, pb = pp.lives or _life_arrays(lives)
+        pdoa, ptop = pp.shares or _life_shares(lives)
         x0 = np.uint64(_replication_key(seed, replication))
         out, fails, events, lt, lk, lc, lh, dbm, lbm, lg = _simulate(
             plan.switches, plan.ports, plan.horizon, plan.detection, plan.swap_hours,
             plan.replacement_hours, plan.exponential_hands_on, plan.technicians, plan.k, plan.window,
             pp.jp, plan.jobs.n, plan.dual, plan.ntf_test_hours,
             plan.per_switch, plan.spares, plan.span, plan.wide, plan.elements, plan.needed, plan.swap,
-            plan.unit_scope, plan.moves, plan.pool, plan.ntf, fam, pa, pb,
+            plan.unit_scope, plan.moves, plan.pool, plan.ntf, fam, pa, pb, pdoa, ptop,
             plan.pool_stock, pp.pool_lead, plan.switch_pool,
             x0, pp.words, pp.months)
         m: dict[str, float] = {"port_availability": float(out[0])}
