@@ -171,7 +171,8 @@ def err(message: str) -> None:
 # How the CLI spells the hints library messages leave for their caller (failure_data.errors.option):
 # the one place where a library keyword becomes a flag or a command.
 CLI_WORDS: dict[str, str] = {
-    "dist": "--dist", "form": "--form ", "time_unit": "--time-unit", "as_of": "--as-of", "component": "--component",
+    "dist": "--dist", "form": "--form ", "modes": "--modes", "prior": "--prior", "doa": "--doa",
+    "doa_hours": "--doa-hours", "time_unit": "--time-unit", "as_of": "--as-of", "component": "--component",
     "shape": "--shape", "device_hours": "--device-hours", "unit_hours": "--unit-hours", "failures": "--failures",
     "confidence": "--confidence", "target_fit": "--target-fit", "units": "--units",
     "units_per_switch": "--units-per-switch", "switches": "--switches",

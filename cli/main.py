@@ -11,7 +11,15 @@ import sys
 
 import typer
 
-from cli import data_cmd, decide_cmd, fleet_cmd, reliability_cmd, report_cmd, scenario_cmd
+from cli import (
+    data_cmd,
+    decide_cmd,
+    fleet_cmd,
+    growth_cmd,
+    reliability_cmd,
+    report_cmd,
+    scenario_cmd,
+)
 
 
 def _flags_read_as_flags() -> None:
@@ -62,7 +70,7 @@ def _root(
     """cpo-analyzer command line."""
 
 
-for _module in (data_cmd, reliability_cmd, scenario_cmd, fleet_cmd, decide_cmd, report_cmd):
+for _module in (data_cmd, reliability_cmd, growth_cmd, scenario_cmd, fleet_cmd, decide_cmd, report_cmd):
     _module.register(app)
 
 

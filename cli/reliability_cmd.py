@@ -7,7 +7,9 @@ JSON documents (one shape per command, keys that do not apply are null):
 
 * ``cpo fit``: distribution, parameters, units, intervals, standard_errors,
   covariance, confidence, interval_method, log_likelihood, aic, converged,
-  n_units, n_failures, n_records, mttf_hours, b10_hours, ranking (list),
+  n_units, n_failures, n_records, mttf_hours, b10_hours, dead_on_arrival ({how, dead,
+  installed, hours, share, interval, interval_method} or null), ranking (list), auto
+  ({chosen, candidates, b10_hours, message} with --dist auto, else null),
   alt (null unless --stress), component, source, saved_to, plot, method, r_squared,
   interval_requested, quantities (list), by (null unless --by), nonparametric (null unless
   --nonparametric), goodness_of_fit (null unless --gof).
@@ -15,6 +17,9 @@ JSON documents (one shape per command, keys that do not apply are null):
   sigma, gamma), log_likelihood, n_units, n_readings, life (the LifeModel dict), b10_hours and
   median_hours ([estimate, lower, upper]), predictions (list), source, other_mode (null unless
   --failures), saved_to, plot.
+* ``cpo fit --prior``: see cli.bayes_fit.
+* ``cpo fit --modes``: modes ({MODE: the document above}), b10_hours, component, source,
+  saved_to ({MODE: path}); see cli.modes_fit.
 * ``cpo bound``: method (chi-square | weibayes), confidence, sides, failures,
   device_hours, rate_upper_per_hour, rate_lower_per_hour, fit_upper, fit_lower, fit_estimate,
   mttf_lower_hours, mttf_upper_hours, shape, scale_hours, scale_lower_hours,
@@ -47,6 +52,12 @@ from reliability.families import FAMILIES
 
 DistChoice = StrEnum("DistChoice", {"auto": "auto", **{name: name for name in FAMILIES}})
 """`--dist`: auto, or a family of the registry (``reliability.families.FAMILIES``)."""
+
+
+class DOAChoice(StrEnum):  # reliability.doa.DOAReading's values
+    auto = "auto"
+    interval = "interval"
+    atom = "atom"
 
 
 class ModelChoice(StrEnum):
@@ -102,6 +113,20 @@ def fit_cmd(
     shape: float = fit_intervals.SHAPE,
     nonparametric: bool = fit_intervals.NONPARAMETRIC,
     gof: bool = fit_intervals.GOF,
+    doa: DOAChoice = typer.Option(
+        DOAChoice.auto, "--doa", help="Units failed at age 0: interval (failed in (0, --doa-hours]; "
+        "dated logs: their first day), atom (a share failing at installation), auto (interval for "
+        "dated logs, atom otherwise)."),
+    doa_hours: float = typer.Option(None, "--doa-hours", help="With --doa interval: the end of the "
+                                    "first-hours interval a dead-on-arrival unit failed in."),
+    modes: bool = typer.Option(False, "--modes", help="Competing failure modes: fit each cause of the "
+                               "'mode' column with the other causes' failures censored; --save M.json "
+                               "writes M.<mode>.json per mode."),
+    prior: list[str] = typer.Option(None, "--prior", help="Bayesian fit: NAME=MEDIAN:ERROR_FACTOR, a "
+                                    "lognormal prior on a parameter (e.g. shape=1.5:1.3), or fit=LOW:HIGH "
+                                    "(exponential: a gamma prior with 90 %% in [LOW, HIGH] FIT); repeatable."),
+    draws: int = typer.Option(1000, "--draws", help="Bayesian fit: posterior draws saved with the model."),
+    seed: int = typer.Option(0, "--seed", help="Bayesian fit: seed of the posterior sampling."),
 ) -> None:
     """Fit a life distribution to a field log (maximum likelihood, every censoring kind).
 
@@ -121,6 +146,12 @@ def fit_cmd(
                                  "(fit one group with --component for those)", param_hint="--by")
     if (stress is None) != (at is None):
         raise typer.BadParameter("--stress and --at go together (e.g. --stress temperature_c --at 45)")
+    if prior and (modes or stress is not None or plot is not None or dist == DistChoice.auto):
+        raise typer.BadParameter("--prior makes a Bayesian fit of one family: name it with --dist, "
+                                 "without --modes, --stress, --plot or --dist auto")
+    if modes and (stress is not None or plot is not None):
+        raise typer.BadParameter("--modes fits one life per failure mode: it does not combine with "
+                                 "--stress or --plot (fit a mode's rows with --component, or plot one mode)")
     if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
         raise typer.BadParameter(f"--plot {str(plot)!r} must end in .png or .svg")
     if save is not None:
@@ -152,6 +183,19 @@ def fit_cmd(
             if len(names) > 1:
                 err(f"note: {len(names)} components pooled in one fit ({', '.join(names[:8])}); "
                     "fit one with --component NAME")
+        if prior:
+            from cli.bayes_fit import fit_bayes_cmd
+
+            fit_bayes_cmd(table, dist=dist.value, priors=list(prior), draws=draws, seed=seed,
+                          confidence=confidence, doa=doa.value, doa_hours=doa_hours, save=save,
+                          json_output=json_output, component=component, source=_source(table))
+            return
+        if modes:
+            from cli.modes_fit import fit_modes_cmd
+
+            fit_modes_cmd(table, dist=dist.value, confidence=confidence, doa=doa.value, doa_hours=doa_hours,
+                          save=save, json_output=json_output, component=component, source=_source(table))
+            return
         extra = {"component": component} if component else {}
         alt = None
         if stress is not None:
@@ -181,9 +225,19 @@ def fit_cmd(
             result = fit_rank_regression(table, dist.value, method.value, confidence=confidence,
                                          extra_provenance=extra)
         else:
-            result = fit(table, dist.value, confidence=confidence, extra_provenance=extra)
+            result = fit(table, dist.value, confidence=confidence, extra_provenance=extra, doa=doa.value,
+                         doa_hours=doa_hours)
         alt, result, found = fit_intervals.apply(result, alt, interval.value, quantile, at_hours)
         found = weibayes if shape is not None else found
+        auto = None
+        if dist == DistChoice.auto and stress is None:
+            from cli._common import in_cli_words
+            from reliability.selection import verdict
+
+            auto = verdict(result.ranking)
+            auto["message"] = in_cli_words(auto["message"])
+            if not auto["chosen"] and save is not None:
+                raise ParameterError(auto["message"] + "; --save needs one family: name it with --dist")
         if save is not None:
             result.model.save(save)
         if plot is not None:
@@ -199,6 +253,7 @@ def fit_cmd(
         doc = result.to_dict()
         doc["ranking"] = result.ranking.to_dict(orient="records")
         doc["alt"] = alt.to_dict() if alt is not None else None
+        doc["auto"] = auto
         doc["component"] = component
         doc["source"] = _source(table)
         doc["saved_to"] = str(save) if save is not None else None
@@ -223,6 +278,7 @@ def fit_cmd(
 
 def _print_fit(result, alt, doc) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     out = console()
     src = doc["source"]
@@ -253,14 +309,16 @@ def _print_fit(result, alt, doc) -> None:
         out.print(t)
     if len(doc["ranking"]) > 1:
         t = Table(title="distributions ranked by AIC")
-        for c in ("distribution", "log-likelihood", "AIC", "ΔAIC", "converged"):
+        for c in ("distribution", "log-likelihood", "AIC", "ΔAIC", "B10 h", "converged"):
             t.add_column(c, justify="right" if c not in ("distribution",) else "left")
         for r in doc["ranking"]:
             ok = r["converged"]
             t.add_row(r["distribution"], f"{r['log_likelihood']:.4f}" if ok else "-",
                       f"{r['aic']:.4f}" if ok else "-", f"{r['delta_aic']:.3f}" if ok else "-",
-                      "yes" if ok else "no")
+                      f"{r['b10_hours']:,.4g}" if ok else "-", "yes" if ok else "no")
         out.print(t)
+    if doc.get("auto"):
+        out.print(Text(doc["auto"]["message"]))
     if doc["saved_to"]:
         err(f"saved life model to {doc['saved_to']}")
     if doc["plot"]:

@@ -23,6 +23,8 @@ _EXPORTS = {
     "detect_format": "failure_data.readers",
     "LogFormat": "failure_data.readers",
     "samples_path": "failure_data.readers",
+    "read_events": "failure_data.events",
+    "EventLog": "failure_data.events",
     "write_life_table": "failure_data.writers",
     "synthesize": "failure_data.synth",
     "Telemetry": "failure_data.telemetry",

@@ -62,7 +62,7 @@ from failure_data.spelled import date_fix, number_fix, with_fix
 from failure_data.table import CORE_COLUMNS, LifeTable, Provenance
 from failure_data.units import HOURS_PER_DAY, TimeUnit
 
-TEXT_COVARIATES = ("unit_id", "component")
+TEXT_COVARIATES = ("unit_id", "component", "mode")  # mode: a failure's cause (reliability.competing)
 
 
 class LogFormat(StrEnum):
@@ -367,7 +367,7 @@ def _covariate(col: _Column) -> np.ndarray | pd.Series:
 
 # ---------------------------------------------------------------------- public
 SAMPLES = ("pluggable_800g_dated.csv", "cpo_els_pilot.csv", "laser_htol.csv", "engine_inspections.csv",
-           "three_failures.csv")
+           "three_failures.csv", "engine_modes.csv")
 TELEMETRY_SAMPLES = ("laser_telemetry.csv", "laser_telemetry_failures.csv")
 """The sample telemetry (bias-current readings; read with
 :func:`failure_data.telemetry.read_telemetry`) and the failure log of its lasers."""

@@ -36,16 +36,23 @@ from scipy import special  # ndtri = the normal quantile; scipy.stats takes ~0.5
 from failure_data.errors import option
 from failure_data.words import with_article
 from reliability._checks import check_confidence, covariance_is_usable
+from reliability.doa import attach, note, read_for_fit
 from reliability.errors import FitError, ParameterError
 from reliability.families import FAMILIES, Family
 from reliability.intervals import INTERVAL_METHODS, WALD_LOG
+from reliability.mixtures import edge_problem, fit_records
 from reliability.models import LifeModel
 from reliability.records import GroupedRecords, group_records  # noqa: F401  (re-exported)
+from reliability.refusals import MAX_AGE_HOURS, refuse_unfittable, refuse_zero_failures  # noqa: F401  (re-exported)
 
 if TYPE_CHECKING:  # pragma: no cover
     from failure_data.table import LifeTable
 
 INTERVAL_METHOD = WALD_LOG  # what a fit computes; reliability.profile gives likelihood-ratio ones
+INTERVAL_METHOD_TEXT = (
+    "Wald on the log scale for positive parameters, exp(ln p +- z*se/p); "
+    "logit-scale Wald for shares; plain Wald for unrestricted ones"
+)
 
 
 class _DistributionBase(StrEnum):
@@ -136,6 +143,7 @@ class FitResult:
             "n_records": self.n_records,
             "mttf_hours": self.mttf_hours,
             "b10_hours": self.b10_hours,
+            "dead_on_arrival": self.model.provenance.get("dead_on_arrival"),
         }
 
     def summary_table(self, title: str | None = None):
@@ -144,7 +152,7 @@ class FitResult:
         from rich.text import Text  # a title or unit from the user is never read as markup
 
         pct = f"{self.confidence * 100:g}%"
-        t = Table(title=Text(title or f"{self.distribution.value} fit (maximum likelihood, lifelines)"))
+        t = Table(title=Text(title or f"{self.distribution.value} fit (maximum likelihood{', lifelines' * bool(_family(self.distribution).fitter)})"))
         for col in ("parameter", "estimate", "se", f"lower {pct}", f"upper {pct}", "unit"):
             t.add_column(col, justify="left" if col in ("parameter", "unit") else "right")
         for name, r in self.summary.iterrows():
@@ -159,10 +167,8 @@ class FitResult:
         return t
 
     def _left_out(self) -> str:
-        doa = self.model.provenance.get("n_dead_on_arrival", 0) or 0
         zero = self.model.provenance.get("n_zero_exposure", 0) or 0
-        parts = [f"{doa:,} dead on arrival"] * bool(doa) + [f"{zero:,} with zero exposure"] * bool(zero)
-        return f"  ({', '.join(parts)}: not in the fit)" if parts else ""
+        return note(self) + (f"  ({zero:,} with zero exposure: not in the fit)" if zero else "")
 
     def print_summary(self, console=None) -> None:
         from rich.console import Console
@@ -389,6 +395,8 @@ def fit_grouped(
     _refuse_single_failure_age(rec, dist)
     fam = _family(dist)
     c = rec.typical_time()
+    if fam.fitter is None:  # a family lifelines has no fitter for: the project's own likelihood
+        return Estimate(*fit_records(dist.value, rec.lower, rec.upper, rec.entry, rec.weight, c, rec.n_exact))
     if start is None and fam.warm_start is not None:
         # start from the optimum of a simpler family it contains (gengamma: the Weibull)
         start = fam.from_warm(fit_grouped(rec, Distribution(fam.warm_start), confidence).params)
@@ -409,7 +417,7 @@ def fit_grouped(
     params, cov = _rescale(dist, p_u, cov_u, c)
     if not all(math.isfinite(v) for v in params.values()) or not math.isfinite(ll):
         raise _not_converged(dist, "the optimiser returned non-finite values")
-    why = fam.degenerate(params)
+    why = fam.degenerate(params) or edge_problem(dist.value, rec, params, ll)
     if why:
         raise _not_converged(dist, why)
     try:
@@ -428,7 +436,10 @@ def summary_frame(
     rows = []
     for i, k in enumerate(fam.params):
         est, se = params[k], math.sqrt(cov[i, i])
-        if k in fam.positive:
+        if k in fam.fractions:  # a share: Wald on the logit scale, inside (0, 1)
+            y, w = math.log(est / (1 - est)), z * se / (est * (1 - est))
+            lo, hi = 1 / (1 + math.exp(-(y - w))), 1 / (1 + math.exp(-(y + w)))
+        elif k in fam.positive:
             w = min(z * se / est, 700.0)  # beyond exp(700) the interval is unbounded anyway
             lo, hi = est * math.exp(-w), est * math.exp(w)
         else:
@@ -455,42 +466,11 @@ def _provenance(table: LifeTable, dist: Distribution, rec: GroupedRecords, extra
         "n_left_truncated": rec.n_left_truncated,
         "n_dead_on_arrival": table.n_dead_on_arrival,
         "n_zero_exposure": int(getattr(table, "n_zero_exposure", 0)),
-        "method": f"maximum likelihood, lifelines {_family(dist).fitter}, grouped records weighted by count",
+        "method": f"maximum likelihood, {'lifelines ' + (_family(dist).fitter or '') if _family(dist).fitter else 'project likelihood'}, grouped records weighted by count",
         "interval_method": INTERVAL_METHOD,
     }
     out.update(extra or {})
     return out
-
-
-def refuse_zero_failures(table: LifeTable, rec: GroupedRecords | None = None) -> None:
-    facts = table if rec is None else rec
-    if facts.n_failures == 0:
-        raise FitError(
-            f"the data has 0 failures among {facts.n_units:,} units: a parametric fit cannot be made "
-            "(the likelihood has no optimum). Bound the failure rate instead: "
-            f"{option('bound', 'reliability.bounds.rate_upper_bound')} with {option('failures')} 0 and "
-            f"{option('device_hours')} {facts.device_hours:.6g}, or with an assumed Weibull shape, "
-            f"{option('bound', 'reliability.bounds.weibayes_from_table')} with {option('shape')} BETA "
-            "(Weibayes)."
-        )
-
-
-MAX_AGE_HOURS = 1e150
-"""Ages a fit computes with: its covariance holds the scale squared, which overflows a float
-above about 1e154 h (and no field log has ages of 1e146 years)."""
-
-
-def refuse_unfittable(table: LifeTable, rec: GroupedRecords | None = None) -> None:
-    """Refuse, with the reason and the fix, data no parametric fit can be made to: no failures
-    (bound the rate instead), or ages too large to compute with (a wrong time unit)."""
-    refuse_zero_failures(table, rec)
-    lower, upper = table.data["lower"].to_numpy(float), table.data["upper"].to_numpy(float)
-    top = max(float(lower.max(initial=0.0)), float(upper[np.isfinite(upper)].max(initial=0.0)))
-    if top > MAX_AGE_HOURS:
-        raise FitError(
-            f"ages reach {top:.3g} h ({top / 8766:.3g} years), more than a fit can compute with (its "
-            f"covariance overflows above about {MAX_AGE_HOURS:g} h); check the time unit "
-            f"({option('time_unit')}): ages are read as hours unless it says otherwise")
 
 
 def fit(
@@ -499,20 +479,23 @@ def fit(
     *,
     confidence: float = 0.95,
     extra_provenance: Mapping[str, Any] | None = None,
+    doa: str = "auto", doa_hours: float | None = None,
 ) -> FitResult:
     """Maximum-likelihood fit of one distribution to a LifeTable.
 
+    Dead-on-arrival units are kept, read as ``doa`` says (:func:`reliability.doa.read_dead_on_arrival`).
     Raises FitError for zero failures (pointing to `cpo bound`) and for fits that
     do not converge (never returns numbers from an unconverged optimiser).
     """
     confidence = check_confidence(confidence)
     if isinstance(dist, str) and str(dist).lower() == "auto":
-        return fit_auto(table, confidence=confidence, extra_provenance=extra_provenance)
+        return fit_auto(table, confidence=confidence, extra_provenance=extra_provenance, doa=doa, doa_hours=doa_hours)
     dist = Distribution.parse(dist)
+    table, dead, extra = read_for_fit(table, doa, doa_hours, confidence, extra_provenance)
     rec = group_records(table)
     refuse_unfittable(table, rec)
     est = fit_grouped(rec, dist, confidence)
-    result = _result(table, dist, rec, est, confidence, extra_provenance)
+    result = attach(_result(table, dist, rec, est, confidence, extra), dead)
     return result.with_ranking(_ranking({dist: result}))
 
 
@@ -540,31 +523,34 @@ def _result(table, dist, rec, est: Estimate, confidence, extra) -> FitResult:
 
 
 def fit_all(
-    table: LifeTable, *, confidence: float = 0.95, extra_provenance: Mapping[str, Any] | None = None
+    table: LifeTable, *, confidence: float = 0.95, extra_provenance: Mapping[str, Any] | None = None,
+    doa: str = "auto", doa_hours: float | None = None,
 ) -> dict[Distribution, FitResult | FitError]:
-    """Every distribution fitted (or the FitError saying why not)."""
+    """Every distribution fitted (or the FitError saying why not); dead on arrival as in `fit`."""
     confidence = check_confidence(confidence)
+    table, dead, extra = read_for_fit(table, doa, doa_hours, confidence, extra_provenance)
     rec = group_records(table)
     refuse_unfittable(table, rec)
     out: dict[Distribution, FitResult | FitError] = {}
     for dist in Distribution:
         try:
             est = fit_grouped(rec, dist, confidence)
-            out[dist] = _result(table, dist, rec, est, confidence, extra_provenance)
+            out[dist] = attach(_result(table, dist, rec, est, confidence, extra), dead)
         except FitError as e:
             out[dist] = e
     return out
+
 
 
 def _ranking(fits: Mapping[Distribution, FitResult | FitError]) -> pd.DataFrame:
     rows = []
     for d, r in fits.items():
         if isinstance(r, FitResult):
-            rows.append((d.value, len(r.parameters), r.log_likelihood, r.aic, True, ""))
+            rows.append((d.value, len(r.parameters), r.log_likelihood, r.aic, True, "", r.b10_hours))
         else:
-            rows.append((d.value, len(FAMILIES[d.value].params), math.nan, math.nan, False, str(r)))
+            rows.append((d.value, len(FAMILIES[d.value].params), math.nan, math.nan, False, str(r), math.nan))
     df = pd.DataFrame(
-        rows, columns=["distribution", "n_parameters", "log_likelihood", "aic", "converged", "message"]
+        rows, columns=["distribution", "n_parameters", "log_likelihood", "aic", "converged", "message", "b10_hours"]
     )
     df = df.sort_values(["converged", "aic"], ascending=[False, True], kind="stable").reset_index(drop=True)
     df.insert(4, "delta_aic", df["aic"] - df["aic"].min())
@@ -577,10 +563,11 @@ def rank_distributions(table: LifeTable, *, confidence: float = 0.95) -> pd.Data
 
 
 def fit_auto(
-    table: LifeTable, *, confidence: float = 0.95, extra_provenance: Mapping[str, Any] | None = None
+    table: LifeTable, *, confidence: float = 0.95, extra_provenance: Mapping[str, Any] | None = None,
+    doa: str = "auto", doa_hours: float | None = None,
 ) -> FitResult:
     """Fit every distribution, return the lowest-AIC one with ``ranking`` attached."""
-    fits = fit_all(table, confidence=confidence, extra_provenance=extra_provenance)
+    fits = fit_all(table, confidence=confidence, extra_provenance=extra_provenance, doa=doa, doa_hours=doa_hours)
     ranking = _ranking(fits)
     if not ranking["converged"].any():
         raise FitError(

@@ -36,7 +36,8 @@ def plain(x: Any) -> Any:
 
 
 RESAVE_HINT = f"fix the file, or re-save the model with {option('save', 'LifeModel.save')}"
-LIFE_MODEL_KEYS = ("distribution", "parameters", "covariance", "confidence", "provenance")
+LIFE_MODEL_KEYS = ("distribution", "parameters", "covariance", "confidence", "provenance", "dead_on_arrival",
+                   "posterior_draws")
 PSD_TOLERANCE = 1e-9
 """A covariance is refused as not positive semidefinite when its smallest eigenvalue is
 below ``-PSD_TOLERANCE * max|diag|`` (and likewise for its correlation form, whose diagonal
@@ -160,6 +161,8 @@ def life_dict_problems(d: Any) -> list[LifeModelProblem]:
         if c is not None and not 0 < c < 1:
             out.append(LifeModelProblem("confidence", d["confidence"],
                                         "must be in (0, 1), e.g. 0.95 (not 95)"))
+    _check_dead_on_arrival(d.get("dead_on_arrival"), out)
+    _check_draws(d.get("posterior_draws"), fam, out)
     prov = d.get("provenance")
     if prov is not None and not isinstance(prov, Mapping):
         out.append(LifeModelProblem("provenance", prov, f"must be an object (or null), not {_kind(prov)}"))
@@ -173,6 +176,48 @@ def life_dict_problems(d: Any) -> list[LifeModelProblem]:
                 out.append(LifeModelProblem("provenance.temperature_c", t,
                                             "is below absolute zero (-273.15 °C)"))
     return out
+
+
+DOA_FORMS = ('a share in [0, 1) of new units failing at installation, or {"share": S, "dead": K, '
+             '"installed": N} (the counts it was estimated from)')
+
+
+def _check_dead_on_arrival(v: Any, out: list[LifeModelProblem]) -> None:
+    if v is None:
+        return
+    if isinstance(v, Mapping):
+        if set(v) != {"share", "dead", "installed"}:
+            out.append(LifeModelProblem("dead_on_arrival", v, f"must be {DOA_FORMS}"))
+            return
+        s = _file_number(v["share"], "dead_on_arrival.share", out, "a share in [0, 1)")
+        k = _file_number(v["dead"], "dead_on_arrival.dead", out, "a count of units")
+        n = _file_number(v["installed"], "dead_on_arrival.installed", out, "a count of units")
+        if k is not None and n is not None and not (k == int(k) and n == int(n) and 0 <= k <= n and n > 0):
+            out.append(LifeModelProblem("dead_on_arrival", v, "dead and installed must be whole numbers "
+                                        "with 0 <= dead <= installed and installed > 0"))
+    else:
+        s = _file_number(v, "dead_on_arrival", out, DOA_FORMS)
+    if s is not None and not 0 <= s < 1:
+        out.append(LifeModelProblem("dead_on_arrival", v, f"must be {DOA_FORMS}"))
+
+
+def _check_draws(v: Any, fam: Family | None, out: list[LifeModelProblem]) -> None:
+    """Posterior draws: rows of the family's parameters, finite and in range."""
+    if v is None or fam is None:
+        return
+    k = len(fam.params)
+    what = f"rows of {k} numbers ({', '.join(fam.params)}), drawn from a posterior"
+    if not isinstance(v, list | tuple) or not v or not all(isinstance(r, list | tuple) and len(r) == k for r in v):
+        out.append(LifeModelProblem("posterior_draws", v, f"must be {what}"))
+        return
+    for i, r in enumerate(v):
+        for j, x in enumerate(r):
+            name = fam.params[j]
+            y = _file_number(x, f"posterior_draws[{i}][{j}]", out, f"a draw of {name}")
+            if y is not None and ((name in fam.positive and not y > 0) or (name in fam.fractions and not y < 1)):
+                out.append(LifeModelProblem(f"posterior_draws[{i}][{j}]", x, f"{name} must be {fam.parameter(name).hint}"))
+            if len(out) > MAX_PROBLEMS_SHOWN:
+                return
 
 
 def _check_distribution(d: Mapping[str, Any], out: list[LifeModelProblem]) -> Family | None:
@@ -213,6 +258,10 @@ def _check_parameters(d: Mapping[str, Any], fam: Family | None, out: list[LifeMo
             out.append(LifeModelProblem(path, v, f"must be > 0 ({dist} {name} is "
                                         f"{fam.parameter(name).meaning})"))
             continue
+        if fam is not None and name in fam.fractions and not x < 1:
+            out.append(LifeModelProblem(path, v, f"must be < 1 ({dist} {name} is "
+                                        f"{fam.parameter(name).meaning}, a share in (0, 1))"))
+            continue
         values[str(name)] = x
     if fam is None:
         return
@@ -222,7 +271,7 @@ def _check_parameters(d: Mapping[str, Any], fam: Family | None, out: list[LifeMo
     if len(values) == len(fam.params):  # every value in range: can the law be evaluated at all?
         try:
             with np.errstate(all="ignore"):
-                median = float(fam.scipy(values).ppf(0.5))
+                median = float(fam.scipy(values).ppf(0.5 * fam.top(values)))  # of those that fail
         except (OverflowError, ValueError, ZeroDivisionError) as e:
             median, why = math.nan, str(e)
         else:

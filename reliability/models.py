@@ -57,6 +57,16 @@ class LifeModel:
     provenance:
         Free-form JSON-able facts about the data (file, rows, failures, sha256,
         method, source key for catalog models).
+    dead_on_arrival:
+        Share of new units that fail at installation (age 0), in [0, 1): the law is then
+        zero-inflated, F(t) = d + (1 - d) F0(t) (:class:`reliability.laws.ZeroInflated`).
+    dead_on_arrival_counts:
+        ``(dead, installed)`` the share was estimated from (None: given, not estimated); a
+        parameter draw then draws the share from its Jeffreys posterior Beta(k + 1/2, n - k + 1/2).
+    posterior_draws:
+        Rows of parameter values (in ``parameters``' order) drawn from a Bayesian posterior
+        (:mod:`reliability.bayes`); a parameter draw then picks one row instead of drawing from
+        the covariance.
     """
 
     distribution: str
@@ -64,6 +74,9 @@ class LifeModel:
     covariance: tuple[tuple[float, ...], ...] | None = None
     confidence: float = 0.95
     provenance: Mapping[str, Any] = field(default_factory=dict)
+    dead_on_arrival: float = 0.0
+    dead_on_arrival_counts: tuple[int, int] | None = None
+    posterior_draws: tuple[tuple[float, ...], ...] | None = None
 
     def __post_init__(self) -> None:
         if self.distribution not in FAMILIES:
@@ -82,6 +95,14 @@ class LifeModel:
                 raise ParameterError(f"{self.distribution} {k} = {v!r} must be a finite number")
             if k in fam.positive and v <= 0:
                 raise ParameterError(f"{self.distribution} {k} = {v!r} must be > 0")
+            if k in fam.fractions and not v < 1:
+                raise ParameterError(f"{self.distribution} {k} = {v!r} is a share and must be < 1")
+        _check_doa(self.dead_on_arrival, self.dead_on_arrival_counts)
+        if self.posterior_draws is not None:
+            object.__setattr__(self, "posterior_draws", _checked_draws(fam, self.posterior_draws))
+        object.__setattr__(self, "dead_on_arrival", float(self.dead_on_arrival))
+        if self.dead_on_arrival_counts is not None:
+            object.__setattr__(self, "dead_on_arrival_counts", tuple(int(x) for x in self.dead_on_arrival_counts))
         object.__setattr__(self, "parameters", _FrozenDict(params))
         if self.covariance is not None:
             cov = np.asarray(self.covariance, dtype=float)
@@ -128,8 +149,14 @@ class LifeModel:
 
     @property
     def dist(self):
-        """The equivalent frozen scipy.stats distribution."""
-        return FAMILIES[self.distribution].scipy(self.parameters)
+        """The equivalent frozen scipy.stats distribution (or a law answering the same methods:
+        :mod:`reliability.laws`), zero-inflated when a share of units is dead on arrival."""
+        law = FAMILIES[self.distribution].scipy(self.parameters)
+        if self.dead_on_arrival > 0:
+            from reliability.laws import ZeroInflated
+
+            return ZeroInflated(law, self.dead_on_arrival)
+        return law
 
     def sf(self, t):
         return self.dist.sf(t)
@@ -152,9 +179,27 @@ class LifeModel:
     def ppf(self, q):
         return self.dist.ppf(q)
 
+    def scalar_cdf(self, t: float) -> float:
+        """cdf at a float ``t`` through the family's closed form (the engines': no scipy.stats),
+        with the dead-on-arrival share."""
+        f = self.family.cdf(self.parameters, t)
+        d = self.dead_on_arrival
+        return f if d == 0.0 else (0.0 if t < 0.0 else d + (1.0 - d) * f)
+
+    def scalar_ppf(self, q):
+        """Inverse of :meth:`scalar_cdf` for an array or a float ``q`` in [0, 1): 0 (installation)
+        below the dead-on-arrival share."""
+        d = self.dead_on_arrival
+        if d == 0.0:
+            return self.family.ppf(self.parameters, q)
+        q = np.asarray(q, dtype=float)
+        inner = np.clip((q - d) / (1.0 - d), 0.0, 1.0)
+        out = np.where(q <= d, 0.0, self.family.ppf(self.parameters, inner))
+        return float(out) if out.ndim == 0 else out
+
     def mean(self) -> float:
         """Mean time to failure, hours (``inf`` when the first moment does not exist)."""
-        return FAMILIES[self.distribution].mean(self.parameters)
+        return (1.0 - self.dead_on_arrival) * FAMILIES[self.distribution].mean(self.parameters)
 
     mttf = mean
 
@@ -227,7 +272,10 @@ class LifeModel:
             cov = np.asarray(self.covariance) * np.outer(g, g)
             cov = tuple(tuple(r) for r in cov)
         prov = {**self.provenance, **provenance} if provenance else dict(self.provenance)
-        return replace(self, parameters=new, covariance=cov, provenance=prov)
+        draws = None if self.posterior_draws is None else tuple(  # each draw, shifted alike
+            tuple(fam.time_scale(dict(zip(fam.params, row, strict=True)), factor).values())
+            for row in self.posterior_draws)
+        return replace(self, parameters=new, covariance=cov, provenance=prov, posterior_draws=draws)
 
     def at_temperature(self, from_c: float, to_c: float, activation_energy_ev: float) -> LifeModel:
         """Arrhenius shift of a model fitted at ``from_c`` to ``to_c`` (degrees Celsius)."""
@@ -235,35 +283,63 @@ class LifeModel:
         return self.accelerated(af, temperature_c=to_c, shifted_from_c=from_c,
                                 activation_energy_ev=activation_energy_ev)
 
+    @property
+    def uncertain(self) -> bool:
+        """Whether :meth:`draw_parameters` draws anything (a covariance, or counts of dead units)."""
+        return (self.covariance is not None or self.dead_on_arrival_counts is not None
+                or self.posterior_draws is not None)
+
     def draw_parameters(self, rng: np.random.Generator) -> LifeModel:
         """One draw of the parameters from their sampling distribution.
 
         Positive parameters are drawn log-normally (delta method on the log
-        scale, so they stay positive), others normally, jointly through the
-        covariance. Without a covariance the model itself is returned.
+        scale, so they stay positive), shares (fractions) logit-normally, others
+        normally, jointly through the covariance. An estimated dead-on-arrival share
+        is drawn from its Jeffreys posterior (after the parameters, so a model without
+        one draws as before). Without a covariance or counts the model itself is returned.
         """
-        if self.covariance is None:
-            return self
-        fam = FAMILIES[self.distribution]
-        names = fam.params
-        est = np.array([self.parameters[k] for k in names])
-        pos = np.array([k in fam.positive for k in names])
-        g = np.where(pos, 1.0 / est, 1.0)  # d log(p)/dp for positive params
-        cov = np.asarray(self.covariance) * np.outer(g, g)
-        centre = np.where(pos, np.log(est), est)
-        z = rng.multivariate_normal(centre, cov, method="cholesky" if _is_pd(cov) else "svd")
-        vals = np.where(pos, np.exp(z), z)
-        return replace(self, parameters=dict(zip(names, vals.tolist(), strict=True)))
+        out = self
+        if self.posterior_draws is not None:  # a Bayesian posterior: one of its draws, uniformly
+            row = self.posterior_draws[int(rng.integers(len(self.posterior_draws)))]
+            out = replace(out, parameters=dict(zip(self.family.params, row, strict=True)))
+        elif self.covariance is not None:
+            fam = FAMILIES[self.distribution]
+            names = fam.params
+            est = np.array([self.parameters[k] for k in names])
+            pos = np.array([k in fam.positive for k in names])
+            frac = np.array([k in fam.fractions for k in names])
+            # d log(p)/dp for positive params, d logit(p)/dp for shares
+            g = np.where(frac, 1.0 / (est * (1.0 - est)), np.where(pos, 1.0 / est, 1.0))
+            cov = np.asarray(self.covariance) * np.outer(g, g)
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # each branch where it applies
+                centre = np.where(frac, np.log(est) - np.log1p(-est), np.where(pos, np.log(est), est))
+                z = rng.multivariate_normal(centre, cov, method="cholesky" if _is_pd(cov) else "svd")
+                vals = np.where(frac, 1.0 / (1.0 + np.exp(-z)), np.where(pos, np.exp(z), z))
+            out = replace(out, parameters=dict(zip(names, vals.tolist(), strict=True)))
+        if self.dead_on_arrival_counts is not None:
+            k, n = self.dead_on_arrival_counts
+            out = replace(out, dead_on_arrival=float(min(rng.beta(k + 0.5, n - k + 0.5), 1 - 1e-12)))
+        return out
 
     # ---------------------------------------------------------------- JSON
     def to_dict(self) -> dict[str, Any]:
-        return {
+        """The model as JSON data; ``dead_on_arrival`` only when a share is dead on arrival (a
+        number, or {share, dead, installed} when it was estimated from counts)."""
+        out = {
             "distribution": self.distribution,
             "parameters": dict(self.parameters),
             "covariance": None if self.covariance is None else [list(r) for r in self.covariance],
             "confidence": self.confidence,
             "provenance": plain(self.provenance),
         }
+        if self.dead_on_arrival_counts is not None:
+            k, n = self.dead_on_arrival_counts
+            out["dead_on_arrival"] = {"share": self.dead_on_arrival, "dead": k, "installed": n}
+        elif self.dead_on_arrival > 0:
+            out["dead_on_arrival"] = self.dead_on_arrival
+        if self.posterior_draws is not None:
+            out["posterior_draws"] = [list(r) for r in self.posterior_draws]
+        return out
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any], *, source: str | None = None) -> LifeModel:
@@ -286,6 +362,9 @@ class LifeModel:
             covariance=None if cov is None else tuple(tuple(float(x) for x in r) for r in cov),
             confidence=float(d.get("confidence", 0.95)),
             provenance=prov if prov is not None else {},
+            **_doa_fields(d.get("dead_on_arrival")),
+            posterior_draws=None if d.get("posterior_draws") is None else tuple(
+                tuple(float(x) for x in r) for r in d["posterior_draws"]),
         )
 
     def to_json(self) -> str:
@@ -365,6 +444,43 @@ def model_file_format(path: str | Path) -> str:
                              f"{' or '.join(MODEL_FILE_FORMATS)} (by the name's suffix), not "
                              f"{suffix or 'a name without a suffix'}; name it MODEL.json or MODEL.toml")
     return MODEL_FILE_FORMATS[suffix]
+
+
+def _check_doa(d: float, counts: tuple[int, int] | None) -> None:
+    if not (isinstance(d, int | float) and not isinstance(d, bool) and math.isfinite(d) and 0 <= d < 1):
+        raise ParameterError(f"dead_on_arrival = {d!r} must be a share in [0, 1), e.g. 0.006")
+    if counts is not None:
+        k, n = counts
+        if not (0 <= k <= n and n > 0):
+            raise ParameterError(f"dead_on_arrival_counts = {counts!r} must be (dead, installed) with "
+                                 "0 <= dead <= installed and installed > 0")
+
+
+def _checked_draws(fam: Family, draws: Any) -> tuple[tuple[float, ...], ...]:
+    k = len(fam.params)
+    try:
+        a = np.asarray(draws, dtype=float)
+    except (TypeError, ValueError):
+        raise ParameterError(f"posterior_draws must be rows of {k} numbers ({', '.join(fam.params)})") from None
+    if a.ndim != 2 or a.shape[1] != k or len(a) == 0 or not np.all(np.isfinite(a)):
+        raise ParameterError(f"posterior_draws must be rows of {k} finite numbers ({', '.join(fam.params)}), "
+                             f"got shape {a.shape}")
+    for i, name in enumerate(fam.params):
+        if name in fam.positive and not np.all(a[:, i] > 0):
+            raise ParameterError(f"posterior_draws: every {name} must be > 0")
+        if name in fam.fractions and not np.all(a[:, i] < 1):
+            raise ParameterError(f"posterior_draws: every {name} must be < 1")
+    return tuple(tuple(float(x) for x in r) for r in a)
+
+
+def _doa_fields(v: Any) -> dict[str, Any]:
+    """LifeModel's dead-on-arrival fields from the file's value (checked by model_file)."""
+    if v is None:
+        return {}
+    if isinstance(v, Mapping):
+        return {"dead_on_arrival": float(v["share"]),
+                "dead_on_arrival_counts": (int(v["dead"]), int(v["installed"]))}
+    return {"dead_on_arrival": float(v)}
 
 
 def arrhenius_factor(from_c: float, to_c: float, activation_energy_ev: float) -> float:

@@ -131,6 +131,57 @@ def three_failures() -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+# CPO optical engines failing by the first of two independent modes: laser wear-out,
+# Weibull(2.5, 4e4 h), and fibre attach, Weibull(0.7, 3e5 h) (an early, decreasing hazard).
+# 500 engines started together, observed 3 years (26,298 h); the cause of each failure in `mode`.
+MODES = {"units": 500, "hours": 26298.0, "seed": 30,
+         "modes": (("laser", 2.5, 4e4), ("fibre-attach", 0.7, 3e5))}
+
+
+def engine_modes() -> bytes:
+    import numpy as np
+    import pandas as pd
+
+    f = MODES
+    rng = np.random.default_rng(f["seed"])
+    lives = np.column_stack([scale * rng.weibull(shape, f["units"]) for _, shape, scale in f["modes"]])
+    first = lives.argmin(axis=1)
+    life = lives.min(axis=1)
+    failed = life < f["hours"]
+    names = np.array([m for m, _, _ in f["modes"]], dtype=object)
+    frame = pd.DataFrame({
+        "unit_id": [f"OE{i + 1:04d}" for i in range(f["units"])], "component": "optical_engine",
+        "duration": np.round(np.minimum(life, f["hours"]), 2), "failed": failed.astype(int),
+        "mode": np.where(failed, names[first], ""),
+    })
+    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+# Repairs of 40 switch chassis whose fixes accumulate: each chassis' repairs a power-law process
+# (Crow-AMSAA) with beta 0.6 (reliability growth) and 3 repairs expected by 3 years (26,298 h),
+# E N(t) = lambda t^beta; each chassis observed from 1.5 to 3 years (uniform).
+REPAIRS = {"systems": 40, "beta": 0.6, "expected_at_3y": 3.0, "hours": 26298.0, "seed": 41}
+
+
+def switch_repairs() -> bytes:
+    import numpy as np
+    import pandas as pd
+
+    f = REPAIRS
+    rng = np.random.default_rng(f["seed"])
+    lam = f["expected_at_3y"] / f["hours"] ** f["beta"]
+    rows = []
+    for i in range(f["systems"]):
+        end = round(float(rng.uniform(0.5, 1.0) * f["hours"]), 1)
+        g = np.cumsum(rng.exponential(1.0, 50))  # unit-rate arrivals mapped through Lambda^-1
+        t = (g / lam) ** (1 / f["beta"])
+        unit = f"SW{i + 1:03d}"
+        rows += [(unit, round(float(x), 1), 1) for x in t[t < end]]
+        rows.append((unit, end, 0))
+    frame = pd.DataFrame(rows, columns=["unit_id", "age", "event"])
+    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
 def build(name: str) -> bytes:
     """The bytes of sample ``name`` as this script makes them."""
     if name == "pluggable_800g_dated.csv":
@@ -139,11 +190,15 @@ def build(name: str) -> bytes:
         return laser_telemetry()
     if name == "three_failures.csv":
         return three_failures()
+    if name == "engine_modes.csv":
+        return engine_modes()
+    if name == "switch_repairs.csv":
+        return switch_repairs()
     return run_commands(commands()[name])
 
 
 NAMES = ("pluggable_800g_dated.csv", "cpo_els_pilot.csv", "laser_htol.csv", "engine_inspections.csv",
-         "laser_telemetry.csv", "three_failures.csv")
+         "laser_telemetry.csv", "three_failures.csv", "engine_modes.csv", "switch_repairs.csv")
 
 
 def main(argv: list[str]) -> int:

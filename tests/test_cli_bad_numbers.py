@@ -53,7 +53,7 @@ MODEL_FILES = [
     ("top-level array", json.dumps([GOOD]), '(top level) = [{"distribution"'),
     ("scale with a unit", _model(parameters__scale="2e5 h"), 'parameters.scale = "2e5 h"'),
     ("no distribution", json.dumps({"parameters": GOOD["parameters"]}), "distribution: missing"),
-    ("unknown distribution", _model(distribution="normal"), 'distribution = "normal"'),
+    ("unknown distribution", _model(distribution="gumbel"), 'distribution = "gumbel"'),
     ("parameter missing", _model(parameters={"shape": 1.2}), "parameters.scale: missing"),
     ("parameter extra", _model(parameters__mu=3.0), "parameters.mu = 3.0"),
     ("negative scale", _model(parameters__scale=-1.0), "parameters.scale = -1.0"),

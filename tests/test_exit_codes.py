@@ -12,6 +12,7 @@ from tests.test_readme_examples import _commands
 COMMANDS = _commands()
 BAD_SCENARIO = "tests/data/bad/typo_key.toml"
 BAD_LOG = "tests/data/bad/negative_duration.csv"
+BAD_EVENTS = "tests/data/bad/event_log_negative_age.csv"
 
 # a domain error for each command: its input is wrong (a bad file, an impossible request)
 DOMAIN = {
@@ -20,6 +21,8 @@ DOMAIN = {
     "bound": ["bound", BAD_LOG],
     "plan-pilot": ["plan-pilot", "--target-fit", "1e-310"],
     "degrade": ["degrade", "no-such-telemetry.csv", "--threshold", "20%"],
+    "growth": ["growth", BAD_EVENTS],
+    "mcf": ["mcf", BAD_EVENTS],
     "simulate": ["simulate", BAD_SCENARIO],
     "compare": ["compare", BAD_SCENARIO],
     "sweep": ["sweep", BAD_SCENARIO, "--vary", "costs.pue=1.2"],

@@ -12,13 +12,14 @@ from scipy import stats
 from typer.testing import CliRunner
 
 from cli.main import app
-from reliability.models import LifeModel
+from reliability.models import FAMILIES, LifeModel
 
 SAMPLES = __import__("pathlib").Path(__file__).resolve().parents[1] / "failure_data" / "samples"
 FIT_KEYS = {"distribution", "parameters", "intervals", "confidence", "log_likelihood", "aic", "n_units",
             "n_failures", "mttf_hours", "b10_hours", "interval_method", "ranking", "alt", "component",
             "source", "saved_to", "plot", "units", "standard_errors", "covariance", "converged", "optimizer",
-            "n_records", "interval_requested", "quantities", "method", "r_squared", "by", "nonparametric", "goodness_of_fit"}
+            "n_records", "interval_requested", "quantities", "method", "r_squared", "by", "nonparametric", "goodness_of_fit",
+            "dead_on_arrival", "auto"}
 BOUND_KEYS = {"method", "confidence", "failures", "device_hours", "rate_upper_per_hour", "fit_upper",
               "mttf_lower_hours", "shape", "scale_lower_hours", "n_units", "source",
               "sides", "rate_lower_per_hour", "fit_lower", "fit_estimate", "mttf_upper_hours", "scale_hours",
@@ -73,7 +74,7 @@ def test_fit_auto_component_and_human_output(durations_csv, tmp_path):
     assert set(doc) == FIT_KEYS
     assert doc["n_units"] == 150 and doc["component"] == "laser"
     assert [r["distribution"] for r in doc["ranking"]][0] == doc["distribution"]
-    assert len(doc["ranking"]) == 5
+    assert len(doc["ranking"]) == len(FAMILIES)  # every family of reliability.families
     png = tmp_path / "p.png"
     res = _run("fit", durations_csv, "--plot", png)
     assert res.exit_code == 0, res.output
@@ -171,7 +172,7 @@ def test_plan_pilot_json():
     ["bound"],  # neither FILE nor counts
     ["bound", "--failures", "1"],  # device-hours missing
     ["fit", "x.csv", "--stress", "temperature_c"],  # --at missing
-    ["fit", "x.csv", "--dist", "normal"],  # not a choice
+    ["fit", "x.csv", "--dist", "gumbel"],  # not a choice (normal now is one)
     ["fit", "x.csv", "--plot", "p.pdf"],
 ])
 def test_usage_errors_exit_2(args):
@@ -210,3 +211,28 @@ def test_time_unit_days_scales_hours(tmp_path, durations_csv):
     assert days["parameters"]["scale"] == pytest.approx(hours["parameters"]["scale"], rel=1e-6)
     assert days["parameters"]["shape"] == pytest.approx(hours["parameters"]["shape"], rel=1e-6)
     assert days["source"]["time_unit"] == "days"
+
+
+# ---------------------------------------------------------------- dead on arrival, mixtures
+def test_fit_keeps_dead_on_arrival_units_and_fits_a_mixture_from_the_cli(tmp_path):
+    r = _run("fit", SAMPLES / "pluggable_800g_dated.csv", "--as-of", "2025-12-31", "--dist", "mixture",
+             "--json", "--save", tmp_path / "mix.json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["distribution"] == "mixture" and doc["n_failures"] == 77
+    assert doc["dead_on_arrival"]["how"] == "interval" and doc["dead_on_arrival"]["dead"] == 12
+    assert set(doc["parameters"]) == {"weight", "shape1", "scale1", "shape2", "scale2"}
+    assert 0 < doc["intervals"]["weight"][0] < 0.03 < doc["intervals"]["weight"][1] < 1
+    assert LifeModel.load(tmp_path / "mix.json").distribution == "mixture"
+    r = _run("fit", SAMPLES / "pluggable_800g_dated.csv", "--as-of", "2025-12-31", "--doa", "atom", "--json")
+    doc = json.loads(r.stdout)
+    assert doc["dead_on_arrival"]["share"] == pytest.approx(12 / 2000) and "dead_on_arrival" in doc["intervals"]
+
+
+def test_dead_on_arrival_options_are_checked(tmp_path):
+    p = tmp_path / "log.csv"
+    p.write_text("duration,failed\n0,1\n100,1\n250,0\n300,1\n")
+    r = _run("fit", p, "--doa", "interval")
+    assert r.exit_code == 1 and "--doa-hours" in r.output and "line(s) 2" in r.output
+    assert _run("fit", p, "--doa", "interval", "--doa-hours", "12").exit_code == 0
+    assert _run("fit", p, "--doa", "dropped").exit_code == 2

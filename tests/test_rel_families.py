@@ -35,6 +35,57 @@ def _gengamma(mu: float, ln_sigma: float, lam: float):
     return stats.gengamma(a=1 / lam**2, c=lam / sigma, scale=math.exp(mu) * (lam**2) ** (sigma / lam))
 
 
+class _Mixed:
+    """An independent reference for the mixture families (no scipy law exists): a share ``w[i]``
+    of units follows the frozen scipy law ``laws[i]``, and the rest (1 - sum w) never fails. Its
+    quantiles are brentq roots of its cdf (or, in the upper tail, of its survival), not
+    bisection like the family's, so the two are computed independently."""
+
+    def __init__(self, w, laws):
+        self.w, self.laws = list(w), list(laws)
+        self.top = float(sum(w))  # F(inf): below 1 for a limited failure population
+
+    def cdf(self, t):
+        return sum(w * law.cdf(t) for w, law in zip(self.w, self.laws, strict=True))
+
+    def logsf(self, t):
+        return np.log(1 - self.top + sum(w * law.sf(t) for w, law in zip(self.w, self.laws, strict=True)))
+
+    def logcdf(self, t):
+        return np.log(self.cdf(t))
+
+    def logpdf(self, t):
+        return np.log(sum(w * law.pdf(t) for w, law in zip(self.w, self.laws, strict=True)))
+
+    def _root(self, f, q):
+        from scipy.optimize import brentq
+
+        out = [math.exp(brentq(lambda x, v=v: f(math.exp(x)) - v, -200.0, 200.0, xtol=1e-15, rtol=1e-15))
+               for v in np.atleast_1d(q)]
+        return np.array(out) if np.ndim(q) else out[0]
+
+    def ppf(self, q):
+        return self._root(lambda t: float(self.cdf(t)), q)
+
+    def isf(self, q):
+        return self._root(lambda t: -float(np.exp(self.logsf(t))), -np.asarray(q))
+
+    def median(self):
+        return self.ppf(0.5)
+
+    def mean(self):
+        return math.inf if self.top < 1 else sum(w * law.mean() for w, law in zip(self.w, self.laws, strict=True))
+
+
+def _lfp(d, k, s):
+    return ({"defective": d, "shape": k, "scale": s}, _Mixed([d], [stats.weibull_min(c=k, scale=s)]))
+
+
+def _mix(w, k1, s1, k2, s2):
+    return ({"weight": w, "shape1": k1, "scale1": s1, "shape2": k2, "scale2": s2},
+            _Mixed([w, 1 - w], [stats.weibull_min(c=k1, scale=s1), stats.weibull_min(c=k2, scale=s2)]))
+
+
 REFERENCES = {  # family -> [(parameters, the same law as a frozen scipy distribution)]
     "weibull": [({"shape": k, "scale": s}, stats.weibull_min(c=k, scale=s))
                 for k in (0.5, 1.0, 1.3, 3.0, 8.0) for s in (1.0, 1e5)],
@@ -45,12 +96,29 @@ REFERENCES = {  # family -> [(parameters, the same law as a frozen scipy distrib
                     for k in (0.7, 1.0, 2.5, 6.0) for s in (4e2, 4e4)],
     "gengamma": [({"mu": 10.0, "ln_sigma": ls, "lambda_": lam}, _gengamma(10.0, ls, lam))
                  for ls in (-0.3, 0.1) for lam in (0.5, 1.0, -0.4, 2.0)],
+    "lfp": [_lfp(d, k, s) for d in (0.6, 0.95) for k, s in ((0.5, 500.0), (2.0, 3e4))],
+    "mixture": [_mix(0.03, 0.5, 500.0, 1.2, 6e5), _mix(0.4, 1.0, 2e3, 3.0, 1e4),
+                _mix(0.8, 2.0, 1e5, 0.7, 1e3)],
+    "weibull3": [({"shape": k, "scale": s, "threshold": g}, stats.weibull_min(c=k, scale=s, loc=g))
+                 for k in (1.3, 3.0) for s, g in ((1e3, 200.0), (1e5, 5e4))],
+    "gamma": [({"shape": a, "scale": s}, stats.gamma(a=a, scale=s)) for a in (0.5, 1.0, 2.5, 9.0)
+              for s in (1.0, 3e4)],
+    # normal and SEV lives: mass below 0 under 1e-9 (mu > 6 sigma; SEV mu > 20 sigma), so
+    # the law's clipping of it to 0 is out of reach of the 1e-8 quantile grid
+    "normal": [({"mu": m, "sigma": s}, stats.norm(loc=m, scale=s)) for m, s in ((6e3, 1e3), (1e5, 2e3))],
+    "sev": [({"mu": m, "sigma": s}, stats.gumbel_l(loc=m, scale=s)) for m, s in ((5e4, 2e3), (1e5, 2.5e3))],
 }
 CASES = [(name, p, ref) for name, lst in REFERENCES.items() for p, ref in lst]
 IDS = [f"{name}-" + "-".join(f"{k}={v:g}" for k, v in p.items()) for name, p, _ in CASES]
 
 # probabilities spanning both tails
 Q = np.concatenate([np.geomspace(1e-8, 0.5, 30), 1 - np.geomspace(1e-8, 0.5, 30)[::-1][1:]])
+
+
+def _q(ref) -> np.ndarray:
+    """Probabilities the law reaches (a limited failure population's cdf tops at F(inf) < 1)."""
+    top = getattr(ref, "top", 1.0)
+    return Q if top == 1.0 else Q[Q < top * (1 - 1e-6)]
 
 
 def _ref_ppf(ref, q: np.ndarray) -> np.ndarray:
@@ -72,12 +140,15 @@ def test_every_family_has_a_reference():
 @pytest.mark.parametrize("name, p, ref", CASES, ids=IDS)
 def test_scalar_cdf_and_ppf_are_the_scipy_law(name, p, ref):
     fam = FAMILIES[name]
-    t = _ref_ppf(ref, Q)
+    q = _q(ref)
+    t = _ref_ppf(ref, q)
     cdf = np.array([fam.cdf(p, float(x)) for x in t])
     assert all(isinstance(fam.cdf(p, float(x)), float) for x in t[:3])
     assert _rel(cdf, ref.cdf(t)) < 1e-12
-    assert _rel([fam.ppf(p, float(q)) for q in Q], _ref_ppf(ref, Q)) < 1e-12  # float q
-    assert _rel(fam.ppf(p, Q), _ref_ppf(ref, Q)) < 1e-12  # array q, as the engine passes
+    assert _rel([fam.ppf(p, float(x)) for x in q], _ref_ppf(ref, q)) < 1e-12  # float q
+    assert _rel(fam.ppf(p, q), _ref_ppf(ref, q)) < 1e-12  # array q, as the engine passes
+    if len(q) < len(Q):  # beyond F(inf): the units that never fail
+        assert np.all(np.isinf(fam.ppf(p, Q[len(q):])))
     assert fam.cdf(p, 0.0) == 0.0 and fam.cdf(p, -1.0) == 0.0
 
 
@@ -96,7 +167,7 @@ def _ref_logs(name, p, ref, t):
 @pytest.mark.parametrize("name, p, ref", CASES, ids=IDS)
 def test_log_sf_cdf_pdf_are_scipys(name, p, ref):
     fam = FAMILIES[name]
-    t = _ref_ppf(ref, Q)
+    t = _ref_ppf(ref, _q(ref))
     want_sf, want_cdf, want_pdf = _ref_logs(name, p, ref, t)
     # a log error is a relative error of the probability itself: 1e-12 of it (or of |log| >= 1)
     for got, want in ((fam.log_sf(p, t), want_sf), (fam.log_cdf(p, t), want_cdf),
@@ -121,7 +192,7 @@ def _mean_exists(name: str, p) -> bool:
         return p["shape"] > 1
     if name == "gengamma" and p["lambda_"] < 0:  # scipy gengamma, c < 0: finite iff a + 1/c > 0
         return 1 / p["lambda_"] ** 2 + math.exp(p["ln_sigma"]) / p["lambda_"] > 0
-    return True
+    return name != "lfp"  # a limited failure population's non-defective units never fail
 
 
 MEAN_CASES = CASES + [
@@ -143,7 +214,7 @@ def test_mean_is_scipys_where_it_exists_and_inf_where_not(name, p, ref):
 
 def test_the_cases_cover_a_missing_mean_for_each_family_that_can_lack_one():
     missing = {n for n, p, _ in MEAN_CASES if not _mean_exists(n, p)}
-    assert missing == {"loglogistic", "gengamma"}
+    assert missing == {"loglogistic", "gengamma", "lfp"}
     assert not _mean_exists("loglogistic", {"shape": 1.0, "scale": 1.0})  # shape 1 itself: inf
 
 
@@ -161,11 +232,14 @@ def test_family_declares_everything_the_registry_requires(name):
     # parameters: names, units, meaning, and the lifelines attribute that holds each
     assert fam.params and all(isinstance(q, Parameter) for q in fam.parameters)
     assert fam.params == tuple(q.name for q in fam.parameters)
-    assert all(q.unit and q.meaning and q.lifelines for q in fam.parameters)
+    assert all(q.unit and q.meaning and (q.lifelines or fam.fitter is None) for q in fam.parameters)
     assert dict(PARAMETER_UNITS[name]) == {q.name: q.unit for q in fam.parameters}
-    fitter = fam.fitter_class()()
-    assert set(fitter._fitted_parameter_names) == {q.lifelines for q in fam.parameters}
-    assert sum(q.role in (SCALE, LOG_SCALE) for q in fam.parameters) == 1  # one time location
+    if fam.fitter is not None:  # None: fitted by the project's likelihood (reliability.mixtures)
+        fitter = fam.fitter_class()()
+        assert set(fitter._fitted_parameter_names) == {q.lifelines for q in fam.parameters}
+        assert sum(q.role in (SCALE, LOG_SCALE) for q in fam.parameters) == 1  # one time location
+    else:  # a mixture's scales are each a time: its first is its location
+        assert fam.parameters[[q.role for q in fam.parameters].index(SCALE)].role == SCALE
 
     # starts cover every parameter in order and lie in the parameter space
     for start in (fam.default_start, fam.data_start):
@@ -197,7 +271,7 @@ def test_time_scale_is_the_law_with_times_divided(name):
     fam = FAMILIES[name]
     p, ref = REFERENCES[name][0]
     q = fam.time_scale(p, 7.5)
-    for t in (ref.ppf(0.01), ref.median(), ref.ppf(0.99)):
+    for t in (ref.ppf(0.01), ref.median(), ref.ppf(0.99 * getattr(ref, "top", 1.0))):
         assert fam.cdf(q, t / 7.5) == pytest.approx(fam.cdf(p, t), rel=1e-12)
     assert fam.location(q) == pytest.approx(fam.location(p) / 7.5, rel=1e-14)
     assert fam.log_location(p) == pytest.approx(math.log(fam.location(p)), rel=1e-14, abs=1e-14)

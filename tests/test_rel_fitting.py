@@ -313,7 +313,7 @@ def test_rank_distributions_and_auto():
     np.testing.assert_allclose(conv["aic"], 2 * conv["n_parameters"] - 2 * conv["log_likelihood"])
     best = fit_auto(table)
     assert best.distribution.value == ranking.loc[0, "distribution"]
-    assert best.ranking is not None and len(best.ranking) == 5
+    assert best.ranking is not None and len(best.ranking) == len(Distribution)
     assert fit(table, "auto").distribution == best.distribution
 
 

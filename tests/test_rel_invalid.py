@@ -30,7 +30,7 @@ CASES = [
     ("negative failures", lambda: rate_upper_bound(-1, 1e6), "-1"),
     ("fractional failures", lambda: rate_upper_bound(1.5, 1e6), "1.5"),
     ("zero failures fit", lambda: fit(NO_FAIL, "weibull"), "0 failures"),
-    ("unknown distribution", lambda: fit(TABLE, "normal"), "'normal'"),
+    ("unknown distribution", lambda: fit(TABLE, "gumbel"), "'gumbel'"),
     ("unknown component", lambda: select_component(TABLE, "modulator"), "'modulator'"),
     ("shape <= 0", lambda: weibayes_scale_lower([100.0], 0, 0.0), "0.0"),
     ("negative shape", lambda: weibayes_scale_lower([100.0], 0, -2.0), "-2.0"),

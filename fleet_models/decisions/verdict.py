@@ -267,6 +267,6 @@ def uncertain_count(scenario: Scenario) -> int:
     from fleet_models.scenario.inputs import inputs
 
     keys = {stream_key(p, u) for p, u in inputs(scenario).items()}
-    return len(keys) + sum(c.life.covariance is not None for a in scenario.architectures
+    return len(keys) + sum(c.life.uncertain for a in scenario.architectures
                            for c in a.components)
 

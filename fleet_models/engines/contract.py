@@ -134,7 +134,7 @@ class FleetPlan:
             return self.lives
         streams = streams or self.streams(replication)
         comps = self.architecture.components
-        drawn = [c.life.draw_parameters(streams.parameters(c.name)) if c.life.covariance is not None
+        drawn = [c.life.draw_parameters(streams.parameters(c.name)) if c.life.uncertain
                  else None for c in comps]
         return tuple(life if drawn[int(c)] is None else _share_of(drawn[int(c)], float(f))
                      for life, c, f in zip(self.lives, self.component, self.share, strict=True))

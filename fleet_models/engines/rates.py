@@ -21,7 +21,7 @@ from fleet_models.model.spec import Component, Repair, Scenario
 
 def _events_per_unit_year(c: Component, horizon: float) -> float:
     life = c.life
-    per_element = (1.0 / life.mean() if life.distribution == "exponential"
+    per_element = (1.0 / life.mean() if life.distribution == "exponential" and not life.dead_on_arrival
                    else renewal_function(life, horizon, steps=400) / horizon)
     return per_element * c.elements * HOURS_PER_YEAR
 

@@ -38,7 +38,7 @@ from reliability.models import FAMILIES, LifeModel
 LIFE_FORMS = ("distribution", "fit_per_1e9h", "model", "catalog")
 TEMPERATURE_KEYS = ("temperature_c", "reference_temperature_c", "activation_energy_ev")
 _FORM_KEYS = {
-    "distribution": ("covariance", "confidence", "source", "provenance"),
+    "distribution": ("covariance", "confidence", "dead_on_arrival", "posterior_draws", "source", "provenance"),
     "fit_per_1e9h": ("source", "provenance"),
     "model": (),
     "catalog": ("device_unit",),
@@ -161,14 +161,49 @@ def _inline_life(raw: Mapping[str, Any], path: str, p: Problems) -> LifeModel | 
     if "confidence" in raw:
         ok, conf = convert(raw["confidence"], float, join(path, "confidence"), p, CONFIDENCE)
     prov = _provenance(raw, path, p)
+    doa = _dead_on_arrival(raw, path, p)
+    if doa is not None and "posterior_draws" in raw:  # checked by LifeModel (every row, every value)
+        doa["posterior_draws"] = raw["posterior_draws"]
     if len(params) != len(fam.params) or prov is None or ("covariance" in raw and cov is None) \
-            or conf is None:
+            or conf is None or doa is None:
         return None
     try:
-        return LifeModel(dist, params, covariance=cov, confidence=conf, provenance=prov)
+        return LifeModel(dist, params, covariance=cov, confidence=conf, provenance=prov, **doa)
     except ParameterError as e:
         p.add(path, NO_VALUE, e.raw)
         return None
+
+
+DOA_HELP = ("a share in [0, 1) of new units failing at installation, e.g. 0.006, or "
+            "{ share = 0.006, dead = 12, installed = 2000 } (the counts it was estimated from: "
+            "uncertainty = true draws the share)")
+
+
+def _dead_on_arrival(raw: Mapping[str, Any], path: str, p: Problems) -> dict[str, Any] | None:
+    """The LifeModel fields of an inline life's ``dead_on_arrival`` ({} without one), or None with
+    the problem recorded (LifeModel.to_dict writes it: a number or {share, dead, installed})."""
+    if "dead_on_arrival" not in raw:
+        return {}
+    v, where = raw["dead_on_arrival"], join(path, "dead_on_arrival")
+    if isinstance(v, Mapping):
+        if set(v) != {"share", "dead", "installed"}:
+            p.add(where, dict(v), f"must be {DOA_HELP}")
+            return None
+        ok1, share = convert(v["share"], float, join(where, "share"), p)
+        ok2, k = convert(v["dead"], int, join(where, "dead"), p)
+        ok3, n = convert(v["installed"], int, join(where, "installed"), p)
+        if not (ok1 and ok2 and ok3):
+            return None
+        out: dict[str, Any] = {"dead_on_arrival": share, "dead_on_arrival_counts": (k, n)}
+    else:
+        ok, share = convert(v, float, where, p)
+        if not ok:
+            return None
+        out = {"dead_on_arrival": share}
+    if not 0 <= share < 1:
+        p.add(where, v, f"must be {DOA_HELP}")
+        return None
+    return out
 
 
 def _model_file(value: Any, path: str, p: Problems,

@@ -185,7 +185,7 @@ def _life(life: LifeModel, tokens: list[str | int], path: str, where: str, new: 
     else:
         params_new = {**life.parameters, name: value}
     try:
-        return dataclasses.replace(life, parameters=params_new, covariance=None, provenance={
+        return dataclasses.replace(life, parameters=params_new, covariance=None, posterior_draws=None, provenance={
             **life.provenance, "varied": f"{name} = {value:g}"})
     except Exception as e:  # ParameterError: a value the family refuses (a shape <= 0)
         raise ScenarioError(f"{path} = {new!r}: {e}") from None

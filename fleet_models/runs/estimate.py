@@ -76,8 +76,8 @@ def estimate(scenario: Scenario, replications: int | None = None, workers: int |
                 mean = c.life.mean()
             except OverflowError:  # a mean beyond a float (lognormal mu = 1e308): no renewals
                 mean = math.inf
-            # the family's closed-form cdf, as the engine uses (LifeModel.cdf would import scipy.stats)
-            rate = max(float(c.life.family.cdf(c.life.parameters, h)), h / mean if mean > 0 else math.inf)
+            # the family's closed-form cdf, as the engines use (LifeModel.cdf would import scipy.stats)
+            rate = max(float(c.life.scalar_cdf(h)), h / mean if mean > 0 else math.inf)
             per_rep += count * rate
             units += count
     return RunEstimate(failures=per_rep * n, units=units * n, workers=max(1, min(workers, n)),

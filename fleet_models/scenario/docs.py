@@ -92,7 +92,8 @@ LIFE_DOCS: tuple[tuple[str, str], ...] = (
     ('{ distribution = "weibull", shape = 1.2, scale = 3e6 }',
      "a distribution with its parameters in hours: "
      + ", ".join(f"{name} ({', '.join(fam.params)})" for name, fam in FAMILIES.items())
-     + "; optional covariance, confidence, source, provenance"),
+     + "; optional covariance, confidence, dead_on_arrival (a share of new units failing at "
+     "installation, or { share, dead, installed }), source, provenance"),
     ("{ fit_per_1e9h = 50 }", "a constant failure rate in FIT (failures per 1e9 device-hours)"),
     ('{ model = "laser.json" }', "a saved fit (path relative to the scenario file), written by "
      "`cpo fit FILE --save laser.json`"),

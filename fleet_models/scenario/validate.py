@@ -158,8 +158,9 @@ def _in_place_checks(cpath: str, c: Any, p: Problems) -> None:
         elif c.elements != 1:
             why = (f"needs a unit of one element (elements = {c.elements}): the share of an "
                    "element's events is not modelled; set in_place_fraction = 0 or elements = 1")
-        elif c.life.family.name != "exponential":
-            why = (f"needs a constant-rate life (this one is {c.life.family.name}): the split of "
+        elif c.life.family.name != "exponential" or c.life.dead_on_arrival:
+            what = "has a dead-on-arrival share" if c.life.dead_on_arrival else f"is {c.life.family.name}"
+            why = (f"needs a constant-rate life (this one {what}): the split of "
                    "its events into two streams is exact only then; give the events cleared in "
                    "place as a constant rate, or set in_place_fraction = 0")
         if why:
@@ -295,7 +296,7 @@ def check(scenario: Scenario, p: Any) -> None:
                       + ("choose among the field's values" if choices is not None else "narrow the range"))
                 break
     if scenario.uncertainty and not scenario.uncertain and not any(
-            c.life.covariance is not None for a in scenario.architectures for c in a.components
+            c.life.uncertain for a in scenario.architectures for c in a.components
     ) and not catalog_uncertain(scenario):
         p.add("uncertainty", True, "nothing in this scenario is uncertain (no [uncertain] inputs, no "
               "value citing a catalog entry with a published range, no life model with a covariance), "

@@ -39,6 +39,10 @@ def life_to_dict(life: LifeModel) -> dict[str, Any]:
         d["covariance"] = [list(r) for r in life.covariance]
     if life.confidence != 0.95:
         d["confidence"] = life.confidence
+    whole = life.to_dict()
+    for key in ("dead_on_arrival", "posterior_draws"):  # a share failing at installation; a posterior
+        if whole.get(key) is not None:
+            d[key] = whole[key]
     prov = dict(life.provenance)
     if set(prov) == {"source"} and isinstance(prov["source"], str) and prov["source"].strip():
         d["source"] = prov["source"]

@@ -22,10 +22,15 @@ class _Life:
         self.p = model.parameters
 
     def cdf(self, t: float) -> float:
+        if self.model.dead_on_arrival:  # a share fails at installation (LifeModel.scalar_cdf)
+            return self.model.scalar_cdf(t)
         return self.family.cdf(self.p, t)
 
     def ppf(self, q):
-        """Inverse cdf, for an array or a float ``q`` in [0, 1)."""
+        """Inverse cdf, for an array or a float ``q`` in [0, 1): 0 (at installation) below a
+        dead-on-arrival share."""
+        if self.model.dead_on_arrival:
+            return self.model.scalar_ppf(q)
         return self.family.ppf(self.p, q)
 
     def failing(self, n: int, horizon: float, rng: np.random.Generator):

@@ -24,7 +24,7 @@ import numpy as np
 
 from fleet_models.engines.contract import FleetPlan, ReplicationOutcome
 from fleet_models.engines.fast.jit import numba
-from fleet_models.engines.fast.laws import COMPILED, _life_arrays
+from fleet_models.engines.fast.laws import COMPILED, SHARED, _life_arrays, _life_shares
 from fleet_models.engines.fast.loop import _run
 from fleet_models.engines.fast.rng import _replication_key
 from fleet_models.engines.fast.setup import _simulate
@@ -103,7 +103,7 @@ def unsupported(plan: FleetPlan) -> str | None:
     # the plan's scenario with only its own architecture; drawn inputs reach it as numbers
     problems = _unmodelled(dataclasses.replace(sc, architectures=(arch,), uncertain={}), "")
     for c in arch.components:
-        if c.life.family.name not in COMPILED:
+        if c.life.family.name not in COMPILED and c.life.family.name not in SHARED:
             problems.append(f"{arch.name}.{c.name}: life family {c.life.family.name!r} has no "
                             "compiled cdf/ppf")
     if not problems:
@@ -148,6 +148,7 @@ class _PerPlan:
     predicted: np.ndarray  # bool per kind: its failures raise alarms (none at a miss rate of 1)
     false_alarm_rate: float  # per switch-hour where a kind is predicted, else 0
     false_alarm_word: np.uint64  # the crc32 false alarms are keyed by
+    shares: tuple[np.ndarray, np.ndarray] | None  # each life's dead-on-arrival and ever-failing shares
 
 
 @functools.lru_cache(maxsize=64)
@@ -168,7 +169,9 @@ def _per_plan(plan: FleetPlan) -> _PerPlan:
         lives=_life_arrays(plan.lives) if fixed else None,
         predicted=plan.predicted & (plan.predict_miss < 1.0),
         false_alarm_rate=plan.false_alarm_rate if plan.predicted.any() else 0.0,
-        false_alarm_word=np.uint64(zlib.crc32(Streams.FALSE_ALARMS.encode())))
+        false_alarm_word=np.uint64(zlib.crc32(Streams.FALSE_ALARMS.encode())),
+        shares=_life_shares(plan.lives) if fixed else None)
+
 
 
 class FastEngine:
@@ -183,14 +186,16 @@ class FastEngine:
         seed = plan.seed
         streams = Streams(seed, replication)  # validates seed and replication
         pp = _per_plan(plan)
-        fam, pa, pb = pp.lives or _life_arrays(plan.lives_for(replication, streams))
+        lives = None if pp.lives else plan.lives_for(replication, streams)
+        fam, pa, pb = pp.lives or _life_arrays(lives)
+        pdoa, ptop = pp.shares or _life_shares(lives)
         x0 = np.uint64(_replication_key(seed, replication))
         out, fails, events, lt, lk, lc, lh, dbm, lbm, lg = _simulate(
             plan.switches, plan.ports, plan.horizon, plan.detection, plan.swap_hours,
             plan.replacement_hours, plan.exponential_hands_on, plan.technicians, plan.k, plan.window,
             pp.jp, plan.jobs.n, plan.dual, plan.ntf_test_hours,
             plan.per_switch, plan.spares, plan.span, plan.wide, plan.elements, plan.needed, plan.swap,
-            plan.unit_scope, plan.moves, plan.pool, plan.ntf, fam, pa, pb,
+            plan.unit_scope, plan.moves, plan.pool, plan.ntf, fam, pa, pb, pdoa, ptop,
             plan.pool_stock, pp.pool_lead, plan.switch_pool,
             x0, pp.words, pp.months, pp.predicted, plan.predict_lead, plan.predict_miss,
             pp.false_alarm_rate, pp.false_alarm_word)

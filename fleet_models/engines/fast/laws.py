@@ -32,7 +32,14 @@ COMPILED: dict[str, tuple[int, str | float, str]] = {
 }
 """The families of ``reliability.families.FAMILIES`` with a compiled law: name -> (the code the
 compiled functions below dispatch on, the family parameter (or constant) that is their ``a``,
-the one that is their ``b``). A family not listed here runs on the SimPy engine."""
+the one that is their ``b``). A family not listed here (nor in :data:`SHARED`) runs on the
+SimPy engine."""
+
+SHARED: dict[str, tuple[str, str]] = {"lfp": ("weibull", "defective")}
+"""Families compiled as another's law of which only a share of units ever fails: name -> (the
+compiled family whose parameters it shares, the parameter that is that share). With a life's
+dead-on-arrival share d, every compiled life is F(t) = d + (1 - d) p F0(t) (:func:`_cdf_z`);
+d = 0 and p = 1 take the plain law's own arithmetic, so those runs are unchanged to the bit."""
 
 
 @_helper
@@ -119,7 +126,51 @@ def _life_at(fam, a, b, h):
 
 
 @_helper
-def _cohort_age(st, r, c, u_any, fam, a, b, h_end, ch_h, ch_left):
+def _cdf_z(fam, a, b, d, p, t):
+    """F(t) = d + (1 - d) p F0(t): a share d fails at installation, a share p ever fails."""
+    if d == 0.0 and p == 1.0:
+        return _cdf(fam, a, b, t)
+    if t < 0.0:
+        return 0.0
+    return d + (1.0 - d) * p * _cdf(fam, a, b, t)
+
+
+@_helper
+def _ppf_z(fam, a, b, d, p, q):
+    """The inverse of :func:`_cdf_z`: 0 (installation) up to d, inf past d + (1 - d) p."""
+    if d == 0.0 and p == 1.0:
+        return _ppf(fam, a, b, q)
+    if q <= d:
+        return 0.0
+    w = (q - d) / ((1.0 - d) * p)
+    return np.inf if w >= 1.0 else _ppf(fam, a, b, w)
+
+
+@_helper
+def _hazard_to_z(fam, a, b, d, p, t):
+    """-log(1 - F(t)) of :func:`_cdf_z`."""
+    if d == 0.0 and p == 1.0:
+        return _hazard_to(fam, a, b, t)
+    if t < 0.0:
+        return 0.0
+    return -math.log1p(-d) - math.log1p(-p * _cdf(fam, a, b, t))
+
+
+@_helper
+def _life_at_z(fam, a, b, d, p, h):
+    """The age at which :func:`_hazard_to_z` reaches h: 0 up to -log(1 - d), inf beyond the
+    share that ever fails."""
+    if d == 0.0 and p == 1.0:
+        return _life_at(fam, a, b, h)
+    h0 = -math.log1p(-d)
+    if h <= h0:
+        return 0.0
+    w = -math.expm1(-(h - h0)) / p  # F0 at the age sought: 1 - p F0 = exp(-(h - h0))
+    return np.inf if w >= 1.0 else _ppf(fam, a, b, w)
+
+
+@_helper
+def _cohort_age(st, r, c, u_any, fam, a, b, d, p, h_end, ch_h, ch_left):
     """The age of cohort c's next failure, inf if it comes after the horizon: the cumulative
     hazard (ch_h[c]) grows by an exponential E = -log(1 - u) over the ch_left[c] survivors
     (Renyi), which are one fewer after. u_any is the chance that a new cohort sees a failure
@@ -129,7 +180,7 @@ def _cohort_age(st, r, c, u_any, fam, a, b, h_end, ch_h, ch_left):
     h = np.inf if u >= u_any else ch_h[c] - math.log1p(-u) / ch_left[c]
     ch_h[c] = h
     ch_left[c] -= 1
-    return _life_at(fam, a, b, h) if h <= h_end else np.inf
+    return _life_at_z(fam, a, b, d, p, h) if h <= h_end else np.inf
 
 
 @_helper
@@ -189,8 +240,16 @@ def _life_arrays(lives) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     pa = np.empty(len(lives))
     pb = np.empty(len(lives))
     for i, life in enumerate(lives):
-        code, a, b = COMPILED[life.family.name]
+        code, a, b = COMPILED[SHARED.get(life.family.name, (life.family.name,))[0]]
         fam[i] = code
         pa[i] = a if isinstance(a, float) else life.parameters[a]
         pb[i] = life.parameters[b]
     return fam, pa, pb
+
+
+def _life_shares(lives) -> tuple[np.ndarray, np.ndarray]:
+    """Each life's dead-on-arrival share d and the share p that ever fails (:func:`_cdf_z`)."""
+    d = np.array([float(life.dead_on_arrival) for life in lives])
+    p = np.array([float(life.parameters[SHARED[life.family.name][1]]) if life.family.name in SHARED
+                  else 1.0 for life in lives])
+    return d, p

@@ -16,7 +16,7 @@ from fleet_models.engines.fast.jobs import (
     _ports_up,
     _record,
 )
-from fleet_models.engines.fast.laws import _cdf, _cohort_age, _failing, _ppf, _survivor
+from fleet_models.engines.fast.laws import _cdf_z, _cohort_age, _failing, _ppf_z, _survivor
 from fleet_models.engines.fast.predict import _FALSE_ALARM, _PREDICT, _booked, _foresee
 from fleet_models.engines.fast.queues import (
     _ARRIVE,
@@ -63,7 +63,8 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
     (S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K_ports, window,
      JP, n_jobs, dual, ntf_test, K, Q, renew0, ntf0, tot, push_bound, switch_pool, lane_bound, pf) = cfg
     (per_switch, spares, units, uoff, down_at, span, wide, elements, swap, unit_scope,
-     moves, kpool, ntf, fam, pa, pb, pool_lead, renew_key, ntf_key, h_end, u_any, f_end, pk) = kinds
+     moves, kpool, ntf, fam, pa, pb, pdoa, ptop, pool_lead, renew_key, ntf_key, h_end, u_any, f_end,
+     pk) = kinds
     (reasons, rs_reasons, rs_down, failed, nfk, unit_gen, serve, block_down, in_place, gen,
      degraded, awaiting, switch_wide, pending, window_gen, ch_h, ch_left, ch_t0) = switches
     (st, seeded, stock, ports_buf, idx, fails, dbm, lbm, jd, stalled, last_int,
@@ -172,7 +173,7 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
             if not swap[k] and ch_left[s * K + k] > 0:  # the cohort's next failure
                 c = s * K + k
                 r = _stream(st, seeded, renew0 + k * S + s, renew_key[k], s)
-                t = ch_t0[s] + _cohort_age(st, r, c, 1.0, fam[k], pa[k], pb[k], h_end[k], ch_h,
+                t = ch_t0[s] + _cohort_age(st, r, c, 1.0, fam[k], pa[k], pb[k], pdoa[k], ptop[k], h_end[k], ch_h,
                                            ch_left)
                 if t < H:
                     v = _survivor(st, r, units[k] * elements[k], elements[k], s, uoff[k], failed)
@@ -367,16 +368,16 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
                 rem = H - now
                 if unit_scope[k]:
                     unit_gen[s, uid] += 1
-                    f = _cdf(fam[k], pa[k], pb[k], rem)
+                    f = _cdf_z(fam[k], pa[k], pb[k], pdoa[k], ptop[k], rem)
                     c = _failing(st, r, elements[k], f, idx)
                     for _j in range(c):
-                        life = _ppf(fam[k], pa[k], pb[k], _uniform(st, r) * f)
+                        life = _ppf_z(fam[k], pa[k], pb[k], pdoa[k], ptop[k], _uniform(st, r) * f)
                         _push(IS, et, eseq, ed, hp, fr, now + life, _FAIL, k, s, u, g, unit_gen[s, uid])
                 else:  # one element: v < F(H') fails inside, and then ppf(v) is its truncated
                     # life; v >= F(H) >= F(H') cannot (no cdf to compute: most swaps)
                     v = _uniform(st, r)
-                    if v < f_end[k] and v < _cdf(fam[k], pa[k], pb[k], rem):
-                        _push(IS, et, eseq, ed, hp, fr, now + _ppf(fam[k], pa[k], pb[k], v), _FAIL,
+                    if v < f_end[k] and v < _cdf_z(fam[k], pa[k], pb[k], pdoa[k], ptop[k], rem):
+                        _push(IS, et, eseq, ed, hp, fr, now + _ppf_z(fam[k], pa[k], pb[k], pdoa[k], ptop[k], v), _FAIL,
                               k, s, u, g, 0)
 
         elif typ == _EXCLUDE:
@@ -413,7 +414,7 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
                     c = s * K + k
                     ch_h[c] = 0.0
                     ch_left[c] = n
-                    t = now + _cohort_age(st, r, c, u_any[k], fam[k], pa[k], pb[k], h_end[k], ch_h,
+                    t = now + _cohort_age(st, r, c, u_any[k], fam[k], pa[k], pb[k], pdoa[k], ptop[k], h_end[k], ch_h,
                                           ch_left)
                     if t < H:
                         v = _survivor(st, r, n, elements[k], s, uoff[k], failed)
@@ -421,10 +422,10 @@ def _run(cfg, kinds, switches, work, IS, FS, et, eseq, ed, hp, fr, lt, lk, lc, l
                         _foresee(IS, et, eseq, ed, hp, fr, st, seeded, pf, pk, k, S, s, t, now,
                                  window, gen[s])  # predictive replacement: its alarm
                     continue
-                f = _cdf(fam[k], pa[k], pb[k], rem)
+                f = _cdf_z(fam[k], pa[k], pb[k], pdoa[k], ptop[k], rem)
                 c = _failing(st, r, units[k] * elements[k], f, idx)
                 for j in range(c):
-                    life = _ppf(fam[k], pa[k], pb[k], _uniform(st, r) * f)
+                    life = _ppf_z(fam[k], pa[k], pb[k], pdoa[k], ptop[k], _uniform(st, r) * f)
                     _push(IS, et, eseq, ed, hp, fr, now + life, _FAIL, k, s, idx[j] // elements[k],
                           gen[s], 0)
 

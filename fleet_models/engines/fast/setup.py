@@ -9,7 +9,14 @@ import numpy as np
 
 from fleet_models.engines.fast.jit import njit
 from fleet_models.engines.fast.jobs import _advance
-from fleet_models.engines.fast.laws import _cdf, _cohort_age, _failing, _hazard_to, _ppf, _survivor
+from fleet_models.engines.fast.laws import (
+    _cdf_z,
+    _cohort_age,
+    _failing,
+    _hazard_to_z,
+    _ppf_z,
+    _survivor,
+)
 from fleet_models.engines.fast.loop import _run
 from fleet_models.engines.fast.predict import _window_at
 from fleet_models.engines.fast.queues import (
@@ -60,7 +67,7 @@ from fleet_models.model.ledger import MONTH_HOURS
 def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K_ports, window,
               JP, n_jobs, dual, ntf_test,
               per_switch, spares, span, wide, elements, needed, swap, unit_scope, moves, kpool, ntf,
-              fam, pa, pb,
+              fam, pa, pb, pdoa, ptop,
               pool_stock, pool_lead, switch_pool,
               x0, words, months, predicted, lead, miss, fa_rate, fa_word):
     K = per_switch.shape[0]
@@ -129,7 +136,7 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
     u_any = np.empty(K)
     f_end = np.empty(K)  # and the chance that one element does
     for k in range(K):
-        h_end[k] = _hazard_to(fam[k], pa[k], pb[k], H)
+        h_end[k] = _hazard_to_z(fam[k], pa[k], pb[k], pdoa[k], ptop[k], H)
         u_any[k] = -math.expm1(-units[k] * elements[k] * h_end[k])
         f_end[k] = -math.expm1(-h_end[k])
     # cohorts: the elements of a replace-switch kind on one chassis start together, and nothing
@@ -199,7 +206,7 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
                 c = s * K + k
                 ch_h[c] = 0.0  # a new cohort: all n elements survive
                 ch_left[c] = n
-                t = _cohort_age(st, k, c, u_any[k], fam[k], pa[k], pb[k], h_end[k], ch_h, ch_left)
+                t = _cohort_age(st, k, c, u_any[k], fam[k], pa[k], pb[k], pdoa[k], ptop[k], h_end[k], ch_h, ch_left)
                 if t < H:
                     it[tot] = t
                     isw[tot] = s
@@ -207,7 +214,7 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
                     ik[tot] = k
                     tot += 1
             continue
-        f = _cdf(fam[k], pa[k], pb[k], H)
+        f = _cdf_z(fam[k], pa[k], pb[k], pdoa[k], ptop[k], H)
         if f <= 0.0:
             continue
         first = tot
@@ -220,7 +227,7 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
                 ik[tot] = k
                 tot += 1
         for j in range(first, tot):  # lives of this kind's failing elements, after the choices
-            it[j] = _ppf(fam[k], pa[k], pb[k], _uniform(st, k) * f)
+            it[j] = _ppf_z(fam[k], pa[k], pb[k], pdoa[k], ptop[k], _uniform(st, k) * f)
     order = _time_order(it, tot, H)
     IS[_SEQ] = tot
 
@@ -279,7 +286,7 @@ def _simulate(S, P, H, detection, swap_hours, repl_hours, exp_hands_on, techs, K
            JP, n_jobs, dual, ntf_test, K, Q, renew0, ntf0, tot, push_bound, switch_pool, lane_bound,
            (pred0, lead, miss))
     kinds = (per_switch, spares, units, uoff, down_at, span, wide, elements, swap, unit_scope,
-             moves, kpool, ntf, fam, pa, pb, pool_lead, renew_key, ntf_key, h_end, u_any, f_end,
+             moves, kpool, ntf, fam, pa, pb, pdoa, ptop, pool_lead, renew_key, ntf_key, h_end, u_any, f_end,
              (predicted, pred_key))
     switches = (reasons, rs_reasons, rs_down, failed, nfk, unit_gen, serve, block_down, in_place, gen,
                 degraded, awaiting, switch_wide, pending, window_gen, ch_h, ch_left, ch_t0)
