@@ -215,7 +215,7 @@ class LifeModel:
         """Age by which a fraction ``p`` has failed (``b_life(0.10)`` = B10), hours."""
         if not 0 < p < 1:
             raise ParameterError(f"b_life fraction p = {p!r} must be in (0, 1)")
-        return float(FAMILIES[self.distribution].ppf(self.parameters, p))  # closed form where there is one
+        return float(self.scalar_ppf(p))  # the family's closed form, with a dead-on-arrival share
 
     def average_fit(self, hours: float) -> float:
         """Average failure rate over [0, hours] in FIT: F(t)/t x 1e9.
