@@ -546,12 +546,13 @@ def _ranking(fits: Mapping[Distribution, FitResult | FitError]) -> pd.DataFrame:
     rows = []
     for d, r in fits.items():
         if isinstance(r, FitResult):
-            rows.append((d.value, len(r.parameters), r.log_likelihood, r.aic, True, "", r.b10_hours))
+            rows.append((d.value, len(r.parameters), r.log_likelihood, r.aic, True, "", r.b10_hours,
+                         float(r.model.scalar_cdf(5 * 8766.0))))  # F at 5 years (reliability.selection)
         else:
-            rows.append((d.value, len(FAMILIES[d.value].params), math.nan, math.nan, False, str(r), math.nan))
-    df = pd.DataFrame(
-        rows, columns=["distribution", "n_parameters", "log_likelihood", "aic", "converged", "message", "b10_hours"]
-    )
+            rows.append((d.value, len(FAMILIES[d.value].params), math.nan, math.nan, False, str(r), math.nan,
+                         math.nan))
+    df = pd.DataFrame(rows, columns=["distribution", "n_parameters", "log_likelihood", "aic", "converged",
+                                     "message", "b10_hours", "f_5y"])
     df = df.sort_values(["converged", "aic"], ascending=[False, True], kind="stable").reset_index(drop=True)
     df.insert(4, "delta_aic", df["aic"] - df["aic"].min())
     return df

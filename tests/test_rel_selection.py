@@ -50,6 +50,17 @@ def test_equally_good_families_that_agree_and_a_clear_winner_are_chosen():
     assert v["chosen"] and v["candidates"] == ["a"]
 
 
+def test_equally_good_families_that_agree_on_b10_but_not_on_f_at_the_horizon_are_not_crowned():
+    # B10s within a factor 2, but F at 5 years 3 % against 12 %: the share a fleet loses over its
+    # horizon is the quantity that prices it (issue 30: B10 or F at the horizon)
+    df = _ranking([("a", 100.0, 1e5), ("b", 101.0, 1.5e5)])
+    df["f_5y"] = [0.03, 0.12]
+    v = verdict(df)
+    assert not v["chosen"] and v["f_5y"] == [0.03, 0.12] and "F at 5 years 0.03-0.12" in v["message"]
+    df["f_5y"] = [0.03, 0.05]
+    assert verdict(df)["chosen"]
+
+
 def _gengamma_loglik(mu, ln_sigma, lam, lower, upper, weight):
     """lifelines' generalised gamma as scipy's gengamma (a = 1/l^2, c = l/sigma, scale
     exp(mu) l^(2 sigma/l)), written out for exact, right- and left-censored rows."""
