@@ -42,6 +42,7 @@ from scipy import optimize, special, stats
 from failure_data.errors import option
 from reliability.errors import FitError, ParameterError
 from reliability.models import LifeModel
+from reliability.threshold import PATH, path_parameters
 
 T_REF_HOURS = 1000.0
 """Time scale of the path coefficient: exp(mu) is the median increase at 1,000 h (so mu is of
@@ -259,6 +260,7 @@ class DegradationFit:
         cov = (cov + cov.T) / 2
         prov = {"method": f"degradation path model ({self.form.value}, random coefficient, ML)",
                 "threshold": self.threshold, "n_units": self.n_units, "n_readings": self.n_readings,
+                PATH: path_parameters(mu, g, T_REF_HOURS, self.form.value),
                 "failure_definition": f"bias current up {self.threshold * 100:g}% over its start",
                 **{k: v for k, v in self.source.items() if v is not None}}
         return LifeModel.lognormal(mu_t, sigma_t, covariance=cov.tolist(), confidence=self.confidence,

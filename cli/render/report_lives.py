@@ -151,10 +151,11 @@ def _life_section(scenario: Scenario, figure: _Figures, base: Path | None) -> st
     from types import SimpleNamespace
 
     from reliability.plotting import plot_probability
+    from reliability.threshold import is_time_to_threshold
 
     for name, life, users in lives:
-        if not life.provenance.get("file"):
-            continue
+        if not life.provenance.get("file") or is_time_to_threshold(life):
+            continue  # a time to threshold comes from telemetry: no failures to plot
         table_, note = _fit_data(life, base)
         prov = life.provenance
         result = SimpleNamespace(model=life, confidence=life.confidence, table=table_,

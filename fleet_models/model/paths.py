@@ -13,7 +13,9 @@ is named by its name or by its index, and a spare pool by its kind::
 A choice (an enum field: ``fabric.homing``, ``device_unit``) is set to one of its values, a
 string, and read with :func:`get_field`. ``life.fit_per_1e9h`` is the rate of a constant-rate
 (exponential) life; ``life.PARAM`` is a
-parameter of the life's family (``life.shape``, ``life.scale``, ``life.sigma``...). A changed
+parameter of the life's family (``life.shape``, ``life.scale``, ``life.sigma``...), and
+``life.threshold`` the failure threshold of a time to threshold ``cpo degrade`` saved (the life
+is read at it: ``reliability.threshold``). A changed
 life keeps its provenance (with the new value noted) and drops its covariance. The validated
 copies the decision commands run are ``fleet_models.scenario.variants``, which checks them with
 :func:`fleet_models.scenario.validate.validate`, so a value outside a field's range is refused
@@ -168,13 +170,28 @@ def _number_like(old: Any, new: Any, path: str, round_whole: bool = False) -> An
     return float(new)
 
 
+THRESHOLD = "threshold"
+"""``life.threshold``: the failure threshold of a time-to-threshold life (reliability.threshold)."""
+
+
 def _life(life: LifeModel, tokens: list[str | int], path: str, where: str, new: Any) -> Any:
+    from reliability.threshold import at_threshold, is_time_to_threshold
+
     params = list(life.parameters)
-    choices = ([FIT] if life.distribution == "exponential" else []) + params
+    ttt = is_time_to_threshold(life)  # a time to threshold (cpo degrade): its threshold too
+    choices = ([FIT] if life.distribution == "exponential" else []) + params + (
+        [THRESHOLD] if ttt else [])
     if len(tokens) != 1 or tokens[0] not in choices:
         token = tokens[0] if tokens else "(nothing)"
         raise _fail(path, f"the {life.distribution} life of {where}", token, choices)
     name = str(tokens[0])
+    if name == THRESHOLD:
+        if _reading(new):
+            return float(life.provenance["threshold"])
+        try:
+            return at_threshold(life, _number_like(0.0, new, path))
+        except Exception as e:  # ParameterError: not above 0
+            raise ScenarioError(f"{path} = {new!r}: {e}") from None
     if _reading(new):
         return FIT_HOURS / life.parameters["scale"] if name == FIT else float(life.parameters[name])
     value = _number_like(0.0, new, path)
