@@ -15,8 +15,9 @@ JSON documents (one shape per command, keys that do not apply are null):
   --nonparametric), goodness_of_fit (null unless --gof).
 * ``cpo degrade``: form, threshold, confidence, t_ref_hours, parameters, intervals (mu, tau,
   sigma, gamma), log_likelihood, n_units, n_readings, life (the LifeModel dict), b10_hours and
-  median_hours ([estimate, lower, upper]), predictions (list), source, other_mode (null unless
-  --failures), saved_to, plot.
+  median_hours ([estimate, lower, upper]), predictions (list), arrhenius (null unless --at:
+  use_temperature_c, activation_energy_ev, interval, se, temperatures_c), source, other_mode
+  (null unless --failures), saved_to, plot.
 * ``cpo fit --prior``: see cli.bayes_fit.
 * ``cpo fit --modes``: modes ({MODE: the document above}), b10_hours, component, source,
   saved_to ({MODE: path}); see cli.modes_fit.
@@ -496,6 +497,9 @@ def degrade_cmd(
     failures: Path = typer.Option(None, "--failures", help="A failure log of the same units (any "
                                   "format `cpo fit` reads, with unit_id): a unit that failed before "
                                   "reading over the threshold failed of another mode."),
+    at: float = typer.Option(None, "--at", help="Use temperature, °C: each unit's mean temperature_c "
+                             "enters as an Arrhenius covariate (the activation energy is fitted) and "
+                             "the time to threshold is the one at this temperature."),
 ) -> None:
     """Fit a degradation path model to laser bias-current telemetry: time to a threshold.
 
@@ -511,7 +515,7 @@ def degrade_cmd(
         from reliability.degradation import fit_degradation
 
         telemetry = read_telemetry(file, as_of=as_of, time_unit=time_unit.value)
-        result = fit_degradation(telemetry, threshold, form=form.value, confidence=confidence)
+        result = fit_degradation(telemetry, threshold, form=form.value, confidence=confidence, at=at)
         mode = None
         if failures is not None:
             from failure_data.readers import read_life_table
@@ -549,6 +553,11 @@ def _print_degrade(result, doc) -> None:
         t.add_column(c, justify="left" if c in ("parameter", "meaning") else "right")
     for name, r in result.summary().iterrows():
         t.add_row(str(name), f"{r.estimate:.5g}", f"{r.lower:.5g}", f"{r.upper:.5g}", r.meaning)
+    a = doc["arrhenius"]
+    if a is not None:  # mu is then at the use temperature
+        t.add_row("Ea (eV)", f"{a['activation_energy_ev']:.4g}", f"{a['interval'][0]:.4g}",
+                  f"{a['interval'][1]:.4g}", f"Arrhenius, units at {a['temperatures_c'][0]:g}-"
+                  f"{a['temperatures_c'][1]:g} °C; mu at {a['use_temperature_c']:g} °C")
     out.print(t)
     life = result.life_model()
     b10, median = doc["b10_hours"], doc["median_hours"]

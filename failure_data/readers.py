@@ -368,7 +368,7 @@ def _covariate(col: _Column) -> np.ndarray | pd.Series:
 # ---------------------------------------------------------------------- public
 SAMPLES = ("pluggable_800g_dated.csv", "cpo_els_pilot.csv", "laser_htol.csv", "engine_inspections.csv",
            "three_failures.csv", "engine_modes.csv")
-TELEMETRY_SAMPLES = ("laser_telemetry.csv", "laser_telemetry_failures.csv")
+TELEMETRY_SAMPLES = ("laser_telemetry.csv", "laser_telemetry_failures.csv", "laser_telemetry_temperatures.csv")
 """The sample telemetry (bias-current readings; read with
 :func:`failure_data.telemetry.read_telemetry`) and the failure log of its lasers."""
 

@@ -86,9 +86,34 @@ class _Data:
     mask: np.ndarray  # (n, J) a reading
     last_hours: np.ndarray  # (n,) age of the last reading, hours since the first
     first_over: np.ndarray  # (n,) hours of the first reading at or over the threshold (nan: none)
+    z: np.ndarray | None = None  # (n,) Arrhenius term 1/(k T_use) - 1/(k T_i), 1/eV (None: no covariate)
+    temperatures: np.ndarray | None = None  # (n,) each unit's mean reading temperature, °C
 
 
-def _arrays(frame: pd.DataFrame, threshold: float) -> _Data:
+BOLTZMANN_EV = 8.617333262e-5
+"""Boltzmann's constant, eV/K (the Arrhenius term of :func:`fit_degradation`'s ``at``)."""
+
+
+def _arrhenius(frame: pd.DataFrame, units: list[str], use_c: float) -> tuple[np.ndarray, np.ndarray]:
+    """Each unit's mean reading temperature and its Arrhenius term against ``use_c`` (°C)."""
+    if "temperature_c" not in frame.columns:
+        raise ParameterError("an Arrhenius covariate needs the readings' temperature_c column; this "
+                             "telemetry has none: leave out the use temperature (at) or add the column")
+    temps = frame.groupby(frame["unit_id"].astype(str), sort=False)["temperature_c"].mean()
+    missing = [u for u in units if not np.isfinite(temps.get(u, np.nan))]
+    if missing:
+        raise ParameterError(f"unit {missing[0]!r} has no temperature_c reading; every unit needs "
+                             "its temperature for the Arrhenius covariate (or leave out at)")
+    t = np.array([float(temps[u]) for u in units])
+    if np.ptp(t) < 1.0:
+        raise ParameterError(f"every unit sits within 1 °C ({t.min():g}-{t.max():g} °C): the "
+                             "activation energy is not identified; leave out at, or add units "
+                             "read at other temperatures")
+    z = 1.0 / (BOLTZMANN_EV * (use_c + 273.15)) - 1.0 / (BOLTZMANN_EV * (t + 273.15))
+    return z, t
+
+
+def _arrays(frame: pd.DataFrame, threshold: float, use_c: float | None = None) -> _Data:
     units = list(dict.fromkeys(frame["unit_id"].astype(str)))
     groups = {u: g for u, g in frame.groupby(frame["unit_id"].astype(str), sort=False)}
     later = []
@@ -105,7 +130,8 @@ def _arrays(frame: pd.DataFrame, threshold: float) -> _Data:
         hit = np.flatnonzero(inc >= threshold)
         if hit.size:
             over[i] = t[hit[0]]
-    return _Data(units, x, y, mask, last, over)
+    z, temps = _arrhenius(frame, units, use_c) if use_c is not None else (None, None)
+    return _Data(units, x, y, mask, last, over, z, temps)
 
 
 # ---------------------------------------------------------------------- likelihood
@@ -141,11 +167,16 @@ def _log_joint(d: _Data, b: np.ndarray, mu: float, tau: float, sigma: float, gam
     r = np.where(d.mask[:, None, :], d.y[:, None, :] - m, 0.0)
     k = d.mask.sum(1)[:, None]
     ll = -0.5 * (r * r).sum(2) / sigma**2 - k * (math.log(sigma) + 0.5 * math.log(2 * math.pi))
+    mu = np.reshape(mu, (-1, 1)) if np.ndim(mu) else mu  # a unit's own mean (Arrhenius)
     return ll - 0.5 * ((b - mu) / tau) ** 2 - math.log(tau) - 0.5 * math.log(2 * math.pi)
 
 
 def _loglik(theta: np.ndarray, d: _Data, start: np.ndarray, form: PathForm) -> float:
+    """theta = (mu, ln tau, ln sigma, gamma, beta): unit i's b ~ N(mu + beta z_i, tau^2) with z_i
+    its Arrhenius term (beta = gamma x the activation energy; 0 without a covariate)."""
     mu, log_tau, log_sigma = theta[:3]
+    if d.z is not None:
+        mu = mu + theta[4] * d.z
     gamma = theta[3] if form is PathForm.power else 1.0
     tau, sigma = math.exp(log_tau), math.exp(log_sigma)
     if not (0 < gamma < 50 and 1e-8 < tau < 1e4 and 1e-12 < sigma < 1e6):
@@ -216,6 +247,9 @@ class DegradationFit:
     predictions: pd.DataFrame
     source: dict[str, Any] = field(default_factory=dict)
     paths: pd.DataFrame | None = None  # the readings fitted (unit_id, hours since start, increase)
+    arrhenius: dict[str, Any] | None = None
+    """With a use temperature: it, the activation energy (eV) with its interval and the units'
+    temperatures; mu (and the time to threshold) are then at the use temperature."""
 
     @property
     def gamma(self) -> float:
@@ -261,6 +295,9 @@ class DegradationFit:
         prov = {"method": f"degradation path model ({self.form.value}, random coefficient, ML)",
                 "threshold": self.threshold, "n_units": self.n_units, "n_readings": self.n_readings,
                 PATH: path_parameters(mu, g, T_REF_HOURS, self.form.value),
+                **({"temperature_c": self.arrhenius["use_temperature_c"],
+                    "activation_energy_ev": self.arrhenius["activation_energy_ev"]}
+                   if self.arrhenius else {}),
                 "failure_definition": f"bias current up {self.threshold * 100:g}% over its start",
                 **{k: v for k, v in self.source.items() if v is not None}}
         return LifeModel.lognormal(mu_t, sigma_t, covariance=cov.tolist(), confidence=self.confidence,
@@ -309,6 +346,7 @@ class DegradationFit:
             "life": life.to_dict(),
             "b10_hours": list(b10), "median_hours": list(b50),
             "predictions": self.predictions.reset_index().to_dict(orient="records"),
+            "arrhenius": self.arrhenius,
         }
 
     def plot(self, ax=None):
@@ -350,7 +388,7 @@ class DegradationFit:
 
 
 def fit_degradation(readings, threshold: float | str, *, form: PathForm | str = "linear",
-                    confidence: float = 0.95) -> DegradationFit:
+                    confidence: float = 0.95, at: float | None = None) -> DegradationFit:
     """Fit the path model to telemetry (:class:`failure_data.telemetry.Telemetry`, or a frame of
     ``unit_id``, ``hours``, ``increase`` with each unit's first reading its start).
 
@@ -374,7 +412,9 @@ def fit_degradation(readings, threshold: float | str, *, form: PathForm | str = 
         frame = readings.data
         p = readings.provenance
         source = {"file": p.path, "sha256": p.sha256, "rows": p.rows, "as_of": p.as_of}
-    d = _arrays(frame, thr)
+    if at is not None and not (isinstance(at, int | float) and math.isfinite(at) and -273.15 < at < 1000):
+        raise ParameterError(f"use temperature at = {at!r} must be a temperature in °C, e.g. 45")
+    d = _arrays(frame, thr, at)
     n = len(d.units)
     if n < 3:
         raise FitError(f"{n} unit{'s' if n != 1 else ''} in the telemetry; a random-effects path model "
@@ -384,16 +424,26 @@ def fit_degradation(readings, threshold: float | str, *, form: PathForm | str = 
         raise FitError("no reading rises above its unit's start; the bias currents show no "
                        "degradation to fit (check that bias_ma is the operating current)")
     theta0, b0 = _two_stage(d, form)
-    free = 4 if form is PathForm.power else 3
+    power, arrh = form is PathForm.power, d.z is not None
+    # the free parameters: mu, ln tau, ln sigma, then gamma (power form), then beta (Arrhenius)
+    start = list(theta0[:3]) + ([theta0[3]] if power else [])
+    if arrh:  # beta from each unit's two-stage coefficient against its Arrhenius term
+        zc = d.z - d.z.mean()
+        beta0 = float(np.sum(zc * (b0 - b0.mean())) / np.sum(zc * zc))
+        start[0] = float(b0.mean() - beta0 * d.z.mean())
+        start.append(beta0)
+
+    def full_of(th: np.ndarray) -> np.ndarray:
+        return np.array([th[0], th[1], th[2], th[3] if power else 1.0,
+                         th[-1] if arrh else 0.0])
 
     def nll(th: np.ndarray) -> float:
-        full = np.append(th, 1.0) if free == 3 else th
-        v = -_loglik(full, d, b0, form)
+        v = -_loglik(full_of(th), d, b0, form)
         return v if math.isfinite(v) else 1e300
 
     best = None
     for method in ("Nelder-Mead", "BFGS"):
-        x0 = theta0[:free] if best is None else best.x
+        x0 = np.array(start) if best is None else best.x
         opts = {"xatol": 1e-8, "fatol": 1e-10, "maxiter": 4000} if method == "Nelder-Mead" else {"gtol": 1e-7}
         res = optimize.minimize(nll, x0, method=method, options=opts)
         if best is None or res.fun <= best.fun:
@@ -408,11 +458,24 @@ def fit_degradation(readings, threshold: float | str, *, form: PathForm | str = 
         raise FitError("the path model's likelihood has no curvature at its maximum (a parameter is "
                        "not identified: units too alike, or readings too few); try the linear form "
                        f"({option('form', 'form=')}\"linear\"), or more units or readings")
-    cov = np.zeros((4, 4))
-    cov[:free, :free] = (cov_free + cov_free.T) / 2
-    full = np.append(th, 1.0) if free == 3 else th
+    cov5 = np.zeros((5, 5))
+    idx = [0, 1, 2] + ([3] if power else []) + ([4] if arrh else [])
+    cov5[np.ix_(idx, idx)] = (cov_free + cov_free.T) / 2
+    cov = cov5[:4, :4]
+    full5 = full_of(th)
+    full = full5[:4]
     mu, tau, sigma, gamma = full[0], math.exp(full[1]), math.exp(full[2]), full[3]
-    mode, scale = _posterior_mode(d, mu, tau, sigma, gamma, b0)
+    arrhenius = None
+    if arrh:  # the activation energy Ea = beta / gamma (time scaled by exp(Ea z): b by gamma Ea z)
+        beta = full5[4]
+        ea = beta / gamma
+        grad = np.array([-beta / gamma**2, 1.0 / gamma])
+        se = math.sqrt(max(float(grad @ cov5[np.ix_([3, 4], [3, 4])] @ grad), 0.0))
+        zq = stats.norm.ppf(0.5 + confidence / 2)
+        arrhenius = {"use_temperature_c": float(at), "activation_energy_ev": float(ea),
+                     "interval": [float(ea - zq * se), float(ea + zq * se)], "se": se,
+                     "temperatures_c": [float(d.temperatures.min()), float(d.temperatures.max())]}
+    mode, scale = _posterior_mode(d, mu + (full5[4] * d.z if arrh else 0.0), tau, sigma, gamma, b0)
     z = stats.norm.ppf(0.5 + confidence / 2)
 
     def cross(b):
@@ -430,7 +493,7 @@ def fit_degradation(readings, threshold: float | str, *, form: PathForm | str = 
     paths = frame[["unit_id", "hours", "increase"]].copy()
     paths["hours"] = paths["hours"] - paths.groupby("unit_id", sort=False)["hours"].transform("first")
     return DegradationFit(form, thr, full, cov, -float(best.fun), confidence, n, int(d.mask.sum()),
-                          pred, source, paths)
+                          pred, source, paths, arrhenius)
 
 
 # ---------------------------------------------------------------------- with a failure log

@@ -117,6 +117,31 @@ def laser_telemetry() -> bytes:
     return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
+# Lasers at two temperatures (an ELS at the front panel, 45 °C; an engine beside the ASIC,
+# 85 °C): 48 each from TelemetrySpec(), the hot ones' coefficient shifted by gamma x Ea x
+# (1/(k T_use) - 1/(k T_hot)) with Ea = 0.4 eV, so their time runs exp(Ea z) faster.
+TEMPS = {"seed": 7, "activation_energy_ev": 0.4, "cool_c": 45.0, "hot_c": 85.0}
+
+
+def laser_telemetry_temperatures() -> bytes:
+    import dataclasses
+
+    import numpy as np
+    import pandas as pd
+
+    from failure_data.telemetry import TelemetrySpec, synthesize_telemetry
+    from reliability.degradation import BOLTZMANN_EV
+
+    f, spec = TEMPS, TelemetrySpec()
+    z = 1 / (BOLTZMANN_EV * (f["cool_c"] + 273.15)) - 1 / (BOLTZMANN_EV * (f["hot_c"] + 273.15))
+    rng = np.random.default_rng(f["seed"])
+    cool = synthesize_telemetry(spec, rng).assign(temperature_c=f["cool_c"])
+    hot = synthesize_telemetry(dataclasses.replace(
+        spec, mu=spec.mu + spec.gamma * f["activation_energy_ev"] * z, unit_prefix="HT"), rng
+    ).assign(temperature_c=f["hot_c"])
+    return pd.concat([cool, hot]).to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
 # Three failures in 25 units (issue 30's small-sample case, constructed, not drawn): failures at
 # 7, 15 and 27 h, 22 units still running at 29.9 h. Wald-log gives the Weibull scale [20.4, 857] h
 # where the likelihood allows up to about 19,000 h (tests/test_rel_profile.py).
@@ -188,6 +213,8 @@ def build(name: str) -> bytes:
         return pluggable_800g()
     if name == "laser_telemetry.csv":
         return laser_telemetry()
+    if name == "laser_telemetry_temperatures.csv":
+        return laser_telemetry_temperatures()
     if name == "three_failures.csv":
         return three_failures()
     if name == "engine_modes.csv":
@@ -198,7 +225,8 @@ def build(name: str) -> bytes:
 
 
 NAMES = ("pluggable_800g_dated.csv", "cpo_els_pilot.csv", "laser_htol.csv", "engine_inspections.csv",
-         "laser_telemetry.csv", "three_failures.csv", "engine_modes.csv", "switch_repairs.csv")
+         "laser_telemetry.csv", "laser_telemetry_temperatures.csv", "three_failures.csv", "engine_modes.csv",
+         "switch_repairs.csv")
 
 
 def main(argv: list[str]) -> int:

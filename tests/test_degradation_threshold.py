@@ -81,3 +81,64 @@ def test_the_threshold_is_an_uncertain_input_like_any_other():
     from fleet_models.decisions.tornado import uncertain_inputs
 
     assert any(PATH in i.paths for i in uncertain_inputs(sc))
+
+
+# ---------------------------------------------------------------------- temperature (Arrhenius)
+
+def _two_temperatures(tmp_path, ea: float = 0.4, seed: int = 7):
+    """48 lasers at the use temperature 45 °C and 48 at 85 °C, each group drawn from the stated
+    path model (failure_data.telemetry.TelemetrySpec); the hot ones' b shifted by
+    gamma x Ea x (1/(k T_use) - 1/(k T_hot)), i.e. their time scaled by the Arrhenius factor."""
+    import numpy as np
+    import pandas as pd
+
+    from failure_data.telemetry import TelemetrySpec, synthesize_telemetry
+    from reliability.degradation import BOLTZMANN_EV
+
+    spec = TelemetrySpec()
+    z = 1 / (BOLTZMANN_EV * (45 + 273.15)) - 1 / (BOLTZMANN_EV * (85 + 273.15))
+    rng = np.random.default_rng(seed)
+    cool = synthesize_telemetry(spec, rng).assign(temperature_c=45.0)
+    hot = synthesize_telemetry(dataclasses.replace(spec, mu=spec.mu + spec.gamma * ea * z,
+                                                   unit_prefix="HT"), rng).assign(temperature_c=85.0)
+    path = tmp_path / "two_temperatures.csv"
+    pd.concat([cool, hot]).to_csv(path, index=False)
+    return path, spec
+
+
+def test_temperature_enters_as_an_arrhenius_covariate_and_is_recovered(tmp_path):
+    from failure_data.telemetry import read_telemetry
+    from reliability.degradation import fit_degradation
+
+    path, spec = _two_temperatures(tmp_path)
+    shipped = samples_path("laser_telemetry_temperatures.csv")
+    assert read_telemetry(path).data["bias_ma"].tolist() == read_telemetry(shipped).data["bias_ma"].tolist()
+    fit = fit_degradation(read_telemetry(shipped), "20%", form="power", at=45.0)
+    a = fit.arrhenius
+    lo, hi = a["interval"]
+    assert lo < 0.4 < hi and a["temperatures_c"] == [45.0, 85.0]  # the true Ea within its interval
+    # mu is the use temperature's: the time to +20 % at 45 °C against the true lognormal's B10
+    true_mu = math.log(spec.t_ref_hours) + (math.log(0.2) - spec.mu) / spec.gamma
+    true_b10 = math.exp(true_mu - 1.2815515655446004 * spec.tau / spec.gamma)  # z(0.10)
+    est, b_lo, b_hi = fit.quantile(0.10)
+    assert b_lo < true_b10 < b_hi
+    life = fit.life_model()
+    assert life.provenance["temperature_c"] == 45.0  # a scenario shifts it like any life
+    # without the covariate the two groups pool into one wider, shorter-lived spread
+    pooled = fit_degradation(read_telemetry(path), "20%", form="power")
+    assert pooled.parameters["tau"] > fit.parameters["tau"]
+
+
+def test_the_covariate_is_refused_without_temperatures(tmp_path):
+    from failure_data.telemetry import read_telemetry
+    from reliability.degradation import fit_degradation
+
+    with pytest.raises(ParameterError, match="temperature_c"):
+        fit_degradation(read_telemetry(samples_path("laser_telemetry.csv")), "20%", at=45.0)
+    path, _ = _two_temperatures(tmp_path)
+    import pandas as pd
+
+    one = pd.read_csv(path).assign(temperature_c=60.0)
+    one.to_csv(tmp_path / "one.csv", index=False)
+    with pytest.raises(ParameterError, match="not identified"):
+        fit_degradation(read_telemetry(tmp_path / "one.csv"), "20%", at=45.0)
