@@ -28,6 +28,29 @@ def _refuse(source: str, message: str, *, line: int | None = None, column: str |
     return DataValidationError([Problem(line, column, value, message)], source=source)
 
 
+def load_table(path, source: str, canonical: Callable[[str], str]) -> tuple[pa.Table, np.ndarray, int, str]:
+    """A log file's table (Parquet by its magic bytes or suffix, else CSV), the file line of each
+    row, the header's line and the sha256 of its bytes; a missing file, a folder or one that
+    cannot be read is one message naming it. Every reader of a file takes this one way in."""
+    from pathlib import Path
+
+    p = Path(path)
+    if not p.exists():
+        raise _refuse(source, "file not found; check the path")
+    if p.is_dir():
+        raise _refuse(source, "is a directory, not a file; give the path of a CSV or Parquet log")
+    try:
+        data = p.read_bytes()
+    except OSError as e:
+        raise _refuse(source, f"cannot be read ({e.strerror}); check its permissions") from None
+    digest = _hash(data)
+    if data[:4] == b"PAR1" or p.suffix.lower() in (".parquet", ".pq"):
+        table, lines, header_line = _read_parquet(data, source, canonical)
+    else:
+        table, lines, header_line = _read_csv(data, source, canonical)
+    return table, lines, header_line, digest
+
+
 def _check_header(names: list[str], source: str, canonical: Callable[[str], str], line: int = 1) -> None:
     """Every column named, and named once (known names compared case-insensitively)."""
     canon = [canonical(n) for n in names]

@@ -48,27 +48,27 @@ class EventLog:
 
 
 def read_events(path: str | Path) -> EventLog:
-    """The event log in ``path`` (CSV, or Parquet by its suffix), every row checked."""
-    p = Path(path)
-    if not p.is_file():
-        raise DataValidationError([Problem(None, None, str(p), "file not found; check the path")], source=str(p))
-    try:
-        raw = pd.read_parquet(p) if p.suffix.lower() == ".parquet" else pd.read_csv(p, dtype=str, keep_default_na=False)
-    except (ValueError, OSError, UnicodeDecodeError) as e:
-        raise DataValidationError([Problem(None, None, None, f"cannot be read as a table: {e}")], source=str(p)) from None
-    raw.columns = [str(c).strip().lower() for c in raw.columns]
+    """The event log in ``path`` (CSV, or Parquet by its bytes or suffix), every row checked; the
+    file is read as every field log is (encodings, separators, ragged rows: failure_data._raw)."""
+    from failure_data._raw import load_table
+
+    source = str(path)
+    table, lines, header_line, _ = load_table(path, source, lambda c: str(c).strip().lower())
+    raw = table.to_pandas()
     missing = [c for c in COLUMNS if c not in raw.columns]
     if missing:
-        raise DataValidationError([Problem(1, c, None, f"required column is missing; an event log has "
-                                           f"columns {', '.join(COLUMNS)} (event: 1 a repair, 0 the end of "
-                                           "observation)") for c in missing], source=str(p))
-    return events_from_frame(raw, source=str(p))
+        raise DataValidationError([Problem(header_line, c, None, f"required column is missing; an event "
+                                           f"log has columns {', '.join(COLUMNS)} (event: 1 a repair, 0 "
+                                           "the end of observation)") for c in missing], source=source)
+    return events_from_frame(raw, source=source, lines=lines)
 
 
-def events_from_frame(raw: pd.DataFrame, *, source: str | None = None) -> EventLog:
-    """An EventLog from a frame with columns unit_id, age, event (lines: row + 2)."""
+def events_from_frame(raw: pd.DataFrame, *, source: str | None = None,
+                      lines: np.ndarray | None = None) -> EventLog:
+    """An EventLog from a frame with columns unit_id, age, event (``lines``: each row's file line;
+    default row + 2, a header on line 1)."""
     problems: list[Problem] = []
-    lines = np.arange(len(raw)) + 2
+    lines = np.arange(len(raw)) + 2 if lines is None else np.asarray(lines, dtype=np.int64)
     unit = raw["unit_id"].astype(str).str.strip()
     age = pd.to_numeric(raw["age"].astype(str).str.strip(), errors="coerce").to_numpy(float)
     ev_text = raw["event"].astype(str).str.strip().str.lower()

@@ -56,7 +56,7 @@ from failure_data._columns import (
     _plain,
     _text_series,
 )
-from failure_data._raw import _hash, _read_csv, _read_parquet, _refuse
+from failure_data._raw import _refuse, load_table
 from failure_data.errors import MAX_PROBLEMS, DataValidationError, Problem, option
 from failure_data.spelled import date_fix, number_fix, with_fix
 from failure_data.table import CORE_COLUMNS, LifeTable, Provenance
@@ -427,21 +427,7 @@ def read_life_table(
         raise _refuse(source, f"time unit must be one of {', '.join(TimeUnit)}",
                       column="time_unit", value=str(time_unit)) from None
     when = _as_date(as_of, source)
-    p = Path(path)
-    if not p.exists():
-        raise _refuse(source, "file not found; check the path")
-    if p.is_dir():
-        raise _refuse(source, "is a directory, not a file; give the path of a CSV or Parquet log")
-    try:
-        data = p.read_bytes()
-    except OSError as e:
-        raise _refuse(source, f"cannot be read ({e.strerror}); check its permissions") from None
-    digest = _hash(data)
-    if data[:4] == b"PAR1" or p.suffix.lower() in (".parquet", ".pq"):
-        table, lines, header_line = _read_parquet(data, source, _canonical)
-    else:
-        table, lines, header_line = _read_csv(data, source, _canonical)
-    del data  # the file's bytes are parsed: do not hold them through the checks
+    table, lines, header_line, digest = load_table(path, source, _canonical)
 
     names = [_canonical(c) for c in table.column_names]
     try:
