@@ -383,6 +383,15 @@ def samples_path(name: str) -> Path:
     return Path(str(files("failure_data").joinpath("samples", name)))
 
 
+def _time_unit(value: TimeUnit | str, source: str) -> TimeUnit:
+    """A reader's time unit, or one message naming the ones there are."""
+    try:
+        return TimeUnit(str(value))
+    except ValueError:
+        raise _refuse(source, f"time unit must be one of {', '.join(TimeUnit)}",
+                      column="time_unit", value=str(value)) from None
+
+
 def _as_date(as_of: _dt.date | str | None, source: str) -> _dt.date | None:
     if as_of is None or isinstance(as_of, _dt.date):
         return as_of if not isinstance(as_of, _dt.datetime) else as_of.date()
@@ -421,11 +430,7 @@ def read_life_table(
         With every problem in the file (up to ``MAX_PROBLEMS`` listed, all counted).
     """
     source = str(path)
-    try:
-        unit = TimeUnit(str(time_unit))
-    except ValueError:
-        raise _refuse(source, f"time unit must be one of {', '.join(TimeUnit)}",
-                      column="time_unit", value=str(time_unit)) from None
+    unit = _time_unit(time_unit, source)
     when = _as_date(as_of, source)
     table, lines, header_line, digest = load_table(path, source, _canonical)
 

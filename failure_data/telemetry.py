@@ -33,9 +33,9 @@ import numpy as np
 import pandas as pd
 
 from failure_data._columns import _Column, _dates, _numbers, _plain, _text_series
-from failure_data._raw import _refuse, load_table
+from failure_data._raw import load_table
 from failure_data.errors import DataValidationError, Problem, option
-from failure_data.readers import _as_date, _Problems
+from failure_data.readers import _as_date, _Problems, _time_unit
 from failure_data.table import Provenance
 from failure_data.units import HOURS_PER_DAY, TimeUnit
 
@@ -99,11 +99,7 @@ def read_telemetry(path: str | Path, *, as_of: _dt.date | str | None = None,
         With every problem in the file (up to ``MAX_PROBLEMS`` listed, all counted).
     """
     source = str(path)
-    try:
-        unit = TimeUnit(str(time_unit))
-    except ValueError:
-        raise _refuse(source, f"time unit must be one of {', '.join(TimeUnit)}",
-                      column="time_unit", value=str(time_unit)) from None
+    unit = _time_unit(time_unit, source)
     when = _as_date(as_of, source)
     table, lines, header_line, digest = load_table(path, source, _canonical)
     return _validate(table, lines, header_line, source, when, unit, digest)
